@@ -1,0 +1,77 @@
+"""Developer sessions: tests, lint, docs, demo, bench.
+
+Every session builds its own virtual environment from PyPI, so a fresh machine with Python 3.11+
+and pip (``pip install nox``) can run all of them. The county plugins under ``plugins/`` are
+installed and tested by the same ``tests`` session as the core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = False
+
+ROOT = Path(__file__).parent
+PLUGINS = sorted(p for p in (ROOT / "plugins").glob("*") if (p / "pyproject.toml").exists())
+
+
+def install_all(session: nox.Session, *extras: str) -> None:
+    spec = f".[{','.join(extras)}]" if extras else "."
+    session.install("-e", spec)
+    for plugin in PLUGINS:
+        session.install("-e", str(plugin))
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite: core and every plugin under plugins/."""
+    install_all(session, "test")
+    paths = ["tests", *[str(p / "tests") for p in PLUGINS if (p / "tests").exists()]]
+    session.run(
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *paths,
+        *session.posargs,
+        env={"SOEPLAN_STRICT_PLUGINS": "1"},
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check) and mypy, over the core and the plugins."""
+    install_all(session, "lint", "test")
+    targets = ["src", "tests", "noxfile.py", *[str(p) for p in PLUGINS]]
+    if (ROOT / "benchmarks").exists():
+        targets.append("benchmarks")
+    session.run("ruff", "check", *targets)
+    session.run("ruff", "format", "--check", *targets)
+    session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs site with warnings as errors, then run its doctests."""
+    install_all(session, "docs", "test")
+    session.chdir("docs")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", ".", "_build/html")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "doctest", ".", "_build/doctest")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """The main job on the bundled data."""
+    install_all(session)
+    session.run("soeplan", "table", "1", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (slow; kept out of the tests). Pass sizes after --, e.g. nox -s bench -- 1e6."""
+    install_all(session, "bench")
+    session.run("python", "benchmarks/run.py", *session.posargs)

@@ -1,0 +1,23 @@
+"""The core's own content, registered through the same hooks as any county plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import resources
+
+from soeplan.hookspecs import hookimpl
+from soeplan.indicators import Indicator, builtin_indicators
+from soeplan.plan import PlanSource
+
+BUILTIN_PLANS = ("quzhou-14th",)
+
+
+@hookimpl
+def soeplan_indicators() -> Iterable[Indicator]:
+    return builtin_indicators()
+
+
+@hookimpl
+def soeplan_plans() -> Iterable[PlanSource]:
+    base = resources.files("soeplan") / "data" / "plans"
+    return [PlanSource(id=p, path=str(base / f"{p}.toml")) for p in BUILTIN_PLANS]

@@ -1,0 +1,47 @@
+"""The hook specifications of soeplan: what a plugin can provide.
+
+Every hook is prefixed ``soeplan_``. Hooks that *register* content return an iterable of frozen
+records; the host merges the records of all plugins, refuses two records with the same id (naming
+both providers), sorts them so registration order never matters, and stamps each with the plugin
+it came from. The core registers its own content through these same hooks (``soeplan._builtin``).
+
+An implementation may accept fewer arguments than the specification lists (pluggy passes only
+those it names), so new arguments can be added without breaking old plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from soeplan.indicators import Indicator
+    from soeplan.plan import Plan, PlanSource, Target
+
+hookspec = pluggy.HookspecMarker("soeplan")
+hookimpl = pluggy.HookimplMarker("soeplan")
+
+
+@hookspec
+def soeplan_indicators() -> Iterable[Indicator]:
+    """Register indicators: the core's catalogue, or a county's own metrics.
+
+    Return :class:`soeplan.Indicator` records. A county metric says whether it rolls up into
+    city-wide figures through its ``aggregation`` (``none`` keeps it local) and, optionally,
+    ``rolls_into`` (the code of a core indicator it counts toward).
+    """
+
+
+@hookspec
+def soeplan_plans() -> Iterable[PlanSource]:
+    """Register plans by id: return :class:`soeplan.PlanSource` records (an id and a file path)."""
+
+
+@hookspec
+def soeplan_targets(plan: Plan) -> Iterable[Target]:
+    """Register extra targets for ``plan`` (e.g. a county's own targets for its unit's scope).
+
+    Return :class:`soeplan.Target` records; return nothing for plans the plugin does not extend.
+    """

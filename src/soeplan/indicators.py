@@ -1,0 +1,318 @@
+"""The indicator schema: what an indicator is, and the catalogue of known indicators.
+
+An :class:`Indicator` is a frozen record. Amounts and counts are summed when rolled up; a ratio is
+*recomputed* from its summed components (:class:`Ratio`), never summed or averaged. The core's own
+catalogue lives in ``soeplan/data/indicators.toml`` and is registered through the
+``soeplan_indicators`` hook like any plugin's.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from soeplan.errors import DataFileError, Problem
+from soeplan.provenance import Provider
+
+
+class Category(StrEnum):
+    """Indicator category (一级指标)."""
+
+    SCALE = "scale"  #: 总体规模
+    QUALITY = "quality"  #: 发展质量
+    LOCAL = "local"  #: a county's own metric (地方指标)
+
+    @property
+    def zh(self) -> str:
+        return _CATEGORY_ZH[self]
+
+    @property
+    def en(self) -> str:
+        return _CATEGORY_EN[self]
+
+
+_CATEGORY_ZH = {
+    Category.SCALE: "总体规模",
+    Category.QUALITY: "发展质量",
+    Category.LOCAL: "地方指标",
+}
+_CATEGORY_EN = {
+    Category.SCALE: "Overall scale",
+    Category.QUALITY: "Development quality",
+    Category.LOCAL: "Local metrics",
+}
+
+
+class Kind(StrEnum):
+    """What sort of number an indicator is."""
+
+    AMOUNT = "amount"  #: money, or another additive quantity (亿元, 吨)
+    RATIO = "ratio"  #: a fraction computed from other indicators (%)
+    COUNT = "count"  #: a number of enterprises (家)
+
+
+class Flow(StrEnum):
+    """For amounts: a balance at year end (stock) or a total over the year (flow)."""
+
+    STOCK = "stock"
+    FLOW = "flow"
+    NONE = "none"
+
+
+class Aggregation(StrEnum):
+    """How an indicator rolls up from entities to groups, units and scopes."""
+
+    SUM = "sum"  #: add the children's values
+    RECOMPUTE = "recompute"  #: recompute from the rolled-up components (ratios)
+    NONE = "none"  #: does not roll up: stays with the entity or unit that reports it
+
+
+class Direction(StrEnum):
+    """Which way is better."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+@attrs.frozen
+class Ratio:
+    """A ratio over two other indicators.
+
+    ``value = numerator / denominator``, or ``1 − numerator / denominator`` when ``one_minus``.
+    With ``denominator_average`` the denominator is the mean of the previous and the current
+    year's values (opening and closing balance).
+    """
+
+    numerator: str
+    denominator: str
+    one_minus: bool = False
+    denominator_average: bool = False
+
+    @property
+    def components(self) -> tuple[str, str]:
+        return (self.numerator, self.denominator)
+
+    def describe(self) -> str:
+        den = (
+            f"mean({self.denominator}[t−1], {self.denominator}[t])"
+            if self.denominator_average
+            else self.denominator
+        )
+        core = f"{self.numerator} / {den}"
+        return f"1 − {core}" if self.one_minus else core
+
+    def apply(self, numerator: float, denominator: float) -> float:
+        """The ratio of two plain numbers (NaN when the denominator is zero)."""
+        if denominator == 0:
+            return float("nan")
+        v = numerator / denominator
+        return 1.0 - v if self.one_minus else v
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """One indicator (二级指标) of a plan's indicator system."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    category: Category
+    unit: str
+    kind: Kind
+    aggregation: Aggregation
+    direction: Direction = Direction.HIGHER
+    flow: Flow = Flow.NONE
+    formula: Ratio | None = None
+    #: For a county's metric that counts toward a core indicator in city-wide figures
+    #: (e.g. a county's AA-rated enterprises count toward ``rated_aa``).
+    rolls_into: str | None = None
+    note_zh: str = ""
+    note_en: str = ""
+    provider: Provider | None = attrs.field(default=None, eq=False)
+
+    @property
+    def id(self) -> str:
+        return self.code
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction is Direction.HIGHER
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.kind is Kind.RATIO
+
+    @property
+    def unit_en(self) -> str:
+        return UNIT_EN.get(self.unit, self.unit)
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+#: English forms of the unit symbols the documents use.
+UNIT_EN: Mapping[str, str] = {
+    "亿元": "100 million yuan",
+    "万元": "10 thousand yuan",
+    "%": "%",
+    "家": "enterprises",
+    "吨": "tonnes",
+    "万吨": "10 thousand tonnes",
+    "个": "items",
+}
+
+_CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def indicator_from_mapping(
+    raw: Mapping[str, Any], where: str, problems: list[Problem]
+) -> Indicator | None:
+    """Build an :class:`Indicator` from a TOML table, appending every problem found."""
+
+    def enum(cls: type[StrEnum], key: str, default: str | None = None) -> Any:
+        value = raw.get(key, default)
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in cls)
+            problems.append(
+                Problem(
+                    f"{where}.{key}",
+                    f"{value!r} is not one of: {allowed}",
+                    f"set {key} to one of: {allowed}",
+                )
+            )
+            return None
+
+    code = raw.get("code")
+    if not isinstance(code, str) or not code or not set(code) <= _CODE_CHARS:
+        problems.append(
+            Problem(
+                f"{where}.code",
+                f"code {code!r} is missing or not snake_case",
+                "use lower-case letters, digits and underscores, e.g. total_assets",
+            )
+        )
+        return None
+    for key in ("name_zh", "name_en", "unit"):
+        if not isinstance(raw.get(key), str) or not raw.get(key):
+            problems.append(
+                Problem(
+                    f"{where}.{key}",
+                    f"{key} is missing",
+                    f"give {code} a {key} (every label has a Chinese and an English form)",
+                )
+            )
+    formula = None
+    f = raw.get("formula")
+    if f is not None:
+        if not isinstance(f, Mapping) or not {"numerator", "denominator"} <= set(f):
+            problems.append(
+                Problem(
+                    f"{where}.formula",
+                    "formula needs numerator and denominator",
+                    'write formula = { numerator = "...", denominator = "..." }',
+                )
+            )
+        else:
+            formula = Ratio(
+                str(f["numerator"]),
+                str(f["denominator"]),
+                bool(f.get("one_minus", False)),
+                bool(f.get("denominator_average", False)),
+            )
+    values = dict(
+        category=enum(Category, "category", "local"),
+        kind=enum(Kind, "kind"),
+        aggregation=enum(Aggregation, "aggregation", "sum"),
+        direction=enum(Direction, "direction", "higher"),
+        flow=enum(Flow, "flow", "none"),
+    )
+    if any(v is None for v in values.values()) or any(
+        not isinstance(raw.get(k), str) for k in ("name_zh", "name_en", "unit")
+    ):
+        return None
+    ind = Indicator(
+        code=code,
+        name_zh=raw["name_zh"],
+        name_en=raw["name_en"],
+        unit=raw["unit"],
+        formula=formula,
+        rolls_into=raw.get("rolls_into"),
+        note_zh=raw.get("note_zh", ""),
+        note_en=raw.get("note_en", ""),
+        **values,
+    )
+    if ind.kind is Kind.RATIO and ind.formula is None:
+        problems.append(
+            Problem(
+                f"{where}.formula",
+                f"ratio {code} has no formula",
+                "give a formula over other indicators, or make it an amount",
+            )
+        )
+    if ind.kind is Kind.RATIO and ind.aggregation is Aggregation.SUM:
+        problems.append(
+            Problem(
+                f"{where}.aggregation",
+                f"ratio {code} cannot be summed",
+                'use aggregation = "recompute" (or "none" for a local figure)',
+            )
+        )
+    return ind
+
+
+def load_indicators(path: Path | str) -> tuple[Indicator, ...]:
+    """Load an indicator catalogue from a TOML file with ``[[indicator]]`` tables."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(
+            path, [Problem(str(path), "file not found", "check the path")]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(
+            path, [Problem(str(path), f"not valid TOML: {exc}", "fix the syntax at the line given")]
+        ) from None
+    problems: list[Problem] = []
+    out = []
+    for i, table in enumerate(raw.get("indicator", [])):
+        ind = indicator_from_mapping(table, f"indicator[{i}]", problems)
+        if ind is not None:
+            out.append(ind)
+    problems += check_formulas(out, {i.code for i in out})
+    if problems:
+        raise DataFileError(path, problems)
+    return tuple(out)
+
+
+def check_formulas(indicators: Iterable[Indicator], known: set[str]) -> list[Problem]:
+    """Every ratio's components must be known, non-ratio indicators."""
+    problems = []
+    for ind in indicators:
+        if ind.formula is None:
+            continue
+        for comp in ind.formula.components:
+            if comp not in known:
+                problems.append(
+                    Problem(
+                        f"indicator {ind.code}.formula",
+                        f"component {comp!r} is not a known indicator",
+                        "define that indicator, or correct the formula",
+                    )
+                )
+    return problems
+
+
+def builtin_indicators() -> tuple[Indicator, ...]:
+    """The core's catalogue, as shipped in ``soeplan/data/indicators.toml``."""
+    ref = resources.files("soeplan") / "data" / "indicators.toml"
+    with resources.as_file(ref) as p:
+        return load_indicators(p)

@@ -1,0 +1,44 @@
+"""Plain renderers for rows of cells: terminal table, CSV and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+
+def render_rows(
+    header: Sequence[str], rows: Sequence[Sequence[object]], fmt: str, title: str = ""
+) -> str:
+    """Render a header and rows as ``table`` (terminal), ``csv`` or ``md`` text."""
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(cells)
+        return buf.getvalue()
+    if fmt == "md":
+
+        def esc(s: str) -> str:
+            return s.replace("|", "\\|")
+
+        out = [f"**{title}**\n"] if title else []
+        out.append("| " + " | ".join(esc(h) for h in header) + " |")
+        out.append("|" + "|".join(" --- " for _ in header) + "|")
+        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
+        return "\n".join(out) + "\n"
+    if fmt == "table":
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(title=escape(title) if title else None, show_lines=False)
+        for h in header:
+            table.add_column(escape(h))
+        for row in cells:
+            table.add_row(*(escape(c) for c in row))
+        buf = io.StringIO()
+        Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
+        return buf.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
