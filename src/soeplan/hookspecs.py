@@ -17,8 +17,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from soeplan.indicators import Indicator
     from soeplan.plan import Plan, PlanSource, Target
+    from soeplan.rules import Rule
+    from soeplan.sections import ReportSection
+    from soeplan.structures import UnitStructure
 
 hookspec = pluggy.HookspecMarker("soeplan")
 hookimpl = pluggy.HookimplMarker("soeplan")
@@ -44,4 +49,32 @@ def soeplan_targets(plan: Plan) -> Iterable[Target]:
     """Register extra targets for ``plan`` (e.g. a county's own targets for its unit's scope).
 
     Return :class:`soeplan.Target` records; return nothing for plans the plugin does not extend.
+    """
+
+
+@hookspec
+def soeplan_structures() -> Iterable[UnitStructure]:
+    """Register dated operating structures, one :class:`soeplan.UnitStructure` per county-level unit.
+
+    A unit's registered structure is authoritative for its entities; entities that only appear in
+    a submission (or in the bundled sample) roll up flat under their unit.
+    """
+
+
+@hookspec
+def soeplan_rules() -> Iterable[Rule]:
+    """Register validation rules (审核公式): :class:`soeplan.Rule` records."""
+
+
+@hookspec
+def soeplan_report_sections() -> Iterable[ReportSection]:
+    """Register report sections: :class:`soeplan.ReportSection` records."""
+
+
+@hookspec(firstresult=True)
+def soeplan_load_observations(unit: str, year: int, source: str) -> pl.DataFrame | None:
+    """Load a unit's observations for ``year`` from a county's own ``source`` (a path or URI).
+
+    Return a long frame (``unit, entity, year, indicator, value``) if this plugin understands the
+    source, else ``None``. The first non-``None`` result wins.
     """
