@@ -28,15 +28,23 @@ def install_all(session: nox.Session, *extras: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: core and every plugin under plugins/."""
+    """The whole test suite: core, every plugin under plugins/, and the docs' examples."""
     install_all(session, "test")
-    paths = ["tests", *[str(p / "tests") for p in PLUGINS if (p / "tests").exists()]]
+    plugin_tests = [str(p / "tests") for p in PLUGINS if (p / "tests").exists()]
+    # Examples are doctests: every ">>>" in docs/**/*.md and in the core's docstrings runs here.
     session.run(
         "pytest",
         "-q",
         "-p",
         "no:cacheprovider",
-        *paths,
+        "--doctest-glob=*.md",
+        "--doctest-modules",
+        "--ignore=docs/conf.py",
+        "--ignore=docs/_ext",
+        "tests",
+        "docs",
+        "src/soeplan",
+        *plugin_tests,
         *session.posargs,
         env={"SOEPLAN_STRICT_PLUGINS": "1"},
     )
@@ -56,11 +64,19 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the docs site with warnings as errors, then run its doctests."""
+    """Build the docs site with warnings as errors, then run the examples on its pages."""
     install_all(session, "docs", "test")
-    session.chdir("docs")
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", ".", "_build/html")
-    session.run("sphinx-build", "-W", "--keep-going", "-b", "doctest", ".", "_build/doctest")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run(
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--doctest-glob=*.md",
+        "--ignore=docs/conf.py",
+        "--ignore=docs/_ext",
+        "docs",
+    )
 
 
 @nox.session
