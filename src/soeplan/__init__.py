@@ -7,7 +7,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from soeplan.comparable import comparable_base, comparable_growth
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.explain import Contribution, SourceRow, explain, render_explanation
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
 from soeplan.plan import (
@@ -58,6 +60,7 @@ __all__ = [
     "Aggregation",
     "Attribute",
     "Category",
+    "Contribution",
     "CountyUnit",
     "DataFileError",
     "Direction",
@@ -91,6 +94,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "SoeplanError",
+    "SourceRow",
     "Structure",
     "StructureError",
     "StructureEvent",
@@ -104,11 +108,15 @@ __all__ = [
     "__version__",
     "check_credit_code",
     "city_structure",
+    "comparable_base",
+    "comparable_growth",
     "compose_structure",
+    "explain",
     "get_registry",
     "hookimpl",
     "load_plan",
     "load_structure_file",
+    "render_explanation",
     "rollup",
     "sample_observations",
     "sample_unit",
