@@ -209,7 +209,7 @@ def test_two_parents_at_once(tmp_path: Path) -> None:
 
 
 def test_entity_in_two_units_within_a_file(tmp_path: Path) -> None:
-    with pytest.raises(DataFileError, match="x is in two units: a .* and b"):
+    with pytest.raises(DataFileError, match=r"x is in two units: a .* and b"):
         load_structure_file(write(tmp_path, ent("x") + ent("x", unit="b")))
 
 
@@ -252,7 +252,7 @@ def test_unknown_parent(tmp_path: Path) -> None:
 
 def test_parent_in_another_unit(tmp_path: Path) -> None:
     body = ent("g", kind="group") + ent("x", unit="b", parent="g")
-    with pytest.raises(StructureError, match="x \\(unit b\\) has parent g in unit a"):
+    with pytest.raises(StructureError, match=r"x \(unit b\) has parent g in unit a"):
         compose(write(tmp_path, body))
 
 
