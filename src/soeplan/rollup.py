@@ -175,9 +175,11 @@ def _static_map(structure: Structure, years: Sequence[int]) -> pl.DataFrame:
     internal: set[str] = set()
     present: dict[str, int] = {}
     snaps = [structure.at(y) for y in years]
-    for snap in snaps:
+    distinct = {id(s.entities): s for s in snaps}.values()
+    for snap in distinct:
+        weight = sum(1 for s in snaps if s.entities is snap.entities)
         for eid in snap:
-            present[eid] = present.get(eid, 0) + 1
+            present[eid] = present.get(eid, 0) + weight
             if snap.children(eid):
                 internal.add(eid)
             else:
@@ -545,17 +547,6 @@ def _by_unit(unit_of: Mapping[str, str]) -> dict[str, list[str]]:
     return out
 
 
-def _signature(structure: Structure, year: int) -> tuple[int, int]:
-    """Years with the same signature have the same structure in force."""
-    import datetime as dt
-
-    end = dt.date(year, 12, 31)
-    return (
-        sum(1 for ev in structure.events if ev.date <= end),
-        sum(1 for e in structure.entities.values() if e.since is not None and e.since <= end),
-    )
-
-
 def _tables_for(
     structure: Structure,
     data_years: Sequence[int],
@@ -567,7 +558,7 @@ def _tables_for(
     for y in data_years:
         sy = struct_year[y]
         ex = extra.get(y, {})
-        key = (_signature(structure, sy), tuple(sorted(ex.items())))
+        key = (structure.signature(sy), tuple(sorted(ex.items())))
         t = cache.get(key)
         if t is None:
             t = cache[key] = _tables(structure, [sy], {sy: ex})
