@@ -106,8 +106,18 @@ class _Tables:
 
 
 def _snapshot_rows(
-    structure: Structure, snap: Snapshot, extra: Mapping[str, str]
+    structure: Structure,
+    snap: Snapshot,
+    extra: Mapping[str, str],
+    needed: frozenset[str],
+    all_nodes: bool,
 ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """Node info and ancestor rows of one snapshot.
+
+    Ancestor rows are made only for the nodes contributions can land on: scopes, units, groups,
+    difference units, and the ``needed`` entities (kept apart in the big group-by); node info for
+    those, or for every entity with ``all_nodes``.
+    """
     nodes: list[tuple[Any, ...]] = []
     anc: list[tuple[str, str]] = []
     scopes_of: dict[str, list[str]] = {}
@@ -115,49 +125,58 @@ def _snapshot_rows(
         for uid in s.units:
             scopes_of.setdefault(uid, []).append(s.scope)
     for s in structure.scopes.values():
-        nodes.append((s.scope, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None))
+        nodes.append(
+            (s.scope, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None, True)
+        )
         anc.append((s.scope, s.scope))
     for u in structure.units.values():
-        nodes.append((u.id, "unit", u.name_zh, u.name_en, u.id, -1, None))
+        nodes.append((u.id, "unit", u.name_zh, u.name_en, u.id, -1, None, True))
         anc += [(u.id, u.id)] + [(u.id, s) for s in scopes_of.get(u.id, ())]
     for eid, st in snap.items():
+        kids = snap.children(eid)
+        placed = bool(kids) or eid in needed or st.node_type is not NodeType.SINGLE
+        if not placed and not all_nodes:
+            continue
         ups = snap.ancestors(eid)
-        diff = next(
-            (c for c in snap.children(eid) if snap[c].node_type is NodeType.DIFFERENCE), None
-        )
+        diff = next((c for c in kids if snap[c].node_type is NodeType.DIFFERENCE), None)
         kind = "group" if st.node_type is NodeType.GROUP else "entity"
-        nodes.append((eid, kind, st.name_zh, st.name_en or st.name_zh, st.unit, len(ups), diff))
-        anc += [(eid, eid)] + [(eid, a) for a in ups] + [(eid, st.unit)]
-        anc += [(eid, s) for s in scopes_of.get(st.unit, ())]
+        name_en = st.name_en or st.name_zh
+        nodes.append((eid, kind, st.name_zh, name_en, st.unit, len(ups), diff, bool(kids)))
+        if placed:
+            anc += [(eid, eid)] + [(eid, a) for a in ups] + [(eid, st.unit)]
+            anc += [(eid, s) for s in scopes_of.get(st.unit, ())]
     for eid, unit in extra.items():
         e = structure.entities.get(eid)
         name = e.name_zh if e else eid
-        nodes.append((eid, "entity", name, (e.name_en if e else "") or name, unit, 0, None))
+        nodes.append((eid, "entity", name, (e.name_en if e else "") or name, unit, 0, None, False))
         anc += [(eid, eid), (eid, unit)] + [(eid, s) for s in scopes_of.get(unit, ())]
     return nodes, anc
 
 
-_NODE_COLS = ["node", "node_type", "name_zh", "name_en", "unit", "depth", "diff_child"]
+_NODE_COLS = [
+    "node",
+    "node_type",
+    "name_zh",
+    "name_en",
+    "unit",
+    "depth",
+    "diff_child",
+    "internal",
+]
 
 
 def _tables(
-    structure: Structure, years: Sequence[int], extra: Mapping[int, Mapping[str, str]]
+    structure: Structure,
+    year: int,
+    extra: Mapping[str, str],
+    needed: frozenset[str],
+    all_nodes: bool,
 ) -> _Tables:
-    nodes: list[pl.DataFrame] = []
-    ancs: list[pl.DataFrame] = []
-    for y in years:
-        n, a = _snapshot_rows(structure, structure.at(y), extra.get(y, {}))
-        nodes.append(
-            pl.DataFrame(n, schema=_NODE_COLS, orient="row", schema_overrides={"depth": pl.Int32})
-            .with_columns(year=pl.lit(y, pl.Int64))
-            .unique(["year", "node"], keep="first")
-        )
-        ancs.append(
-            pl.DataFrame(a, schema=["node", "anc"], orient="row")
-            .with_columns(year=pl.lit(y, pl.Int64))
-            .unique()
-        )
-    return _Tables(pl.concat(nodes), pl.concat(ancs))
+    n, a = _snapshot_rows(structure, structure.at(year), extra, needed, all_nodes)
+    nodes = pl.DataFrame(
+        n, schema=_NODE_COLS, orient="row", schema_overrides={"depth": pl.Int32}
+    ).unique(["node"], keep="last")  # an extra (flat) entry wins over its structure entry
+    return _Tables(nodes, pl.DataFrame(a, schema=["node", "anc"], orient="row"))
 
 
 def _first_node(snap: Snapshot, eid: str) -> str:
@@ -189,7 +208,8 @@ def _static_map(structure: Structure, years: Sequence[int]) -> pl.DataFrame:
         f = firsts.get(eid, set())
         static = eid not in internal and len(f) == 1 and present.get(eid, 0) == len(snaps)
         rows.append((eid, next(iter(f)) if static else _PSEUDO + eid, static))
-    return pl.DataFrame(rows, schema=["entity", "first", "static"], orient="row")
+    frame = pl.DataFrame(rows, schema=["entity", "first", "static"], orient="row")
+    return frame.with_columns(idx=pl.col("first").rank("dense").cast(pl.UInt32))
 
 
 # --------------------------------------------------------------------------- the rollup
@@ -304,7 +324,11 @@ def rollup(
     data_years = (
         read_years
         if read_years is not None
-        else sorted(lf.select(pl.col("year").unique()).collect()["year"].to_list())
+        else sorted(
+            lf.select(pl.col("year").unique())
+            .collect(engine="streaming" if streaming else "auto")["year"]
+            .to_list()
+        )
     )
     if not data_years:
         empty = pl.DataFrame(schema=VALUE_SCHEMA)
@@ -313,21 +337,31 @@ def rollup(
     struct_year = {y: smap.get(y, y) for y in data_years}
 
     static = _static_map(structure, sorted(set(struct_year.values())))
-    # ---- the one pass over the big frame
-    joined = lf.join(static.lazy(), on="entity", how="left")
-    key = pl.coalesce(pl.col("first"), pl.col("entity"))
-    s1_q = joined.group_by([key.alias("key"), "year", "indicator"]).agg(pl.col("value").sum())
-    queries = [s1_q]
+    # ---- the one pass over the big frame: join a small integer key, group by it
+    joined = lf.join(static.lazy().select("entity", "idx"), on="entity", how="left")
+    queries = [joined.group_by(["idx", "year", "indicator"]).agg(pl.col("value").sum())]
     if include_entities:
-        ent_q = (
-            joined.filter(pl.col("static").fill_null(False))
+        queries.append(
+            lf.join(static.lazy().filter("static").select("entity"), on="entity", how="semi")
             .group_by(["entity", "year", "indicator"])
             .agg(pl.col("value").sum())
         )
-        queries.append(ent_q)
-    collected = pl.collect_all(queries, engine="streaming" if streaming else "auto")
-    s1 = collected[0]
+    engine: Any = "streaming" if streaming else "auto"
+    collected = pl.collect_all(queries, engine=engine)
     ent_static = collected[1] if include_entities else None
+    keymap = static.select("idx", key="first").unique("idx")
+    s1 = collected[0].join(keymap, on="idx").drop("idx")
+    if collected[0]["idx"].null_count():  # entities the structure does not know: by id
+        s1 = pl.concat(
+            [
+                s1.select("key", "year", "indicator", "value"),
+                lf.join(static.lazy().select("entity"), on="entity", how="anti")
+                .group_by(["entity", "year", "indicator"])
+                .agg(pl.col("value").sum())
+                .collect(engine=engine)
+                .select(key="entity", year="year", indicator="indicator", value="value"),
+            ]
+        )
 
     # ---- place the keys kept apart, year by year (small frames from here on)
     # a key is: a group id or _UNIT+unit (the sum of its static leaf children), _PSEUDO+entity
@@ -408,15 +442,10 @@ def rollup(
                 )
             )
 
-    tables = _tables_for(structure, data_years, struct_year, extra)
+    needed = frozenset(static.filter(~pl.col("static"))["entity"].to_list())
+    tables = _tables_for(structure, data_years, struct_year, extra, needed, include_entities)
     nodes = tables.nodes
-    internal = nodes.filter(pl.col("node_type").is_in(["group", "unit"])).join(
-        tables.anc.filter(pl.col("node") != pl.col("anc"))
-        .select("year", pl.col("anc").alias("node"))
-        .unique(),
-        on=["year", "node"],
-        how="semi",
-    )
+    internal = nodes.filter(pl.col("internal") & (pl.col("node_type") != "scope"))
     none_codes = {c for c, i in cat.items() if i.aggregation is Aggregation.NONE}
 
     # contributions: (year, node, indicator, value) from the leaves; own rows of internal nodes
@@ -552,6 +581,8 @@ def _tables_for(
     data_years: Sequence[int],
     struct_year: Mapping[int, int],
     extra: Mapping[int, Mapping[str, str]],
+    needed: frozenset[str],
+    all_nodes: bool,
 ) -> _Tables:
     cache: dict[tuple[tuple[int, int], tuple[tuple[str, str], ...]], _Tables] = {}
     parts = []
@@ -561,7 +592,7 @@ def _tables_for(
         key = (structure.signature(sy), tuple(sorted(ex.items())))
         t = cache.get(key)
         if t is None:
-            t = cache[key] = _tables(structure, [sy], {sy: ex})
+            t = cache[key] = _tables(structure, sy, ex, needed, all_nodes)
         parts.append(
             _Tables(
                 t.nodes.with_columns(year=pl.lit(y, pl.Int64)),
