@@ -111,7 +111,7 @@ def _snapshot_rows(
     extra: Mapping[str, str],
     needed: frozenset[str],
     all_nodes: bool,
-) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
     """Node info and ancestor rows of one snapshot.
 
     Ancestor rows are made only for the nodes contributions can land on: scopes, units, groups,
@@ -119,7 +119,7 @@ def _snapshot_rows(
     those, or for every entity with ``all_nodes``.
     """
     nodes: list[tuple[Any, ...]] = []
-    anc: list[tuple[str, str]] = []
+    anc: list[tuple[str, str, str]] = []
     scopes_of: dict[str, list[str]] = {}
     for s in structure.scopes.values():
         for uid in s.units:
@@ -128,28 +128,33 @@ def _snapshot_rows(
         nodes.append(
             (s.scope, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None, True)
         )
-        anc.append((s.scope, s.scope))
+        anc.append((s.scope, s.scope, "scope"))
     for u in structure.units.values():
         nodes.append((u.id, "unit", u.name_zh, u.name_en, u.id, -1, None, True))
-        anc += [(u.id, u.id)] + [(u.id, s) for s in scopes_of.get(u.id, ())]
-    for eid, st in snap.items():
-        kids = snap.children(eid)
+        anc += [(u.id, u.id, "unit")] + [(u.id, s, "scope") for s in scopes_of.get(u.id, ())]
+    states = dict(snap.entities)
+    children = snap.children_map
+    for eid, st in states.items():
+        kids = children.get(eid, ())
         placed = bool(kids) or eid in needed or st.node_type is not NodeType.SINGLE
         if not placed and not all_nodes:
             continue
         ups = snap.ancestors(eid)
-        diff = next((c for c in kids if snap[c].node_type is NodeType.DIFFERENCE), None)
+        diff = next((c for c in kids if states[c].node_type is NodeType.DIFFERENCE), None)
         kind = "group" if st.node_type is NodeType.GROUP else "entity"
         name_en = st.name_en or st.name_zh
         nodes.append((eid, kind, st.name_zh, name_en, st.unit, len(ups), diff, bool(kids)))
         if placed:
-            anc += [(eid, eid)] + [(eid, a) for a in ups] + [(eid, st.unit)]
-            anc += [(eid, s) for s in scopes_of.get(st.unit, ())]
+            anc += [(eid, eid, "tree")] + [(eid, a, "tree") for a in ups]
+            anc += [(eid, st.unit, "unit")] + [
+                (eid, s, "scope") for s in scopes_of.get(st.unit, ())
+            ]
     for eid, unit in extra.items():
         e = structure.entities.get(eid)
         name = e.name_zh if e else eid
         nodes.append((eid, "entity", name, (e.name_en if e else "") or name, unit, 0, None, False))
-        anc += [(eid, eid), (eid, unit)] + [(eid, s) for s in scopes_of.get(unit, ())]
+        anc += [(eid, eid, "tree"), (eid, unit, "unit")]
+        anc += [(eid, s, "scope") for s in scopes_of.get(unit, ())]
     return nodes, anc
 
 
@@ -176,7 +181,7 @@ def _tables(
     nodes = pl.DataFrame(
         n, schema=_NODE_COLS, orient="row", schema_overrides={"depth": pl.Int32}
     ).unique(["node"], keep="last")  # an extra (flat) entry wins over its structure entry
-    return _Tables(nodes, pl.DataFrame(a, schema=["node", "anc"], orient="row"))
+    return _Tables(nodes, pl.DataFrame(a, schema=["node", "anc", "level"], orient="row"))
 
 
 def _first_node(snap: Snapshot, eid: str) -> str:
@@ -197,12 +202,16 @@ def _static_map(structure: Structure, years: Sequence[int]) -> pl.DataFrame:
     distinct = {id(s.entities): s for s in snaps}.values()
     for snap in distinct:
         weight = sum(1 for s in snaps if s.entities is snap.entities)
-        for eid in snap:
+        states = dict(snap.entities)
+        kids = snap.children_map
+        for eid, st in states.items():
             present[eid] = present.get(eid, 0) + weight
-            if snap.children(eid):
+            if eid in kids:
                 internal.add(eid)
             else:
-                firsts.setdefault(eid, set()).add(_first_node(snap, eid))
+                parent = st.parent
+                first = parent if parent is not None and parent in states else _UNIT + st.unit
+                firsts.setdefault(eid, set()).add(first)
     rows = []
     for eid in structure.entities:
         f = firsts.get(eid, set())
@@ -489,7 +498,10 @@ def rollup(
     below = own_sum.join(strict, on=["year", "node"]).select(
         "year", pl.col("anc").alias("node"), "indicator"
     )
-    has_desc = pl.concat([values.select(_KEYS), below.select(_KEYS)]).unique()
+    mine = own_sum.select(_KEYS).unique()
+    has_desc = pl.concat(
+        [values.join(mine, on=_KEYS, how="semi").select(_KEYS), below.select(_KEYS)]
+    ).unique()
     acting = own_sum.join(has_desc, on=_KEYS, how="anti")
     checked = own_sum.join(has_desc, on=_KEYS, how="semi")
     if not acting.is_empty():
@@ -603,14 +615,31 @@ def _tables_for(
 
 
 def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:
-    """Add every contribution into its node and all the nodes above it."""
-    return (
-        leaf.join(anc, on=["year", "node"])
-        .group_by(["year", "anc", "indicator"])
-        .agg(pl.col("value").sum())
-        .rename({"anc": "node"})
-        .select([*_KEYS, "value"])
+    """Add every contribution into its node and all the nodes above it.
+
+    In three steps, so that each contribution is joined to few rows: up the entity tree, to its
+    unit, then the units' totals to the scopes.
+    """
+    levels = anc.partition_by("level", as_dict=True, include_key=False)
+    empty = anc.clear().drop("level")
+    tree = levels.get(("tree",), empty)
+    to_unit = levels.get(("unit",), empty)
+    unit_scope = levels.get(("scope",), empty).join(
+        to_unit.filter(pl.col("node") == pl.col("anc")).select("year", "node"),
+        on=["year", "node"],
+        how="semi",
     )
+
+    def up(frame: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+        return (
+            frame.join(table, on=["year", "node"])
+            .group_by(["year", "anc", "indicator"])
+            .agg(pl.col("value").sum())
+            .select("year", pl.col("anc").alias("node"), "indicator", "value")
+        )
+
+    units = up(leaf, to_unit)
+    return pl.concat([up(leaf, tree), units, up(units, unit_scope)])
 
 
 def _mismatch_findings(level: pl.DataFrame, mode: GroupReported) -> list[Mapping[str, Any]]:

@@ -572,6 +572,11 @@ class Snapshot(Mapping[str, EntityState]):
         assert self._children is not None
         return self._children
 
+    @property
+    def children_map(self) -> Mapping[str | None, tuple[str, ...]]:
+        """Parent id (``None`` for top-level entities) → its children in force, sorted."""
+        return self._kids
+
     def children(self, entity_id: str) -> tuple[str, ...]:
         """The direct children of ``entity_id`` in force, sorted."""
         return self._kids.get(entity_id, ())
