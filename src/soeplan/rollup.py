@@ -555,10 +555,18 @@ def rollup(
     values = values.filter(pl.col("indicator").is_in(sorted(out_inds)))
     if wanted_years is not None:
         values = values.filter(pl.col("year").is_in(wanted_years))
+    # sort by small integers (scope, unit, group, entity; then id; then indicator code)
+    ranked = nodes.drop("depth", "diff_child", "internal").with_columns(
+        _order=pl.col("node_type").replace_strict(_TYPE_ORDER, default=9)
+    )
+    ranked = ranked.with_columns(
+        _rank=pl.struct("_order", "node").rank("dense").over("year").cast(pl.UInt32)
+    )
+    codes = sorted(set(cat) | set(values["indicator"].unique().to_list()))
     values = (
-        values.join(nodes.drop("depth", "diff_child"), on=["year", "node"], how="left")
-        .with_columns(_order=pl.col("node_type").replace_strict(_TYPE_ORDER, default=9))
-        .sort(["year", "_order", "node", "indicator"])
+        values.join(ranked, on=["year", "node"], how="left")
+        .with_columns(_code=pl.col("indicator").replace_strict(codes, list(range(len(codes)))))
+        .sort(["year", "_rank", "_code"])
         .select(list(VALUE_SCHEMA))
         .cast(VALUE_SCHEMA)  # type: ignore[arg-type]
     )
