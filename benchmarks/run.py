@@ -124,7 +124,9 @@ def build_tree(entities: int) -> tuple[Structure, pl.DataFrame]:
     structure = compose_structure(
         units=[CountyUnit(u, u, u) for u in units],
         scopes=[ScopeComposition("city", tuple(units)), ScopeComposition("urban", urban)],
-        registered=[("bench", UnitStructure(unit=u, entities=tuple(es))) for u, es in by_unit.items()],
+        registered=[
+            ("bench", UnitStructure(unit=u, entities=tuple(es))) for u, es in by_unit.items()
+        ],
     )
     unit_of = {r.id: r.unit for r in records}
     rows: list[tuple[str, str]] = []
@@ -169,7 +171,7 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def run_in_memory(rows: int, repeat: int) -> dict[str, Any]:
     import duckdb
 
-    entities, years, inds = shape(rows)
+    entities, _years, inds = shape(rows)
     t0 = time.perf_counter()
     structure, anc = build_tree(entities)
     data = observations(rows)
@@ -249,9 +251,7 @@ def run_parquet(rows: int, workdir: Path) -> dict[str, Any]:
     code = CHILD.format(
         bench_dir=str(Path(__file__).parent), rows=rows, glob=str(workdir / "*.parquet")
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"child failed:\n{proc.stderr}")
     child = json.loads(proc.stdout.strip().splitlines()[-1])
