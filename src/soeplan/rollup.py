@@ -31,9 +31,9 @@ year. See ``docs/explanation/consolidation.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import polars as pl
@@ -73,6 +73,7 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "value": pl.Float64,
 }
 _KEYS = ["year", "node", "indicator"]
+T = TypeVar("T")
 _PSEUDO = "\x00"  # prefix of an entity kept apart in the big group-by
 _UNIT = "\x01"  # prefix of a unit as the first node of its top-level entities
 _TYPE_ORDER = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
@@ -345,7 +346,11 @@ def rollup(
     smap = dict(structure_years or {})
     struct_year = {y: smap.get(y, y) for y in data_years}
 
-    static = _static_map(structure, sorted(set(struct_year.values())))
+    static = _cached(
+        structure,
+        ("rollup.static", tuple(structure.signature(y) for y in sorted(set(struct_year.values())))),
+        lambda: _static_map(structure, sorted(set(struct_year.values()))),
+    )
     # ---- the one pass over the big frame: join a small integer key, group by it
     joined = lf.join(static.lazy().select("entity", "idx"), on="entity", how="left")
     queries = [joined.group_by(["idx", "year", "indicator"]).agg(pl.col("value").sum())]
@@ -605,6 +610,7 @@ def _tables_for(
     all_nodes: bool,
 ) -> _Tables:
     cache: dict[tuple[tuple[int, int], tuple[tuple[str, str], ...]], _Tables] = {}
+    memo_key = ("rollup.tables", needed, all_nodes)
     parts = []
     for y in data_years:
         sy = struct_year[y]
@@ -612,7 +618,11 @@ def _tables_for(
         key = (structure.signature(sy), tuple(sorted(ex.items())))
         t = cache.get(key)
         if t is None:
-            t = cache[key] = _tables(structure, sy, ex, needed, all_nodes)
+            t = cache[key] = _cached(
+                structure,
+                (*memo_key, key),
+                lambda: _tables(structure, sy, ex, needed, all_nodes),  # noqa: B023
+            )
         parts.append(
             _Tables(
                 t.nodes.with_columns(year=pl.lit(y, pl.Int64)),
@@ -620,6 +630,14 @@ def _tables_for(
             )
         )
     return _Tables(pl.concat([p.nodes for p in parts]), pl.concat([p.anc for p in parts]))
+
+
+def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
+    """Tables derived from a (frozen) structure are kept with it for the next rollup."""
+    memo = structure.memo
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:

@@ -640,6 +640,11 @@ class Structure:
             self._cache[year] = snap
         return snap
 
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """A cache for tables derived from this (frozen) structure, e.g. by the rollup."""
+        return self._cache
+
     def signature(self, year: int) -> tuple[int, int]:
         """Years with the same signature have the same entities in force (a cheap cache key)."""
         dates = self._cache.get("dates")
