@@ -73,6 +73,7 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "value": pl.Float64,
 }
 _KEYS = ["year", "node", "indicator"]
+_CELLS_PER_PASS = 1_000_000  # streaming: at most about this many cells per pass
 T = TypeVar("T")
 _PSEUDO = "\x00"  # prefix of an entity kept apart in the big group-by
 _UNIT = "\x01"  # prefix of a unit as the first node of its top-level entities
@@ -361,6 +362,20 @@ def rollup(
             .agg(pl.col("value").sum())
         )
     engine: Any = "streaming" if streaming else "auto"
+    if streaming:
+        # a streaming group-by holds every cell in memory: for big outputs, make several
+        # passes, each over a share of the first nodes (read again, but bounded memory)
+        cells = static["idx"].n_unique() * len(data_years) * len(read_inds & set(cat))
+        passes = max(1, -(-cells // _CELLS_PER_PASS))
+        if passes > 1:
+            share = [
+                joined.filter(pl.col("idx").is_null() | (pl.col("idx") % passes == p))
+                .group_by(["idx", "year", "indicator"])
+                .agg(pl.col("value").sum())
+                .collect(engine=engine)
+                for p in range(passes)
+            ]
+            queries[0] = pl.concat(share).lazy()
     collected = pl.collect_all(queries, engine=engine)
     ent_static = collected[1] if include_entities else None
     keymap = static.select("idx", key="first").unique("idx")
@@ -387,6 +402,8 @@ def rollup(
     direct = s1.filter(is_direct).with_columns(pl.col("key").str.strip_prefix(_UNIT))
     pseudo = s1.filter(is_pseudo).with_columns(entity=pl.col("key").str.strip_prefix(_PSEUDO))
     raw = s1.filter(~is_direct & ~is_pseudo)
+    dropped = sorted(set(s1.filter(pl.col("indicator").is_in(sorted(ratio_codes)))["indicator"]))
+    del s1, collected  # free memory early: these can be large
     unit_ids = set(structure.units)
     unit_rows = raw.filter(pl.col("key").is_in(sorted(unit_ids))).rename({"key": "entity"})
     unknown = raw.filter(~pl.col("key").is_in(sorted(unit_ids))).rename({"key": "entity"})
@@ -494,6 +511,7 @@ def rollup(
     local = pl.concat(
         [leaf.join(direct.rename({"key": "node"}), on=_KEYS, how="anti"), own]
     ).filter(is_none)
+    del direct, leaf, pseudo, raw
 
     anc = tables.anc
     values = _propagate(leaf_sum, anc)
@@ -575,9 +593,8 @@ def rollup(
         .select(list(VALUE_SCHEMA))
         .cast(VALUE_SCHEMA)  # type: ignore[arg-type]
     )
-    dropped = s1.filter(pl.col("indicator").is_in(sorted(ratio_codes)))
-    if not dropped.is_empty():
-        for code in sorted(set(dropped["indicator"].to_list())):
+    if dropped:
+        for code in dropped:
             findings.append(
                 dict(
                     severity=Severity.HINT.value,
