@@ -517,6 +517,7 @@ def rollup(
     values = _propagate(leaf_sum, anc)
 
     # ---- groups (and units) that report their own figures
+    adjusted = False
     strict = anc.filter(pl.col("node") != pl.col("anc"))
     below = own_sum.join(strict, on=["year", "node"]).select(
         "year", pl.col("anc").alias("node"), "indicator"
@@ -557,6 +558,7 @@ def rollup(
                         pl.col("residual").alias("value"),
                     )
                     leaf_sum = pl.concat([leaf_sum, delta])
+                    adjusted = True
                     values = _propagate(leaf_sum, anc)
                 level = level.filter(pl.col("diff_child").is_null())
             findings += _mismatch_findings(level, mode)
@@ -570,7 +572,13 @@ def rollup(
             .select([*_KEYS, "value"])
         )
     parts.append(local.group_by(_KEYS).agg(pl.col("value").sum()))
-    values = pl.concat(parts).group_by(_KEYS).agg(pl.col("value").sum())
+    # disjoint by construction: propagated sums (no local metrics), static leaves' own rows,
+    # and local metrics of the other entities and of units
+    # (a difference unit's booked gap is the one overlap: add it to its own row)
+    values = pl.concat(parts)
+    if adjusted:
+        values = values.group_by(_KEYS).agg(pl.col("value").sum())
+    del parts, ent_static, local
     if not include_entities:
         keep = nodes.filter(pl.col("node_type") != "entity").select("year", "node")
         values = values.join(keep, on=["year", "node"], how="semi")
@@ -587,9 +595,16 @@ def rollup(
     )
     codes = sorted(set(cat) | set(values["indicator"].unique().to_list()))
     values = (
-        values.join(ranked, on=["year", "node"], how="left")
+        values.join(ranked.select("year", "node", "_rank"), on=["year", "node"], how="left")
         .with_columns(_code=pl.col("indicator").replace_strict(codes, list(range(len(codes)))))
         .sort(["year", "_rank", "_code"])
+        .drop("_rank", "_code")
+    )
+    # names last, on the sorted narrow frame, keeping its order
+    values = (
+        values.join(
+            ranked.drop("_rank", "_order"), on=["year", "node"], how="left", maintain_order="left"
+        )
         .select(list(VALUE_SCHEMA))
         .cast(VALUE_SCHEMA)  # type: ignore[arg-type]
     )
