@@ -514,7 +514,7 @@ def rollup(
     del direct, leaf, pseudo, raw
 
     anc = tables.anc
-    values = _propagate(leaf_sum, anc)
+    values = _propagate(leaf_sum, anc, engine)
 
     # ---- groups (and units) that report their own figures
     adjusted = False
@@ -530,7 +530,7 @@ def rollup(
     checked = own_sum.join(has_desc, on=_KEYS, how="semi")
     if not acting.is_empty():
         leaf_sum = pl.concat([leaf_sum, acting])
-        values = _propagate(leaf_sum, anc)
+        values = _propagate(leaf_sum, anc, engine)
     if mode is not GroupReported.IGNORE and not checked.is_empty():
         checked = checked.join(
             nodes.select("year", "node", "depth", "diff_child", "unit"), on=["year", "node"]
@@ -559,7 +559,7 @@ def rollup(
                     )
                     leaf_sum = pl.concat([leaf_sum, delta])
                     adjusted = True
-                    values = _propagate(leaf_sum, anc)
+                    values = _propagate(leaf_sum, anc, engine)
                 level = level.filter(pl.col("diff_child").is_null())
             findings += _mismatch_findings(level, mode)
 
@@ -672,7 +672,7 @@ def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:
+def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame, engine: Any = "auto") -> pl.DataFrame:
     """Add every contribution into its node and all the nodes above it.
 
     In three steps, so that each contribution is joined to few rows: up the entity tree, to its
@@ -690,10 +690,12 @@ def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:
 
     def up(frame: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
         return (
-            frame.join(table, on=["year", "node"])
+            frame.lazy()
+            .join(table.lazy(), on=["year", "node"])
             .group_by(["year", "anc", "indicator"])
             .agg(pl.col("value").sum())
             .select("year", pl.col("anc").alias("node"), "indicator", "value")
+            .collect(engine=engine)
         )
 
     units = up(leaf, to_unit)
