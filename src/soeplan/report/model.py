@@ -327,9 +327,15 @@ class Report:
         """
         out: set[str] = {w.name for w in self.debt_watch}
         out |= {f.path for f in self.meta.inputs}
+        out.add(self.meta.document)  # the plan's document number, e.g. 衢发改发〔2021〕29号
         for col in ("file", "sheet", "cell", "unit", "entity", "expected", "found", "fix"):
             if col in self.findings.columns:
                 out |= {str(v) for v in self.findings[col].drop_nulls().to_list()}
+        for sec in self.sections:  # text values inside a plugin section's tables are its data
+            for t in sec.content.tables:
+                for col, dtype in t.frame.schema.items():
+                    if dtype == pl.String:
+                        out |= {str(v) for v in t.frame[col].drop_nulls().to_list()}
         return {s for s in out if s}
 
     def table(self, number: int, scope: str) -> PlanTable:
