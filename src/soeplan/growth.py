@@ -70,6 +70,14 @@ def _expr(value: Number) -> pl.Expr:
     return value if isinstance(value, pl.Expr) else pl.lit(float(value), dtype=pl.Float64)
 
 
+def _pow(x: float, y: float) -> float:
+    """``x ** y`` for ``x >= 0``, with ``inf`` instead of an OverflowError."""
+    try:
+        return float(x**y)
+    except OverflowError:
+        return math.inf
+
+
 def _finite(*values: float) -> bool:
     return all(math.isfinite(v) for v in values)
 
@@ -97,7 +105,7 @@ def cagr(start: Number, end: Number, years: Number) -> Number:
     s_, e_, n_ = fs
     if not _finite(s_, e_, n_) or s_ <= 0 or e_ < 0 or n_ <= 0:
         return math.nan
-    return float((e_ / s_) ** (1.0 / n_) - 1.0)
+    return _pow(e_ / s_, 1.0 / n_) - 1.0
 
 
 @overload
@@ -161,7 +169,7 @@ def compound(value: Number, rate: Number, years: Number) -> Number:
     b_ = 1.0 + r_
     if not _finite(v_, r_, n_) or b_ < 0 or (b_ == 0 and n_ < 0):
         return math.nan
-    return float(v_ * b_**n_)
+    return v_ * _pow(b_, n_)
 
 
 @overload
@@ -237,4 +245,4 @@ def compound_path(start: Number, end: Number, years: Number, elapsed: Number) ->
         return math.nan
     if k_ == n_:
         return e_
-    return float(s_ * (e_ / s_) ** (k_ / n_))
+    return s_ * _pow(e_ / s_, k_ / n_)
