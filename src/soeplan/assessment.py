@@ -190,7 +190,7 @@ class Progress:
     #: actual_rate / required_rate; None when the base is already at or past the target
     ratio: float | None
     status: Status
-    #: (current - base) / (target - base); None when the base equals the target
+    #: (current - base) / (target - base); None when the base is already at or past the target
     completion_share: float | None
     #: (current_year - base_year) / (target_year - base_year)
     time_share: float
@@ -301,7 +301,7 @@ def assess_progress(
         status = Status.INSUFFICIENT
     else:
         status = Status.MOVING_AWAY
-    completion = math.nan if t == b else (c - b) / (t - b)
+    completion = math.nan if past else (c - b) / (t - b)
     time_share = dt / n
     if achieved:
         category = MidTerm.AHEAD if current_year < target_year else MidTerm.ACHIEVED
@@ -462,6 +462,7 @@ ASSESSMENT_SCHEMA: dict[str, pl.DataType] = {
     "target_year": pl.Int32(),
     "target": pl.Float64(),
     "stretch": pl.Float64(),
+    "strict": pl.Boolean(),
     "milestone": pl.Float64(),
     "actual_rate": pl.Float64(),
     "required_rate": pl.Float64(),
@@ -644,7 +645,7 @@ def assess_frame(observations: pl.DataFrame, plan: Plan, year: int) -> pl.DataFr
     df = df.with_columns(
         projection.alias("projection"),
         ratio.alias("ratio"),
-        pl.when(t == b).then(None).otherwise((c - b) / (t - b)).alias("completion_share"),
+        pl.when(pl.col("_past")).then(None).otherwise((c - b) / (t - b)).alias("completion_share"),
         (dt / n).alias("time_share"),
         pl.when(comp).then(pl.lit("compound")).otherwise(pl.lit("linear")).alias("method"),
     )
