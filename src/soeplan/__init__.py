@@ -48,6 +48,7 @@ from soeplan.plan import (
 from soeplan.plugins import get_registry
 from soeplan.provenance import Provider
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
+from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structures import (
     CountyUnit,
@@ -64,6 +65,7 @@ __all__ = [
     "ASSESSMENT_SCHEMA",
     "FINDING_SCHEMA",
     "MILESTONE_SCHEMA",
+    "SYNTHETIC_NOTE",
     "Aggregation",
     "AssessmentError",
     "Attribute",
@@ -125,4 +127,6 @@ __all__ = [
     "milestones",
     "required_growth",
     "total_growth",
+    "sample_observations",
+    "sample_unit",
 ]
