@@ -47,9 +47,21 @@ from soeplan.plan import (
 )
 from soeplan.plugins import get_registry
 from soeplan.provenance import Provider
+from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
+from soeplan.structure_io import (
+    EntityState,
+    Snapshot,
+    Structure,
+    StructureError,
+    StructureFile,
+    check_credit_code,
+    city_structure,
+    compose_structure,
+    load_structure_file,
+)
 from soeplan.structures import (
     CountyUnit,
     Entity,
@@ -66,6 +78,7 @@ __all__ = [
     "FINDING_SCHEMA",
     "MILESTONE_SCHEMA",
     "SYNTHETIC_NOTE",
+    "VALUE_SCHEMA",
     "Aggregation",
     "AssessmentError",
     "Attribute",
@@ -76,10 +89,12 @@ __all__ = [
     "DataFileError",
     "Direction",
     "Entity",
+    "EntityState",
     "EventKind",
     "Figure",
     "Flow",
     "FunctionalClass",
+    "GroupReported",
     "GrowthKind",
     "Indicator",
     "Kind",
@@ -95,6 +110,7 @@ __all__ = [
     "PublishedGrowth",
     "Ratio",
     "ReportSection",
+    "Rollup",
     "Rule",
     "RuleContext",
     "Scope",
@@ -103,9 +119,13 @@ __all__ = [
     "SectionContext",
     "SectionTable",
     "Severity",
+    "Snapshot",
     "SoeplanError",
     "Status",
+    "Structure",
+    "StructureError",
     "StructureEvent",
+    "StructureFile",
     "TableLayout",
     "Target",
     "TargetKind",
@@ -118,15 +138,21 @@ __all__ = [
     "assess_frame",
     "assess_progress",
     "cagr",
+    "check_credit_code",
+    "city_structure",
+    "compose_structure",
     "compound",
     "compound_path",
     "get_registry",
     "hookimpl",
     "interpolate",
     "load_plan",
+    "load_structure_file",
     "milestones",
     "required_growth",
-    "total_growth",
+    "rollup",
     "sample_observations",
     "sample_unit",
+    "scope_totals",
+    "total_growth",
 ]

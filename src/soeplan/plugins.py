@@ -177,6 +177,7 @@ class Registry:
     host: PluginHost
     indicators: Mapping[str, Any]
     plans: Mapping[str, Any]
+    structures: Mapping[str, Any] = attrs.field(factory=dict)
 
     @property
     def failures(self) -> list[PluginFailure]:
@@ -186,6 +187,7 @@ class Registry:
 def build_registry(host: PluginHost | None = None) -> Registry:
     from soeplan.indicators import Indicator, check_formulas
     from soeplan.plan import PlanSource
+    from soeplan.structures import UnitStructure
 
     host = host or make_host()
     indicators = host.collect("soeplan_indicators", Indicator, lambda i: i.code)
@@ -193,7 +195,8 @@ def build_registry(host: PluginHost | None = None) -> Registry:
     if problems:
         raise PluginError("registered indicators are inconsistent", problems=problems)
     plans = host.collect("soeplan_plans", PlanSource, lambda p: p.id)
-    return Registry(host=host, indicators=indicators, plans=plans)
+    structures = host.collect("soeplan_structures", UnitStructure, lambda s: s.unit)
+    return Registry(host=host, indicators=indicators, plans=plans, structures=structures)
 
 
 _REGISTRY: Registry | None = None
