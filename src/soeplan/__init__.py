@@ -27,6 +27,17 @@ from soeplan.plugins import get_registry
 from soeplan.provenance import Provider
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
+from soeplan.structure_io import (
+    EntityState,
+    Snapshot,
+    Structure,
+    StructureError,
+    StructureFile,
+    check_credit_code,
+    city_structure,
+    compose_structure,
+    load_structure_file,
+)
 from soeplan.structures import (
     CountyUnit,
     Entity,
@@ -47,6 +58,7 @@ __all__ = [
     "DataFileError",
     "Direction",
     "Entity",
+    "EntityState",
     "EventKind",
     "Figure",
     "Flow",
@@ -71,8 +83,12 @@ __all__ = [
     "SectionContext",
     "SectionTable",
     "Severity",
+    "Snapshot",
     "SoeplanError",
+    "Structure",
+    "StructureError",
     "StructureEvent",
+    "StructureFile",
     "TableLayout",
     "Target",
     "TargetKind",
@@ -80,7 +96,11 @@ __all__ = [
     "UnitStructure",
     "UnknownNameError",
     "__version__",
+    "check_credit_code",
+    "city_structure",
+    "compose_structure",
     "get_registry",
     "hookimpl",
     "load_plan",
+    "load_structure_file",
 ]

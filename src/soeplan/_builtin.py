@@ -8,6 +8,7 @@ from importlib import resources
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Indicator, builtin_indicators
 from soeplan.plan import PlanSource
+from soeplan.structures import UnitStructure
 
 BUILTIN_PLANS = ("quzhou-14th",)
 
@@ -21,3 +22,10 @@ def soeplan_indicators() -> Iterable[Indicator]:
 def soeplan_plans() -> Iterable[PlanSource]:
     base = resources.files("soeplan") / "data" / "plans"
     return [PlanSource(id=p, path=str(base / f"{p}.toml")) for p in BUILTIN_PLANS]
+
+
+@hookimpl
+def soeplan_structures() -> Iterable[UnitStructure]:
+    from soeplan.structure_io import city_file
+
+    return city_file().unit_structures
