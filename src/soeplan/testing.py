@@ -165,6 +165,8 @@ def check_plugin(
     for structure in mine["structures"]:
         checked.append(f"structure {structure.unit}")
         problems += structure_problems(structure, obs)
+    if mine["structures"]:
+        problems += _composition_problems(registry, obs)
     for rule in mine["rules"]:
         checked.append(f"rule {rule.id}")
         problems += _rule_problems(rule, registry, obs, year)
@@ -335,12 +337,19 @@ def structure_problems(structure: UnitStructure, observations: pl.DataFrame) -> 
                     "add them to the structure, or they roll up flat under the unit",
                 )
             )
-    out += _rollup_problems(structure, observations)
     return out
 
 
-def _rollup_problems(structure: UnitStructure, observations: pl.DataFrame) -> list[Problem]:
-    """Roll the unit's observations up through its structure (soeplan.rollup, when present)."""
+def _composition_problems(registry: Registry, observations: pl.DataFrame) -> list[Problem]:
+    """Compose the city's structure with the plugin's (and the sample's entities, and the
+    entities in ``observations``): cycles, two parents, unknown units, contradicting dates."""
+    from soeplan.structure_io import city_structure
+
+    extra = sorted({(str(e), str(u)) for e, u in observations.select("entity", "unit").iter_rows()})
+    try:
+        city_structure(sample=True, registry=registry, extra_entities=extra)
+    except SoeplanError as exc:
+        return [Problem("city structure with this plugin", exc.render(), "fix the structure")]
     return []
 
 
