@@ -25,7 +25,9 @@ from soeplan.plan import (
 )
 from soeplan.plugins import get_registry
 from soeplan.provenance import Provider
+from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
+from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure_io import (
     EntityState,
@@ -51,6 +53,8 @@ from soeplan.structures import (
 
 __all__ = [
     "FINDING_SCHEMA",
+    "SYNTHETIC_NOTE",
+    "VALUE_SCHEMA",
     "Aggregation",
     "Attribute",
     "Category",
@@ -63,6 +67,7 @@ __all__ = [
     "Figure",
     "Flow",
     "FunctionalClass",
+    "GroupReported",
     "GrowthKind",
     "Indicator",
     "Kind",
@@ -75,6 +80,7 @@ __all__ = [
     "PublishedGrowth",
     "Ratio",
     "ReportSection",
+    "Rollup",
     "Rule",
     "RuleContext",
     "Scope",
@@ -103,4 +109,8 @@ __all__ = [
     "hookimpl",
     "load_plan",
     "load_structure_file",
+    "rollup",
+    "sample_observations",
+    "sample_unit",
+    "scope_totals",
 ]
