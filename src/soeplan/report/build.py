@@ -14,11 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
+from soeplan.assessment import BoundStatus, MidTerm, Status, assess_frame
 from soeplan.errors import SoeplanError
-from soeplan.indicators import Direction, Indicator, Kind
+from soeplan.growth import cagr
+from soeplan.indicators import Indicator, Kind
+from soeplan.milestones import milestones
 from soeplan.plan import Plan, Target, TargetKind
 from soeplan.provenance import Provider
-from soeplan.report import _progress
 from soeplan.report.format import format_value
 from soeplan.report.i18n import LABELS, label
 from soeplan.report.model import (
@@ -37,7 +39,6 @@ from soeplan.report.model import (
     ReportMeta,
     Series,
     SetAside,
-    Status,
     TableRow,
 )
 from soeplan.rules import FINDING_SCHEMA, empty_findings
@@ -146,7 +147,7 @@ def plan_tables(
                     if growth_span:
                         b, a = lookup.get(scope.id, code, base), lookup.get(scope.id, code, year)
                         amount = ind.kind is Kind.AMOUNT and b and a is not None
-                        g = _progress.cagr(b, a, year - base) if amount and b and a else None
+                        g = cagr(b, a, year - base) if amount and b and a else None
                         tg = (a / b - 1) if amount and b and a is not None else None
                         cells += [Cell(g, CellFormat.GROWTH), Cell(tg, CellFormat.GROWTH)]
                     rows.append(
@@ -219,160 +220,101 @@ def plan_tables(
     return out
 
 
+def _scope_order(plan: Plan, scope: str) -> int:
+    ids = [s.id for s in plan.scopes]
+    return ids.index(scope) if scope in ids else len(ids)
+
+
 def assess(
-    plan: Plan, year: int, lookup: _Lookup, inds: Mapping[str, Indicator]
+    plan: Plan, year: int, totals: pl.DataFrame, inds: Mapping[str, Indicator]
 ) -> list[AssessmentRow]:
-    """Every target of every scope, assessed for ``year``."""
+    """Every target of every scope, assessed for ``year`` by :func:`soeplan.assess_frame`."""
+    if year <= plan.base_year:
+        return []  # nothing to assess in the base year or before
+    frame = assess_frame(totals, plan, year)
     rows: list[AssessmentRow] = []
-    b_year, t_year = plan.base_year, plan.target_year
-    time_share = (year - b_year) / (t_year - b_year) if year > b_year else None
-    for tgt in sorted(plan.targets, key=lambda t: (t.scope, _row_order(plan, t.indicator))):
-        ind = inds[tgt.indicator]
-        fmt = cell_format(ind)
-        base = lookup.get(tgt.scope, tgt.indicator, b_year)
-        actual = lookup.get(tgt.scope, tgt.indicator, year)
-        value = float(tgt.value)
-        stretch = float(tgt.stretch) if tgt.stretch is not None else None
-        higher = ind.direction is Direction.HIGHER
-        compound = ind.kind is Kind.AMOUNT
-        milestone = required = actual_growth = completion = None
-        status = Status.NO_DATA
-        if tgt.kind is TargetKind.CEILING:
-            if actual is not None:
-                ok = actual < value if tgt.strict else actual <= value
-                status = Status.COMPLIES if ok else Status.BREACH
-        else:
-            if base is not None:
-                milestone = _progress.milestone(
-                    base, value, b_year, t_year, year, compound=compound
-                )
-            if actual is not None and base is not None:
-                if tgt.kind is TargetKind.FLOOR and actual >= value:
-                    status = (
-                        Status.STRETCH
-                        if stretch is not None and actual >= stretch
-                        else Status.COMPLIES
-                    )
-                else:
-                    status, _ = _progress.level_status(
-                        base,
-                        actual,
-                        value,
-                        b_year,
-                        t_year,
-                        year,
-                        higher_is_better=higher,
-                        compound=compound,
-                    )
-                if value != base:
-                    completion = (actual - base) / (value - base)
-            if compound and actual is not None and year < t_year:
-                required = _progress.cagr(actual, value, t_year - year)
-            if compound and actual is not None and base is not None and year > b_year:
-                actual_growth = _progress.cagr(base, actual, year - b_year)
-        mid = None
-        if tgt.kind is not TargetKind.CEILING and year >= plan.period_start:
-            reached = status in {Status.ACHIEVED, Status.COMPLIES, Status.STRETCH}
-            mid = _progress.midterm(1.0 if reached else completion, time_share)
+    for r in frame.iter_rows(named=True):
+        ind = inds.get(r["indicator"])
+        tgt = plan.target(r["scope"], r["indicator"])
+        if ind is None or tgt is None:
+            continue
         rows.append(
             AssessmentRow(
-                scope=tgt.scope,
-                indicator=tgt.indicator,
+                scope=r["scope"],
+                indicator=r["indicator"],
                 label=Text(ind.name_zh, ind.name_en),
-                fmt=fmt,
-                kind=tgt.kind.value,
+                fmt=cell_format(ind),
+                kind=str(r["kind"]),
                 binding=tgt.binding,
-                base=base,
-                actual=actual,
-                milestone=milestone,
-                target=value,
-                stretch=stretch,
-                strict=tgt.strict,
-                target_year=tgt.year,
-                required_growth=required,
-                actual_growth=actual_growth,
-                completion=completion,
-                time_share=time_share,
-                status=status,
-                midterm=mid,
+                base=r["base"],
+                actual=r["current"],
+                milestone=r["milestone"],
+                target=r["target"],
+                stretch=r["stretch"],
+                strict=bool(r["strict"]),
+                target_year=r["target_year"],
+                method=r["method"],
+                required_growth=r["required_rate_remaining"],
+                actual_growth=r["actual_rate"],
+                completion=r["completion_share"],
+                time_share=r["time_share"],
+                status=Status(r["status"]) if r["status"] else None,
+                midterm=MidTerm(r["category"]) if r["category"] else None,
+                compliance=BoundStatus(r["compliance"]) if r["compliance"] else None,
+                headroom=r["headroom"],
             )
         )
-    return rows
+    return sorted(rows, key=lambda a: (_scope_order(plan, a.scope), _row_order(plan, a.indicator)))
 
 
 def _row_order(plan: Plan, code: str) -> int:
-    for layout in plan.tables:
+    """An indicator's position in the plan's targets table (then its results table)."""
+    for layout in sorted(plan.tables, key=lambda t: t.kind != "targets"):
         if code in layout.rows:
             return layout.rows.index(code)
     return 999
 
 
-def compliance(
-    plan: Plan, year: int, lookup: _Lookup, inds: Mapping[str, Indicator]
-) -> list[ComplianceRow]:
-    """Binding targets (约束性): is the limit respected in ``year``, and by how much."""
-    out = []
-    for tgt in plan.targets:
-        if not tgt.binding:
-            continue
-        ind = inds[tgt.indicator]
-        actual = lookup.get(tgt.scope, tgt.indicator, year)
-        limit = float(tgt.value)
-        headroom = complies = None
-        if actual is not None:
-            if tgt.kind is TargetKind.CEILING:
-                headroom = limit - actual
-                complies = actual < limit if tgt.strict else actual <= limit
-            else:
-                headroom = actual - limit
-                complies = actual >= limit
-        out.append(
-            ComplianceRow(
-                scope=tgt.scope,
-                indicator=tgt.indicator,
-                label=Text(ind.name_zh, ind.name_en),
-                fmt=cell_format(ind),
-                kind=tgt.kind.value,
-                limit=limit,
-                strict=tgt.strict,
-                actual=actual,
-                headroom=headroom,
-                complies=complies,
-            )
+def compliance(rows: Sequence[AssessmentRow]) -> list[ComplianceRow]:
+    """Binding targets (约束性): is the bound respected in the year, and by how much."""
+    return [
+        ComplianceRow(
+            scope=a.scope,
+            indicator=a.indicator,
+            label=a.label,
+            fmt=a.fmt,
+            kind=a.kind,
+            limit=a.target,
+            strict=a.strict,
+            actual=a.actual,
+            headroom=a.headroom,
+            complies=None if a.compliance is None else a.compliance is not BoundStatus.NOT_MET,
+            status=a.compliance,
         )
-    return sorted(out, key=lambda r: (r.scope, r.indicator))
+        for a in rows
+        if a.binding
+    ]
 
 
 def trajectories(plan: Plan, lookup: _Lookup, inds: Mapping[str, Indicator]) -> list[Series]:
+    """Each target's actuals by year against its milestone path (:func:`soeplan.milestones`)."""
+    paths: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for scope, code, y, v in (
+        milestones(plan, "compound").select("scope", "indicator", "year", "value").iter_rows()
+    ):
+        paths.setdefault((scope, code), []).append((y, v))
     out = []
-    b_year, t_year = plan.base_year, plan.target_year
     for scope in plan.scopes:
         for tgt in sorted(
             (t for t in plan.targets if t.scope == scope.id),
             key=lambda t: _row_order(plan, t.indicator),
         ):
             ind = inds[tgt.indicator]
-            years = lookup.years(scope.id, tgt.indicator)
             actual = tuple(
-                (y, v) for y in years if (v := lookup.get(scope.id, tgt.indicator, y)) is not None
+                (y, v)
+                for y in lookup.years(scope.id, tgt.indicator)
+                if (v := lookup.get(scope.id, tgt.indicator, y)) is not None
             )
-            base = lookup.get(scope.id, tgt.indicator, b_year)
-            path: tuple[tuple[int, float], ...] = ()
-            if tgt.kind is not TargetKind.CEILING and base is not None:
-                path = tuple(
-                    (
-                        y,
-                        _progress.milestone(
-                            base,
-                            float(tgt.value),
-                            b_year,
-                            t_year,
-                            y,
-                            compound=ind.kind is Kind.AMOUNT,
-                        ),
-                    )
-                    for y in range(b_year, t_year + 1)
-                )
             out.append(
                 Series(
                     scope=scope.id,
@@ -382,7 +324,7 @@ def trajectories(plan: Plan, lookup: _Lookup, inds: Mapping[str, Indicator]) -> 
                     fmt=cell_format(ind),
                     kind=tgt.kind.value,
                     actual=actual,
-                    milestones=path,
+                    milestones=tuple(sorted(paths.get((scope.id, tgt.indicator), []))),
                     target_year=tgt.year,
                     target=float(tgt.value),
                     stretch=float(tgt.stretch) if tgt.stretch is not None else None,
@@ -527,8 +469,8 @@ def build_report(
     >>> from soeplan.report import build_report
     >>> plan = soeplan.load_plan("quzhou-14th")
     >>> report = build_report(plan, 2020, plan.figures_frame())
-    >>> [(r.scope, r.complies) for r in report.compliance]   # debt ratio below 65%
-    [('city', True), ('urban', True)]
+    >>> report.assessment   # nothing to assess in the base year itself
+    ()
     >>> report.table(1, "city").rows[0].cells[1].value   # total assets, 2020, full precision
     2090.49
 
@@ -564,11 +506,12 @@ def build_report(
         debt_lines=lines,
         explain_example=f"soeplan explain --scope city --indicator total_assets --year {year}",
     )
+    assessed = assess(plan, year, full, inds)
     return Report(
         meta=meta,
         tables=tuple(plan_tables(plan, year, lookup, inds)),
-        assessment=tuple(assess(plan, year, lookup, inds)),
-        compliance=tuple(compliance(plan, year, lookup, inds)),
+        assessment=tuple(assessed),
+        compliance=tuple(compliance(assessed)),
         debt_watch=tuple(debt_watch(year, entities, lines, entity_names or {}, unit_names)),
         series=tuple(trajectories(plan, lookup, inds)),
         breakdowns=tuple(breakdowns(plan, year, units, unit_names, inds)),

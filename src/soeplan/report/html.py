@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from soeplan.assessment import BoundStatus, MidTerm, Status
 from soeplan.report.charts import breakdown_svg, trajectory_svg
 from soeplan.report.i18n import LABELS, label
 from soeplan.report.layout import (
@@ -24,7 +25,7 @@ from soeplan.report.layout import (
     set_aside_block,
 )
 from soeplan.report.markdown import summary_lines
-from soeplan.report.model import MidTerm, Report, Status, WatchLevel
+from soeplan.report.model import Report, WatchLevel
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -41,9 +42,10 @@ def _env() -> jinja2.Environment:
 
 def _css_classes(lang: str) -> dict[str, str]:
     """Status and level labels (in ``lang``) to the CSS classes that colour them."""
-    out = {label(s.label_key, lang): f"status-{s.value}" for s in Status}
+    out = {s.label(lang): f"status-{s.value}" for s in Status}
+    out |= {b.label(lang): f"bound-{b.value}" for b in BoundStatus}
+    out |= {m.label(lang): f"mid-{m.value}" for m in MidTerm}
     out |= {label(w.label_key, lang): f"level-{w.value}" for w in WatchLevel}
-    out |= {label(m.label_key, lang): f"mid-{m.value}" for m in MidTerm}
     return out
 
 

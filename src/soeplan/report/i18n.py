@@ -114,7 +114,18 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "midterm": ("中期评估类别", "Mid-term category"),
     "target_kind": ("目标类型", "Target kind"),
     "limit": ("限值", "Limit"),
-    "headroom": ("余量（百分点）", "Headroom (pp)"),
+    "headroom": ("距限值余量", "Headroom to the bound"),
+    "assessment_note": (
+        "状态按欧盟统计局可持续发展目标监测方法（实际年均增速与所需年均增速之比）判定；中期类别按“时间过半、任务过半”判定；上限和下限只判定是否符合。复合路径的增速为年均增长率，线性路径为每年变化量。",
+        "Status after Eurostat's SDG monitoring (actual against required annual growth); "
+        "mid-term category after 'half the time, half the task'; ceilings and floors are "
+        "assessed as compliance. Rates are annual growth on compound paths and annual change "
+        "on linear ones.",
+    ),
+    "nothing_to_assess": (
+        "基期及以前年度无需评估。",
+        "Nothing to assess in the base year or before.",
+    ),
     "complies": ("是否达标", "Complies"),
     "yes": ("是", "Yes"),
     "no": ("否", "No"),

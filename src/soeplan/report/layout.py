@@ -13,7 +13,7 @@ import datetime as dt
 import attrs
 import polars as pl
 
-from soeplan.report.format import format_pp, format_value
+from soeplan.report.format import format_value
 from soeplan.report.i18n import label
 from soeplan.report.model import CellFormat, PlanTable, RenderedSection, Report
 from soeplan.sections import SectionTable
@@ -88,11 +88,16 @@ def assessment_block(report: Report) -> Block:
     lang = report.lang
     header = (
         "scope", "indicator", "target_kind", "attribute", "base", "actual", "milestone",
-        "target", "stretch", "required_growth", "actual_growth", "completion", "time_share",
-        "status", "midterm",
+        "target", "stretch", "actual_growth", "required_growth", "completion", "time_share",
+        "status", "midterm", "headroom",
     )  # fmt: skip
     rows = []
     for a in report.assessment:
+        # compound paths measure growth rates; linear ones changes in the indicator's unit
+        rate = CellFormat.GROWTH if a.method == "compound" else a.fmt
+        state = (
+            a.status.label(lang) if a.status else (a.compliance.label(lang) if a.compliance else "")
+        )
         rows.append(
             (
                 _t(_scope_name(report, a.scope, lang)),
@@ -104,12 +109,13 @@ def assessment_block(report: Report) -> Block:
                 Out(a.milestone, a.fmt),
                 Out(a.target, a.fmt),
                 Out(a.stretch, a.fmt),
-                Out(a.required_growth, CellFormat.GROWTH),
-                Out(a.actual_growth, CellFormat.GROWTH),
+                Out(a.actual_growth, rate),
+                Out(a.required_growth, rate),
                 Out(a.completion, CellFormat.GROWTH),
                 Out(a.time_share, CellFormat.GROWTH),
-                _t(label(a.status.label_key, lang)),
-                _t(label(a.midterm.label_key, lang) if a.midterm else ""),
+                _t(state),
+                _t(a.midterm.label(lang) if a.midterm else ""),
+                Out(a.headroom, a.fmt),
             )
         )
     return Block(
@@ -118,12 +124,23 @@ def assessment_block(report: Report) -> Block:
         title=label("assessment", lang) + f" {report.meta.year}",
         header=tuple(label(h, lang) for h in header),
         rows=tuple(rows),
+        notes=(label("assessment_note", lang),),
+        empty=label("nothing_to_assess", lang),
     )
 
 
 def compliance_block(report: Report) -> Block:
     lang = report.lang
-    header = ("scope", "indicator", "target_kind", "limit", "actual", "headroom", "complies")
+    header = (
+        "scope",
+        "indicator",
+        "target_kind",
+        "limit",
+        "actual",
+        "headroom",
+        "complies",
+        "status",
+    )
     rows = tuple(
         (
             _t(_scope_name(report, c.scope, lang)),
@@ -131,8 +148,9 @@ def compliance_block(report: Report) -> Block:
             _t(label(f"kind_{c.kind}", lang)),
             Out(c.limit, c.fmt),
             Out(c.actual, c.fmt),
-            Out(format_pp(c.headroom)),
+            Out(c.headroom, c.fmt),
             _yn(c.complies, lang),
+            _t(c.status.label(lang) if c.status else ""),
         )
         for c in report.compliance
     )

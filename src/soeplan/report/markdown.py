@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from soeplan.assessment import Status
 from soeplan.report.i18n import label
 from soeplan.report.layout import (
     Block,
@@ -13,16 +14,16 @@ from soeplan.report.layout import (
     debt_watch_block,
     set_aside_block,
 )
-from soeplan.report.model import Report, Status
+from soeplan.report.model import Report
 
 
 def summary_lines(report: Report) -> list[str]:
     """The report's headline sentences, in its language."""
     lang = report.lang
     a = report.assessment
-    achieved = sum(r.status in {Status.ACHIEVED, Status.COMPLIES, Status.STRETCH} for r in a)
+    achieved = sum(r.reached for r in a)
     on_track = sum(r.status is Status.ON_TRACK for r in a)
-    behind = sum(r.status.attention for r in a)
+    behind = sum(r.attention for r in a)
     lines = [
         label("summary_counts", lang, n=len(a), achieved=achieved, on_track=on_track, behind=behind)
     ]

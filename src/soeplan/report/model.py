@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from soeplan.assessment import BoundStatus, MidTerm, Status
 from soeplan.provenance import Provider
 from soeplan.rules import empty_findings
 from soeplan.sections import SectionContent, Text
@@ -28,42 +29,6 @@ class CellFormat(StrEnum):
     COUNT = "count"  #: a whole number (家)
     GROWTH = "growth"  #: a growth rate (fraction), shown like a ratio
     TEXT = "text"
-
-
-class Status(StrEnum):
-    """Where an indicator stands against its target in the report year."""
-
-    ACHIEVED = "achieved"  #: a level target already reached
-    ON_TRACK = "on_track"  #: progress ≥ 95% of the required path
-    MODERATE = "moderate"  #: 60–95%
-    INSUFFICIENT = "insufficient"  #: 0–60%
-    AWAY = "away"  #: moving away from the target (< 0)
-    COMPLIES = "complies"  #: a ceiling or floor respected
-    STRETCH = "stretch"  #: a floor's stretch level (力争) reached
-    BREACH = "breach"  #: a ceiling or floor not respected
-    NO_DATA = "no_data"
-
-    @property
-    def label_key(self) -> str:
-        return f"status_{self.value}"
-
-    @property
-    def attention(self) -> bool:
-        """Whether the status needs the office's attention."""
-        return self in {Status.INSUFFICIENT, Status.AWAY, Status.BREACH, Status.MODERATE}
-
-
-class MidTerm(StrEnum):
-    """Mid-term category after "时间过半、任务过半" (completion share against time share)."""
-
-    EARLY = "early"  #: 提前实现
-    FASTER = "faster"  #: 快于预期
-    AS_EXPECTED = "as_expected"  #: 基本符合预期
-    BEHIND = "behind"  #: 滞后
-
-    @property
-    def label_key(self) -> str:
-        return f"mid_{self.value}"
 
 
 class WatchLevel(StrEnum):
@@ -220,12 +185,32 @@ class AssessmentRow:
     stretch: float | None
     strict: bool
     target_year: int
+    #: "compound" (rates are growth rates) or "linear" (rates are changes in the unit per year)
+    method: str | None
+    #: growth (or change) per year still needed from the actual value to reach the target
     required_growth: float | None
+    #: growth (or change) per year since the base year
     actual_growth: float | None
     completion: float | None
     time_share: float | None
-    status: Status
-    midterm: MidTerm | None
+    status: Status | None  #: level targets: progress band (Eurostat)
+    midterm: MidTerm | None  #: level targets: 时间过半、任务过半 category
+    compliance: BoundStatus | None  #: ceilings and floors
+    headroom: float | None  #: ceilings and floors: distance to the bound, positive = inside
+
+    @property
+    def attention(self) -> bool:
+        """Whether the row needs the office's attention."""
+        return self.status in {Status.MODERATE, Status.INSUFFICIENT, Status.MOVING_AWAY} or (
+            self.compliance in {BoundStatus.NOT_MET, BoundStatus.AT_RISK}
+        )
+
+    @property
+    def reached(self) -> bool:
+        return self.status is Status.ACHIEVED or self.compliance in {
+            BoundStatus.MET,
+            BoundStatus.STRETCH_MET,
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -242,6 +227,7 @@ class ComplianceRow:
     actual: float | None
     headroom: float | None  #: distance to the limit, positive = inside
     complies: bool | None
+    status: BoundStatus | None = None
 
 
 @attrs.frozen(kw_only=True)
