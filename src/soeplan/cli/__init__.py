@@ -17,6 +17,7 @@ from soeplan.cli import assess as _assess  # noqa: F401
 from soeplan.cli import catalogue as _catalogue  # noqa: F401
 from soeplan.cli import milestones as _milestones  # noqa: F401
 from soeplan.cli import plugins as _plugins  # noqa: F401
+from soeplan.cli import report as _report  # noqa: F401
 from soeplan.cli import tables as _tables  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError

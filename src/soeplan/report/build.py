@@ -19,9 +19,8 @@ from soeplan.errors import SoeplanError
 from soeplan.growth import cagr
 from soeplan.indicators import Indicator, Kind
 from soeplan.milestones import milestones
-from soeplan.plan import Plan, Target, TargetKind
+from soeplan.plan import Plan, TargetKind
 from soeplan.provenance import Provider
-from soeplan.report.format import format_value
 from soeplan.report.i18n import LABELS, label
 from soeplan.report.model import (
     AssessmentRow,
@@ -43,6 +42,7 @@ from soeplan.report.model import (
 )
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
+from soeplan.tables import target_text
 
 TOTALS_COLUMNS = ("scope", "year", "indicator", "value")
 
@@ -98,19 +98,6 @@ class _Lookup:
 
     def years(self, scope: str, indicator: str) -> list[int]:
         return sorted(y for (s, i, y) in self.values if s == scope and i == indicator)
-
-
-def target_label(target: Target, fmt: CellFormat, lang: str) -> str:
-    """A target as the plan words it: "低于65%", "不低于2.2%，力争2.5%", or the level."""
-    v = format_value(float(target.value), fmt)
-    if target.kind is TargetKind.CEILING:
-        return label("target_below" if target.strict else "target_at_most", lang, value=v)
-    if target.kind is TargetKind.FLOOR:
-        if target.stretch is not None:
-            s = format_value(float(target.stretch), fmt)
-            return label("target_floor_stretch", lang, value=v, stretch=s)
-        return label("target_floor", lang, value=v)
-    return v
 
 
 def _indicators() -> Mapping[str, Indicator]:
@@ -185,9 +172,7 @@ def plan_tables(
                                 Cell(
                                     tv,
                                     CellFormat.TEXT,
-                                    text=Text(
-                                        target_label(tgt, fmt, "zh"), target_label(tgt, fmt, "en")
-                                    ),
+                                    text=Text(target_text(tgt, "zh"), target_text(tgt, "en")),
                                 )
                             )
                         growth = (

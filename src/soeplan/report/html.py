@@ -67,7 +67,7 @@ def render_html(report: Report) -> str:
             L={k: label(k, lang) for k in LABELS if "{" not in LABELS[k][0]},
             title=label("report_title", lang, year=m.year),
             meta=m,
-            scopes=", ".join(names.values()),
+            scopes=label("list_sep", lang).join(names.values()),
             summary=summary_lines(report),
             table_blocks=[
                 plan_table_block(t, lang)

@@ -153,9 +153,6 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "kind_floor": ("下限", "Floor"),
     "attr_expected": ("预期性", "Expected"),
     "attr_binding": ("约束性", "Binding"),
-    "target_below": ("低于{value}", "below {value}"),
-    "target_at_most": ("不高于{value}", "at most {value}"),
-    "target_floor": ("不低于{value}", "not below {value}"),
     "target_floor_stretch": (
         "不低于{value}，力争{stretch}",
         "not below {value}, strive for {stretch}",
@@ -209,6 +206,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
         "Full content in report.xlsx and report.html.",
     ),
     "lang_name": ("中文", "English"),
+    "list_sep": ("、", ", "),
     "synthetic_yes": ("是（合成示例数据）", "Yes (synthetic sample data)"),
     "synthetic": ("合成数据", "Synthetic data"),
 }

@@ -294,7 +294,7 @@ def about_rows(report: Report) -> list[tuple[str, str, bool]]:
         (label("plan", lang), m.plan_title(lang), False),
         (label("document", lang), m.document, True),
         (label("year", lang), str(m.year), False),
-        (label("scopes", lang), ", ".join(n(lang) for _, n in m.scopes), False),
+        (label("scopes", lang), label("list_sep", lang).join(n(lang) for _, n in m.scopes), False),
         (label("language", lang), label("lang_name", lang), False),
         (label("generated_at", lang), m.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC"), False),
         (label("soeplan_version", lang), m.soeplan_version, False),
