@@ -54,12 +54,13 @@ from __future__ import annotations
 import random
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from fractions import Fraction
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -101,6 +102,7 @@ SAMPLE_COUNTS = ("rated_aaa", "rated_aa_plus", "rated_aa", "listed")
 SEED = "soeplan-sample-quzhou-14th"
 
 _PLAN = "quzhou-14th"
+_DECIMAL = Context(prec=28)  # explicit: the output must not depend on the caller's context
 _ANCHORS = (2015, 2020)
 # Quantities split top-down. Total assets are net assets + liabilities, so both stay positive.
 _NA, _LIAB, _REV, _TP, _NP = "net_assets", "liabilities", "revenue", "total_profit", "net_profit"
@@ -135,7 +137,7 @@ class _Profile:
 
 # Net profit / total profit of a profitable enterprise: low tax in 2015 (tax-exempt subsidies
 # and losses carried forward; 市区 kept 95 % of its total profit), an ordinary rate by 2020.
-_KEEP = {2015: "0.97", 2020: "0.80"}
+_KEEP: Mapping[int, str] = MappingProxyType({2015: "0.97", 2020: "0.80"})
 
 
 def _p(
@@ -367,8 +369,8 @@ def _split(total: int, weights: Sequence[Fraction]) -> list[int]:
 
 
 def _cents(value: Decimal) -> int:
-    cents = value * 100
-    if cents != cents.to_integral_value():
+    cents = Fraction(value) * 100  # exact, whatever the decimal context
+    if cents.denominator != 1:
         raise ValueError(f"{value} has more than two decimals")
     return int(cents)
 
@@ -397,10 +399,10 @@ def _group_totals() -> dict[str, dict[int, dict[str, int]]]:
         for year in range(2016, 2020):
             by_year[year] = {}
             for ind in levels:
-                # geometric interpolation, in Decimal (deterministic), then a ±2 % wobble
-                ratio = Decimal(last[ind]) / Decimal(first[ind])
-                step = ratio ** (Decimal(year - 2015) / 5)
-                base = Fraction(Decimal(first[ind]) * step)
+                # geometric interpolation in a fixed decimal context (not the caller's)
+                ratio = _DECIMAL.divide(Decimal(last[ind]), Decimal(first[ind]))
+                step = _DECIMAL.power(ratio, _DECIMAL.divide(Decimal(year - 2015), Decimal(5)))
+                base = Fraction(_DECIMAL.multiply(Decimal(first[ind]), step))
                 by_year[year][ind] = round(base * _wobble(f"{group}:{ind}:{year}", 20))
         for year in range(2021, SAMPLE_YEARS.stop):
             by_year[year] = {}
@@ -422,6 +424,9 @@ def _generate() -> pl.DataFrame:
     if missing:
         raise ValueError(f"the sample has no synthetic profile for entities {missing}")
     scopes = _scope_units()
+    strays = sorted(e.id for e in entities if e.unit not in scopes["city"])
+    if strays:
+        raise ValueError(f"sample entities {strays} belong to no unit of the city scope")
     urban_units = scopes["urban"]
     groups = {
         "urban": [u for u in scopes["city"] if u in urban_units],
