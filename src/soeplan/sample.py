@@ -281,8 +281,7 @@ class _SampleEntity:
     id: str
     unit: str
     last_year: int | None  # merged away after this year
-    absorbs: tuple[str, ...]  # entities merged into this one
-    absorbed_from: int | None  # first year it carries the absorbed entities
+    absorbs: tuple[tuple[str, int], ...]  # (entity merged into this one, first year it carries it)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -304,8 +303,7 @@ def _sample_entities() -> tuple[_SampleEntity, ...]:
                 id=e["id"],
                 unit=e["unit"],
                 last_year=gone[0]["date"].year - 1 if gone else None,
-                absorbs=tuple(m["entity"] for m in absorbed),
-                absorbed_from=min(m["date"].year for m in absorbed) if absorbed else None,
+                absorbs=tuple((m["entity"], m["date"].year) for m in absorbed),
             )
         )
     return tuple(out)
@@ -460,10 +458,9 @@ def _generate() -> pl.DataFrame:
                 ent_w = []
                 for e in members:
                     size = _size(_ENTITY_PROFILES[e.id], year)
-                    if e.absorbed_from is not None and year >= e.absorbed_from:
-                        size += sum(
-                            (_size(_ENTITY_PROFILES[a], year) for a in e.absorbs), Fraction(0)
-                        )
+                    for absorbed, since in e.absorbs:
+                        if year >= since:
+                            size += _size(_ENTITY_PROFILES[absorbed], year)
                     size *= _wobble(f"{e.id}:{year}", 30)
                     ent_w.append(_weights(_ENTITY_PROFILES[e.id], size, year))
                 cents = {q: _split(unit_cents[q][ui], [w[q] for w in ent_w]) for q in _QUANTITIES}
