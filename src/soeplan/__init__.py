@@ -26,6 +26,7 @@ from soeplan.plan import (
 from soeplan.plugins import get_registry
 from soeplan.provenance import Provider
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
+from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structures import (
     CountyUnit,
@@ -40,6 +41,7 @@ from soeplan.structures import (
 
 __all__ = [
     "FINDING_SCHEMA",
+    "SYNTHETIC_NOTE",
     "Aggregation",
     "Attribute",
     "Category",
@@ -83,4 +85,6 @@ __all__ = [
     "get_registry",
     "hookimpl",
     "load_plan",
+    "sample_observations",
+    "sample_unit",
 ]
