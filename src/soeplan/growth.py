@@ -22,7 +22,8 @@ elapsed)``
 elapsed)``
 =====================================  ==============================================
 
-Any ``nan`` or ``null`` input also gives ``nan`` / ``null``. Growth from a zero or negative base has
+A ``nan`` input gives ``nan`` and a ``null`` input ``null``; ``0 ** negative`` is ``inf``, as
+in IEEE 754 arithmetic. Growth from a zero or negative base has
 no meaning as a rate (a loss that halves is not "−50 % growth"): use the straight-line functions
 (:func:`annual_change`, :func:`interpolate`) for such series.
 
@@ -71,7 +72,9 @@ def _expr(value: Number) -> pl.Expr:
 
 
 def _pow(x: float, y: float) -> float:
-    """``x ** y`` for ``x >= 0``, with ``inf`` instead of an OverflowError."""
+    """``x ** y`` for ``x >= 0`` as IEEE 754 (and polars) have it: ``inf``, never an exception."""
+    if x == 0 and y < 0:
+        return math.inf
     try:
         return float(x**y)
     except OverflowError:
