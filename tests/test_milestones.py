@@ -14,7 +14,7 @@ PLAN = "quzhou-14th"
 
 
 def test_city_total_assets_compound_path() -> None:
-    m = soeplan.milestones(soeplan.load_plan(PLAN), method="compound")
+    m = soeplan.plan_milestones(soeplan.load_plan(PLAN), method="compound")
     path = m.filter(scope="city", indicator="total_assets").sort("year")
     assert path["year"].to_list() == [2020, 2021, 2022, 2023, 2024, 2025]
     assert [round(v, 2) for v in path["value"]] == [
@@ -31,7 +31,7 @@ def test_city_total_assets_compound_path() -> None:
 def test_every_level_target_has_a_path_and_bounds_have_none() -> None:
     plan = soeplan.load_plan(PLAN)
     for method in ("compound", "linear", "both"):
-        m = soeplan.milestones(plan, method=method)
+        m = soeplan.plan_milestones(plan, method=method)
         got = set(m.select("scope", "indicator").unique().iter_rows())
         levels = {(t.scope, t.indicator) for t in plan.targets if t.kind.value == "level"}
         assert got == levels
@@ -40,7 +40,7 @@ def test_every_level_target_has_a_path_and_bounds_have_none() -> None:
 
 
 def test_ratios_and_counts_are_linear_and_amounts_get_both() -> None:
-    m = soeplan.milestones(soeplan.load_plan(PLAN), method="both")
+    m = soeplan.plan_milestones(soeplan.load_plan(PLAN), method="both")
     methods = {
         ind: sorted(set(g["method"].cast(pl.String)))
         for (ind,), g in m.filter(scope="city").group_by("indicator")
@@ -51,13 +51,13 @@ def test_ratios_and_counts_are_linear_and_amounts_get_both() -> None:
     margin = m.filter(scope="city", indicator="profit_margin").sort("year")["value"]
     steps = margin.diff().drop_nulls()
     assert steps.to_list() == pytest.approx([(0.2250 - 0.2024) / 5] * 5)
-    linear_only = soeplan.milestones(soeplan.load_plan(PLAN), method="linear")
+    linear_only = soeplan.plan_milestones(soeplan.load_plan(PLAN), method="linear")
     assert set(linear_only["method"].cast(pl.String)) == {"linear"}
 
 
 def test_unknown_method_is_an_error_for_people() -> None:
     with pytest.raises(soeplan.SoeplanError, match="compound: constant growth rate"):
-        soeplan.milestones(soeplan.load_plan(PLAN), method="geometric")
+        soeplan.plan_milestones(soeplan.load_plan(PLAN), method="geometric")
 
 
 @given(
@@ -109,7 +109,7 @@ def test_paths_are_monotone_from_base_and_end_on_the_target(
 
 def test_plan_paths_start_on_the_base_and_end_on_the_target() -> None:
     plan = soeplan.load_plan(PLAN)
-    m = soeplan.milestones(plan)
+    m = soeplan.plan_milestones(plan)
     for (scope, indicator, _), g in m.group_by("scope", "indicator", "method"):
         g = g.sort("year")
         target = plan.target(scope, indicator)

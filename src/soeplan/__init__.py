@@ -31,7 +31,7 @@ from soeplan.growth import (
 )
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
-from soeplan.milestones import MILESTONE_SCHEMA, Method, milestones
+from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
 from soeplan.plan import (
     Attribute,
     Figure,
@@ -122,7 +122,7 @@ __all__ = [
     "hookimpl",
     "interpolate",
     "load_plan",
-    "milestones",
+    "plan_milestones",
     "required_growth",
     "total_growth",
 ]
