@@ -146,6 +146,18 @@ def test_missing_observations_give_null_rows() -> None:
     assert row["milestone"] == pytest.approx(1.2)  # the path needs no observation
 
 
+def test_nan_values_count_as_missing() -> None:
+    obs = grown(1.2).with_columns(
+        pl.when((pl.col("year") == 2023) & (pl.col("indicator") == "roe"))
+        .then(float("nan"))
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    out = assess_frame(obs, PLAN, 2023)
+    row = out.filter(scope="city", indicator="roe").row(0, named=True)
+    assert row["current"] is None and row["compliance"] is None
+
+
 @pytest.mark.parametrize(
     ("frame", "says"),
     [

@@ -183,3 +183,9 @@ def plan_milestones(plan: Plan, method: str = "both") -> pl.DataFrame:
         )
     )
     return out.sort("scope", "indicator", "method", "year")
+
+
+#: The earlier name of :func:`plan_milestones`, kept for code that imports it from this module
+#: (``from soeplan.milestones import milestones``). The package root exports only
+#: ``plan_milestones``: a root attribute named ``milestones`` would hide this module.
+milestones = plan_milestones
