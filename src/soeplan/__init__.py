@@ -31,7 +31,7 @@ from soeplan.growth import (
 )
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
-from soeplan.milestones import MILESTONE_SCHEMA, Method, milestones
+from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
 from soeplan.plan import (
     Attribute,
     Figure,
@@ -149,6 +149,7 @@ __all__ = [
     "load_plan",
     "load_structure_file",
     "milestones",
+    "plan_milestones",
     "required_growth",
     "rollup",
     "sample_observations",

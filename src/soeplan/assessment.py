@@ -524,6 +524,8 @@ def _prepare(observations: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     obs = obs.with_columns(
         pl.col("scope").cast(pl.String).replace_strict(names, default=None).alias("scope"),
         pl.col("indicator").cast(pl.String),
+        # A ratio over a zero denominator is NaN in a rollup: treat it as missing, never assess it.
+        pl.when(pl.col("value").is_finite()).then(pl.col("value")).alias("value"),
     ).filter(pl.col("scope").is_not_null())
     if obs.height == 0:
         known = ", ".join(f"{s.id} / {s.name_zh}" for s in plan.scopes)

@@ -5,24 +5,19 @@ Every function takes plain numbers **or** polars expressions. Given only numbers
 literals), so the same arithmetic runs on one value or over a whole frame.
 
 Where a result is undefined the function does not raise: a float result is ``nan`` and an
-expression result is ``null`` (polars' missing value). The rules:
+expression result is ``null`` (polars' missing value). A result is undefined:
 
-=====================================  ==============================================
-function                               undefined (``nan`` / ``null``) when
-=====================================  ==============================================
-``cagr(start, end, years)``            ``start <= 0``, ``end < 0`` or ``years <= 0``
-``total_growth(start, end)``           ``start <= 0``
-``required_growth(current, target,     as :func:`cagr` (``years_left <= 0`` included)
-years_left)``
-``compound(value, rate, years)``       ``rate < -1``, or ``rate == -1`` with ``years < 0``
-``annual_change(start, end, years)``   ``years <= 0``
-``interpolate(start, end, years,       ``years <= 0``
-elapsed)``
-``compound_path(start, end, years,     as :func:`cagr`
-elapsed)``
-=====================================  ==============================================
+- ``cagr(start, end, years)``: when ``start <= 0``, ``end < 0`` or ``years <= 0``;
+- ``total_growth(start, end)``: when ``start <= 0``;
+- ``required_growth(current, target, years_left)``: as ``cagr`` (so also once the target
+  year has come, ``years_left <= 0``);
+- ``compound(value, rate, years)``: when ``rate < -1``, or ``rate == -1`` with ``years < 0``;
+- ``annual_change(start, end, years)`` and ``interpolate(start, end, years, elapsed)``: when
+  ``years <= 0``;
+- ``compound_path(start, end, years, elapsed)``: as ``cagr``.
 
-Any ``nan`` or ``null`` input also gives ``nan`` / ``null``. Growth from a zero or negative base has
+A ``nan`` input gives ``nan`` and a ``null`` input ``null``; ``0 ** negative`` is ``inf``, as
+in IEEE 754 arithmetic. Growth from a zero or negative base has
 no meaning as a rate (a loss that halves is not "−50 % growth"): use the straight-line functions
 (:func:`annual_change`, :func:`interpolate`) for such series.
 
@@ -71,7 +66,9 @@ def _expr(value: Number) -> pl.Expr:
 
 
 def _pow(x: float, y: float) -> float:
-    """``x ** y`` for ``x >= 0``, with ``inf`` instead of an OverflowError."""
+    """``x ** y`` for ``x >= 0`` as IEEE 754 (and polars) have it: ``inf``, never an exception."""
+    if x == 0 and y < 0:
+        return math.inf
     try:
         return float(x**y)
     except OverflowError:

@@ -1,7 +1,7 @@
 """Yearly milestones (分解到年度): the path from a plan's base figure to each level target.
 
 Chapter 8 of the plan asks to break the five-year targets down into yearly targets. For every
-scope and indicator with a **level** target, :func:`milestones` gives the value each year should
+scope and indicator with a **level** target, :func:`plan_milestones` gives the value each year should
 reach, from the base year (the published base figure) to the target year (the target itself):
 
 - **compound**: a constant annual growth rate, ``base * (target / base) ** (k / n)``, the path the
@@ -19,7 +19,7 @@ A target whose base figure is missing has no path either and is left out.
 Values keep full precision; round them when printing.
 
 >>> import soeplan
->>> frame = soeplan.milestones(soeplan.load_plan("quzhou-14th"), method="compound")
+>>> frame = soeplan.plan_milestones(soeplan.load_plan("quzhou-14th"), method="compound")
 >>> row = frame.filter(scope="city", indicator="total_assets", year=2021)
 >>> round(row["value"].item(), 2)
 2380.18
@@ -35,7 +35,7 @@ from soeplan.errors import SoeplanError
 from soeplan.growth import compound_path, interpolate
 from soeplan.plan import Plan
 
-__all__ = ["MILESTONE_SCHEMA", "Method", "milestones"]
+__all__ = ["MILESTONE_SCHEMA", "Method", "plan_milestones"]
 
 
 class Method(StrEnum):
@@ -58,7 +58,7 @@ class Method(StrEnum):
 
 METHOD_DTYPE = pl.Enum([m.value for m in Method])
 
-#: Columns of the frame :func:`milestones` returns.
+#: Columns of the frame :func:`plan_milestones` returns.
 MILESTONE_SCHEMA: dict[str, pl.DataType] = {
     "scope": pl.String(),
     "indicator": pl.String(),
@@ -126,7 +126,7 @@ def path_value(
     )
 
 
-def milestones(plan: Plan, method: str = "both") -> pl.DataFrame:
+def plan_milestones(plan: Plan, method: str = "both") -> pl.DataFrame:
     """Yearly milestones from the base year to the target year for every level target of ``plan``.
 
     ``method`` is ``"compound"``, ``"linear"`` or ``"both"``. It chooses the paths of amounts
@@ -137,7 +137,7 @@ def milestones(plan: Plan, method: str = "both") -> pl.DataFrame:
 
     >>> import soeplan
     >>> plan = soeplan.load_plan("quzhou-14th")
-    >>> m = soeplan.milestones(plan)
+    >>> m = soeplan.plan_milestones(plan)
     >>> m.filter(scope="city", indicator="profit_margin", year=2023)["method"].to_list()
     ['linear']
     >>> round(m.filter(scope="city", indicator="profit_margin", year=2023)["value"].item(), 5)
@@ -183,3 +183,9 @@ def milestones(plan: Plan, method: str = "both") -> pl.DataFrame:
         )
     )
     return out.sort("scope", "indicator", "method", "year")
+
+
+#: The earlier name of :func:`plan_milestones`, kept for code that imports it from this module
+#: (``from soeplan.milestones import milestones``). The package root exports only
+#: ``plan_milestones``: a root attribute named ``milestones`` would hide this module.
+milestones = plan_milestones

@@ -69,12 +69,12 @@ def milestones_cmd(plan: str, method: str, fmt: str, lang: str) -> None:
       soeplan milestones --plan quzhou-14th --method compound
       soeplan milestones --method both --format csv --lang en
     """
-    from soeplan.milestones import Method, milestones
+    from soeplan.milestones import Method, plan_milestones
     from soeplan.plan import load_plan
 
     warn_plugin_failures()
     p = load_plan(plan)
-    frame = milestones(p, method=method)
+    frame = plan_milestones(p, method=method)
     kinds = indicator_kinds()
     order = indicator_order(
         [t.rows for t in p.tables if t.kind == "targets"] + [t.rows for t in p.tables]
