@@ -23,8 +23,18 @@ from soeplan.plan import (
     TargetKind,
     load_plan,
 )
+from soeplan.plancheck import (
+    FigureCheck,
+    FindingKind,
+    InconsistentPlanError,
+    PlanCheck,
+    PlanFinding,
+    check_plan,
+)
 from soeplan.plugins import get_registry
+from soeplan.precision import Interval
 from soeplan.provenance import Provider
+from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structures import (
@@ -37,32 +47,52 @@ from soeplan.structures import (
     StructureEvent,
     UnitStructure,
 )
+from soeplan.tables import (
+    CellKind,
+    HeaderCell,
+    PlanTable,
+    TableCell,
+    TableColumn,
+    TableNote,
+    TableRow,
+    build_table,
+)
 
 __all__ = [
     "FINDING_SCHEMA",
     "Aggregation",
     "Attribute",
     "Category",
+    "CellKind",
     "CountyUnit",
     "DataFileError",
     "Direction",
     "Entity",
     "EventKind",
     "Figure",
+    "FigureCheck",
+    "FindingKind",
     "Flow",
     "FunctionalClass",
     "GrowthKind",
+    "HeaderCell",
+    "InconsistentPlanError",
     "Indicator",
+    "Interval",
     "Kind",
     "NodeType",
     "Plan",
+    "PlanCheck",
+    "PlanFinding",
     "PlanSource",
+    "PlanTable",
     "PluginError",
     "Problem",
     "Provider",
     "PublishedGrowth",
     "Ratio",
     "ReportSection",
+    "Rounding",
     "Rule",
     "RuleContext",
     "Scope",
@@ -73,13 +103,20 @@ __all__ = [
     "Severity",
     "SoeplanError",
     "StructureEvent",
+    "TableCell",
+    "TableColumn",
     "TableLayout",
+    "TableNote",
+    "TableRounding",
+    "TableRow",
     "Target",
     "TargetKind",
     "Text",
     "UnitStructure",
     "UnknownNameError",
     "__version__",
+    "build_table",
+    "check_plan",
     "get_registry",
     "hookimpl",
     "load_plan",
