@@ -45,9 +45,19 @@ from soeplan.plan import (
     TargetKind,
     load_plan,
 )
+from soeplan.plancheck import (
+    FigureCheck,
+    FindingKind,
+    InconsistentPlanError,
+    PlanCheck,
+    PlanFinding,
+    check_plan,
+)
 from soeplan.plugins import get_registry
+from soeplan.precision import Interval
 from soeplan.provenance import Provider
 from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
+from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
@@ -72,6 +82,16 @@ from soeplan.structures import (
     StructureEvent,
     UnitStructure,
 )
+from soeplan.tables import (
+    CellKind,
+    HeaderCell,
+    PlanTable,
+    TableCell,
+    TableColumn,
+    TableNote,
+    TableRow,
+    build_table,
+)
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
@@ -85,6 +105,7 @@ __all__ = [
     "BoundAssessment",
     "BoundStatus",
     "Category",
+    "CellKind",
     "CountyUnit",
     "DataFileError",
     "Direction",
@@ -92,17 +113,25 @@ __all__ = [
     "EntityState",
     "EventKind",
     "Figure",
+    "FigureCheck",
+    "FindingKind",
     "Flow",
     "FunctionalClass",
     "GroupReported",
     "GrowthKind",
+    "HeaderCell",
+    "InconsistentPlanError",
     "Indicator",
+    "Interval",
     "Kind",
     "Method",
     "MidTerm",
     "NodeType",
     "Plan",
+    "PlanCheck",
+    "PlanFinding",
     "PlanSource",
+    "PlanTable",
     "PluginError",
     "Problem",
     "Progress",
@@ -111,6 +140,7 @@ __all__ = [
     "Ratio",
     "ReportSection",
     "Rollup",
+    "Rounding",
     "Rule",
     "RuleContext",
     "Scope",
@@ -126,7 +156,12 @@ __all__ = [
     "StructureError",
     "StructureEvent",
     "StructureFile",
+    "TableCell",
+    "TableColumn",
     "TableLayout",
+    "TableNote",
+    "TableRounding",
+    "TableRow",
     "Target",
     "TargetKind",
     "Text",
@@ -137,8 +172,10 @@ __all__ = [
     "assess_bound",
     "assess_frame",
     "assess_progress",
+    "build_table",
     "cagr",
     "check_credit_code",
+    "check_plan",
     "city_structure",
     "compose_structure",
     "compound",

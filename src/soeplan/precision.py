@@ -167,7 +167,8 @@ def interval_cagr(start: Interval, end: Interval, years: int) -> Interval:
     r = interval_div(end, start)
     if r.lo <= 0:
         raise ValueError("average annual growth is undefined when the values change sign")
-    inv = Decimal(1) / Decimal(years)
-    lo = _down(lambda: r.lo**inv * (1 - _POW_SLACK))
-    hi = _up(lambda: r.hi**inv * (1 + _POW_SLACK))
+    # The exponent 1/years is computed at the working precision too (1/3 is inexact): its error
+    # and the power's last-digit error are far inside the relative slack.
+    lo = _down(lambda: r.lo ** (Decimal(1) / Decimal(years)) * (1 - _POW_SLACK))
+    hi = _up(lambda: r.hi ** (Decimal(1) / Decimal(years)) * (1 + _POW_SLACK))
     return interval_sub(Interval(lo, hi), Interval.point(1))

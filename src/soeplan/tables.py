@@ -13,14 +13,15 @@ The result, a :class:`PlanTable`, is plain data for every medium: :func:`render_
 as a terminal table, CSV or Markdown, :func:`write_xlsx` and :func:`add_to_worksheet` put it in an
 Excel workbook with merged header cells.
 
+>>> from decimal import Decimal
 >>> import soeplan
 >>> from soeplan.tables import build_table
 >>> table = build_table(soeplan.load_plan("quzhou-14th"), 1)
 >>> table.grid()[2][:7]
 ['总体规模', '资产总额', '亿元', '920.12', '2090.49', '17.84%', '127.19%']
 >>> cell = table.cell("city", "total_assets", "total_growth")
->>> cell.value                     # full precision; printed truncated as 127.19%
-Decimal('1.271975394513759074903273486067034734599834804155978652674')
+>>> cell.text, cell.rounding.value, cell.value > Decimal("1.27197")   # kept at full precision
+('127.19%', 'truncate', True)
 """
 
 from __future__ import annotations
