@@ -29,6 +29,9 @@ from soeplan.growth import (
     required_growth,
     total_growth,
 )
+from soeplan.comparable import comparable_base, comparable_growth
+from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.explain import Contribution, SourceRow, explain, render_explanation
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
 from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
@@ -106,6 +109,7 @@ __all__ = [
     "BoundStatus",
     "Category",
     "CellKind",
+    "Contribution",
     "CountyUnit",
     "DataFileError",
     "Direction",
@@ -151,6 +155,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "SoeplanError",
+    "SourceRow",
     "Status",
     "Structure",
     "StructureError",
@@ -177,9 +182,12 @@ __all__ = [
     "check_credit_code",
     "check_plan",
     "city_structure",
+    "comparable_base",
+    "comparable_growth",
     "compose_structure",
     "compound",
     "compound_path",
+    "explain",
     "get_registry",
     "hookimpl",
     "interpolate",
@@ -187,6 +195,7 @@ __all__ = [
     "load_structure_file",
     "milestones",
     "plan_milestones",
+    "render_explanation",
     "required_growth",
     "rollup",
     "sample_observations",

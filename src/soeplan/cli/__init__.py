@@ -19,6 +19,7 @@ from soeplan.cli import milestones as _milestones  # noqa: F401
 from soeplan.cli import plancheck as _plancheck  # noqa: F401
 from soeplan.cli import plugins as _plugins  # noqa: F401
 from soeplan.cli import report as _report  # noqa: F401
+from soeplan.cli import rollup as _rollup  # noqa: F401
 from soeplan.cli import tables as _tables  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError
