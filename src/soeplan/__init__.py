@@ -26,6 +26,7 @@ from soeplan.plan import (
 from soeplan.plugins import get_registry
 from soeplan.provenance import Provider
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
+from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure_io import (
     EntityState,
@@ -51,6 +52,7 @@ from soeplan.structures import (
 
 __all__ = [
     "FINDING_SCHEMA",
+    "SYNTHETIC_NOTE",
     "Aggregation",
     "Attribute",
     "Category",
@@ -103,4 +105,6 @@ __all__ = [
     "hookimpl",
     "load_plan",
     "load_structure_file",
+    "sample_observations",
+    "sample_unit",
 ]
