@@ -178,6 +178,7 @@ class Registry:
     indicators: Mapping[str, Any]
     plans: Mapping[str, Any]
     structures: Mapping[str, Any] = attrs.field(factory=dict)
+    rules: Mapping[str, Any] = attrs.field(factory=dict)
 
     @property
     def failures(self) -> list[PluginFailure]:
@@ -187,6 +188,7 @@ class Registry:
 def build_registry(host: PluginHost | None = None) -> Registry:
     from soeplan.indicators import Indicator, check_formulas
     from soeplan.plan import PlanSource
+    from soeplan.rules import Rule
     from soeplan.structures import UnitStructure
 
     host = host or make_host()
@@ -196,7 +198,10 @@ def build_registry(host: PluginHost | None = None) -> Registry:
         raise PluginError("registered indicators are inconsistent", problems=problems)
     plans = host.collect("soeplan_plans", PlanSource, lambda p: p.id)
     structures = host.collect("soeplan_structures", UnitStructure, lambda s: s.unit)
-    return Registry(host=host, indicators=indicators, plans=plans, structures=structures)
+    rules = host.collect("soeplan_rules", Rule, lambda r: r.id)
+    return Registry(
+        host=host, indicators=indicators, plans=plans, structures=structures, rules=rules
+    )
 
 
 _REGISTRY: Registry | None = None
