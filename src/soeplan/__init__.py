@@ -19,7 +19,9 @@ from soeplan.assessment import (
     assess_frame,
     assess_progress,
 )
+from soeplan.comparable import comparable_base, comparable_growth
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.explain import Contribution, SourceRow, explain, render_explanation
 from soeplan.growth import (
     annual_change,
     cagr,
@@ -29,9 +31,6 @@ from soeplan.growth import (
     required_growth,
     total_growth,
 )
-from soeplan.comparable import comparable_base, comparable_growth
-from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
-from soeplan.explain import Contribution, SourceRow, explain, render_explanation
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
 from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
