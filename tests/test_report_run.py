@@ -188,6 +188,15 @@ def test_rollup_report_mode_sets_a_blocked_unit_aside(
     for p in paths:
         assert InputFile.of(p).sha256 in html
     assert "合成示例数据" in html  # the template workbooks are marked synthetic
+    # any figure can be traced: the report names the command, and it works on what was written
+    explain = f"soeplan explain --data {out / 'observations.csv'} --scope 全市"
+    assert explain in html
+    capsys.readouterr()
+    argv = ["explain", "--data", str(out / "observations.csv"), "--scope", "全市"]
+    assert main([*argv, "--indicator", "total_assets", "--year", "2023"]) == 0
+    traced = capsys.readouterr().out.splitlines()[0]
+    total = run.rollup.value("city", "total_assets", 2023)
+    assert total is not None and f"= {total:,.2f}" in traced
 
 
 def test_rollup_report_mode_reads_an_ingest_store(

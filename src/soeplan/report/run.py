@@ -19,7 +19,7 @@ from soeplan.errors import Problem, SoeplanError
 from soeplan.plan import Plan, load_plan
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, Report, SetAside
-from soeplan.report.write import write_report
+from soeplan.report.write import OBSERVATIONS_FILE, write_report
 from soeplan.rollup import Rollup, rollup
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import SectionContext, Text
@@ -74,6 +74,7 @@ def report_from_observations(
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
     progress: Progress = _quiet,
+    explain_example: str | None = None,
 ) -> RunResult:
     """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
     build the report of ``plan`` for ``year``.
@@ -134,6 +135,7 @@ def report_from_observations(
         debt_lines=debt_lines,
         unit_names={u.id: Text(u.name_zh, u.name_en) for u in structure.units.values()},
         entity_names=names,
+        explain_example=explain_example,
     )
     return RunResult(report=report, rollup=result)
 
@@ -239,11 +241,17 @@ def run_submissions(
             }
         )
     )
+    scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
+    explain = (
+        f"soeplan explain --data {Path(out) / OBSERVATIONS_FILE} --scope {scope} "
+        f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
+    )
     run = report_from_observations(
         observations,
         plan_obj,
         year,
         structure=city_structure(sample=synthetic),
+        explain_example=explain,
         inputs=inputs,
         synthetic=synthetic,
         findings=pl.concat(findings) if findings else None,
@@ -253,7 +261,7 @@ def run_submissions(
         progress=progress,
     )
     progress(f"writing the report into {out}")
-    return attrs.evolve(run, out=write_report(run.report, out))
+    return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
 
 
 def from_problem(where: str, what: str) -> Problem:
@@ -318,6 +326,11 @@ def run_demo(
         plan_obj,
         year,
         structure=structure,
+        explain_example=(
+            "soeplan explain --sample --scope "
+            f"{plan_obj.scopes[0].name_zh if lang == 'zh' else plan_obj.scopes[0].id} "
+            f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
+        ),
         synthetic=True,
         findings=pl.concat(findings) if findings else None,
         set_aside=set_aside,
