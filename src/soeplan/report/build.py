@@ -42,7 +42,7 @@ from soeplan.report.model import (
 )
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
-from soeplan.tables import target_text
+from soeplan.tables import build_table, target_text
 
 TOTALS_COLUMNS = ("scope", "year", "indicator", "value")
 
@@ -507,4 +507,8 @@ def build_report(
         set_aside=tuple(set_aside),
         findings=findings,
         totals=full,
+        published={
+            lg: tuple(build_table(plan, t.number, lg, inds) for t in plan.tables)
+            for lg in ("zh", "en")
+        },
     )
