@@ -58,6 +58,8 @@ from soeplan.plancheck import (
 from soeplan.plugins import get_registry
 from soeplan.precision import Interval
 from soeplan.provenance import Provider
+from soeplan.report import DebtLines, InputFile, Report, build_report, write_report
+from soeplan.report.run import report_from_observations, run_demo, run_submissions
 from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
@@ -111,6 +113,7 @@ __all__ = [
     "Contribution",
     "CountyUnit",
     "DataFileError",
+    "DebtLines",
     "Direction",
     "Entity",
     "EntityState",
@@ -125,6 +128,7 @@ __all__ = [
     "HeaderCell",
     "InconsistentPlanError",
     "Indicator",
+    "InputFile",
     "Interval",
     "Kind",
     "Method",
@@ -141,6 +145,7 @@ __all__ = [
     "Provider",
     "PublishedGrowth",
     "Ratio",
+    "Report",
     "ReportSection",
     "Rollup",
     "Rounding",
@@ -176,6 +181,7 @@ __all__ = [
     "assess_bound",
     "assess_frame",
     "assess_progress",
+    "build_report",
     "build_table",
     "cagr",
     "check_credit_code",
@@ -195,10 +201,14 @@ __all__ = [
     "milestones",
     "plan_milestones",
     "render_explanation",
+    "report_from_observations",
     "required_growth",
     "rollup",
+    "run_demo",
+    "run_submissions",
     "sample_observations",
     "sample_unit",
     "scope_totals",
     "total_growth",
+    "write_report",
 ]
