@@ -77,6 +77,17 @@ def test_demo_in_english_is_english(tmp_path: Path) -> None:
         text = text.replace(s, "")
     assert not has_cjk(text)
     assert LABELS["synthetic_banner"][1] in text
+    # the page: no CJK outside the spans marked as data; every sheet: none outside data strings
+    from test_report import _Collect
+
+    page = _Collect()
+    page.feed((tmp_path / "en" / "report.html").read_text(encoding="utf-8"))
+    assert not has_cjk("".join(page.text))
+    for title, rows in _cells(tmp_path / "en" / "report.xlsx").items():
+        cells = "\n".join(str(v) for row in rows for v in row if v is not None)
+        for s in sorted(allowed, key=len, reverse=True):
+            cells = cells.replace(s, "")
+        assert not has_cjk(cells), title
     # every registered section rendered, each stating its provider with a version
     registered = soeplan.get_registry().sections
     assert [s.id for s in run.report.sections] == sorted(
