@@ -255,3 +255,15 @@ def test_xlsx_has_merged_headers_and_printed_values(plan: soeplan.Plan, tmp_path
     ws2 = wb["表2"]
     assert {"D2:F2", "J2:J3"} <= {str(r) for r in ws2.merged_cells.ranges}
     assert ws2["H10"].value == "不低于2.2%，力争2.5%"
+
+
+def test_a_published_figure_that_cannot_be_computed_is_marked_not_printed(tmp_path: Path) -> None:
+    # A published CAGR over a base of zero: no growth can be computed from it.
+    text = BUILTIN.read_text(encoding="utf-8").replace('"42.83"', '"0.00"')
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    table = build_table(soeplan.load_plan(path), 1)
+    cell = table.cell("city", "revenue", "cagr")
+    assert cell.text == "/" + MARK and cell.marked and cell.published == Decimal("0.1295")
+    assert cell.note is not None and "12.95%" in table.notes[cell.note].text
+    assert "12.95" not in "".join(c.text for r in table.rows for c in r.cells)

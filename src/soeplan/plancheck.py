@@ -383,7 +383,7 @@ def _plausibility(plan: Plan, labels: _Labels) -> list[PlanFinding]:
                     indicator=high,
                     column=str(f.year),
                     published=str(f.value),
-                    computed=str(other.value),
+                    computed="",
                     message_zh=f"{scope_zh} {f.year}年：{what_zh}（{name_hi_zh} {f.value} > "
                     f"{name_lo_zh} {other.value}）：{why_zh}。",
                     message_en=f"{scope_en} {f.year}: {what_en} ({name_hi_en} {f.value} > "
