@@ -36,6 +36,7 @@ from soeplan.precision import Interval
 from soeplan.provenance import Provider
 from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
+from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structures import (
     CountyUnit,
@@ -60,6 +61,7 @@ from soeplan.tables import (
 
 __all__ = [
     "FINDING_SCHEMA",
+    "SYNTHETIC_NOTE",
     "Aggregation",
     "Attribute",
     "Category",
@@ -120,4 +122,6 @@ __all__ = [
     "get_registry",
     "hookimpl",
     "load_plan",
+    "sample_observations",
+    "sample_unit",
 ]

@@ -1,0 +1,532 @@
+"""The bundled sample: synthetic enterprise-level figures (示例数据（合成），非真实企业数据).
+
+**Every number this module produces is synthetic.** The enterprises of
+``data/sample/structure.toml`` are invented examples; their figures are generated here so that
+soeplan can be run, tested and documented end to end. They are built to roll up to the plan's
+published totals, and must never be read as real company figures.
+
+What is exact, and what is invented:
+
+* **Exact**: summed over the entities of the units composing each scope (全市 = every unit, 市区 =
+  the units of the ``urban`` scope in ``data/structures/quzhou.toml``), the amounts (total assets,
+  net assets, revenue, total profit, net profit, 亿元) and the counts (AAA, AA+, AA, listed) equal
+  Table 1 of the plan for 2015 and 2020 to the cent. Each entity gets an integer number of cents;
+  the totals are read from :func:`soeplan.load_plan` and split by the largest-remainder method, so
+  the parts sum to the published total exactly. Ratios are not generated: recomputed from the summed
+  amounts, they reproduce the published ones (the document truncates them to 0.01 pp).
+  The city's 2015 net profit above its total profit (8.83 > 8.76) is kept as published; in the
+  sample it comes from a (synthetic) deferred-tax credit of ``ly.industry`` in Longyou.
+* **Invented** (synthetic assumptions):
+
+  - *Groups*. 市区 (urban) and the rest of the city (全市 − 市区) get their published totals; the
+    years 2016–2019 interpolate geometrically between 2015 and 2020 with a seeded wobble of at most
+    ±2 %; 2021–2023 grow at the rates of ``_GROWTH`` (total assets roughly on the compound path to the
+    2025 target; revenue and profits lagging, with a dip in 2022; net assets slower than assets,
+    so the debt ratio rises but stays under the 65 % ceiling).
+  - *Units*. Within each group, units get a share of every amount in proportion to their size
+    weight (``_UNIT_PROFILES``): 市本级 about 70 % of 市区, 柯城区 and 衢江区 sharing the rest; 江山市
+    the largest county unit, then 龙游县, 常山县 and 开化县. A unit's (and an entity's) profile also
+    sets its equity ratio, revenue per unit of assets, profit margin and net-to-total profit ratio;
+    the split rescales them so that the group totals hold exactly.
+  - *Entities*. The same split again within each unit, by entity profiles (``_ENTITY_PROFILES``):
+    group headquarters and the big platform companies carry most assets; the bus company and the
+    airport run losses; the 城投 difference unit ``mun.chengtou.diff`` carries intra-group
+    eliminations (negative amounts, as a 差额 unit does). Entity sizes wobble by at most ±3 % a
+    year, from a generator seeded by ``SEED``, the entity and the year.
+  - *Events*. ``js.scenic`` is merged into ``js.tourism`` on 2022-06-30: it reports through 2021 and
+    ``js.tourism`` carries both sizes from 2022, so growth on a comparable basis stays ordinary.
+    ``mun.guozi.bus`` moves to 交投集团 on 2021-07-01 (same entity, figures continue). The rename of
+    交投集团 to 衢通发展集团 (December 2022) changes names only.
+  - *Debt ratio*. ``qj.urban`` borrows heavily from 2022: its debt ratio, under 65 % through 2021,
+    crosses the plan's 65 % ceiling in 2022 and the 70 % key-supervision line in 2023; every other
+    entity stays under 65 %, and so do 全市 and 市区 (about 61 % in 2023).
+  - *Ratings and listing* (``_RATINGS``, ``_LISTED``): the three AA+ of 2020 are the headquarters of
+    市国资公司, 交投集团 and 基投公司 (as the plan says); 衢江区 goes from 0 to 3 AA enterprises;
+    by 2023 the city has one AAA (市国资公司), five AA+ and one listed company.
+
+Arithmetic is done in integer cents and :class:`fractions.Fraction`; the only randomness is
+:class:`random.Random` seeded with strings, so the output is the same on every platform and
+with every polars version.
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Context, Decimal
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+import polars as pl
+
+from soeplan.errors import UnknownNameError
+from soeplan.sections import Text
+
+__all__ = [
+    "SAMPLE_AMOUNTS",
+    "SAMPLE_COUNTS",
+    "SAMPLE_STRUCTURE_PATH",
+    "SAMPLE_YEARS",
+    "SEED",
+    "SYNTHETIC_NOTE",
+    "sample_observations",
+    "sample_unit",
+]
+
+#: Marks the sample wherever it appears: files, frames, reports.
+SYNTHETIC_NOTE = Text(
+    zh="示例数据（合成），非真实企业数据",
+    en="Synthetic sample data, not real company figures",
+)
+
+#: The sample's entities and events (``data/sample/structure.toml``), marked synthetic.
+SAMPLE_STRUCTURE_PATH: Path = Path(
+    str(resources.files("soeplan") / "data" / "sample" / "structure.toml")
+)
+_CITY_STRUCTURE_PATH = Path(str(resources.files("soeplan") / "data" / "structures" / "quzhou.toml"))
+
+#: Years the sample covers.
+SAMPLE_YEARS = range(2015, 2024)
+#: Reported amounts (亿元), in the order of Table 1.
+SAMPLE_AMOUNTS = ("total_assets", "net_assets", "revenue", "total_profit", "net_profit")
+#: Reported counts (per entity 0 or 1).
+SAMPLE_COUNTS = ("rated_aaa", "rated_aa_plus", "rated_aa", "listed")
+#: Seed of the wobble; change it and only the non-anchor years move.
+SEED = "soeplan-sample-quzhou-14th"
+
+_PLAN = "quzhou-14th"
+_DECIMAL = Context(prec=28)  # explicit: the output must not depend on the caller's context
+_ANCHORS = (2015, 2020)
+# Quantities split top-down. Total assets are net assets + liabilities, so both stay positive.
+_NA, _LIAB, _REV, _TP, _NP = "net_assets", "liabilities", "revenue", "total_profit", "net_profit"
+_QUANTITIES = (_NA, _LIAB, _REV, _TP, _NP)
+
+_SCHEMA = {
+    "unit": pl.String,
+    "entity": pl.String,
+    "year": pl.Int32,
+    "indicator": pl.String,
+    "value": pl.Float64,
+}
+
+
+# ----------------------------------------------------------------------------- assumptions
+@attrs.frozen
+class _Profile:
+    """Synthetic profile of a unit or an entity; each field is a path over years.
+
+    ``size``: relative size (asset weight), given at 2015, 2020 and 2023 and linear in between.
+    ``equity``: net assets / total assets; ``intensity``: revenue / size; ``margin``: total profit /
+    revenue (negative: a loss); ``keep``: net profit / total profit (1 − tax rate; above 1: a tax
+    credit). A dict maps years to values (linear in between, flat outside); a string is constant.
+    """
+
+    size: tuple[str, str, str]
+    equity: str | Mapping[int, str]
+    intensity: str
+    margin: str
+    keep: str | Mapping[int, str]
+
+
+# Net profit / total profit of a profitable enterprise: low tax in 2015 (tax-exempt subsidies
+# and losses carried forward; 市区 kept 95 % of its total profit), an ordinary rate by 2020.
+_KEEP: Mapping[int, str] = MappingProxyType({2015: "0.97", 2020: "0.80"})
+
+
+def _p(
+    size: tuple[str, str, str],
+    equity: str | Mapping[int, str],
+    intensity: str,
+    margin: str,
+    keep: str | Mapping[int, str] = _KEEP,
+) -> _Profile:
+    return _Profile(size, equity, intensity, margin, keep)
+
+
+# Units: within 市区 and within the rest of the city (全市 − 市区).
+_UNIT_PROFILES: dict[str, _Profile] = {
+    "municipal": _p(("70", "72", "73"), "0.48", "1.2", "0.26"),
+    "kecheng": _p(("15", "13", "12"), "0.47", "1.0", "0.18"),
+    "qujiang": _p(("15", "15", "15"), "0.46", "0.6", "0.20"),
+    "jiangshan": _p(("36", "38", "38"), "0.47", "1.0", "0.20"),
+    "changshan": _p(("20", "19", "19"), "0.47", "0.9", "0.18"),
+    "kaihua": _p(("18", "17", "17"), "0.50", "0.8", "0.18"),
+    "longyou": _p(
+        ("26", "26", "26"), "0.48", "1.0", "0.20", {2015: "2.0", 2016: "1.3", 2017: "0.85"}
+    ),
+}
+
+# Entities: within their unit. HQs and platform companies are the largest.
+_ENTITY_PROFILES: dict[str, _Profile] = {
+    # 市本级
+    "mun.guozi.hq": _p(("14", "15", "15"), "0.54", "0.05", "0.60"),
+    "mun.guozi.capital": _p(("6", "8", "9"), "0.50", "0.15", "0.35"),
+    "mun.guozi.bus": _p(("2", "2", "2"), "0.47", "0.40", "-0.30", "1"),
+    "mun.jinkong.hq": _p(("8", "9", "10"), "0.54", "0.06", "0.50"),
+    "mun.jinkong.fund": _p(("3", "4", "5"), "0.58", "0.10", "0.50"),
+    "mun.jinkong.lease": _p(("3", "4", "5"), "0.48", "0.12", "0.30"),
+    "mun.jinkong.guarantee": _p(("2", "2", "2"), "0.56", "0.10", "0.30"),
+    "mun.jiaotou.hq": _p(("12", "15", "16"), "0.48", "0.03", "0.50"),
+    "mun.jiaotou.airport": _p(("2", "2", "2"), "0.54", "0.20", "-0.20", "1"),
+    "mun.jiaotou.road": _p(("8", "9", "10"), "0.47", "0.05", "0.20"),
+    "mun.chengtou.hq": _p(("15", "14", "14"), "0.48", "0.04", "0.40"),
+    "mun.chengtou.water": _p(("5", "4", "4"), "0.50", "0.15", "0.10"),
+    "mun.chengtou.build": _p(("4", "4", "4"), "0.48", "0.45", "0.06"),
+    # 差额: intra-group eliminations (negative); its own ratios are those of what it eliminates.
+    "mun.chengtou.diff": _p(("-2", "-2", "-2"), "0.50", "0.20", "0.10", "1"),
+    "mun.dahuayuan.hq": _p(("6", "7", "7"), "0.50", "0.05", "0.30"),
+    "mun.dahuayuan.tourism": _p(("3", "3", "3"), "0.50", "0.20", "0.10"),
+    "mun.dahuayuan.agri": _p(("2", "2", "2"), "0.54", "0.15", "0.05"),
+    "mun.lvfa.hq": _p(("5", "8", "9"), "0.48", "0.04", "0.40"),
+    "mun.lvfa.park": _p(("3", "5", "6"), "0.47", "0.05", "0.20"),
+    "mun.jitou.hq": _p(("5", "8", "9"), "0.48", "0.04", "0.40"),
+    "mun.jitou.property": _p(("1", "1", "1"), "0.47", "0.40", "0.05"),
+    # 柯城区
+    "kc.invest": _p(("8", "9", "9"), "0.50", "0.05", "0.50"),
+    "kc.urban": _p(("6", "7", "7"), "0.47", "0.05", "0.30"),
+    "kc.recycle": _p(("1", "2", "2"), "0.48", "0.30", "0.08"),
+    "kc.agri": _p(("1", "1", "1"), "0.54", "0.20", "0.05"),
+    # 衢江区: qj.urban borrows from 2022 and crosses the 70 % line in 2023.
+    "qj.capital.hq": _p(("5", "8", "9"), "0.50", "0.05", "0.50"),
+    "qj.transport": _p(("3", "5", "6"), "0.48", "0.05", "0.30"),
+    "qj.urban": _p(
+        ("4", "6", "8"),
+        {2015: "0.46", 2020: "0.44", 2021: "0.43", 2022: "0.38", 2023: "0.33"},
+        "0.05",
+        "0.30",
+        "0.85",
+    ),
+    "qj.industry": _p(("1", "2", "3"), "0.50", "0.30", "0.10"),
+    "qj.culture": _p(("1", "1", "1"), "0.50", "0.20", "0.08"),
+    "qj.water": _p(("1", "1", "1"), "0.50", "0.25", "0.06"),
+    "qj.housing": _p(("2", "2", "2"), "0.47", "0.10", "0.10"),
+    # 江山市: js.scenic merges into js.tourism in 2022 (the size moves with it).
+    "js.hq": _p(("6", "8", "8"), "0.48", "0.05", "0.50"),
+    "js.urban": _p(("5", "7", "7"), "0.47", "0.05", "0.30"),
+    "js.transport": _p(("4", "6", "6"), "0.47", "0.05", "0.30"),
+    "js.tourism": _p(("1", "1.5", "1.5"), "0.50", "0.30", "0.12"),
+    "js.scenic": _p(("1", "1", "1"), "0.50", "0.30", "0.12"),
+    "js.water": _p(("1", "1", "1"), "0.50", "0.25", "0.06"),
+    # 常山县
+    "cs.hq": _p(("6", "7", "7"), "0.48", "0.05", "0.50"),
+    "cs.liangshan": _p(("2", "4", "5"), "0.50", "0.10", "0.25"),
+    "cs.urban": _p(("5", "6", "6"), "0.47", "0.05", "0.30"),
+    # 开化县
+    "kh.hq": _p(("6", "7", "7"), "0.50", "0.05", "0.50"),
+    "kh.tourism": _p(("2", "3", "3"), "0.50", "0.30", "0.12"),
+    "kh.water": _p(("1", "1", "1"), "0.50", "0.25", "0.06"),
+    # 龙游县: ly.industry's deferred-tax credit in 2015–2016 lifts net profit above total profit.
+    "ly.hq": _p(("6", "7", "7"), "0.48", "0.05", "0.50"),
+    "ly.urban": _p(("5", "6", "7"), "0.47", "0.05", "0.30"),
+    "ly.industry": _p(
+        ("3", "4", "4"), "0.50", "0.30", "0.20", {2015: "4.5", 2016: "2.0", 2017: "0.8"}
+    ),
+}
+
+# Group growth 2021–2023 (urban, rest of the city), per quantity; ± 1 pp seeded wobble on top.
+_GROWTH: dict[str, dict[str, tuple[str, str, str]]] = {
+    "urban": {
+        "total_assets": ("0.16", "0.15", "0.14"),
+        _NA: ("0.10", "0.09", "0.08"),
+        _REV: ("0.12", "0.06", "0.09"),
+        _TP: ("0.08", "-0.05", "0.10"),
+        _NP: ("0.09", "-0.08", "0.10"),
+    },
+    "rest": {
+        "total_assets": ("0.12", "0.11", "0.11"),
+        _NA: ("0.09", "0.08", "0.08"),
+        _REV: ("0.10", "0.05", "0.08"),
+        _TP: ("0.08", "-0.03", "0.06"),
+        _NP: ("0.06", "-0.06", "0.06"),
+    },
+}
+
+# Credit ratings held at year end: entity -> ((from year, rating), ...); rating codes are indicators.
+_RATINGS: dict[str, tuple[tuple[int, str], ...]] = {
+    "mun.guozi.hq": ((2015, "rated_aa"), (2018, "rated_aa_plus"), (2023, "rated_aaa")),
+    "mun.jiaotou.hq": ((2016, "rated_aa"), (2019, "rated_aa_plus")),
+    "mun.jitou.hq": ((2017, "rated_aa"), (2020, "rated_aa_plus")),
+    "mun.chengtou.hq": ((2016, "rated_aa"), (2021, "rated_aa_plus")),
+    "mun.jinkong.hq": ((2018, "rated_aa"), (2023, "rated_aa_plus")),
+    "mun.dahuayuan.hq": ((2019, "rated_aa"),),
+    "mun.lvfa.hq": ((2020, "rated_aa"),),
+    "kc.invest": ((2018, "rated_aa"),),
+    "kc.urban": ((2022, "rated_aa"),),
+    "qj.capital.hq": ((2018, "rated_aa"),),
+    "qj.transport": ((2019, "rated_aa"),),
+    "qj.urban": ((2020, "rated_aa"),),
+    "js.hq": ((2016, "rated_aa"), (2022, "rated_aa_plus")),
+    "js.urban": ((2017, "rated_aa"),),
+    "js.transport": ((2019, "rated_aa"),),
+    "cs.hq": ((2017, "rated_aa"),),
+    "cs.liangshan": ((2023, "rated_aa"),),
+    "kh.hq": ((2018, "rated_aa"),),
+    "ly.hq": ((2016, "rated_aa"),),
+    "ly.urban": ((2020, "rated_aa"),),
+}
+# State-controlled listed companies (国有控股上市公司): entity -> first year counted.
+_LISTED: dict[str, int] = {"mun.guozi.capital": 2023}
+
+
+# ----------------------------------------------------------------------------- structure files
+@attrs.frozen
+class _SampleEntity:
+    id: str
+    unit: str
+    last_year: int | None  # merged away after this year
+    absorbs: tuple[tuple[str, int], ...]  # (entity merged into this one, first year it carries it)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def _sample_entities() -> tuple[_SampleEntity, ...]:
+    raw = _read_toml(SAMPLE_STRUCTURE_PATH)
+    merges = [e for e in raw.get("event", []) if e.get("kind") == "merge"]
+    out = []
+    for e in raw["entity"]:
+        gone = [m for m in merges if m["entity"] == e["id"]]
+        absorbed = [m for m in merges if m["target"] == e["id"]]
+        # A rollup for year Y uses the structure in force at the end of Y.
+        out.append(
+            _SampleEntity(
+                id=e["id"],
+                unit=e["unit"],
+                last_year=gone[0]["date"].year - 1 if gone else None,
+                absorbs=tuple((m["entity"], m["date"].year) for m in absorbed),
+            )
+        )
+    return tuple(out)
+
+
+@cache
+def _scope_units() -> dict[str, tuple[str, ...]]:
+    raw = _read_toml(_CITY_STRUCTURE_PATH)
+    return {s["scope"]: tuple(s["units"]) for s in raw["scope"]}
+
+
+# ----------------------------------------------------------------------------- arithmetic
+def _path(value: str | Mapping[int, str], year: int) -> Fraction:
+    if isinstance(value, str):
+        return Fraction(value)
+    points = sorted((y, Fraction(v)) for y, v in value.items())
+    if year <= points[0][0]:
+        return points[0][1]
+    for (y0, v0), (y1, v1) in pairwise(points):
+        if y0 <= year <= y1:
+            return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
+    return points[-1][1]
+
+
+def _size(profile: _Profile, year: int) -> Fraction:
+    s15, s20, s23 = (Fraction(s) for s in profile.size)
+    return _path({2015: str(s15), 2020: str(s20), 2023: str(s23)}, year)
+
+
+def _wobble(key: str, span: int) -> Fraction:
+    """A seeded factor in [1 − span/1000, 1 + span/1000]; the same on every platform."""
+    rng = random.Random(f"{SEED}:{key}")
+    return 1 + Fraction(rng.randint(-span, span), 1000)
+
+
+def _weights(profile: _Profile, size: Fraction, year: int) -> dict[str, Fraction]:
+    equity = _path(profile.equity, year)
+    revenue = size * _path(profile.intensity, year)
+    profit = revenue * _path(profile.margin, year)
+    return {
+        _NA: size * equity,
+        _LIAB: size * (1 - equity),
+        _REV: revenue,
+        _TP: profit,
+        _NP: profit * _path(profile.keep, year),
+    }
+
+
+def _split(total: int, weights: Sequence[Fraction]) -> list[int]:
+    """Split integer ``total`` in proportion to ``weights`` (largest remainder); parts sum to it."""
+    whole = sum(weights, Fraction(0))
+    if whole == 0:
+        raise ValueError("cannot split by weights that sum to zero")
+    raw = [total * w / whole for w in weights]
+    parts = [r.numerator // r.denominator for r in raw]
+    left = total - sum(parts)
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - parts[i]), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+def _cents(value: Decimal) -> int:
+    cents = Fraction(value) * 100  # exact, whatever the decimal context
+    if cents.denominator != 1:
+        raise ValueError(f"{value} has more than two decimals")
+    return int(cents)
+
+
+def _group_totals() -> dict[str, dict[int, dict[str, int]]]:
+    """Cents per group (urban, rest), year and quantity; exact at the anchors."""
+    from soeplan.plan import load_plan
+
+    plan = load_plan(_PLAN)
+
+    def published(scope: str, indicator: str, year: int) -> int:
+        fig = plan.figure(scope, indicator, year)
+        if fig is None:
+            raise ValueError(f"plan {_PLAN} has no {scope} {indicator} {year}")
+        return _cents(fig.value)
+
+    out: dict[str, dict[int, dict[str, int]]] = {"urban": {}, "rest": {}}
+    levels = ("total_assets", _NA, _REV, _TP, _NP)
+    for year in _ANCHORS:
+        for ind in levels:
+            city, urban = published("city", ind, year), published("urban", ind, year)
+            out["urban"].setdefault(year, {})[ind] = urban
+            out["rest"].setdefault(year, {})[ind] = city - urban
+    for group, by_year in out.items():
+        first, last = by_year[2015], by_year[2020]
+        for year in range(2016, 2020):
+            by_year[year] = {}
+            for ind in levels:
+                # geometric interpolation in a fixed decimal context (not the caller's)
+                ratio = _DECIMAL.divide(Decimal(last[ind]), Decimal(first[ind]))
+                step = _DECIMAL.power(ratio, _DECIMAL.divide(Decimal(year - 2015), Decimal(5)))
+                base = Fraction(_DECIMAL.multiply(Decimal(first[ind]), step))
+                by_year[year][ind] = round(base * _wobble(f"{group}:{ind}:{year}", 20))
+        for year in range(2021, SAMPLE_YEARS.stop):
+            by_year[year] = {}
+            for ind in levels:
+                rate = Fraction(_GROWTH[group][ind][year - 2021])
+                rate += Fraction(_wobble(f"{group}:{ind}:{year}", 10) - 1)
+                by_year[year][ind] = round(by_year[year - 1][ind] * (1 + rate))
+        for totals in by_year.values():
+            totals[_LIAB] = totals.pop("total_assets") - totals[_NA]
+    return out
+
+
+# ----------------------------------------------------------------------------- generation
+@cache
+def _generate() -> pl.DataFrame:
+    entities = _sample_entities()
+    by_id = {e.id: e for e in entities}
+    missing = sorted(set(by_id) - set(_ENTITY_PROFILES))
+    if missing:
+        raise ValueError(f"the sample has no synthetic profile for entities {missing}")
+    scopes = _scope_units()
+    strays = sorted(e.id for e in entities if e.unit not in scopes["city"])
+    if strays:
+        raise ValueError(f"sample entities {strays} belong to no unit of the city scope")
+    urban_units = scopes["urban"]
+    groups = {
+        "urban": [u for u in scopes["city"] if u in urban_units],
+        "rest": [u for u in scopes["city"] if u not in urban_units],
+    }
+    totals = _group_totals()
+
+    rows: dict[str, list[Any]] = {k: [] for k in _SCHEMA}
+
+    def emit(unit: str, entity: str, year: int, indicator: str, value: float) -> None:
+        rows["unit"].append(unit)
+        rows["entity"].append(entity)
+        rows["year"].append(year)
+        rows["indicator"].append(indicator)
+        rows["value"].append(value)
+
+    for year in SAMPLE_YEARS:
+        for group, units in groups.items():
+            unit_w = [
+                _weights(_UNIT_PROFILES[u], _size(_UNIT_PROFILES[u], year), year) for u in units
+            ]
+            unit_cents = {
+                q: _split(totals[group][year][q], [w[q] for w in unit_w]) for q in _QUANTITIES
+            }
+            for ui, unit in enumerate(units):
+                members = [
+                    e
+                    for e in entities
+                    if e.unit == unit and (e.last_year is None or year <= e.last_year)
+                ]
+                ent_w = []
+                for e in members:
+                    size = _size(_ENTITY_PROFILES[e.id], year)
+                    for absorbed, since in e.absorbs:
+                        if year >= since:
+                            size += _size(_ENTITY_PROFILES[absorbed], year)
+                    size *= _wobble(f"{e.id}:{year}", 30)
+                    ent_w.append(_weights(_ENTITY_PROFILES[e.id], size, year))
+                cents = {q: _split(unit_cents[q][ui], [w[q] for w in ent_w]) for q in _QUANTITIES}
+                for ei, e in enumerate(members):
+                    na, liab = cents[_NA][ei], cents[_LIAB][ei]
+                    values = {
+                        "total_assets": na + liab,
+                        "net_assets": na,
+                        "revenue": cents[_REV][ei],
+                        "total_profit": cents[_TP][ei],
+                        "net_profit": cents[_NP][ei],
+                    }
+                    for ind in SAMPLE_AMOUNTS:
+                        emit(unit, e.id, year, ind, values[ind] / 100)
+                    for ind, count in _counts(e.id, year).items():
+                        emit(unit, e.id, year, ind, float(count))
+    return pl.DataFrame(rows, schema=_SCHEMA).sort("unit", "entity", "year", "indicator")
+
+
+def _counts(entity: str, year: int) -> dict[str, int]:
+    held = [r for y, r in _RATINGS.get(entity, ()) if y <= year]
+    counts = dict.fromkeys(SAMPLE_COUNTS, 0)
+    if held:
+        counts[held[-1]] = 1
+    listed = _LISTED.get(entity)
+    counts["listed"] = int(listed is not None and listed <= year)
+    return counts
+
+
+# ----------------------------------------------------------------------------- public API
+def sample_observations(years: Iterable[int] = SAMPLE_YEARS) -> pl.DataFrame:
+    """The bundled sample's observations (**synthetic**: 示例数据（合成），非真实企业数据).
+
+    A long frame ``unit, entity, year, indicator, value`` (String, String, Int32, String, Float64),
+    sorted by unit, entity, year and indicator: the amounts of :data:`SAMPLE_AMOUNTS` in 亿元 and
+    the counts of :data:`SAMPLE_COUNTS` (0 or 1 per entity) for every entity of
+    :data:`SAMPLE_STRUCTURE_PATH` in force in the year. Ratios are not included: recompute them
+    from the summed amounts. Summed over a scope's units, 2015 and 2020 equal Table 1.
+
+    >>> from soeplan.sample import sample_observations
+    >>> obs = sample_observations([2020])
+    >>> round(obs.filter(indicator="total_assets")["value"].sum(), 2)
+    2090.49
+    """
+    wanted = sorted(set(years))
+    outside = [y for y in wanted if y not in SAMPLE_YEARS]
+    if outside:
+        raise UnknownNameError(
+            f"the sample has no year {outside[0]}: it covers "
+            f"{SAMPLE_YEARS.start}–{SAMPLE_YEARS.stop - 1}; ask for years in that range"
+        )
+    return _generate().filter(pl.col("year").is_in(wanted))
+
+
+def sample_unit(unit: str, year: int) -> pl.DataFrame:
+    """The **synthetic** sample observations of one county-level unit in one year.
+
+    Same columns as :func:`sample_observations`.
+
+    >>> from soeplan.sample import sample_unit
+    >>> sorted(sample_unit("kaihua", 2020)["entity"].unique())
+    ['kh.hq', 'kh.tourism', 'kh.water']
+    """
+    units = sorted({e.unit for e in _sample_entities()})
+    if unit not in units:
+        raise UnknownNameError(
+            f"the sample has no unit {unit!r}; its units are: {', '.join(units)}"
+        )
+    return sample_observations([year]).filter(pl.col("unit") == unit)
