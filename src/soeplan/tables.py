@@ -554,14 +554,15 @@ def render_table(table: PlanTable, fmt: str) -> str:
         return buf.getvalue()
     header = table.header_grid()
     body = table.body_grid()
-    # One header line: a scope's label goes with each of its columns.
-    top: list[str] = []
+    # Markdown and the terminal have one header row: a scope's label goes with each of its
+    # columns (on a line of its own in the terminal).
+    pairs: list[tuple[str, str]] = []
     for i in range(len(table.columns)):
         above = next(
             (h.text for h in table.header if h.row == 0 and h.col <= i < h.col + h.colspan), ""
         )
-        below = header[1][i]
-        top.append(f"{above} {below}".strip() if below else above)
+        pairs.append((above, header[1][i]))
+    top = [f"{a} {b}" if b else a for a, b in pairs]
     if fmt == "md":
 
         def esc(s: str) -> str:
@@ -581,8 +582,8 @@ def render_table(table: PlanTable, fmt: str) -> str:
         from rich.table import Table
 
         rich_table = Table(title=escape(table.title), show_lines=False)
-        for h in top:
-            rich_table.add_column(escape(h))
+        for above, below in pairs:
+            rich_table.add_column(escape(f"{above}\n{below}" if below else above))
         for row in body:
             rich_table.add_row(*(escape(c) for c in row))
         buf = io.StringIO()
