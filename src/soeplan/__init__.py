@@ -7,9 +7,31 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from soeplan.assessment import (
+    ASSESSMENT_SCHEMA,
+    AssessmentError,
+    BoundAssessment,
+    BoundStatus,
+    MidTerm,
+    Progress,
+    Status,
+    assess_bound,
+    assess_frame,
+    assess_progress,
+)
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.growth import (
+    annual_change,
+    cagr,
+    compound,
+    compound_path,
+    interpolate,
+    required_growth,
+    total_growth,
+)
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
+from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
 from soeplan.plan import (
     Attribute,
     Figure,
@@ -40,10 +62,15 @@ from soeplan.structures import (
 )
 
 __all__ = [
+    "ASSESSMENT_SCHEMA",
     "FINDING_SCHEMA",
+    "MILESTONE_SCHEMA",
     "SYNTHETIC_NOTE",
     "Aggregation",
+    "AssessmentError",
     "Attribute",
+    "BoundAssessment",
+    "BoundStatus",
     "Category",
     "CountyUnit",
     "DataFileError",
@@ -56,11 +83,14 @@ __all__ = [
     "GrowthKind",
     "Indicator",
     "Kind",
+    "Method",
+    "MidTerm",
     "NodeType",
     "Plan",
     "PlanSource",
     "PluginError",
     "Problem",
+    "Progress",
     "Provider",
     "PublishedGrowth",
     "Ratio",
@@ -74,6 +104,7 @@ __all__ = [
     "SectionTable",
     "Severity",
     "SoeplanError",
+    "Status",
     "StructureEvent",
     "TableLayout",
     "Target",
@@ -82,9 +113,20 @@ __all__ = [
     "UnitStructure",
     "UnknownNameError",
     "__version__",
+    "annual_change",
+    "assess_bound",
+    "assess_frame",
+    "assess_progress",
+    "cagr",
+    "compound",
+    "compound_path",
     "get_registry",
     "hookimpl",
+    "interpolate",
     "load_plan",
+    "plan_milestones",
+    "required_growth",
     "sample_observations",
     "sample_unit",
+    "total_growth",
 ]
