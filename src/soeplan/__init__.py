@@ -7,9 +7,31 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from soeplan.assessment import (
+    ASSESSMENT_SCHEMA,
+    AssessmentError,
+    BoundAssessment,
+    BoundStatus,
+    MidTerm,
+    Progress,
+    Status,
+    assess_bound,
+    assess_frame,
+    assess_progress,
+)
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.growth import (
+    annual_change,
+    cagr,
+    compound,
+    compound_path,
+    interpolate,
+    required_growth,
+    total_growth,
+)
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
+from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
 from soeplan.plan import (
     Attribute,
     Figure,
@@ -60,10 +82,15 @@ from soeplan.tables import (
 )
 
 __all__ = [
+    "ASSESSMENT_SCHEMA",
     "FINDING_SCHEMA",
+    "MILESTONE_SCHEMA",
     "SYNTHETIC_NOTE",
     "Aggregation",
+    "AssessmentError",
     "Attribute",
+    "BoundAssessment",
+    "BoundStatus",
     "Category",
     "CellKind",
     "CountyUnit",
@@ -82,6 +109,8 @@ __all__ = [
     "Indicator",
     "Interval",
     "Kind",
+    "Method",
+    "MidTerm",
     "NodeType",
     "Plan",
     "PlanCheck",
@@ -90,6 +119,7 @@ __all__ = [
     "PlanTable",
     "PluginError",
     "Problem",
+    "Progress",
     "Provider",
     "PublishedGrowth",
     "Ratio",
@@ -104,6 +134,7 @@ __all__ = [
     "SectionTable",
     "Severity",
     "SoeplanError",
+    "Status",
     "StructureEvent",
     "TableCell",
     "TableColumn",
@@ -117,11 +148,22 @@ __all__ = [
     "UnitStructure",
     "UnknownNameError",
     "__version__",
+    "annual_change",
+    "assess_bound",
+    "assess_frame",
+    "assess_progress",
     "build_table",
+    "cagr",
     "check_plan",
+    "compound",
+    "compound_path",
     "get_registry",
     "hookimpl",
+    "interpolate",
     "load_plan",
+    "plan_milestones",
+    "required_growth",
     "sample_observations",
     "sample_unit",
+    "total_growth",
 ]
