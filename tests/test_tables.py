@@ -268,3 +268,12 @@ def test_a_published_figure_that_cannot_be_computed_is_marked_not_printed(tmp_pa
     assert cell.text == "/" + MARK and cell.marked and cell.published == Decimal("0.1295")
     assert cell.note is not None and "12.95%" in table.notes[cell.note].text
     assert "12.95" not in "".join(c.text for r in table.rows for c in r.cells)
+
+
+def test_a_table_without_years_is_an_error_for_people(tmp_path: Path) -> None:
+    text = BUILTIN.read_text(encoding="utf-8").replace("years = [2015, 2020]\n", "", 1)
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(soeplan.SoeplanError) as info:
+        build_table(soeplan.load_plan(path), 1)
+    assert "table 1.years" in info.value.render() and "fix: write years" in info.value.render()

@@ -517,6 +517,17 @@ def build_table(
                 for code in missing
             ],
         )
+    if not layout.years:
+        raise SoeplanError(
+            f"table {number} of plan {plan.id} has no years to print",
+            problems=[
+                Problem(
+                    f"{plan.path or plan.id}: table {number}.years",
+                    "the table's years are missing",
+                    "write years = [2015, 2020] (a targets table: [base_year, target_year])",
+                )
+            ],
+        )
     builder = _Builder(plan, layout, indicators, lang)
     columns, header = builder.columns_and_header()
     rows = builder.body(columns)
