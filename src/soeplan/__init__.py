@@ -45,8 +45,18 @@ from soeplan.plan import (
     TargetKind,
     load_plan,
 )
+from soeplan.plancheck import (
+    FigureCheck,
+    FindingKind,
+    InconsistentPlanError,
+    PlanCheck,
+    PlanFinding,
+    check_plan,
+)
 from soeplan.plugins import get_registry
+from soeplan.precision import Interval
 from soeplan.provenance import Provider
+from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
@@ -60,6 +70,16 @@ from soeplan.structures import (
     StructureEvent,
     UnitStructure,
 )
+from soeplan.tables import (
+    CellKind,
+    HeaderCell,
+    PlanTable,
+    TableCell,
+    TableColumn,
+    TableNote,
+    TableRow,
+    build_table,
+)
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
@@ -72,22 +92,31 @@ __all__ = [
     "BoundAssessment",
     "BoundStatus",
     "Category",
+    "CellKind",
     "CountyUnit",
     "DataFileError",
     "Direction",
     "Entity",
     "EventKind",
     "Figure",
+    "FigureCheck",
+    "FindingKind",
     "Flow",
     "FunctionalClass",
     "GrowthKind",
+    "HeaderCell",
+    "InconsistentPlanError",
     "Indicator",
+    "Interval",
     "Kind",
     "Method",
     "MidTerm",
     "NodeType",
     "Plan",
+    "PlanCheck",
+    "PlanFinding",
     "PlanSource",
+    "PlanTable",
     "PluginError",
     "Problem",
     "Progress",
@@ -95,6 +124,7 @@ __all__ = [
     "PublishedGrowth",
     "Ratio",
     "ReportSection",
+    "Rounding",
     "Rule",
     "RuleContext",
     "Scope",
@@ -106,7 +136,12 @@ __all__ = [
     "SoeplanError",
     "Status",
     "StructureEvent",
+    "TableCell",
+    "TableColumn",
     "TableLayout",
+    "TableNote",
+    "TableRounding",
+    "TableRow",
     "Target",
     "TargetKind",
     "Text",
@@ -117,7 +152,9 @@ __all__ = [
     "assess_bound",
     "assess_frame",
     "assess_progress",
+    "build_table",
     "cagr",
+    "check_plan",
     "compound",
     "compound_path",
     "get_registry",

@@ -16,6 +16,8 @@ import click
 from soeplan.cli import assess as _assess  # noqa: F401
 from soeplan.cli import catalogue as _catalogue  # noqa: F401
 from soeplan.cli import milestones as _milestones  # noqa: F401
+from soeplan.cli import plancheck as _plancheck  # noqa: F401
+from soeplan.cli import tables as _tables  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError
 
