@@ -27,7 +27,8 @@ __all__ = ["cli", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     try:
-        cli.main(args=argv, prog_name="soeplan", standalone_mode=False)
+        # Without standalone mode click *returns* the code of ``ctx.exit(n)`` instead of raising.
+        result = cli.main(args=argv, prog_name="soeplan", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 3
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def _console_main() -> None:  # pragma: no cover - thin wrapper
