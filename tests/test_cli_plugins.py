@@ -23,7 +23,8 @@ def soeplan_indicators():
 
 
 @pytest.fixture
-def dists(tmp_path: Path) -> list[Path]:
+def dists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    monkeypatch.setenv("SOEPLAN_PLUGINS", "alpha,broken")  # leave installed county plugins out
     return [
         fake_distribution(
             tmp_path / "a",
