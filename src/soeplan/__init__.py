@@ -23,11 +23,12 @@ from soeplan.plan import (
     TargetKind,
     load_plan,
 )
-from soeplan.plugins import get_registry
+from soeplan.plugins import PluginFailure, PluginInfo, Registry, get_registry
 from soeplan.provenance import Provider
 from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
+from soeplan.sdk import merge_observations, read_observations
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure_io import (
     EntityState,
@@ -75,10 +76,13 @@ __all__ = [
     "Plan",
     "PlanSource",
     "PluginError",
+    "PluginFailure",
+    "PluginInfo",
     "Problem",
     "Provider",
     "PublishedGrowth",
     "Ratio",
+    "Registry",
     "ReportSection",
     "Rollup",
     "Rule",
@@ -109,6 +113,8 @@ __all__ = [
     "hookimpl",
     "load_plan",
     "load_structure_file",
+    "merge_observations",
+    "read_observations",
     "rollup",
     "sample_observations",
     "sample_unit",
