@@ -7,7 +7,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from soeplan.comparable import comparable_base, comparable_growth
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.explain import Contribution, SourceRow, explain, render_explanation
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
 from soeplan.plan import (
@@ -59,6 +61,7 @@ __all__ = [
     "Aggregation",
     "Attribute",
     "Category",
+    "Contribution",
     "CountyUnit",
     "DataFileError",
     "Direction",
@@ -95,6 +98,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "SoeplanError",
+    "SourceRow",
     "Structure",
     "StructureError",
     "StructureEvent",
@@ -108,13 +112,17 @@ __all__ = [
     "__version__",
     "check_credit_code",
     "city_structure",
+    "comparable_base",
+    "comparable_growth",
     "compose_structure",
+    "explain",
     "get_registry",
     "hookimpl",
     "load_plan",
     "load_structure_file",
     "merge_observations",
     "read_observations",
+    "render_explanation",
     "rollup",
     "sample_observations",
     "sample_unit",

@@ -15,6 +15,7 @@ import click
 # Subcommand modules register on import. Keep this list sorted.
 from soeplan.cli import catalogue as _catalogue  # noqa: F401
 from soeplan.cli import plugins as _plugins  # noqa: F401
+from soeplan.cli import rollup as _rollup  # noqa: F401
 from soeplan.cli import scaffold as _scaffold  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError
