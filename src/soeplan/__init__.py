@@ -7,11 +7,33 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from soeplan.assessment import (
+    ASSESSMENT_SCHEMA,
+    AssessmentError,
+    BoundAssessment,
+    BoundStatus,
+    MidTerm,
+    Progress,
+    Status,
+    assess_bound,
+    assess_frame,
+    assess_progress,
+)
 from soeplan.comparable import comparable_base, comparable_growth
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
 from soeplan.explain import Contribution, SourceRow, explain, render_explanation
+from soeplan.growth import (
+    annual_change,
+    cagr,
+    compound,
+    compound_path,
+    interpolate,
+    required_growth,
+    total_growth,
+)
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
+from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
 from soeplan.plan import (
     Attribute,
     Figure,
@@ -25,9 +47,19 @@ from soeplan.plan import (
     TargetKind,
     load_plan,
 )
+from soeplan.plancheck import (
+    FigureCheck,
+    FindingKind,
+    InconsistentPlanError,
+    PlanCheck,
+    PlanFinding,
+    check_plan,
+)
 from soeplan.plugins import PluginFailure, PluginInfo, Registry, get_registry
+from soeplan.precision import Interval
 from soeplan.provenance import Provider
 from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
+from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sdk import merge_observations, read_observations
@@ -53,14 +85,30 @@ from soeplan.structures import (
     StructureEvent,
     UnitStructure,
 )
+from soeplan.tables import (
+    CellKind,
+    HeaderCell,
+    PlanTable,
+    TableCell,
+    TableColumn,
+    TableNote,
+    TableRow,
+    build_table,
+)
 
 __all__ = [
+    "ASSESSMENT_SCHEMA",
     "FINDING_SCHEMA",
+    "MILESTONE_SCHEMA",
     "SYNTHETIC_NOTE",
     "VALUE_SCHEMA",
     "Aggregation",
+    "AssessmentError",
     "Attribute",
+    "BoundAssessment",
+    "BoundStatus",
     "Category",
+    "CellKind",
     "Contribution",
     "CountyUnit",
     "DataFileError",
@@ -69,25 +117,37 @@ __all__ = [
     "EntityState",
     "EventKind",
     "Figure",
+    "FigureCheck",
+    "FindingKind",
     "Flow",
     "FunctionalClass",
     "GroupReported",
     "GrowthKind",
+    "HeaderCell",
+    "InconsistentPlanError",
     "Indicator",
+    "Interval",
     "Kind",
+    "Method",
+    "MidTerm",
     "NodeType",
     "Plan",
+    "PlanCheck",
+    "PlanFinding",
     "PlanSource",
+    "PlanTable",
     "PluginError",
     "PluginFailure",
     "PluginInfo",
     "Problem",
+    "Progress",
     "Provider",
     "PublishedGrowth",
     "Ratio",
     "Registry",
     "ReportSection",
     "Rollup",
+    "Rounding",
     "Rule",
     "RuleContext",
     "Scope",
@@ -99,32 +159,52 @@ __all__ = [
     "Snapshot",
     "SoeplanError",
     "SourceRow",
+    "Status",
     "Structure",
     "StructureError",
     "StructureEvent",
     "StructureFile",
+    "TableCell",
+    "TableColumn",
     "TableLayout",
+    "TableNote",
+    "TableRounding",
+    "TableRow",
     "Target",
     "TargetKind",
     "Text",
     "UnitStructure",
     "UnknownNameError",
     "__version__",
+    "annual_change",
+    "assess_bound",
+    "assess_frame",
+    "assess_progress",
+    "build_table",
+    "cagr",
     "check_credit_code",
+    "check_plan",
     "city_structure",
     "comparable_base",
     "comparable_growth",
     "compose_structure",
+    "compound",
+    "compound_path",
     "explain",
     "get_registry",
     "hookimpl",
+    "interpolate",
     "load_plan",
     "load_structure_file",
     "merge_observations",
+    "milestones",
+    "plan_milestones",
     "read_observations",
     "render_explanation",
+    "required_growth",
     "rollup",
     "sample_observations",
     "sample_unit",
     "scope_totals",
+    "total_growth",
 ]
