@@ -129,3 +129,25 @@ def test_section_renders_with_and_without_figures() -> None:
         "jiangshan",
     ]
     assert any("merge js.scenic → js.tourism" in p.en for p in content.paragraphs)
+
+
+def test_the_bundled_sample_is_consistent_with_the_events() -> None:
+    from soeplan.sample import sample_observations
+
+    obs = sample_observations()
+    structure = city_structure(
+        sample=True,
+        registry=build_registry(make_host(load_entry_points=False, extra=[("jiangshan", plugin)])),
+    )
+    for year in range(2016, 2024):
+        ctx = RuleContext(
+            observations=obs.filter(pl.col("year") == year),
+            prior=obs.filter(pl.col("year") == year - 1),
+            year=year,
+            unit="jiangshan",
+            structure=structure,
+        )
+        assert plugin.vanished(ctx).is_empty(), year
+    # js.scenic stops reporting exactly when it is merged
+    scenic_years = set(obs.filter(pl.col("entity") == "js.scenic")["year"])
+    assert max(scenic_years) == 2021
