@@ -75,6 +75,8 @@ def test_generated_plugin_passes_its_own_tests_and_is_discovered(tmp_path: Path)
 def test_unit_defaults_to_name_and_must_be_known(tmp_path: Path) -> None:
     with pytest.raises(UnknownNameError, match="use --unit with one of"):
         new_plugin("nowhere", directory=tmp_path)
+    with pytest.raises(UnknownNameError, match="municipal level's structure is the core's"):
+        new_plugin("city", unit="municipal", directory=tmp_path)
     path = new_plugin("cs_bank", unit="changshan", directory=tmp_path)
     assert 'cs_bank = "soeplan_cs_bank.plugin"' in (path / "pyproject.toml").read_text()
     with pytest.raises(SoeplanError, match="not empty"):

@@ -34,10 +34,11 @@ def _context(name: str, unit: str) -> dict[str, Any]:
     from soeplan.sample import SAMPLE_STRUCTURE_PATH
     from soeplan.structure_io import city_file, load_structure_file
 
-    units = {u.id: u for u in city_file().units}
+    units = {u.id: u for u in city_file().units if u.kind != "municipal"}
     if unit not in units:
         raise UnknownNameError(
-            f"unknown unit {unit!r}\n  fix: use --unit with one of: {', '.join(sorted(units))}"
+            f"no county-level unit {unit!r} (the municipal level's structure is the core's)\n"
+            f"  fix: use --unit with one of: {', '.join(sorted(units))}"
         )
     sample = [e for e in load_structure_file(SAMPLE_STRUCTURE_PATH).entities if e.unit == unit]
     prefix = sample[0].id.split(".")[0] if sample else name
