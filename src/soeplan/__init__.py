@@ -19,7 +19,9 @@ from soeplan.assessment import (
     assess_frame,
     assess_progress,
 )
+from soeplan.comparable import comparable_base, comparable_growth
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.explain import Contribution, SourceRow, explain, render_explanation
 from soeplan.growth import (
     annual_change,
     cagr,
@@ -53,13 +55,26 @@ from soeplan.plancheck import (
     PlanFinding,
     check_plan,
 )
-from soeplan.plugins import get_registry
+from soeplan.plugins import PluginFailure, PluginInfo, Registry, get_registry
 from soeplan.precision import Interval
 from soeplan.provenance import Provider
+from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
+from soeplan.sdk import merge_observations, read_observations
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
+from soeplan.structure_io import (
+    EntityState,
+    Snapshot,
+    Structure,
+    StructureError,
+    StructureFile,
+    check_credit_code,
+    city_structure,
+    compose_structure,
+    load_structure_file,
+)
 from soeplan.structures import (
     CountyUnit,
     Entity,
@@ -86,6 +101,7 @@ __all__ = [
     "FINDING_SCHEMA",
     "MILESTONE_SCHEMA",
     "SYNTHETIC_NOTE",
+    "VALUE_SCHEMA",
     "Aggregation",
     "AssessmentError",
     "Attribute",
@@ -93,16 +109,19 @@ __all__ = [
     "BoundStatus",
     "Category",
     "CellKind",
+    "Contribution",
     "CountyUnit",
     "DataFileError",
     "Direction",
     "Entity",
+    "EntityState",
     "EventKind",
     "Figure",
     "FigureCheck",
     "FindingKind",
     "Flow",
     "FunctionalClass",
+    "GroupReported",
     "GrowthKind",
     "HeaderCell",
     "InconsistentPlanError",
@@ -118,12 +137,16 @@ __all__ = [
     "PlanSource",
     "PlanTable",
     "PluginError",
+    "PluginFailure",
+    "PluginInfo",
     "Problem",
     "Progress",
     "Provider",
     "PublishedGrowth",
     "Ratio",
+    "Registry",
     "ReportSection",
+    "Rollup",
     "Rounding",
     "Rule",
     "RuleContext",
@@ -133,9 +156,14 @@ __all__ = [
     "SectionContext",
     "SectionTable",
     "Severity",
+    "Snapshot",
     "SoeplanError",
+    "SourceRow",
     "Status",
+    "Structure",
+    "StructureError",
     "StructureEvent",
+    "StructureFile",
     "TableCell",
     "TableColumn",
     "TableLayout",
@@ -154,16 +182,28 @@ __all__ = [
     "assess_progress",
     "build_table",
     "cagr",
+    "check_credit_code",
     "check_plan",
+    "city_structure",
+    "comparable_base",
+    "comparable_growth",
+    "compose_structure",
     "compound",
     "compound_path",
+    "explain",
     "get_registry",
     "hookimpl",
     "interpolate",
     "load_plan",
+    "load_structure_file",
+    "merge_observations",
     "plan_milestones",
+    "read_observations",
+    "render_explanation",
     "required_growth",
+    "rollup",
     "sample_observations",
     "sample_unit",
+    "scope_totals",
     "total_growth",
 ]

@@ -8,6 +8,8 @@ from importlib import resources
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Indicator, builtin_indicators
 from soeplan.plan import PlanSource
+from soeplan.rules import Rule
+from soeplan.structures import UnitStructure
 
 BUILTIN_PLANS = ("quzhou-14th",)
 
@@ -21,3 +23,17 @@ def soeplan_indicators() -> Iterable[Indicator]:
 def soeplan_plans() -> Iterable[PlanSource]:
     base = resources.files("soeplan") / "data" / "plans"
     return [PlanSource(id=p, path=str(base / f"{p}.toml")) for p in BUILTIN_PLANS]
+
+
+@hookimpl
+def soeplan_structures() -> Iterable[UnitStructure]:
+    from soeplan.structure_io import city_file
+
+    return city_file().unit_structures
+
+
+@hookimpl
+def soeplan_rules() -> Iterable[Rule]:
+    from soeplan.validation import CORE_RULES
+
+    return CORE_RULES

@@ -101,6 +101,11 @@ class ScopeComposition:
     units: tuple[str, ...]
     source: str = ""
     assumption: str = ""
+    name_zh: str = ""  #: e.g. 全市; empty: the scope id is shown
+    name_en: str = ""
+
+    def name(self, lang: str = "zh") -> str:
+        return (self.name_zh if lang == "zh" else self.name_en) or self.scope
 
 
 @attrs.frozen(kw_only=True)

@@ -17,11 +17,21 @@ from soeplan.cli import assess as _assess  # noqa: F401
 from soeplan.cli import catalogue as _catalogue  # noqa: F401
 from soeplan.cli import milestones as _milestones  # noqa: F401
 from soeplan.cli import plancheck as _plancheck  # noqa: F401
+from soeplan.cli import plugins as _plugins  # noqa: F401
+from soeplan.cli import report as _report  # noqa: F401
+from soeplan.cli import rollup as _rollup  # noqa: F401
+from soeplan.cli import scaffold as _scaffold  # noqa: F401
+from soeplan.cli import store as _store  # noqa: F401
 from soeplan.cli import tables as _tables  # noqa: F401
+from soeplan.cli import templates as _templates  # noqa: F401
+from soeplan.cli import validate as _validate  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError
 
-__all__ = ["cli", "main"]
+__all__ = [
+    "cli",
+    "main",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
