@@ -60,6 +60,8 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", *targets)
     session.run("ruff", "format", "--check", *targets)
     session.run("mypy")
+    for plugin in PLUGINS:  # each plugin on its own: they all have a tests/ package
+        session.run("mypy", "--strict", str(plugin / "src"), str(plugin / "tests"))
 
 
 @nox.session

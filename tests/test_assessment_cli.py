@@ -128,3 +128,23 @@ def test_help_has_an_example(command: str, capsys: pytest.CaptureFixture[str]) -
     assert main([command, "--help"]) == 0
     out = capsys.readouterr().out
     assert "Example:" in out and f"soeplan {command}" in out
+
+
+def test_assess_reads_a_rollup_shaped_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What `soeplan rollup --format csv` prints: unit ids beside 全市 and 市区, many years."""
+    rows = ["scope,year,indicator,value"]
+    for year, factor in ((2015, 0.5), (2020, 1.0), (2022, 1.1), (2023, 1.25)):
+        for f in PLAN.figures_frame().filter(year=2020).iter_rows(named=True):
+            name = {"city": "全市", "urban": "市区"}[f["scope"]]
+            rows.append(f"{name},{year},{f['indicator']},{f['value'] * factor!r}")
+            rows.append(f"kecheng,{year},{f['indicator']},{f['value'] * factor / 7!r}")
+    path = tmp_path / "rollup.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["assess", "--data", str(path), "--year", "2022", "--format", "csv"]) == 0
+    out = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(out) == len(PLAN.targets)
+    assert {r["范围"] for r in out} == {"全市", "市区"}
+    assets = next(r for r in out if r["范围"] == "全市" and r["指标"] == "资产总额")
+    assert assets["本期值(2022)"] == "2299.54" and assets["评价"] == "进展不足"

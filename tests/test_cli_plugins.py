@@ -23,7 +23,9 @@ def soeplan_indicators():
 
 
 @pytest.fixture
-def dists(tmp_path: Path) -> list[Path]:
+def dists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    monkeypatch.setenv("SOEPLAN_PLUGINS", "alpha,broken")  # leave installed county plugins out
+    monkeypatch.setenv("SOEPLAN_STRICT_PLUGINS", "0")  # the tests session runs strict
     return [
         fake_distribution(
             tmp_path / "a",
@@ -70,7 +72,6 @@ def test_table_names_the_failure(dists: list[Path], capsys: pytest.CaptureFixtur
 def test_strict_plugins_exits_non_zero_without_traceback(
     dists: list[Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOEPLAN_STRICT_PLUGINS", "0")  # restored after; the flag sets it
     with installed(*dists):
         code = main(["--strict-plugins", "plugins"])
     err = capsys.readouterr().err

@@ -181,7 +181,8 @@ def test_markdown_and_terminal_show_the_notes(plan: soeplan.Plan) -> None:
     assert "| 总体规模 | 资产总额 | 亿元 | 920.12 | 2090.49 | 17.84% | 127.19% |" in md
     assert "12.72%†" in md and "文件公布为 12.71%" in md
     term = render_table(table, "table")
-    assert "全市国企 年均增长率" in term and "6.78%†" in term and "6.79%" in term
+    assert "年均增长率" in term and "6.78%†" in term and "6.79%" in term
+    assert [line for line in term.splitlines() if "全市国企" in line]  # the scope header line
 
 
 def test_csv_rows_without_notes_have_no_trailing_rows(plan: soeplan.Plan) -> None:
@@ -255,3 +256,24 @@ def test_xlsx_has_merged_headers_and_printed_values(plan: soeplan.Plan, tmp_path
     ws2 = wb["表2"]
     assert {"D2:F2", "J2:J3"} <= {str(r) for r in ws2.merged_cells.ranges}
     assert ws2["H10"].value == "不低于2.2%，力争2.5%"
+
+
+def test_a_published_figure_that_cannot_be_computed_is_marked_not_printed(tmp_path: Path) -> None:
+    # A published CAGR over a base of zero: no growth can be computed from it.
+    text = BUILTIN.read_text(encoding="utf-8").replace('"42.83"', '"0.00"')
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    table = build_table(soeplan.load_plan(path), 1)
+    cell = table.cell("city", "revenue", "cagr")
+    assert cell.text == "/" + MARK and cell.marked and cell.published == Decimal("0.1295")
+    assert cell.note is not None and "12.95%" in table.notes[cell.note].text
+    assert "12.95" not in "".join(c.text for r in table.rows for c in r.cells)
+
+
+def test_a_table_without_years_is_an_error_for_people(tmp_path: Path) -> None:
+    text = BUILTIN.read_text(encoding="utf-8").replace("years = [2015, 2020]\n", "", 1)
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(soeplan.SoeplanError) as info:
+        build_table(soeplan.load_plan(path), 1)
+    assert "table 1.years" in info.value.render() and "fix: write years" in info.value.render()

@@ -130,3 +130,13 @@ def test_check_plan_all_lists_every_check(capsys: pytest.CaptureFixture[str]) ->
 def test_help_has_an_example(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(command) == 0
     assert "Example:" in capsys.readouterr().out
+
+
+def test_check_plan_terminal_shows_names_in_the_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["check-plan", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "净资产收益率" in out and "市区" in out and "复现 (截尾)" in out
+    assert " roe " not in out and " urban " not in out
+    assert "核对 46 个公布数字：0 个不一致" in out

@@ -55,7 +55,7 @@ from soeplan.plancheck import (
     PlanFinding,
     check_plan,
 )
-from soeplan.plugins import get_registry
+from soeplan.plugins import PluginFailure, PluginInfo, Registry, get_registry
 from soeplan.precision import Interval
 from soeplan.provenance import Provider
 from soeplan.report import DebtLines, InputFile, Report, build_report, write_report
@@ -64,6 +64,7 @@ from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_to
 from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
+from soeplan.sdk import merge_observations, read_observations
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure_io import (
     EntityState,
@@ -140,11 +141,14 @@ __all__ = [
     "PlanSource",
     "PlanTable",
     "PluginError",
+    "PluginFailure",
+    "PluginInfo",
     "Problem",
     "Progress",
     "Provider",
     "PublishedGrowth",
     "Ratio",
+    "Registry",
     "Report",
     "ReportSection",
     "Rollup",
@@ -198,8 +202,9 @@ __all__ = [
     "interpolate",
     "load_plan",
     "load_structure_file",
-    "milestones",
+    "merge_observations",
     "plan_milestones",
+    "read_observations",
     "render_explanation",
     "report_from_observations",
     "required_growth",

@@ -522,8 +522,12 @@ def _prepare(observations: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     names = {s.name_zh: s.id for s in plan.scopes} | {s.name_en: s.id for s in plan.scopes}
     names |= {s.id: s.id for s in plan.scopes}
     obs = obs.with_columns(
-        pl.col("scope").cast(pl.String).replace_strict(names, default=None).alias("scope"),
-        pl.col("indicator").cast(pl.String),
+        pl.col("scope")
+        .cast(pl.String)
+        .str.strip_chars()
+        .replace_strict(names, default=None)
+        .alias("scope"),
+        pl.col("indicator").cast(pl.String).str.strip_chars(),
         # A ratio over a zero denominator is NaN in a rollup: treat it as missing, never assess it.
         pl.when(pl.col("value").is_finite()).then(pl.col("value")).alias("value"),
     ).filter(pl.col("scope").is_not_null())

@@ -383,7 +383,7 @@ def _plausibility(plan: Plan, labels: _Labels) -> list[PlanFinding]:
                     indicator=high,
                     column=str(f.year),
                     published=str(f.value),
-                    computed=str(other.value),
+                    computed="",
                     message_zh=f"{scope_zh} {f.year}年：{what_zh}（{name_hi_zh} {f.value} > "
                     f"{name_lo_zh} {other.value}）：{why_zh}。",
                     message_en=f"{scope_en} {f.year}: {what_en} ({name_hi_en} {f.value} > "
@@ -592,10 +592,48 @@ def check_plan(plan: Plan, indicators: Mapping[str, Indicator] | None = None) ->
 
 
 def findings_rows(
-    result: PlanCheck, lang: str = "zh", *, include_checks: bool = False
+    result: PlanCheck,
+    lang: str = "zh",
+    *,
+    include_checks: bool = False,
+    plan: Plan | None = None,
+    indicators: Mapping[str, Indicator] | None = None,
 ) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows for printing the findings (and, with ``include_checks``, every check)."""
+    """Header and rows for printing the findings (and, with ``include_checks``, every check).
+
+    With ``plan`` (and ``indicators``, default the registered catalogue), the scope, indicator and
+    column are given by their names in ``lang``; without, by their ids (for machines: CSV).
+    """
     zh = lang == "zh"
+    if plan is not None:
+        if indicators is None:
+            from soeplan.plugins import get_registry
+
+            indicators = get_registry().indicators
+        labels = _Labels(plan, indicators)
+        tables = {t.number: t for t in plan.tables}
+
+        def scope_of(scope: str) -> str:
+            return labels.scope(scope, lang)
+
+        def indicator_of(code: str) -> str:
+            return labels.indicator(code, lang)
+
+        def column_of(column: str, table: int | None) -> str:
+            if column == "target":
+                return "目标" if zh else "target"
+            return labels.column(column, tables.get(table) if table else None, lang)
+    else:
+
+        def scope_of(scope: str) -> str:
+            return scope
+
+        def indicator_of(code: str) -> str:
+            return code
+
+        def column_of(column: str, table: int | None) -> str:
+            return column
+
     header = (
         ["级别", "表", "范围", "指标", "列", "公布", "计算", "说明"]
         if zh
@@ -616,9 +654,9 @@ def findings_rows(
             [
                 f.severity.zh if zh else f.severity.value,
                 "" if f.table is None else f.table,
-                f.scope,
-                f.indicator,
-                f.column,
+                scope_of(f.scope),
+                indicator_of(f.indicator),
+                column_of(f.column, f.table),
                 f.published,
                 f.computed,
                 f.message(lang),
@@ -626,7 +664,7 @@ def findings_rows(
         )
     if include_checks:
         for c in result.checks:
-            status_zh = "一致" if c.reproduced else ("可解释" if c.explained else "不一致")
+            status_zh = "复现" if c.reproduced else ("可解释" if c.explained else "不一致")
             status_en = (
                 "reproduced" if c.reproduced else ("explained" if c.explained else "inconsistent")
             )
@@ -635,13 +673,13 @@ def findings_rows(
                 [
                     "核对" if zh else "check",
                     "" if c.table is None else c.table,
-                    c.scope,
-                    c.indicator,
-                    c.column,
+                    scope_of(c.scope),
+                    indicator_of(c.indicator),
+                    column_of(c.column, c.table),
                     _pct(c.published),
                     achievable,
                     (status_zh if zh else status_en)
-                    + f" ({', '.join(m.value for m in c.conventions)})",
+                    + f" ({', '.join(m.zh if zh else m.en for m in c.conventions)})",
                 ]
             )
     return header, rows

@@ -227,7 +227,7 @@ def record_problems(record: object) -> list[Problem]:
     from soeplan.plan import PlanSource, Target
     from soeplan.rules import Rule, Severity
     from soeplan.sections import ReportSection, Text
-    from soeplan.structures import UnitStructure
+    from soeplan.structures import EventKind, FunctionalClass, NodeType, UnitStructure
 
     problems: list[Problem] = []
 
@@ -274,6 +274,24 @@ def record_problems(record: object) -> list[Problem]:
                     )
                 )
             need(f"{where}, entity {e.id}", e.name_zh, "Chinese name (name_zh)")
+            if not isinstance(e.node_type, NodeType):
+                problems.append(
+                    Problem(
+                        f"{where}, entity {e.id}",
+                        f"node_type {e.node_type!r} is not a NodeType",
+                        "use soeplan.NodeType (SINGLE, GROUP or DIFFERENCE)",
+                    )
+                )
+            if e.functional_class is not None and not isinstance(
+                e.functional_class, FunctionalClass
+            ):
+                problems.append(
+                    Problem(
+                        f"{where}, entity {e.id}",
+                        f"functional_class {e.functional_class!r} is not a FunctionalClass",
+                        "use soeplan.FunctionalClass or None",
+                    )
+                )
         known = set(ids)
         for e in record.entities:
             if e.parent is not None and e.parent not in known:
@@ -285,6 +303,11 @@ def record_problems(record: object) -> list[Problem]:
                     )
                 )
         for n, ev in enumerate(record.events):
+            if not isinstance(ev.kind, EventKind):
+                problems.append(
+                    Problem(f"{where}, event {n}", f"kind {ev.kind!r} is not an EventKind", "")
+                )
+                continue
             if ev.entity not in known:
                 problems.append(
                     Problem(

@@ -27,15 +27,18 @@ problem of the file at once.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from soeplan.errors import DataFileError, Problem
 
-__all__ = ["OBSERVATION_SCHEMA", "read_observations"]
+if TYPE_CHECKING:
+    from soeplan.indicators import Indicator
+
+__all__ = ["OBSERVATION_SCHEMA", "merge_observations", "read_observations"]
 
 #: The columns and types of an observations frame read from a plugin's file.
 OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -117,3 +120,46 @@ def read_observations(
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
     return frame.sort("entity", "indicator", "year")
+
+
+def merge_observations(
+    base: pl.DataFrame, county: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> pl.DataFrame:
+    """The ``base`` observations (e.g. the bundled sample) with a county's own figures laid over.
+
+    A county's figure replaces the base's for the same entity, year and indicator; a county
+    metric that ``rolls_into`` a core indicator replaces the base's figure of that core indicator
+    for the same entity and year (the county reports it under its own code *instead of* the core's,
+    so the rollup counts it once). Columns: ``unit, entity, year, indicator, value``.
+
+    >>> import polars as pl
+    >>> from soeplan import get_registry
+    >>> cols = ["unit", "entity", "year", "indicator", "value"]
+    >>> base = pl.DataFrame([("x", "x.a", 2023, "revenue", 1.0)], schema=cols, orient="row")
+    >>> mine = pl.DataFrame([("x", "x.a", 2023, "revenue", 2.0)], schema=cols, orient="row")
+    >>> merge_observations(base, mine, get_registry().indicators)["value"].to_list()
+    [2.0]
+    """
+    cols = ["unit", "entity", "year", "indicator", "value"]
+
+    def norm(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(
+            pl.col("unit").cast(pl.String),
+            pl.col("entity").cast(pl.String),
+            pl.col("year").cast(pl.Int32),
+            pl.col("indicator").cast(pl.String),
+            pl.col("value").cast(pl.Float64),
+        )
+
+    b, c = norm(base), norm(county)
+    rolls = {code: i.rolls_into for code, i in indicators.items() if i.rolls_into}
+    replaced = pl.concat(
+        [
+            c.select("entity", "year", "indicator"),
+            c.filter(pl.col("indicator").is_in(list(rolls)))
+            .with_columns(pl.col("indicator").replace_strict(rolls, default=None))
+            .select("entity", "year", "indicator"),
+        ]
+    ).unique()
+    kept = b.join(replaced, on=["entity", "year", "indicator"], how="anti")
+    return pl.concat([kept, c]).select(cols).sort("unit", "entity", "year", "indicator")

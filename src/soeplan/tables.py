@@ -292,7 +292,7 @@ class _Builder:
             published = fig.value if fig is not None else None
             comp = computed_ratio(self.plan, self.indicators, scope, ind.code, year)
             if comp is None:
-                return TableCell(text=NO_FIGURE, kind=CellKind.EMPTY, published=published)
+                return self.uncomputable_cell(scope, ind, str(year), published, year)
             return self.computed_cell(
                 scope, ind, str(year), comp, self.layout.rounding.ratio, published, year
             )
@@ -315,7 +315,7 @@ class _Builder:
         comp = computed_growth(self.plan, scope, ind.code, kind, start, end)
         published = pub.value if pub is not None else None
         if comp is None:
-            return TableCell(text=NO_FIGURE, kind=CellKind.EMPTY, published=published)
+            return self.uncomputable_cell(scope, ind, kind.value, published, None)
         return self.computed_cell(
             scope,
             ind,
@@ -325,6 +325,43 @@ class _Builder:
             published,
             None,
         )
+
+    def uncomputable_cell(
+        self, scope: str, ind: Indicator, column: str, published: Decimal | None, year: int | None
+    ) -> TableCell:
+        """``/`` where a figure cannot be computed; marked, with a note, if one is published."""
+        if published is None:
+            return TableCell(text=NO_FIGURE, kind=CellKind.EMPTY)
+        note = len(self.notes)
+        pub = format_printed(published, percent=True)
+        where = self.where(scope, ind, column, year)
+        text = (
+            f"{MARK} {where}：文件公布为 {pub}，但缺少计算它的数据（或增长率无定义），未予计算。"
+            if self.lang == "zh"
+            else f"{MARK} {where}: the document publishes {pub}, but its inputs are missing "
+            "(or the growth is undefined), so it is not computed."
+        )
+        self.notes.append(
+            TableNote(mark=MARK, scope=scope, indicator=ind.code, column=column, text=text)
+        )
+        return TableCell(
+            text=NO_FIGURE + MARK,
+            kind=CellKind.EMPTY,
+            published=published,
+            marked=True,
+            percent=True,
+            note=note,
+        )
+
+    def where(self, scope: str, ind: Indicator, column: str, year: int | None) -> str:
+        lang = self.lang
+        sep = " " if lang == "zh" else ", "
+        what = (
+            _year_label(year, lang)
+            if year is not None
+            else _growth_label(GrowthKind(column), self.layout, lang)
+        )
+        return sep.join((_scope_label(self.plan, scope, lang), ind.name(lang), what))
 
     def computed_cell(
         self,
@@ -371,13 +408,7 @@ class _Builder:
         lang = self.lang
         pub = format_printed(published, percent=True)
         explained = comp.interval.meets(published_interval(published, mode))
-        sep = " " if lang == "zh" else ", "
-        what = (
-            _year_label(year, lang)
-            if year is not None
-            else _growth_label(GrowthKind(column), self.layout, lang)
-        )
-        where = sep.join((_scope_label(self.plan, scope, lang), ind.name(lang), what))
+        where = self.where(scope, ind, column, year)
         if lang == "zh":
             body = f"{MARK} {where}：由表中数据计算并按{mode.zh}得 {text}，文件公布为 {pub}。" + (
                 "公布值在输入数据舍入误差可解释的范围内（见 soeplan check-plan）。"
@@ -486,6 +517,17 @@ def build_table(
                 for code in missing
             ],
         )
+    if not layout.years:
+        raise SoeplanError(
+            f"table {number} of plan {plan.id} has no years to print",
+            problems=[
+                Problem(
+                    f"{plan.path or plan.id}: table {number}.years",
+                    "the table's years are missing",
+                    "write years = [2015, 2020] (a targets table: [base_year, target_year])",
+                )
+            ],
+        )
     builder = _Builder(plan, layout, indicators, lang)
     columns, header = builder.columns_and_header()
     rows = builder.body(columns)
@@ -523,14 +565,15 @@ def render_table(table: PlanTable, fmt: str) -> str:
         return buf.getvalue()
     header = table.header_grid()
     body = table.body_grid()
-    # One header line: a scope's label goes with each of its columns.
-    top: list[str] = []
+    # Markdown and the terminal have one header row: a scope's label goes with each of its
+    # columns (on a line of its own in the terminal).
+    pairs: list[tuple[str, str]] = []
     for i in range(len(table.columns)):
         above = next(
             (h.text for h in table.header if h.row == 0 and h.col <= i < h.col + h.colspan), ""
         )
-        below = header[1][i]
-        top.append(f"{above} {below}".strip() if below else above)
+        pairs.append((above, header[1][i]))
+    top = [f"{a} {b}" if b else a for a, b in pairs]
     if fmt == "md":
 
         def esc(s: str) -> str:
@@ -550,8 +593,8 @@ def render_table(table: PlanTable, fmt: str) -> str:
         from rich.table import Table
 
         rich_table = Table(title=escape(table.title), show_lines=False)
-        for h in top:
-            rich_table.add_column(escape(h))
+        for above, below in pairs:
+            rich_table.add_column(escape(f"{above}\n{below}" if below else above))
         for row in body:
             rich_table.add_row(*(escape(c) for c in row))
         buf = io.StringIO()

@@ -158,15 +158,17 @@ def check_plugin(
                 problems += _observation_problems(frame, registry, unit, y)
                 frames.append(frame)
         problems += _failures(registry.failures, name)
-    if observations is None:
-        frames.append(_core_sample())
     obs = _concat(frames)
+    if observations is None:
+        from soeplan.sdk import merge_observations
+
+        obs = merge_observations(_core_sample(), obs, registry.indicators)
 
     for structure in mine["structures"]:
         checked.append(f"structure {structure.unit}")
         problems += structure_problems(structure, obs)
     if mine["structures"]:
-        problems += _composition_problems(registry, obs)
+        problems += _composition_problems(registry, obs, units)
     for rule in mine["rules"]:
         checked.append(f"rule {rule.id}")
         problems += _rule_problems(rule, registry, obs, year)
@@ -340,17 +342,62 @@ def structure_problems(structure: UnitStructure, observations: pl.DataFrame) -> 
     return out
 
 
-def _composition_problems(registry: Registry, observations: pl.DataFrame) -> list[Problem]:
+def _composition_problems(
+    registry: Registry, observations: pl.DataFrame, units: Iterable[str]
+) -> list[Problem]:
     """Compose the city's structure with the plugin's (and the sample's entities, and the
-    entities in ``observations``): cycles, two parents, unknown units, contradicting dates."""
+    entities in ``observations``), then roll the observations up: the plugin's units must not fall
+    back to a flat rollup, and each unit's total of every summed indicator must equal the sum of
+    its entities' figures (nothing lost, nothing counted twice)."""
+    from soeplan.rollup import rollup
     from soeplan.structure_io import city_structure
 
     extra = sorted({(str(e), str(u)) for e, u in observations.select("entity", "unit").iter_rows()})
     try:
-        city_structure(sample=True, registry=registry, extra_entities=extra)
+        structure = city_structure(sample=True, registry=registry, extra_entities=extra)
     except SoeplanError as exc:
         return [Problem("city structure with this plugin", exc.render(), "fix the structure")]
-    return []
+    units = sorted(units)
+    obs = observations.filter(pl.col("unit").is_in(units))
+    if obs.is_empty():
+        return []
+    try:
+        result = rollup(obs, city_structure(sample=False, registry=registry), registry=registry)
+    except SoeplanError as exc:
+        return [Problem("rollup with this plugin", exc.render(), "fix the structure or data")]
+    out: list[Problem] = []
+    flat = result.findings.filter(pl.col("rule") == "rollup.flat_fallback")
+    for unit, entity in flat.select("unit", "entity").iter_rows():
+        out.append(
+            Problem(
+                f"rollup of {unit}",
+                f"entities not in the plugin's structure roll up flat: {entity}",
+                "add them to the structure the plugin registers",
+            )
+        )
+    summed = {c for c, i in registry.indicators.items() if i.aggregation.value == "sum"}
+    rolls = {c: i.rolls_into for c, i in registry.indicators.items() if i.rolls_into}
+    rolled = obs.filter(pl.col("indicator").is_in(list(rolls))).with_columns(
+        pl.col("indicator").replace_strict(rolls, default=None)
+    )
+    expected = (
+        pl.concat([obs, rolled])
+        .filter(pl.col("indicator").is_in(sorted(summed)))
+        .group_by("unit", "year", "indicator")
+        .agg(pl.col("value").sum())
+    )
+    for unit, year, code, value in expected.iter_rows():
+        got = result.value(unit, code, year)
+        if got is None or abs(got - value) > 1e-6 * max(1.0, abs(value)):
+            out.append(
+                Problem(
+                    f"rollup of {unit}, {code}, {year}",
+                    f"the unit total is {got}, its entities sum to {value}",
+                    "check parents, co-owners and difference units in the structure",
+                )
+            )
+    del structure
+    return out
 
 
 def _rule_problems(

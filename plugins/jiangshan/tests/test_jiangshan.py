@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 import soeplan_jiangshan.plugin as plugin
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from soeplan import RuleContext, SectionContext
@@ -79,15 +79,16 @@ def test_rule_flags_exactly_the_vanished_without_event(before: set[str], after: 
 amounts = st.floats(min_value=0.1, max_value=1e4, allow_nan=False)
 
 
+@settings(max_examples=30)
 @given(st.fixed_dictionaries({e: amounts for e in ENTITIES}))
 def test_a_transfer_is_not_growth(values: dict[str, float]) -> None:
     # same figures in 2020 and 2021; js.water moves to the infrastructure group in 2021
     obs = frame({(e, y): v for e, v in values.items() for y in (2020, 2021)})
     g = {
         r["node"]: r
-        for r in plugin.comparable_growth(
-            obs, plugin.own_structure(), "total_assets", 2021
-        ).iter_rows(named=True)
+        for r in plugin.growth_table(obs, plugin.own_structure(), "total_assets", 2021).iter_rows(
+            named=True
+        )
     }
     for node in ("js.group.capital", "js.group.infra", "jiangshan"):
         assert g[node]["growth_comparable"] == pytest.approx(0.0, abs=1e-12)
@@ -98,6 +99,7 @@ def test_a_transfer_is_not_growth(values: dict[str, float]) -> None:
     ] == pytest.approx(values["js.water"])
 
 
+@settings(max_examples=30)
 @given(st.fixed_dictionaries({e: amounts for e in ENTITIES}))
 def test_a_merger_is_not_growth_of_the_absorbing_group(values: dict[str, float]) -> None:
     before = {(e, 2021): v for e, v in values.items()}
@@ -106,9 +108,9 @@ def test_a_merger_is_not_growth_of_the_absorbing_group(values: dict[str, float])
     obs = frame(before | after)
     g = {
         r["node"]: r
-        for r in plugin.comparable_growth(
-            obs, plugin.own_structure(), "total_assets", 2022
-        ).iter_rows(named=True)
+        for r in plugin.growth_table(obs, plugin.own_structure(), "total_assets", 2022).iter_rows(
+            named=True
+        )
     }
     assert g["js.group.capital"]["growth_comparable"] == pytest.approx(0.0, abs=1e-9)
     assert g["jiangshan"]["current"] == pytest.approx(sum(values.values()))
@@ -129,3 +131,25 @@ def test_section_renders_with_and_without_figures() -> None:
         "jiangshan",
     ]
     assert any("merge js.scenic → js.tourism" in p.en for p in content.paragraphs)
+
+
+def test_the_bundled_sample_is_consistent_with_the_events() -> None:
+    from soeplan.sample import sample_observations
+
+    obs = sample_observations()
+    structure = city_structure(
+        sample=True,
+        registry=build_registry(make_host(load_entry_points=False, extra=[("jiangshan", plugin)])),
+    )
+    for year in range(2016, 2024):
+        ctx = RuleContext(
+            observations=obs.filter(pl.col("year") == year),
+            prior=obs.filter(pl.col("year") == year - 1),
+            year=year,
+            unit="jiangshan",
+            structure=structure,
+        )
+        assert plugin.vanished(ctx).is_empty(), year
+    # js.scenic stops reporting exactly when it is merged
+    scenic_years = set(obs.filter(pl.col("entity") == "js.scenic")["year"])
+    assert max(scenic_years) == 2021

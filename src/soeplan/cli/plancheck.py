@@ -28,6 +28,9 @@ def check_plan_cmd(plan: str, fmt: str, lang: str, show_all: bool) -> None:
     above total profit) and target coherence (a ratio target against the ratio its amount
     targets imply).
 
+    The CSV gives scope, indicator and column by their ids (city, net_profit, cagr); the table
+    and Markdown by their names in --lang.
+
     Exit status: 0 when nothing is inconsistent (warnings and hints allowed), 1 when a published
     figure is inconsistent, 2 when the plan cannot be read.
 
@@ -40,8 +43,12 @@ def check_plan_cmd(plan: str, fmt: str, lang: str, show_all: bool) -> None:
     from soeplan.plancheck import check_plan, findings_rows, summary
 
     warn_plugin_failures()
-    result = check_plan(load_plan(plan))
-    header, rows = findings_rows(result, lang, include_checks=show_all)
+    loaded = load_plan(plan)
+    result = check_plan(loaded)
+    # CSV keeps the ids of scope, indicator and column (for machines); the others show names.
+    header, rows = findings_rows(
+        result, lang, include_checks=show_all, plan=None if fmt == "csv" else loaded
+    )
     title = f"{result.plan}: " + ("规划数据核对" if lang == "zh" else "plan check")
     click.echo(render_rows(header, rows, fmt, title=title), nl=False)
     if fmt != "csv":

@@ -22,6 +22,8 @@ from soeplan import (
     UnitStructure,
     hookimpl,
 )
+from soeplan.comparable import comparable_growth
+from soeplan.rollup import rollup
 from soeplan.rules import findings_frame
 from soeplan.structure_io import city_file, compose_structure, load_structure_file
 from soeplan.structures import EventKind
@@ -109,52 +111,34 @@ def soeplan_rules() -> Iterable[Rule]:
 # --------------------------------------------------------------------------- comparable growth
 
 
-def comparable_growth(
+def growth_table(
     observations: pl.DataFrame, structure: Structure, indicator: str, year: int
 ) -> pl.DataFrame:
     """Growth of ``indicator`` from ``year − 1`` to ``year`` for each Jiangshan group and the unit,
-    as reported and on a comparable basis (可比口径).
+    as reported and on a comparable basis (可比口径, :func:`soeplan.comparable.comparable_growth`).
 
     Reported growth compares each node with what it held last year; comparable growth restates
     last year's figures in this year's structure: a merged entity's figures go to the absorbing
     entity, a transferred entity's to its new group. Columns: ``node, current, prior,
     prior_comparable, growth, growth_comparable``.
     """
-    now, before = structure.at(year), structure.at(year - 1)
-    values = observations.filter(
-        (pl.col("unit") == UNIT) & (pl.col("indicator") == indicator)
-    ).select(pl.col("entity").cast(pl.String), pl.col("year").cast(pl.Int64), "value")
-    by = {(e, y): float(v) for e, y, v in values.iter_rows()}
-
-    def group_of(snapshot: Any, entity: str) -> str:
-        ancestors = snapshot.ancestors(entity)
-        return str(ancestors[-1]) if ancestors else entity
-
-    nodes = sorted(e for e in now.roots(UNIT))
-    current = dict.fromkeys(nodes, 0.0)
-    prior = dict.fromkeys(nodes, 0.0)
-    comparable = dict.fromkeys(nodes, 0.0)
-    for (entity, y), v in by.items():
-        if y == year and entity in now:
-            current[group_of(now, entity)] = current.get(group_of(now, entity), 0.0) + v
-        if y == year - 1 and entity in before:
-            g = group_of(before, entity)
-            prior[g] = prior.get(g, 0.0) + v
-            heir = structure.successor(entity, year)
-            if heir is not None and heir in now:
-                h = group_of(now, heir)
-                comparable[h] = comparable.get(h, 0.0) + v
-    rows = [(n, current.get(n, 0.0), prior.get(n, 0.0), comparable.get(n, 0.0)) for n in nodes]
-    rows.append(
-        (
-            UNIT,
-            sum(current.values()),
-            sum(prior.values()),
-            sum(comparable.values()),
-        )
+    obs = observations.filter((pl.col("unit") == UNIT) & (pl.col("indicator") == indicator)).select(
+        "unit", "entity", "year", "indicator", "value"
     )
-    frame = pl.DataFrame(
-        rows, schema=["node", "current", "prior", "prior_comparable"], orient="row"
+    nodes = [*structure.at(year).roots(UNIT), UNIT]
+    comparable = comparable_growth(
+        obs, structure, base_year=year - 1, year=year, indicators=[indicator]
+    ).select("node", current="value", prior_comparable="base_value")
+    reported = (
+        rollup(obs, structure, years=[year - 1], indicators=[indicator])
+        .values.filter(pl.col("indicator") == indicator)
+        .select("node", prior="value")
+    )
+    frame = (
+        pl.DataFrame({"node": nodes}, schema={"node": pl.String})
+        .join(comparable, on="node", how="left")
+        .join(reported, on="node", how="left")
+        .select("node", "current", "prior", "prior_comparable")
     )
     return frame.with_columns(
         growth=pl.when(pl.col("prior") != 0).then(pl.col("current") / pl.col("prior") - 1),
@@ -197,7 +181,7 @@ def render_section(ctx: SectionContext) -> SectionContent:
             )
         )
     else:
-        frame = comparable_growth(obs, structure, "total_assets", ctx.year)
+        frame = growth_table(obs, structure, "total_assets", ctx.year)
         if bool(obs["synthetic"].any()) if "synthetic" in obs.columns else False:
             paragraphs.append(
                 Text(zh="注：数据为示例（合成）数据。", en="Note: the figures are synthetic.")
