@@ -7,9 +7,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from soeplan.annotate import annotate_workbook
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
+from soeplan.ingest import check_file, ingest_files
 from soeplan.plan import (
     Attribute,
     Figure,
@@ -25,9 +27,18 @@ from soeplan.plan import (
 )
 from soeplan.plugins import get_registry
 from soeplan.provenance import Provider
+from soeplan.readers import (
+    OBSERVATION_SCHEMA,
+    Submission,
+    SubmissionReadError,
+    read_observations,
+    read_submission,
+)
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
+from soeplan.sample_submission import write_sample
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
+from soeplan.store import Store, StoreEntry, read_store
 from soeplan.structure_io import (
     EntityState,
     Snapshot,
@@ -49,9 +60,13 @@ from soeplan.structures import (
     StructureEvent,
     UnitStructure,
 )
+from soeplan.templates import write_template
+from soeplan.validation import CORE_RULES, Policy, ValidationReport, validate
 
 __all__ = [
+    "CORE_RULES",
     "FINDING_SCHEMA",
+    "OBSERVATION_SCHEMA",
     "SYNTHETIC_NOTE",
     "Aggregation",
     "Attribute",
@@ -72,6 +87,7 @@ __all__ = [
     "Plan",
     "PlanSource",
     "PluginError",
+    "Policy",
     "Problem",
     "Provider",
     "PublishedGrowth",
@@ -87,24 +103,38 @@ __all__ = [
     "Severity",
     "Snapshot",
     "SoeplanError",
+    "Store",
+    "StoreEntry",
     "Structure",
     "StructureError",
     "StructureEvent",
     "StructureFile",
+    "Submission",
+    "SubmissionReadError",
     "TableLayout",
     "Target",
     "TargetKind",
     "Text",
     "UnitStructure",
     "UnknownNameError",
+    "ValidationReport",
     "__version__",
+    "annotate_workbook",
     "check_credit_code",
+    "check_file",
     "city_structure",
     "compose_structure",
     "get_registry",
     "hookimpl",
+    "ingest_files",
     "load_plan",
     "load_structure_file",
+    "read_observations",
+    "read_store",
+    "read_submission",
     "sample_observations",
     "sample_unit",
+    "validate",
+    "write_sample",
+    "write_template",
 ]

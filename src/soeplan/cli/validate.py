@@ -10,6 +10,7 @@ import click
 import polars as pl
 
 from soeplan.cli._common import cli, warn_plugin_failures
+from soeplan.errors import SoeplanError
 from soeplan.render import render_rows
 
 VALIDATE_FORMATS = ("table", "csv", "md", "json")
@@ -185,8 +186,13 @@ def validate_cmd(
         raise SoeplanBlocked()
 
 
-class SoeplanBlocked(click.exceptions.Exit):
-    """Findings block the submission: exit code 1, the findings already printed."""
+class SoeplanBlocked(SoeplanError):
+    """Findings block the submission: exit code 1 (the findings are already printed)."""
+
+    exit_code = 1
 
     def __init__(self) -> None:
-        super().__init__(1)
+        super().__init__(
+            "findings block the submission (不能上报): fix the errors, and explain each warning "
+            "in the 说明 / Explanation column"
+        )
