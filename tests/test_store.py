@@ -128,5 +128,5 @@ def test_store_errors_name_the_manifest(tmp_path: Path) -> None:
     store = tmp_path / "store"
     store.mkdir()
     (store / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(StoreError, match="manifest.json"):
+    with pytest.raises(StoreError, match=r"manifest\.json"):
         Store(store).entries()

@@ -35,7 +35,24 @@ def indicator_catalogue() -> str:
     return "\n".join(lines) + "\n\nDefinitions:\n\n" + "\n".join(notes) + "\n"
 
 
-GENERATORS = {"indicators.md": indicator_catalogue}
+def rule_catalogue() -> str:
+    from soeplan.plugins import build_registry, make_host
+
+    registry = build_registry(make_host(load_entry_points=False))
+    lines = [
+        "| id | severity | 中文 | English | provider |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in registry.rules.values():
+        provider = rule.provider.plugin if rule.provider else ""
+        lines.append(
+            f"| `{rule.id}` | {rule.severity.value} {rule.severity.zh} | {rule.description_zh} "
+            f"| {rule.description_en} | {provider} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {"indicators.md": indicator_catalogue, "rules.md": rule_catalogue}
 
 
 def _generate(app: Any) -> None:
