@@ -57,6 +57,22 @@ class Policy:
     def blocks(self, severity: Severity, explained: bool) -> bool:
         return severity in self.blocking or (severity in self.explain and not explained)
 
+    @classmethod
+    def named(cls, name: str) -> Policy:
+        """A named policy: ``default`` (errors block, warnings need an explanation), ``strict``
+        (errors and warnings block, explained or not) or ``lenient`` (only errors block)."""
+        if name == "default":
+            return cls()
+        if name == "strict":
+            return cls(blocking=frozenset({Severity.ERROR, Severity.WARNING}), explain=frozenset())
+        if name == "lenient":
+            return cls(explain=frozenset())
+        raise ValueError(f"unknown policy {name!r}: use default, strict or lenient")
+
+
+#: Names accepted by :meth:`Policy.named` (and by ``--policy``).
+POLICY_NAMES = ("default", "strict", "lenient")
+
 
 #: Columns a :class:`ValidationReport`'s findings frame adds to :data:`FINDING_SCHEMA`.
 REPORT_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {

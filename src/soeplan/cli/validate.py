@@ -108,6 +108,15 @@ def summary_line(checked: Any) -> str:
     help="A store to take last year's accepted figures from (prior-period check).",
 )
 @click.option(
+    "--policy",
+    "policy",
+    type=click.Choice(["default", "strict", "lenient"]),
+    default="default",
+    show_default=True,
+    help="Which findings block: default (errors; warnings without an explanation), strict "
+    "(errors and warnings), lenient (errors only).",
+)
+@click.option(
     "--jump-share",
     default=0.5,
     show_default=True,
@@ -141,6 +150,7 @@ def validate_cmd(
     year: int | None,
     plan: str,
     store: Path | None,
+    policy: str,
     jump_share: float,
     fmt: str,
     annotate: bool,
@@ -160,13 +170,19 @@ def validate_cmd(
     """
     from soeplan.annotate import annotate_workbook, default_annotated_path
     from soeplan.ingest import check_files
-    from soeplan.validation import ValidationReport
+    from soeplan.validation import Policy, ValidationReport
 
     warn_plugin_failures()
     if output is not None and (not annotate or len(files) != 1):
         raise click.UsageError("-o/--output goes with --annotate and a single workbook")
     checked = check_files(
-        files, unit=unit, year=year, plan=plan, store=store, options={"jump_share": jump_share}
+        files,
+        unit=unit,
+        year=year,
+        plan=plan,
+        store=store,
+        options={"jump_share": jump_share},
+        policy=Policy.named(policy),
     )
     combined = ValidationReport.combine(c.report for c in checked)
     click.echo(render_findings(combined.findings, fmt), nl=False)
