@@ -8,7 +8,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from soeplan.annotate import annotate_workbook
+from soeplan.comparable import comparable_base, comparable_growth
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
+from soeplan.explain import Contribution, SourceRow, explain, render_explanation
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
 from soeplan.ingest import check_file, ingest_files
@@ -34,6 +36,7 @@ from soeplan.readers import (
     read_observations,
     read_submission,
 )
+from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sample_submission import write_sample
@@ -68,9 +71,11 @@ __all__ = [
     "FINDING_SCHEMA",
     "OBSERVATION_SCHEMA",
     "SYNTHETIC_NOTE",
+    "VALUE_SCHEMA",
     "Aggregation",
     "Attribute",
     "Category",
+    "Contribution",
     "CountyUnit",
     "DataFileError",
     "Direction",
@@ -80,6 +85,7 @@ __all__ = [
     "Figure",
     "Flow",
     "FunctionalClass",
+    "GroupReported",
     "GrowthKind",
     "Indicator",
     "Kind",
@@ -93,6 +99,7 @@ __all__ = [
     "PublishedGrowth",
     "Ratio",
     "ReportSection",
+    "Rollup",
     "Rule",
     "RuleContext",
     "Scope",
@@ -103,6 +110,7 @@ __all__ = [
     "Severity",
     "Snapshot",
     "SoeplanError",
+    "SourceRow",
     "Store",
     "StoreEntry",
     "Structure",
@@ -123,7 +131,10 @@ __all__ = [
     "check_credit_code",
     "check_file",
     "city_structure",
+    "comparable_base",
+    "comparable_growth",
     "compose_structure",
+    "explain",
     "get_registry",
     "hookimpl",
     "ingest_files",
@@ -132,8 +143,11 @@ __all__ = [
     "read_observations",
     "read_store",
     "read_submission",
+    "render_explanation",
+    "rollup",
     "sample_observations",
     "sample_unit",
+    "scope_totals",
     "validate",
     "write_sample",
     "write_template",

@@ -1,0 +1,256 @@
+"""``soeplan rollup`` and ``soeplan explain``: the consolidated totals, and where they come from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import polars as pl
+
+from soeplan.cli._common import cli, format_option, lang_option, warn_plugin_failures
+from soeplan.errors import DataFileError, Problem, SoeplanError
+from soeplan.render import render_rows
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_options(f: F) -> F:
+    """--sample / --data FILE... / --structure FILE... (shared by rollup, explain and the report)."""
+    f = click.option(
+        "--structure",
+        "structure_files",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Extra structure file(s): entity lists that fill in what the registered structures lack.",
+    )(f)
+    f = click.option(
+        "--data",
+        "data",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Observations in long format (CSV or Parquet: unit, entity, year, indicator, value). "
+        "Repeat for several files.",
+    )(f)
+    f = click.option(
+        "--sample",
+        is_flag=True,
+        default=False,
+        help="Use the bundled synthetic sample (示例数据（合成），非真实企业数据).",
+    )(f)
+    return f
+
+
+def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
+    """The observations the options name, as one lazy long frame."""
+    if sample == bool(data):
+        raise SoeplanError(
+            "give either --sample or --data FILE (not both, not neither)\n"
+            "  fix: e.g. soeplan rollup --sample, or soeplan rollup --data figures.csv"
+        )
+    if sample:
+        from soeplan.sample import sample_observations
+
+        return sample_observations().lazy()
+    frames = []
+    for path in data:
+        if not path.exists():
+            raise DataFileError(path, [Problem(str(path), "file not found", "check the path")])
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".parquet":
+                lf = pl.scan_parquet(path)
+            elif suffix in (".csv", ".txt"):
+                lf = pl.scan_csv(path, schema_overrides={"entity": pl.String, "unit": pl.String})
+            else:
+                raise DataFileError(
+                    path,
+                    [Problem(str(path), f"unknown file type {suffix!r}", "use .csv or .parquet")],
+                )
+            names = lf.collect_schema().names()
+        except (pl.exceptions.ComputeError, OSError) as exc:
+            raise DataFileError(
+                path, [Problem(str(path), f"cannot be read: {exc}", "check the file")]
+            ) from None
+        missing = [c for c in ("entity", "year", "indicator", "value") if c not in names]
+        if missing:
+            raise DataFileError(
+                path,
+                [
+                    Problem(
+                        str(path),
+                        f"missing column(s) {', '.join(missing)}",
+                        "use the long format: unit, entity, year, indicator, value",
+                    )
+                ],
+            )
+        keep = [c for c in ("unit", "entity", "year", "indicator", "value") if c in names]
+        frames.append(lf.select(keep))
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
+    from soeplan.structure_io import city_structure
+
+    return city_structure(sample=sample, fallback_files=structure_files)
+
+
+def echo_findings(findings: pl.DataFrame, lang: str) -> None:
+    """Findings to stderr, one line each."""
+    col = "message_zh" if lang == "zh" else "message_en"
+    for r in findings.iter_rows(named=True):
+        click.echo(
+            f"{r['severity']}: {r[col]}" + (f"\n    fix: {r['fix']}" if r["fix"] else ""), err=True
+        )
+
+
+def _fmt_value(value: float, kind: str) -> str:
+    """Rounded for reading (the edge): ratios in % to 0.01 pp, amounts to 0.01, counts whole."""
+    if kind == "ratio":
+        return f"{value * 100:.2f}%"
+    if kind == "count" and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+@cli.command("rollup")
+@data_options
+@click.option("--year", "years", multiple=True, type=int, help="Only these years (repeatable).")
+@click.option(
+    "--indicator", "indicators", multiple=True, metavar="CODE", help="Only these indicators."
+)
+@click.option(
+    "--group-reported",
+    type=click.Choice(["check", "difference", "ignore"]),
+    default="check",
+    show_default=True,
+    help="A group's own consolidated figures: check them against its children, book the gap "
+    "to its difference unit, or ignore them.",
+)
+@format_option()
+@lang_option
+def rollup_cmd(
+    sample: bool,
+    data: tuple[Path, ...],
+    structure_files: tuple[Path, ...],
+    years: tuple[int, ...],
+    indicators: tuple[str, ...],
+    group_reported: str,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Consolidate enterprises' figures into the totals of each county-level unit, 市区 and 全市.
+
+    Amounts and counts are summed; ratios are recomputed from the summed components; a group's
+    own consolidated figures are not added to its children's. CSV keeps full precision (ratios
+    as fractions); the table and Markdown round for reading.
+
+    \b
+    Example:
+      soeplan rollup --sample --format csv
+      soeplan rollup --sample --year 2020 --lang en
+      soeplan rollup --data figures.parquet --format md
+    """
+    from soeplan.plugins import get_registry
+    from soeplan.rollup import rollup, scope_totals
+    from soeplan.sample import SYNTHETIC_NOTE
+
+    warn_plugin_failures()
+    obs = load_observations(sample, data)
+    structure = load_structure(sample, structure_files)
+    result = rollup(
+        obs,
+        structure,
+        years=years or None,
+        indicators=indicators or None,
+        group_reported=group_reported,
+        include_entities=False,
+    )
+    echo_findings(result.findings, lang)
+    totals = scope_totals(result)
+    if fmt == "csv":
+        if sample:
+            click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
+        rows = [[s, y, i, repr(v)] for s, y, i, v in totals.iter_rows()]
+        click.echo(render_rows(["scope", "year", "indicator", "value"], rows, "csv"), nl=False)
+        return
+    cat = get_registry().indicators
+    order = {code: i for i, code in enumerate(cat)}
+    frame = (
+        result.values.filter(pl.col("node_type").is_in(["scope", "unit"]))
+        .with_columns(
+            _t=pl.col("node_type").replace_strict({"scope": 0, "unit": 1}),
+            _i=pl.col("indicator").replace_strict(order, default=len(order)),
+        )
+        .sort(["_t", "node", "year", "_i"])
+    )
+    header = (
+        ["范围", "年份", "指标", "单位", "数值"]
+        if lang == "zh"
+        else ["scope", "year", "indicator", "unit", "value"]
+    )
+    rows2 = []
+    for r in frame.iter_rows(named=True):
+        ind = cat.get(r["indicator"])
+        name = r["name_zh"] if lang == "zh" else r["name_en"]
+        label = name if r["node_type"] == "scope" else f"{name} ({r['node']})"
+        if ind is None:
+            rows2.append([label, r["year"], r["indicator"], "", _fmt_value(r["value"], "amount")])
+            continue
+        unit = ind.unit if lang == "zh" else ind.unit_en
+        rows2.append([label, r["year"], ind.name(lang), unit, _fmt_value(r["value"], ind.kind)])
+    title = "汇总 Consolidated totals" + (f" — {SYNTHETIC_NOTE(lang)}" if sample else "")
+    click.echo(render_rows(header, rows2, fmt, title=title), nl=False)
+
+
+@cli.command("explain")
+@data_options
+@click.option(
+    "--scope",
+    "node",
+    required=True,
+    metavar="NAME",
+    help="A scope (全市, 市区, or its id city/urban), a unit id or an entity id.",
+)
+@click.option("--indicator", required=True, metavar="CODE", help="An indicator code.")
+@click.option("--year", required=True, type=int)
+@click.option(
+    "--group-reported",
+    type=click.Choice(["check", "difference", "ignore"]),
+    default="check",
+    show_default=True,
+    help="As for soeplan rollup.",
+)
+@lang_option
+def explain_cmd(
+    sample: bool,
+    data: tuple[Path, ...],
+    structure_files: tuple[Path, ...],
+    node: str,
+    indicator: str,
+    year: int,
+    group_reported: str,
+    lang: str,
+) -> None:
+    """Trace a rolled-up figure to the rows it came from, as a tree of contributions.
+
+    \b
+    Example:
+      soeplan explain --sample --scope 全市 --indicator total_assets --year 2020
+      soeplan explain --sample --scope mun.chengtou --indicator debt_ratio --year 2022 --lang en
+    """
+    from soeplan.explain import explain, render_explanation
+    from soeplan.sample import SYNTHETIC_NOTE
+
+    warn_plugin_failures()
+    obs = load_observations(sample, data)
+    structure = load_structure(sample, structure_files)
+    tree = explain(
+        obs, structure, node=node, indicator=indicator, year=year, group_reported=group_reported
+    )
+    if sample:
+        click.echo(SYNTHETIC_NOTE(lang))
+    click.echo(render_explanation(tree, lang=lang), nl=False)
