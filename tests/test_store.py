@@ -130,3 +130,52 @@ def test_store_errors_name_the_manifest(tmp_path: Path) -> None:
     (store / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(StoreError, match=r"manifest\.json"):
         Store(store).entries()
+
+
+def test_the_rollup_reads_the_store(tmp_path: Path) -> None:
+    """Every unit's sample for 2020, ingested, rolls up to Table 1's city-wide total assets."""
+    from soeplan.plan import load_plan
+    from soeplan.rollup import rollup, scope_totals
+    from soeplan.sample_submission import write_sample
+    from soeplan.structure_io import city_structure
+
+    store = tmp_path / "store"
+    units = ["municipal", "kecheng", "qujiang", "jiangshan", "changshan", "kaihua", "longyou"]
+    files = [tmp_path / f"{u}.parquet" for u in units]
+    for unit, path in zip(units, files, strict=True):
+        write_sample(path, unit=unit, year=2020)
+    results = ingest_files(files, store)
+    assert all(r.entry is not None for r in results), [
+        r.checked.report.blocking.select("rule", "entity", "message_en").rows()
+        for r in results
+        if r.entry is None
+    ]
+    frame = read_store(store, year=2020)
+    totals = scope_totals(rollup(frame, city_structure(sample=True), years=[2020]), lang="en")
+    city = totals.filter((pl.col("scope") == "City-wide") & (pl.col("indicator") == "total_assets"))
+    published = load_plan("quzhou-14th").figure("city", "total_assets", 2020)
+    assert published is not None
+    assert round(city["value"][0], 2) == float(published.value)
+
+
+def test_submitted_ratios_are_checked_but_not_stored(tmp_path: Path) -> None:
+    from _submission_helpers import sample_frame, write_csv
+
+    frame = sample_frame()
+    water = {
+        r["indicator"]: r["value"] for r in frame.filter(pl.col("entity") == "qj.water").to_dicts()
+    }
+    ratio = round(1 - water["net_assets"] / water["total_assets"], 4)
+    row = {
+        "unit": "qujiang",
+        "entity": "qj.water",
+        "year": 2023,
+        "indicator": "debt_ratio",
+        "value": ratio,
+    }
+    path = write_csv(
+        tmp_path / "r.csv", pl.concat([frame, pl.DataFrame([row])], how="diagonal_relaxed")
+    )
+    [r] = ingest_files([path], tmp_path / "store")
+    assert r.entry is not None and r.entry.rows == frame.height
+    assert "debt_ratio" not in set(Store(tmp_path / "store").read("qujiang", 2023)["indicator"])
