@@ -56,6 +56,7 @@ COLUMN_ALIASES = {
     "数值": "value",
     "说明": "explanation",
 }
+NEWLINE = b"\n"
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -293,8 +294,8 @@ def decode_csv(path: Path, data: bytes) -> tuple[str, str]:
             last = exc
     raise _fail(
         path,
-        f"the text cannot be decoded (byte {last.start}: {data[last.start : last.start + 4]!r} "
-        "is neither UTF-8 nor GBK / GB18030)",
+        f"the text cannot be decoded: line {data[: last.start].count(NEWLINE) + 1}, byte "
+        f"{last.start} ({data[last.start : last.start + 4]!r}) is neither UTF-8 nor GBK / GB18030",
         "save the file as 'CSV UTF-8 (逗号分隔)'; accepted encodings: UTF-8, UTF-8 with BOM, "
         "GBK / GB18030",
     )
