@@ -346,10 +346,9 @@ def _long_frame(
         if y_raw is None or str(y_raw).strip() == "":
             y = year
         else:
-            yv, _ = parse_value(y_raw)
-            y = int(yv) if yv is not None and float(yv).is_integer() else None
-            if y is None:
-                t = t or None
+            yv, _ = parse_value(str(y_raw).strip().removesuffix("年"))
+            # a year that is not a whole number is left blank: core.required reports it
+            y = int(yv) if yv is not None and math.isfinite(yv) and float(yv).is_integer() else None
         u = r.get("unit")
         ent = r.get("entity")
         ind = r.get("indicator")

@@ -450,9 +450,9 @@ def check_required(ctx: RuleContext) -> pl.DataFrame:
                         if col != "entity" or not r.get("sheet")
                         else f"A{r.get('row')}",
                         "expected": f"{zh} / {en}",
-                        "found": "空 / blank",
-                        "message_zh": f"第 {r.get('row')} 行缺少{zh}",
-                        "message_en": f"row {r.get('row')} has no {en}",
+                        "found": "空或无效 / blank or invalid",
+                        "message_zh": f"第 {r.get('row')} 行缺少{zh}（或无法识别）",
+                        "message_en": f"row {r.get('row')} has no valid {en}",
                         "fix": f"填写{zh} / fill in the {en}"
                         + (
                             "（模板隐藏的 A 列 / the template's hidden column A）"
