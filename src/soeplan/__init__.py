@@ -8,12 +8,34 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from soeplan.annotate import annotate_workbook
+from soeplan.assessment import (
+    ASSESSMENT_SCHEMA,
+    AssessmentError,
+    BoundAssessment,
+    BoundStatus,
+    MidTerm,
+    Progress,
+    Status,
+    assess_bound,
+    assess_frame,
+    assess_progress,
+)
 from soeplan.comparable import comparable_base, comparable_growth
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
 from soeplan.explain import Contribution, SourceRow, explain, render_explanation
+from soeplan.growth import (
+    annual_change,
+    cagr,
+    compound,
+    compound_path,
+    interpolate,
+    required_growth,
+    total_growth,
+)
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
 from soeplan.ingest import check_file, ingest_files
+from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
 from soeplan.plan import (
     Attribute,
     Figure,
@@ -67,13 +89,18 @@ from soeplan.templates import write_template
 from soeplan.validation import CORE_RULES, Policy, ValidationReport, validate
 
 __all__ = [
+    "ASSESSMENT_SCHEMA",
     "CORE_RULES",
     "FINDING_SCHEMA",
+    "MILESTONE_SCHEMA",
     "OBSERVATION_SCHEMA",
     "SYNTHETIC_NOTE",
     "VALUE_SCHEMA",
     "Aggregation",
+    "AssessmentError",
     "Attribute",
+    "BoundAssessment",
+    "BoundStatus",
     "Category",
     "Contribution",
     "CountyUnit",
@@ -89,12 +116,15 @@ __all__ = [
     "GrowthKind",
     "Indicator",
     "Kind",
+    "Method",
+    "MidTerm",
     "NodeType",
     "Plan",
     "PlanSource",
     "PluginError",
     "Policy",
     "Problem",
+    "Progress",
     "Provider",
     "PublishedGrowth",
     "Ratio",
@@ -111,6 +141,7 @@ __all__ = [
     "Snapshot",
     "SoeplanError",
     "SourceRow",
+    "Status",
     "Store",
     "StoreEntry",
     "Structure",
@@ -128,26 +159,37 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "annotate_workbook",
+    "annual_change",
+    "assess_bound",
+    "assess_frame",
+    "assess_progress",
+    "cagr",
     "check_credit_code",
     "check_file",
     "city_structure",
     "comparable_base",
     "comparable_growth",
     "compose_structure",
+    "compound",
+    "compound_path",
     "explain",
     "get_registry",
     "hookimpl",
     "ingest_files",
+    "interpolate",
     "load_plan",
     "load_structure_file",
+    "plan_milestones",
     "read_observations",
     "read_store",
     "read_submission",
     "render_explanation",
+    "required_growth",
     "rollup",
     "sample_observations",
     "sample_unit",
     "scope_totals",
+    "total_growth",
     "validate",
     "write_sample",
     "write_template",

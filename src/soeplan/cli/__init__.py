@@ -13,7 +13,9 @@ import sys
 import click
 
 # Subcommand modules register on import. Keep this list sorted.
+from soeplan.cli import assess as _assess  # noqa: F401
 from soeplan.cli import catalogue as _catalogue  # noqa: F401
+from soeplan.cli import milestones as _milestones  # noqa: F401
 from soeplan.cli import rollup as _rollup  # noqa: F401
 from soeplan.cli import store as _store  # noqa: F401
 from soeplan.cli import templates as _templates  # noqa: F401
