@@ -179,3 +179,32 @@ def test_submitted_ratios_are_checked_but_not_stored(tmp_path: Path) -> None:
     [r] = ingest_files([path], tmp_path / "store")
     assert r.entry is not None and r.entry.rows == frame.height
     assert "debt_ratio" not in set(Store(tmp_path / "store").read("qujiang", 2023)["indicator"])
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    import threading
+
+    from _submission_helpers import sample_frame
+
+    store = Store(tmp_path / "store")
+    frame = sample_frame()
+    errors: list[BaseException] = []
+
+    def put(i: int) -> None:
+        try:
+            store.put(
+                frame.with_columns(pl.lit(float(i)).alias("value")), unit="qujiang", year=2023
+            )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    entries = store.entries()
+    assert [e.version for e in entries] == [1, 2, 3, 4, 5, 6]
+    seen = {store.read("qujiang", 2023, e.version)["value"][0] for e in entries}
+    assert seen == {float(i) for i in range(6)}  # every writer's data kept, none overwritten
