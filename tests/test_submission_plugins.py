@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 from openpyxl import load_workbook
 
 from soeplan import hookimpl
@@ -118,3 +119,51 @@ def test_plugin_structure_metric_and_rule(tmp_path: Path) -> None:
     assert sorted(gap["entity"]) == ["kh.a", "kh.b"] and set(gap["severity"]) == {"warning"}
     assert f.filter(pl.col("rule") == "core.known").height == 0
     assert f.filter(pl.col("rule") == "core.completeness").height == 0
+
+
+class LedgerPlugin:
+    """Reads a county's own '.ledger' files: lines 'entity indicator value'."""
+
+    @hookimpl
+    def soeplan_load_observations(self, unit: str, year: int, source: str) -> pl.DataFrame | None:
+        if not source.endswith(".ledger"):
+            return None
+        rows = [
+            line.split()
+            for line in Path(source).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+        return pl.DataFrame(
+            {
+                "unit": [unit] * len(rows),
+                "entity": [r[0] for r in rows],
+                "year": [year] * len(rows),
+                "indicator": [r[1] for r in rows],
+                "value": [float(r[2]) for r in rows],
+            }
+        )
+
+
+def test_a_plugin_reads_its_own_format(tmp_path: Path) -> None:
+    from _submission_helpers import sample_frame
+    from soeplan.readers import SubmissionReadError, read_submission
+
+    set_registry(
+        build_registry(make_host(load_entry_points=False, extra=[("ledger", LedgerPlugin())]))
+    )
+    frame = sample_frame()
+    path = tmp_path / "qujiang.ledger"
+    path.write_text(
+        "\n".join(
+            f"{r['entity']} {r['indicator']} {r['value']}" for r in frame.iter_rows(named=True)
+        ),
+        encoding="utf-8",
+    )
+    sub = read_submission(path, unit="qujiang", year=2023)
+    assert sub.format == "plugin" and sub.observations.height == frame.height
+    assert sub.observations["row"].to_list()[:2] == [1, 2]
+    assert check_file(path, unit="qujiang", year=2023).report.counts()["error"] == 0
+    other = tmp_path / "x.unknown"
+    other.write_text("?", encoding="utf-8")
+    with pytest.raises(SubmissionReadError, match="soeplan_load_observations"):
+        read_submission(other, unit="qujiang", year=2023)

@@ -71,7 +71,7 @@ class Submission:
     """One submitted file, read: its observations and what it declares about itself."""
 
     path: str
-    format: str  #: ``xlsx``, ``csv`` or ``parquet``
+    format: str  #: ``xlsx``, ``csv``, ``parquet`` or ``plugin`` (a county's own format)
     unit: str | None  #: the unit the file declares (workbook metadata or a single unit column)
     year: int | None  #: the year the file declares (workbook metadata)
     plan: str | None = None
@@ -127,7 +127,9 @@ def _kind(path: Path) -> str:
         raise _fail(
             path,
             f"the file type {path.suffix or '(none)'!r} is not a submission",
-            "submit the .xlsx template, a .csv (entity, year, indicator, value) or a .parquet file",
+            "submit the .xlsx template, a .csv (entity, year, indicator, value) or a .parquet "
+            "file; a county's own format needs its plugin (soeplan_load_observations), --unit "
+            "and --year",
         )
     return kind
 
@@ -141,6 +143,10 @@ def read_submission(
     itself (its hidden metadata).
     """
     p = Path(path)
+    if p.suffix.lower() not in SUFFIXES and p.exists():
+        sub = _from_plugins(p, unit, year)
+        if sub is not None:
+            return sub
     kind = _kind(p)
     if not p.is_file():
         raise _fail(p, "no such file", "check the path and the file name")
@@ -273,6 +279,38 @@ def _read_xlsx(path: Path) -> Submission:
         synthetic=str(meta.get("synthetic", "")).lower() == "true",
         observations=frame,
     )
+
+
+# ---------------------------------------------------------------- a county plugin's own format
+
+
+def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission | None:
+    """Ask the plugins' ``soeplan_load_observations`` hook (the first answer wins)."""
+    if unit is None or year is None:
+        return None
+    from soeplan.plugins import get_registry
+
+    hook = get_registry().host.pm.hook.soeplan_load_observations
+    try:
+        frame = hook(unit=unit, year=year, source=str(path))
+    except Exception as exc:  # a plugin's bug: say which file, never a traceback
+        raise _fail(
+            path,
+            f"the plugin that reads this format failed ({type(exc).__name__}: {exc})",
+            "report it to the plugin's authors, or submit the .xlsx template instead",
+        ) from None
+    if frame is None:
+        return None
+    if not isinstance(frame, pl.DataFrame):
+        raise _fail(
+            path,
+            f"a plugin returned {type(frame).__name__}, not a polars DataFrame",
+            "report it to the plugin's authors",
+        )
+    frame = frame.select(
+        [pl.col(c).cast(pl.String) if c != "value" else pl.col(c) for c in frame.columns]
+    )
+    return _long_frame(path, frame, fmt="plugin", unit=unit, year=year, line_offset=1)
 
 
 # ---------------------------------------------------------------- csv and parquet
