@@ -319,3 +319,19 @@ def test_a_custom_rule_runs_with_the_core_rules() -> None:
     )
     assert f.height == expected and set(f["severity"]) == {"hint"}
     assert not f["blocks"].any()
+
+
+def test_a_rule_with_an_unknown_severity_is_reported() -> None:
+    def odd(ctx: RuleContext) -> pl.DataFrame:
+        return findings_frame([{"severity": "fatal", "message_zh": "?", "message_en": "?"}])
+
+    rule = Rule(
+        id="county.odd",
+        severity=Severity.HINT,
+        description_zh="怪",
+        description_en="odd",
+        check=odd,
+    )
+    report = validate(sample_frame(), year=2023, unit="qujiang", rules=[*CORE_RULES, rule])
+    f = only(report.findings, "county.odd")
+    assert f["severity"].to_list() == ["error"] and "fatal" in f["found"][0]

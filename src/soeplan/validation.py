@@ -235,9 +235,13 @@ def _run(rule: Rule, ctx: RuleContext) -> pl.DataFrame:
                 for c, t in FINDING_SCHEMA.items()
             ]
         )
-        return out.with_columns(
+        out = out.with_columns(
             pl.col("rule").fill_null(rule.id), pl.col("severity").fill_null(rule.severity.value)
         )
+        bad = set(out["severity"].unique().to_list()) - {s.value for s in Severity}
+        if bad:
+            raise ValueError(f"unknown severity {sorted(bad)[0]!r} (use hint, warning or error)")
+        return out
     except Exception as exc:  # a rule's bug is reported as a finding, never a traceback
         provider = rule.provider.plugin if rule.provider else "?"
         return findings_frame(
