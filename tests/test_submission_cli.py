@@ -68,6 +68,12 @@ def test_unknown_unit_is_an_error_for_people(
 def test_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ok = write_sample_xlsx(tmp_path / "ok.xlsx")
     assert main(["validate", str(ok)]) == 0
+    assert (
+        main(["sample", "--unit", "kecheng", "--year", "2023", "-o", str(tmp_path / "k.csv")]) == 0
+    )
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path / "k.csv")]) == 0
+    assert "No findings" in capsys.readouterr().out
     bad = write_sample_xlsx(tmp_path / "bad.xlsx")
     cell = edit(bad, "qj.water", "total_assets", "abc")
     capsys.readouterr()

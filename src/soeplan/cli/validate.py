@@ -45,6 +45,8 @@ def render_findings(findings: pl.DataFrame, fmt: str) -> str:
         return json.dumps(findings.to_dicts(), ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
         return findings.write_csv()
+    if findings.is_empty():
+        return "没有发现问题 / No findings\n"
     rows = []
     sev_zh = {"error": "错误", "warning": "警告", "hint": "提示"}
     for r in findings.iter_rows(named=True):
