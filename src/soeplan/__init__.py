@@ -49,19 +49,29 @@ from soeplan.plan import (
     TargetKind,
     load_plan,
 )
-from soeplan.plugins import get_registry
+from soeplan.plancheck import (
+    FigureCheck,
+    FindingKind,
+    InconsistentPlanError,
+    PlanCheck,
+    PlanFinding,
+    check_plan,
+)
+from soeplan.plugins import PluginFailure, PluginInfo, Registry, get_registry
+from soeplan.precision import Interval
 from soeplan.provenance import Provider
 from soeplan.readers import (
     OBSERVATION_SCHEMA,
     Submission,
     SubmissionReadError,
-    read_observations,
     read_submission,
 )
 from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
+from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
 from soeplan.sample_submission import write_sample
+from soeplan.sdk import merge_observations, read_observations
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.store import Store, StoreEntry, read_store
 from soeplan.structure_io import (
@@ -85,6 +95,16 @@ from soeplan.structures import (
     StructureEvent,
     UnitStructure,
 )
+from soeplan.tables import (
+    CellKind,
+    HeaderCell,
+    PlanTable,
+    TableCell,
+    TableColumn,
+    TableNote,
+    TableRow,
+    build_table,
+)
 from soeplan.templates import write_template
 from soeplan.validation import CORE_RULES, Policy, ValidationReport, validate
 
@@ -102,6 +122,7 @@ __all__ = [
     "BoundAssessment",
     "BoundStatus",
     "Category",
+    "CellKind",
     "Contribution",
     "CountyUnit",
     "DataFileError",
@@ -110,26 +131,38 @@ __all__ = [
     "EntityState",
     "EventKind",
     "Figure",
+    "FigureCheck",
+    "FindingKind",
     "Flow",
     "FunctionalClass",
     "GroupReported",
     "GrowthKind",
+    "HeaderCell",
+    "InconsistentPlanError",
     "Indicator",
+    "Interval",
     "Kind",
     "Method",
     "MidTerm",
     "NodeType",
     "Plan",
+    "PlanCheck",
+    "PlanFinding",
     "PlanSource",
+    "PlanTable",
     "PluginError",
+    "PluginFailure",
+    "PluginInfo",
     "Policy",
     "Problem",
     "Progress",
     "Provider",
     "PublishedGrowth",
     "Ratio",
+    "Registry",
     "ReportSection",
     "Rollup",
+    "Rounding",
     "Rule",
     "RuleContext",
     "Scope",
@@ -150,7 +183,12 @@ __all__ = [
     "StructureFile",
     "Submission",
     "SubmissionReadError",
+    "TableCell",
+    "TableColumn",
     "TableLayout",
+    "TableNote",
+    "TableRounding",
+    "TableRow",
     "Target",
     "TargetKind",
     "Text",
@@ -163,9 +201,11 @@ __all__ = [
     "assess_bound",
     "assess_frame",
     "assess_progress",
+    "build_table",
     "cagr",
     "check_credit_code",
     "check_file",
+    "check_plan",
     "city_structure",
     "comparable_base",
     "comparable_growth",
@@ -179,6 +219,7 @@ __all__ = [
     "interpolate",
     "load_plan",
     "load_structure_file",
+    "merge_observations",
     "plan_milestones",
     "read_observations",
     "read_store",

@@ -1,0 +1,62 @@
+"""The edge where numbers are rounded for print: one function, one convention per format.
+
+Amounts are printed to 0.01, rates (ratios and growth) to 0.01 percentage points, counts as whole
+numbers, all rounded half-up (四舍五入) from the full-precision value. The workbook keeps the
+full-precision number in the cell and sets the matching number format instead
+(:data:`EXCEL_FORMATS`).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from soeplan.report.model import CellFormat
+
+#: openpyxl number formats of each cell format.
+EXCEL_FORMATS: dict[CellFormat, str] = {
+    CellFormat.AMOUNT: "#,##0.00",
+    CellFormat.RATIO: "0.00%",
+    CellFormat.GROWTH: "0.00%",
+    CellFormat.COUNT: "0",
+    CellFormat.TEXT: "@",
+}
+
+_PLACES = {
+    CellFormat.AMOUNT: Decimal("0.01"),
+    CellFormat.RATIO: Decimal("0.0001"),
+    CellFormat.GROWTH: Decimal("0.0001"),
+    CellFormat.COUNT: Decimal("1"),
+}
+
+
+def format_value(value: float | None, fmt: CellFormat, *, missing: str = "–") -> str:
+    """Print ``value`` as the document does (half-up at the last printed place).
+
+    >>> from soeplan.report.model import CellFormat
+    >>> format_value(2090.485, CellFormat.AMOUNT), format_value(0.55604, CellFormat.RATIO)
+    ('2,090.49', '55.60%')
+    >>> format_value(3.0, CellFormat.COUNT), format_value(None, CellFormat.AMOUNT)
+    ('3', '–')
+    """
+    if value is None or value != value:  # None or NaN
+        return missing
+    if fmt is CellFormat.TEXT:
+        return str(value)
+    d = Decimal(repr(value)).quantize(_PLACES[fmt], rounding=ROUND_HALF_UP)
+    if d == 0:
+        d = abs(d)  # never print "-0.00"
+    if fmt in (CellFormat.RATIO, CellFormat.GROWTH):
+        return f"{d * 100:.2f}%"
+    if fmt is CellFormat.COUNT:
+        return f"{d:.0f}"
+    return f"{d:,.2f}"
+
+
+def format_pp(value: float | None) -> str:
+    """A difference of two rates in percentage points (0.0123 → "1.23")."""
+    if value is None:
+        return "–"
+    d = abs(Decimal(0)) + Decimal(repr(value * 100)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return f"{d:.2f}"

@@ -1,0 +1,123 @@
+"""The yearly run end to end on the bundled sample: ``soeplan demo`` and its report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+import soeplan
+from soeplan.cli import main
+from soeplan.report import REPORT_FILES
+from soeplan.report.i18n import LABELS, has_cjk
+from soeplan.report.run import run_demo
+from soeplan.report.xlsx import sheet_name
+from soeplan.rollup import rollup
+from soeplan.sample import sample_observations
+from soeplan.structure_io import city_structure
+
+
+def _cells(path: Path) -> dict[str, list[list[object]]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+def test_demo_writes_the_report_and_its_numbers_are_the_rollup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "demo-report"
+    assert main(["demo", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == sorted(REPORT_FILES)
+    assert "consolidating" in captured.err  # progress on stderr
+    assert str(out / "report.html") in captured.out
+
+    # the rollup frame, computed here independently of the report code (polars' parallel sums
+    # may differ in the last bit between two runs, hence approx at 1e-12)
+    values = rollup(sample_observations(), city_structure(sample=True)).values
+    _assert_table1_is(out / "report.xlsx", values, rel=1e-12)
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert LABELS["synthetic_banner"][0] in md
+    assert "soeplan explain" in md
+
+
+def _assert_table1_is(path: Path, values: pl.DataFrame, rel: float) -> None:
+    """Table 1's 2023 column, per scope, holds the rollup's scope values."""
+    scope = values.filter(pl.col("node_type") == "scope", pl.col("year") == 2023)
+    expected = {(s, i): v for s, i, v in scope.select("node", "indicator", "value").iter_rows()}
+    sheets = _cells(path)
+    plan = soeplan.load_plan("quzhou-14th")
+    checked = 0
+    for sid, name in (("city", "全市"), ("urban", "市区")):
+        rows = sheets[f"表1-{name}"]
+        header = next(r for r in rows if r[0] == "指标")
+        col = header.index("2023年")
+        by_label = {r[0]: r[col] for r in rows[rows.index(header) + 1 :] if r[0]}
+        for code in plan.table(1).rows:
+            ind = soeplan.get_registry().indicators[code]
+            want = float(f"{expected[(sid, code)]:.16g}")  # openpyxl writes 16 digits
+            got = by_label[ind.name_zh]
+            assert got == (want if rel == 0 else pytest.approx(want, rel=rel)), (sid, code)
+            checked += 1
+    assert checked == 2 * len(plan.table(1).rows)
+
+
+def test_workbook_equals_the_rollup_that_produced_it(tmp_path: Path) -> None:
+    run = run_demo(tmp_path / "r")
+    _assert_table1_is(tmp_path / "r" / "report.xlsx", run.rollup.values, rel=0)
+
+
+def test_demo_in_english_is_english(tmp_path: Path) -> None:
+    run = run_demo(tmp_path / "en", lang="en")
+    allowed = run.report.data_strings()
+    text = (tmp_path / "en" / "summary.md").read_text(encoding="utf-8")
+    for s in sorted(allowed, key=len, reverse=True):
+        text = text.replace(s, "")
+    assert not has_cjk(text)
+    assert LABELS["synthetic_banner"][1] in text
+    # every registered section rendered, each stating its provider with a version
+    registered = soeplan.get_registry().sections
+    assert [s.id for s in run.report.sections] == sorted(
+        registered, key=lambda k: (registered[k].order, k)
+    )
+    assert all(s.error is None for s in run.report.sections)
+    assert all(s.provider and s.provider.version for s in run.report.sections)
+    sheets = _cells(tmp_path / "en" / "report.xlsx")
+    assert next(iter(sheets)) == "About"
+    assert {sheet_name(s.title.en, set()) for s in run.report.sections} <= set(sheets)
+
+
+def test_demo_states_plugins_with_versions() -> None:
+    from soeplan.report.run import report_from_observations
+
+    run = report_from_observations(sample_observations(), "quzhou-14th", 2022, synthetic=True)
+    plugins = {p.plugin: p.version for p in run.report.meta.plugins}
+    assert plugins["core"] == soeplan.__version__
+    assert set(plugins) == set(soeplan.get_registry().host.providers)
+
+
+def test_a_year_without_data_is_an_error_for_people(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path / "x"), "--year", "2031", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "no figures for 2031" in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_debt_lines_are_configurable_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path / "a"), "-q", "--debt-warning", "50"]) == 0
+    assert main(["demo", "--out", str(tmp_path / "b"), "-q"]) == 0
+    capsys.readouterr()
+
+    def watch_rows(path: Path) -> int:
+        rows = _cells(path / "report.xlsx")["资产负债率监测名单"]
+        header = next(i for i, r in enumerate(rows) if r[0] == "企业编号")
+        return sum(1 for r in rows[header + 1 :] if r[0] and r[5] is not None)
+
+    assert watch_rows(tmp_path / "a") > watch_rows(tmp_path / "b")
+    assert main(["demo", "--out", str(tmp_path / "c"), "--debt-warning", "80"]) == 2
