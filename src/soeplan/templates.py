@@ -389,7 +389,8 @@ def write_template(
             for rows_, signed in ((strict_rows, False), (signed_rows, True)):
                 if rows_:
                     dv = _validation(DataValidation, ind, signed=signed)
-                    dv.add(_ranges(col, rows_))
+                    for rng in _ranges(col, rows_):
+                        dv.add(rng)
                     ds.add_data_validation(dv)
 
     # Hidden machine-readable metadata
@@ -421,15 +422,15 @@ def write_template(
     return out
 
 
-def _ranges(col: str, rows: Sequence[int]) -> str:
-    """``D6:D9 D11`` for rows 6–9 and 11 of column D."""
+def _ranges(col: str, rows: Sequence[int]) -> list[str]:
+    """``["D6:D9", "D11"]`` for rows 6–9 and 11 of column D."""
     runs: list[tuple[int, int]] = []
     for r in sorted(rows):
         if runs and r == runs[-1][1] + 1:
             runs[-1] = (runs[-1][0], r)
         else:
             runs.append((r, r))
-    return " ".join(f"{col}{a}:{col}{b}" if a != b else f"{col}{a}" for a, b in runs)
+    return [f"{col}{a}:{col}{b}" if a != b else f"{col}{a}" for a, b in runs]
 
 
 def _validation(cls: Any, ind: Indicator, *, signed: bool) -> Any:

@@ -57,6 +57,22 @@ class Policy:
     def blocks(self, severity: Severity, explained: bool) -> bool:
         return severity in self.blocking or (severity in self.explain and not explained)
 
+    @classmethod
+    def named(cls, name: str) -> Policy:
+        """A named policy: ``default`` (errors block, warnings need an explanation), ``strict``
+        (errors and warnings block, explained or not) or ``lenient`` (only errors block)."""
+        if name == "default":
+            return cls()
+        if name == "strict":
+            return cls(blocking=frozenset({Severity.ERROR, Severity.WARNING}), explain=frozenset())
+        if name == "lenient":
+            return cls(explain=frozenset())
+        raise ValueError(f"unknown policy {name!r}: use default, strict or lenient")
+
+
+#: Names accepted by :meth:`Policy.named` (and by ``--policy``).
+POLICY_NAMES = ("default", "strict", "lenient")
+
 
 #: Columns a :class:`ValidationReport`'s findings frame adds to :data:`FINDING_SCHEMA`.
 REPORT_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -219,9 +235,13 @@ def _run(rule: Rule, ctx: RuleContext) -> pl.DataFrame:
                 for c, t in FINDING_SCHEMA.items()
             ]
         )
-        return out.with_columns(
+        out = out.with_columns(
             pl.col("rule").fill_null(rule.id), pl.col("severity").fill_null(rule.severity.value)
         )
+        bad = set(out["severity"].unique().to_list()) - {s.value for s in Severity}
+        if bad:
+            raise ValueError(f"unknown severity {sorted(bad)[0]!r} (use hint, warning or error)")
+        return out
     except Exception as exc:  # a rule's bug is reported as a finding, never a traceback
         provider = rule.provider.plugin if rule.provider else "?"
         return findings_frame(
@@ -434,9 +454,9 @@ def check_required(ctx: RuleContext) -> pl.DataFrame:
                         if col != "entity" or not r.get("sheet")
                         else f"A{r.get('row')}",
                         "expected": f"{zh} / {en}",
-                        "found": "空 / blank",
-                        "message_zh": f"第 {r.get('row')} 行缺少{zh}",
-                        "message_en": f"row {r.get('row')} has no {en}",
+                        "found": "空或无效 / blank or invalid",
+                        "message_zh": f"第 {r.get('row')} 行缺少{zh}（或无法识别）",
+                        "message_en": f"row {r.get('row')} has no valid {en}",
                         "fix": f"填写{zh} / fill in the {en}"
                         + (
                             "（模板隐藏的 A 列 / the template's hidden column A）"
