@@ -290,9 +290,10 @@ def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission 
         return None
     from soeplan.plugins import get_registry
 
-    hook = get_registry().host.pm.hook.soeplan_load_observations
+    reg = get_registry()
+    load = getattr(reg, "load_observations", None) or reg.host.pm.hook.soeplan_load_observations
     try:
-        frame = hook(unit=unit, year=year, source=str(path))
+        frame = load(unit=unit, year=year, source=str(path))
     except Exception as exc:  # a plugin's bug: say which file, never a traceback
         raise _fail(
             path,
