@@ -206,3 +206,14 @@ def test_every_new_command_has_an_example(capsys: pytest.CaptureFixture[str]) ->
     ):
         assert main([*cmd, "--help"]) == 0
         assert "Example" in capsys.readouterr().out
+
+
+def test_rules_command_lists_the_core_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from soeplan.validation import CORE_RULES
+
+    assert main(["rules", "--format", "csv"]) == 0
+    listed = pl.read_csv(capsys.readouterr().out.encode())
+    assert {r.id for r in CORE_RULES} <= set(listed["id"])
+    assert listed.filter(pl.col("id") == "core.prior-jump")["severity 严重性"].to_list() == [
+        "warning 警告"
+    ]
