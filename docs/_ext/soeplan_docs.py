@@ -35,6 +35,23 @@ def indicator_catalogue() -> str:
     return "\n".join(lines) + "\n\nDefinitions:\n\n" + "\n".join(notes) + "\n"
 
 
+def rule_catalogue() -> str:
+    from soeplan.plugins import build_registry, make_host
+
+    registry = build_registry(make_host(load_entry_points=False))
+    lines = [
+        "| id | severity | 中文 | English | provider |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in registry.rules.values():
+        provider = rule.provider.plugin if rule.provider else ""
+        lines.append(
+            f"| `{rule.id}` | {rule.severity.value} {rule.severity.zh} | {rule.description_zh} "
+            f"| {rule.description_en} | {provider} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def format_signature(fn: Any) -> str:
     """``name(arg: type, ...) -> type`` from ``inspect.signature`` (annotations as written)."""
     import inspect
@@ -87,7 +104,11 @@ def hook_reference() -> str:
     return "\n".join(parts)
 
 
-GENERATORS = {"indicators.md": indicator_catalogue, "hooks.md": hook_reference}
+GENERATORS = {
+    "indicators.md": indicator_catalogue,
+    "hooks.md": hook_reference,
+    "rules.md": rule_catalogue,
+}
 
 
 def _generate(app: Any) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from soeplan.annotate import annotate_workbook
 from soeplan.assessment import (
     ASSESSMENT_SCHEMA,
     AssessmentError,
@@ -33,6 +34,7 @@ from soeplan.growth import (
 )
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
+from soeplan.ingest import check_file, ingest_files
 from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
 from soeplan.plan import (
     Attribute,
@@ -58,12 +60,20 @@ from soeplan.plancheck import (
 from soeplan.plugins import PluginFailure, PluginInfo, Registry, get_registry
 from soeplan.precision import Interval
 from soeplan.provenance import Provider
+from soeplan.readers import (
+    OBSERVATION_SCHEMA,
+    Submission,
+    SubmissionReadError,
+    read_submission,
+)
 from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
+from soeplan.sample_submission import write_sample
 from soeplan.sdk import merge_observations, read_observations
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
+from soeplan.store import Store, StoreEntry, read_store
 from soeplan.structure_io import (
     EntityState,
     Snapshot,
@@ -95,11 +105,15 @@ from soeplan.tables import (
     TableRow,
     build_table,
 )
+from soeplan.templates import write_template
+from soeplan.validation import CORE_RULES, Policy, ValidationReport, validate
 
 __all__ = [
     "ASSESSMENT_SCHEMA",
+    "CORE_RULES",
     "FINDING_SCHEMA",
     "MILESTONE_SCHEMA",
+    "OBSERVATION_SCHEMA",
     "SYNTHETIC_NOTE",
     "VALUE_SCHEMA",
     "Aggregation",
@@ -139,6 +153,7 @@ __all__ = [
     "PluginError",
     "PluginFailure",
     "PluginInfo",
+    "Policy",
     "Problem",
     "Progress",
     "Provider",
@@ -160,10 +175,14 @@ __all__ = [
     "SoeplanError",
     "SourceRow",
     "Status",
+    "Store",
+    "StoreEntry",
     "Structure",
     "StructureError",
     "StructureEvent",
     "StructureFile",
+    "Submission",
+    "SubmissionReadError",
     "TableCell",
     "TableColumn",
     "TableLayout",
@@ -175,7 +194,9 @@ __all__ = [
     "Text",
     "UnitStructure",
     "UnknownNameError",
+    "ValidationReport",
     "__version__",
+    "annotate_workbook",
     "annual_change",
     "assess_bound",
     "assess_frame",
@@ -183,6 +204,7 @@ __all__ = [
     "build_table",
     "cagr",
     "check_credit_code",
+    "check_file",
     "check_plan",
     "city_structure",
     "comparable_base",
@@ -193,12 +215,15 @@ __all__ = [
     "explain",
     "get_registry",
     "hookimpl",
+    "ingest_files",
     "interpolate",
     "load_plan",
     "load_structure_file",
     "merge_observations",
     "plan_milestones",
     "read_observations",
+    "read_store",
+    "read_submission",
     "render_explanation",
     "required_growth",
     "rollup",
@@ -206,4 +231,7 @@ __all__ = [
     "sample_unit",
     "scope_totals",
     "total_growth",
+    "validate",
+    "write_sample",
+    "write_template",
 ]

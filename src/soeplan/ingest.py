@@ -16,6 +16,8 @@ import attrs
 import polars as pl
 
 from soeplan.errors import Problem
+from soeplan.indicators import Kind
+from soeplan.plugins import get_registry
 from soeplan.readers import Submission, SubmissionReadError, read_submission
 from soeplan.store import Store, StoreEntry
 from soeplan.validation import Policy, ValidationReport, validate
@@ -139,11 +141,14 @@ def ingest_files(
     """Check every file; put each acceptable one into ``store``, refuse the others."""
     st = store if isinstance(store, Store) else Store(Path(store))
     checked = check_files(paths, store=st, **kwargs)
+    reg = kwargs.get("registry") or get_registry()
+    ratios = sorted(code for code, ind in reg.indicators.items() if ind.kind is Kind.RATIO)
     results = []
     for c in checked:
         entry = None
         if c.acceptable:
-            frame = c.report.accepted_observations()
+            # ratios are recomputed from their components, never stored
+            frame = c.report.accepted_observations().filter(~pl.col("indicator").is_in(ratios))
             explained = c.report.findings.filter(
                 pl.col("explained") & (pl.col("severity") == "warning")
             ).height

@@ -56,6 +56,8 @@ COLUMN_ALIASES = {
     "数值": "value",
     "说明": "explanation",
 }
+NEWLINE = b"\n"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，　", "0123456789.-+, ")
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -70,7 +72,7 @@ class Submission:
     """One submitted file, read: its observations and what it declares about itself."""
 
     path: str
-    format: str  #: ``xlsx``, ``csv`` or ``parquet``
+    format: str  #: ``xlsx``, ``csv``, ``parquet`` or ``plugin`` (a county's own format)
     unit: str | None  #: the unit the file declares (workbook metadata or a single unit column)
     year: int | None  #: the year the file declares (workbook metadata)
     plan: str | None = None
@@ -96,7 +98,9 @@ def parse_value(v: object) -> tuple[float | None, str | None]:
     s = str(v).strip()
     if not s:
         return None, None
-    t = s.replace(",", "").replace("，", "").replace(" ", "")
+    # thousands separators and spaces go; full-width digits, point and minus (Chinese input
+    # methods) read as their ASCII forms
+    t = s.translate(_FULLWIDTH).replace(",", "").replace(" ", "")
     pct = t.endswith(("%", "％"))
     t = t.rstrip("%％")
     try:
@@ -126,7 +130,9 @@ def _kind(path: Path) -> str:
         raise _fail(
             path,
             f"the file type {path.suffix or '(none)'!r} is not a submission",
-            "submit the .xlsx template, a .csv (entity, year, indicator, value) or a .parquet file",
+            "submit the .xlsx template, a .csv (entity, year, indicator, value) or a .parquet "
+            "file; a county's own format needs its plugin (soeplan_load_observations), --unit "
+            "and --year",
         )
     return kind
 
@@ -140,6 +146,10 @@ def read_submission(
     itself (its hidden metadata).
     """
     p = Path(path)
+    if p.suffix.lower() not in SUFFIXES and p.exists():
+        sub = _from_plugins(p, unit, year)
+        if sub is not None:
+            return sub
     kind = _kind(p)
     if not p.is_file():
         raise _fail(p, "no such file", "check the path and the file name")
@@ -274,6 +284,39 @@ def _read_xlsx(path: Path) -> Submission:
     )
 
 
+# ---------------------------------------------------------------- a county plugin's own format
+
+
+def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission | None:
+    """Ask the plugins' ``soeplan_load_observations`` hook (the first answer wins)."""
+    if unit is None or year is None:
+        return None
+    from soeplan.plugins import get_registry
+
+    reg = get_registry()
+    load = getattr(reg, "load_observations", None) or reg.host.pm.hook.soeplan_load_observations
+    try:
+        frame = load(unit=unit, year=year, source=str(path))
+    except Exception as exc:  # a plugin's bug: say which file, never a traceback
+        raise _fail(
+            path,
+            f"the plugin that reads this format failed ({type(exc).__name__}: {exc})",
+            "report it to the plugin's authors, or submit the .xlsx template instead",
+        ) from None
+    if frame is None:
+        return None
+    if not isinstance(frame, pl.DataFrame):
+        raise _fail(
+            path,
+            f"a plugin returned {type(frame).__name__}, not a polars DataFrame",
+            "report it to the plugin's authors",
+        )
+    frame = frame.select(
+        [pl.col(c).cast(pl.String) if c != "value" else pl.col(c) for c in frame.columns]
+    )
+    return _long_frame(path, frame, fmt="plugin", unit=unit, year=year, line_offset=1)
+
+
 # ---------------------------------------------------------------- csv and parquet
 
 
@@ -293,8 +336,8 @@ def decode_csv(path: Path, data: bytes) -> tuple[str, str]:
             last = exc
     raise _fail(
         path,
-        f"the text cannot be decoded (byte {last.start}: {data[last.start : last.start + 4]!r} "
-        "is neither UTF-8 nor GBK / GB18030)",
+        f"the text cannot be decoded: line {data[: last.start].count(NEWLINE) + 1}, byte "
+        f"{last.start} ({data[last.start : last.start + 4]!r}) is neither UTF-8 nor GBK / GB18030",
         "save the file as 'CSV UTF-8 (逗号分隔)'; accepted encodings: UTF-8, UTF-8 with BOM, "
         "GBK / GB18030",
     )
@@ -345,10 +388,9 @@ def _long_frame(
         if y_raw is None or str(y_raw).strip() == "":
             y = year
         else:
-            yv, _ = parse_value(y_raw)
-            y = int(yv) if yv is not None and float(yv).is_integer() else None
-            if y is None:
-                t = t or None
+            yv, _ = parse_value(str(y_raw).strip().removesuffix("年"))
+            # a year that is not a whole number is left blank: core.required reports it
+            y = int(yv) if yv is not None and math.isfinite(yv) and float(yv).is_integer() else None
         u = r.get("unit")
         ent = r.get("entity")
         ind = r.get("indicator")

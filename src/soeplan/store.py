@@ -16,6 +16,7 @@ files exactly as they were. See ``docs/explanation/store.md``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -23,7 +24,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,23 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """One writer at a time: an advisory lock on a file beside the store (not inside it, so
+    that the store's own files never change outside a commit)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: single writer by convention
+        yield
+        return
+    with lock_path.open("a") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 def _fault_point() -> None:
@@ -222,6 +240,29 @@ class Store:
                 for c, t in STORE_SCHEMA.items()
             ]
         ).sort(["entity", "indicator"])
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(self.root.parent / f".{self.root.name}.lock"):
+            return self._put_locked(
+                data,
+                unit=unit,
+                year=year,
+                source=source,
+                source_sha256=source_sha256,
+                synthetic=synthetic,
+                warnings_explained=warnings_explained,
+            )
+
+    def _put_locked(
+        self,
+        data: pl.DataFrame,
+        *,
+        unit: str,
+        year: int,
+        source: str,
+        source_sha256: str,
+        synthetic: bool,
+        warnings_explained: int,
+    ) -> StoreEntry:
         manifest = self._manifest()
         versions = [
             s["version"]
@@ -229,7 +270,6 @@ class Store:
             if s["unit"] == unit and s["year"] == year
         ]
         version = max(versions, default=0) + 1
-        self.root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.ingest-", dir=self.root.parent))
         try:
             staged = staging / "data.parquet"

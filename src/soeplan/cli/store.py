@@ -38,6 +38,15 @@ _store_option = click.option(
     help="The plan whose targets are checked.",
 )
 @click.option(
+    "--policy",
+    "policy",
+    type=click.Choice(["default", "strict", "lenient"]),
+    default="default",
+    show_default=True,
+    help="Which findings block: default (errors; warnings without an explanation), strict "
+    "(errors and warnings), lenient (errors only).",
+)
+@click.option(
     "--jump-share",
     default=0.5,
     show_default=True,
@@ -50,6 +59,7 @@ def ingest_cmd(
     unit: str | None,
     year: int | None,
     plan: str,
+    policy: str,
     jump_share: float,
 ) -> None:
     """Validate submissions and put the acceptable ones into the store (入库).
@@ -63,10 +73,17 @@ def ingest_cmd(
       soeplan ingest qujiang-2023.xlsx --store store/
     """
     from soeplan.ingest import ingest_files
+    from soeplan.validation import Policy
 
     warn_plugin_failures()
     results = ingest_files(
-        files, store, unit=unit, year=year, plan=plan, options={"jump_share": jump_share}
+        files,
+        store,
+        unit=unit,
+        year=year,
+        plan=plan,
+        options={"jump_share": jump_share},
+        policy=Policy.named(policy),
     )
     blocked = False
     for r in results:

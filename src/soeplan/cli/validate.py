@@ -10,6 +10,7 @@ import click
 import polars as pl
 
 from soeplan.cli._common import cli, warn_plugin_failures
+from soeplan.errors import SoeplanError
 from soeplan.render import render_rows
 
 VALIDATE_FORMATS = ("table", "csv", "md", "json")
@@ -44,6 +45,8 @@ def render_findings(findings: pl.DataFrame, fmt: str) -> str:
         return json.dumps(findings.to_dicts(), ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
         return findings.write_csv()
+    if findings.is_empty():
+        return "没有发现问题 / No findings\n"
     rows = []
     sev_zh = {"error": "错误", "warning": "警告", "hint": "提示"}
     for r in findings.iter_rows(named=True):
@@ -107,6 +110,15 @@ def summary_line(checked: Any) -> str:
     help="A store to take last year's accepted figures from (prior-period check).",
 )
 @click.option(
+    "--policy",
+    "policy",
+    type=click.Choice(["default", "strict", "lenient"]),
+    default="default",
+    show_default=True,
+    help="Which findings block: default (errors; warnings without an explanation), strict "
+    "(errors and warnings), lenient (errors only).",
+)
+@click.option(
     "--jump-share",
     default=0.5,
     show_default=True,
@@ -140,6 +152,7 @@ def validate_cmd(
     year: int | None,
     plan: str,
     store: Path | None,
+    policy: str,
     jump_share: float,
     fmt: str,
     annotate: bool,
@@ -159,13 +172,19 @@ def validate_cmd(
     """
     from soeplan.annotate import annotate_workbook, default_annotated_path
     from soeplan.ingest import check_files
-    from soeplan.validation import ValidationReport
+    from soeplan.validation import Policy, ValidationReport
 
     warn_plugin_failures()
     if output is not None and (not annotate or len(files) != 1):
         raise click.UsageError("-o/--output goes with --annotate and a single workbook")
     checked = check_files(
-        files, unit=unit, year=year, plan=plan, store=store, options={"jump_share": jump_share}
+        files,
+        unit=unit,
+        year=year,
+        plan=plan,
+        store=store,
+        options={"jump_share": jump_share},
+        policy=Policy.named(policy),
     )
     combined = ValidationReport.combine(c.report for c in checked)
     click.echo(render_findings(combined.findings, fmt), nl=False)
@@ -185,8 +204,13 @@ def validate_cmd(
         raise SoeplanBlocked()
 
 
-class SoeplanBlocked(click.exceptions.Exit):
-    """Findings block the submission: exit code 1, the findings already printed."""
+class SoeplanBlocked(SoeplanError):
+    """Findings block the submission: exit code 1 (the findings are already printed)."""
+
+    exit_code = 1
 
     def __init__(self) -> None:
-        super().__init__(1)
+        super().__init__(
+            "findings block the submission (不能上报): fix the errors, and explain each warning "
+            "in the 说明 / Explanation column"
+        )
