@@ -117,6 +117,9 @@ def test_a_plain_workbook_is_not_a_template(tmp_path: Path) -> None:
         (None, (None, None)),
         ("12,3亿", (None, "12,3亿")),
         (True, (None, "True")),
+        ("１２．５", (12.5, None)),
+        ("－３", (-3.0, None)),
+        ("1，200", (1200.0, None)),
     ],
 )
 def test_parse_value(cell: object, expected: tuple[float | None, str | None]) -> None:

@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from _submission_helpers import edit, sha256, write_sample_xlsx
+from _submission_helpers import edit, sample_frame, sha256, write_sample_xlsx
 from soeplan.annotate import SEVERITY_FILL
 from soeplan.cli import main
-from soeplan.templates import FINDINGS_SHEET
+from soeplan.templates import FINDINGS_SHEET, unit_entities
 
 
 def test_template_and_sample_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,7 +33,8 @@ def test_template_and_sample_commands(tmp_path: Path, capsys: pytest.CaptureFixt
         )
         == 0
     )
-    assert out.exists() and "7 entities" in capsys.readouterr().out
+    n = len(unit_entities("qujiang", 2023))
+    assert out.exists() and f"{n} entities" in capsys.readouterr().out
     for suffix in ("xlsx", "csv", "parquet"):
         f = tmp_path / f"s.{suffix}"
         assert main(["sample", "--unit", "qujiang", "--year", "2023", "-o", str(f)]) == 0
@@ -173,7 +174,7 @@ def test_ingest_and_store_commands(tmp_path: Path, capsys: pytest.CaptureFixture
         == 0
     )
     shown = pl.read_csv(capsys.readouterr().out.encode())
-    assert shown.height == 63 and set(shown["unit"]) == {"qujiang"}
+    assert shown.height == sample_frame().height and set(shown["unit"]) == {"qujiang"}
     assert (
         main(
             [
@@ -205,3 +206,14 @@ def test_every_new_command_has_an_example(capsys: pytest.CaptureFixture[str]) ->
     ):
         assert main([*cmd, "--help"]) == 0
         assert "Example" in capsys.readouterr().out
+
+
+def test_rules_command_lists_the_core_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from soeplan.validation import CORE_RULES
+
+    assert main(["rules", "--format", "csv"]) == 0
+    listed = pl.read_csv(capsys.readouterr().out.encode())
+    assert {r.id for r in CORE_RULES} <= set(listed["id"])
+    assert listed.filter(pl.col("id") == "core.prior-jump")["severity 严重性"].to_list() == [
+        "warning 警告"
+    ]

@@ -100,7 +100,7 @@ def test_plugin_structure_metric_and_rule(tmp_path: Path) -> None:
     wb = load_workbook(path)
     ds = wb[tpl.DATA_SHEET]
     header = [c.value for c in ds[tpl.HEADER_ZH_ROW]]
-    assert "数字管家登记资产（亿元）" in header
+    assert "数字管家登记资产（亿元，地方指标，适用企业填写）" in header
     codes_row = [c.value for c in ds[tpl.CODE_ROW]]
     for row, ent in ((tpl.FIRST_DATA_ROW + 1, "kh.a"), (tpl.FIRST_DATA_ROW + 2, "kh.b")):
         assert ds.cell(row=row, column=1).value == ent

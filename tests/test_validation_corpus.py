@@ -31,7 +31,8 @@ def test_the_sample_is_acceptable_with_its_explained_warning(tmp_path: Path) -> 
     w = only(f, "core.binding-target")
     assert w["entity"].to_list() == ["qj.urban"]
     assert w["explained"].to_list() == [True] and w["blocks"].to_list() == [False]
-    assert "65.00%" in w["expected"][0] and "表2" in w["expected"][0]
+    # the city's ceiling (表2), or the unit's own binding target where its plugin registers one
+    assert "< 65.00%" in w["expected"][0] and "binding" in w["expected"][0]
 
 
 @pytest.mark.parametrize(

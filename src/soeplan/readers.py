@@ -57,6 +57,7 @@ COLUMN_ALIASES = {
     "说明": "explanation",
 }
 NEWLINE = b"\n"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，　", "0123456789.-+, ")
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -97,7 +98,9 @@ def parse_value(v: object) -> tuple[float | None, str | None]:
     s = str(v).strip()
     if not s:
         return None, None
-    t = s.replace(",", "").replace("，", "").replace(" ", "")
+    # thousands separators and spaces go; full-width digits, point and minus (Chinese input
+    # methods) read as their ASCII forms
+    t = s.translate(_FULLWIDTH).replace(",", "").replace(" ", "")
     pct = t.endswith(("%", "％"))
     t = t.rstrip("%％")
     try:
@@ -290,9 +293,10 @@ def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission 
         return None
     from soeplan.plugins import get_registry
 
-    hook = get_registry().host.pm.hook.soeplan_load_observations
+    reg = get_registry()
+    load = getattr(reg, "load_observations", None) or reg.host.pm.hook.soeplan_load_observations
     try:
-        frame = hook(unit=unit, year=year, source=str(path))
+        frame = load(unit=unit, year=year, source=str(path))
     except Exception as exc:  # a plugin's bug: say which file, never a traceback
         raise _fail(
             path,

@@ -23,7 +23,12 @@ def sample_submission(unit: str, year: int) -> pl.DataFrame:
     ``unit, entity, year, indicator, value, explanation, note``."""
     from soeplan.validation import validate
 
-    frame = sample_unit(unit, year).select("unit", "entity", "year", "indicator", "value")
+    frame = pl.concat(
+        [
+            sample_unit(unit, year).select(*COLUMNS),
+            _plugin_sample(unit, year),
+        ]
+    )
     report = validate(frame, year=year, unit=unit, prior=_prior(unit, year))
     needs = report.findings.filter(pl.col("severity") == "warning")
     notes: dict[str, str] = {}
@@ -38,6 +43,47 @@ def sample_submission(unit: str, year: int) -> pl.DataFrame:
         .replace_strict(notes, default=None, return_dtype=pl.String)
         .alias("explanation"),
         pl.lit(f"{SYNTHETIC_NOTE.zh} / {SYNTHETIC_NOTE.en}").alias("note"),
+    )
+
+
+COLUMNS = ("unit", "entity", "year", "indicator", "value")
+
+
+def _plugin_sample(unit: str, year: int) -> pl.DataFrame:
+    """The unit's plugin's own synthetic figures for its local metrics, if it has any
+    (``soeplan_load_observations(unit, year, source="sample")``)."""
+    from soeplan.plugins import get_registry
+    from soeplan.templates import reported_indicators, unit_entities
+
+    empty = pl.DataFrame(
+        schema={
+            "unit": pl.String,
+            "entity": pl.String,
+            "year": pl.Int32,
+            "indicator": pl.String,
+            "value": pl.Float64,
+        }
+    )
+    reg = get_registry()
+    try:
+        got = reg.host.pm.hook.soeplan_load_observations(unit=unit, year=year, source="sample")
+    except Exception:  # a plugin's sample is optional: the core sample stands on its own
+        return empty
+    if not isinstance(got, pl.DataFrame) or not set(COLUMNS) <= set(got.columns):
+        return empty
+    codes = [i.code for i in reported_indicators(unit, reg) if str(i.category) == "local"]
+    ids = [e.id for e in unit_entities(unit, year, reg)]
+    return got.select(
+        pl.col("unit").cast(pl.String),
+        pl.col("entity").cast(pl.String),
+        pl.col("year").cast(pl.Int32),
+        pl.col("indicator").cast(pl.String),
+        pl.col("value").cast(pl.Float64),
+    ).filter(
+        (pl.col("year") == year)
+        & (pl.col("unit") == unit)
+        & pl.col("indicator").is_in(codes)
+        & pl.col("entity").is_in(ids)
     )
 
 

@@ -20,7 +20,7 @@ import attrs
 import polars as pl
 
 from soeplan.errors import SoeplanError, UnknownNameError
-from soeplan.indicators import Indicator, Kind
+from soeplan.indicators import Category, Indicator, Kind
 
 #: Sheet names; every visible label carries its Chinese and its English form.
 README_SHEET = "填报说明 README"
@@ -110,6 +110,15 @@ def _catalogue_order() -> dict[str, int]:
     return {ind.code: i for i, ind in enumerate(builtin_indicators())}
 
 
+def required_indicators(unit: str, registry: Any = None) -> tuple[Indicator, ...]:
+    """The indicators every required entity must fill: the reported ones except local metrics.
+
+    A county plugin's local metrics (category ``local``) apply to some enterprises only (the
+    construction-waste park, the rated enterprises): their columns are filled where they apply.
+    """
+    return tuple(i for i in reported_indicators(unit, registry) if i.category is not Category.LOCAL)
+
+
 def _city_structure(sample: bool, registry: Any) -> Any:
     from soeplan import structure_io
 
@@ -191,7 +200,7 @@ _README_ZH = """\
 
 1. 本表为 {unit_zh}（{unit_en}）{year} 年度国有企业主要指标报表，依据《{plan_zh}》的指标体系生成。
 2. 请在“{data_sheet}”工作表中逐户填写：每行一家企业，每列一项指标。金额单位为亿元，保留两位小数；户数单位为家，填整数。
-3. 带 * 号的行（单户、差额单位）为必填行，每个指标都须填写；集团汇总行可以不填，若填写，应等于其下级企业之和。
+3. 带 * 号的行（单户、差额单位）为必填行，每个指标都须填写（标明“地方指标”的列只由适用企业填写）；集团汇总行可以不填，若填写，应等于其下级企业之和。
 4. 只填写金额与户数；资产负债率、净资产收益率、利润率等比率由系统根据填报数自动计算，不必填写。
 5. 资产总额、营业收入及各类户数不得为负数；利润总额、净利润、净资产可以为负数（亏损或资不抵债）。
 6. 与上年相比变化较大、或出现警告的数字，请在“说明 / Explanation”列写明原因（出错说明），否则不能上报。
@@ -206,8 +215,9 @@ How to fill this workbook
    the indicator system of the plan "{plan_en}".
 2. Fill in the sheet "{data_sheet}": one row per enterprise, one column per indicator. Amounts are
    in 100 million yuan (亿元) with two decimals; counts are numbers of enterprises (家), whole numbers.
-3. Rows marked * (single enterprises, difference units) are required: fill every indicator. Group
-   rows are optional; if you fill them, they must equal the sum of their children.
+3. Rows marked * (single enterprises, difference units) are required: fill every indicator (a
+   column marked "local metric" only where it applies). Group rows are optional; if you fill
+   them, they must equal the sum of their children.
 4. Fill amounts and counts only: the debt ratio, ROE and margins are recomputed from them.
 5. Total assets, revenue and counts cannot be negative; total profit, net profit and net assets can
    (a loss, negative equity).
@@ -220,6 +230,12 @@ How to fill this workbook
 
 
 def _header_label(ind: Indicator) -> tuple[str, str, str]:
+    if ind.category is Category.LOCAL:
+        return (
+            f"{ind.name_zh}（{ind.unit}，地方指标，适用企业填写）",
+            f"{ind.name_en} ({ind.unit_en}; local metric, where it applies)",
+            f"{ind.unit} / {ind.unit_en}",
+        )
     return (
         f"{ind.name_zh}（{ind.unit}）",
         f"{ind.name_en} ({ind.unit_en})",

@@ -178,7 +178,7 @@ def validate(
     """
     from soeplan.plan import Plan, load_plan
     from soeplan.plugins import get_registry
-    from soeplan.templates import unit_context
+    from soeplan.templates import required_indicators, unit_context
 
     reg = registry if registry is not None else get_registry()
     policy = policy or Policy()
@@ -192,7 +192,18 @@ def validate(
         structure, expected = unit_context(unit, year, reg)
     elif structure is not None and unit is not None:
         _, expected = unit_context(unit, year, reg, structure=structure)
-    opts = {"jump_share": DEFAULT_JUMP_SHARE, "entities": expected, **(options or {})}
+    required = [i.code for i in required_indicators(unit, reg)] if unit is not None else []
+    targets: list[Any] = []
+    if plan_obj is not None:
+        merged = getattr(reg, "targets", None)
+        targets = list(merged(plan_obj).values()) if callable(merged) else list(plan_obj.targets)
+    opts = {
+        "jump_share": DEFAULT_JUMP_SHARE,
+        "entities": expected,
+        "required": required,
+        "targets": targets,
+        **(options or {}),
+    }
     ctx = RuleContext(
         observations=obs,
         year=year,
@@ -783,25 +794,14 @@ def check_prior_jump(ctx: RuleContext) -> pl.DataFrame:
     return findings_frame(rows)
 
 
-def _reported_codes(ctx: RuleContext) -> list[str]:
-    from soeplan.templates import reported_indicators
-
-    return [i.code for i in reported_indicators(ctx.unit or "", _IndicatorView(ctx.indicators))]
-
-
-@attrs.frozen
-class _IndicatorView:
-    indicators: Mapping[str, Any]
-    structures: Mapping[str, Any] = attrs.field(factory=dict)
-
-
 def check_completeness(ctx: RuleContext) -> pl.DataFrame:
     """Every required entity (single enterprises and difference units) reports every indicator
-    the template asks for."""
+    the template requires (``options["required"]``: the core's amounts and counts; a plugin's
+    local metrics apply to some enterprises only and are not required)."""
     entities = [e for e in ctx.options.get("entities", ()) if e.required]
     if not entities:
         return empty_findings()
-    codes = list(ctx.options.get("reported", None) or _reported_codes(ctx))
+    codes = list(ctx.options.get("required", ()))
     have: set[tuple[str, str]] = set()
     blank: dict[tuple[str, str], dict[str, Any]] = {}
     for r in ctx.observations.iter_rows(named=True):
@@ -873,14 +873,19 @@ def check_group_totals(ctx: RuleContext) -> pl.DataFrame:
 
 def check_binding_targets(ctx: RuleContext) -> pl.DataFrame:
     """An entity at or beyond a binding (约束性) ceiling or floor of the plan: a warning citing the
-    target (the plan's debt-ratio ceiling, < 65%)."""
+    target (the plan's debt-ratio ceiling, < 65%). A binding target a plugin registers for the
+    unit's own scope takes precedence over the city's."""
     plan = ctx.plan
     if plan is None:
         return empty_findings()
+    # the unit's own binding target where a plugin registers one, else the city's
+    rank = {ctx.unit: 0, "city": 1}
     targets: dict[str, Any] = {}
-    for t in plan.targets:
-        if t.binding and t.indicator not in targets:
-            targets[t.indicator] = t
+    for t in sorted(
+        (t for t in ctx.options.get("targets") or plan.targets if t.binding),
+        key=lambda t: (rank.get(t.scope, 2), t.scope, t.year),
+    ):
+        targets.setdefault(t.indicator, t)
     rows = []
     for _ent, vals in _wide(ctx).items():
         for code, t in targets.items():
@@ -920,9 +925,10 @@ def check_binding_targets(ctx: RuleContext) -> pl.DataFrame:
                         "indicator": code,
                         "expected": f"{want}（{t.source}，约束性 / binding）",
                         "found": shown,
-                        "message_zh": f"{ind.name_zh} {shown}，未达到规划约束性目标 {want}（{plan.title_zh}）",
-                        "message_en": f"{ind.name_en} is {shown}, against the plan's binding "
-                        f"target {want} ({plan.id})",
+                        "message_zh": f"{ind.name_zh} {shown}，未达到约束性目标 {want}"
+                        f"（{t.scope}，{plan.title_zh}）",
+                        "message_en": f"{ind.name_en} is {shown}, against the binding target "
+                        f"{want} ({t.scope}, {plan.id})",
                         "fix": "核对数字，并在“说明”列说明原因和降负债措施 / check the figures and explain "
                         "the cause and the deleveraging measures in the Explanation column",
                     }

@@ -20,6 +20,7 @@ from soeplan.cli import plancheck as _plancheck  # noqa: F401
 from soeplan.cli import plugins as _plugins  # noqa: F401
 from soeplan.cli import report as _report  # noqa: F401
 from soeplan.cli import rollup as _rollup  # noqa: F401
+from soeplan.cli import rules as _rules  # noqa: F401
 from soeplan.cli import scaffold as _scaffold  # noqa: F401
 from soeplan.cli import store as _store  # noqa: F401
 from soeplan.cli import tables as _tables  # noqa: F401
