@@ -397,3 +397,22 @@ def test_no_nan_reaches_the_workbook(plan: soeplan.Plan, tmp_path: Path) -> None
                     ws.title,
                     c.coordinate,
                 )
+
+
+def test_the_plans_own_tables_are_in_workbook_and_page(plan: soeplan.Plan, tmp_path: Path) -> None:
+    from markupsafe import escape
+
+    from soeplan.tables import build_table
+
+    report = make_report(plan)
+    write_report(report, tmp_path)
+    wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
+    for number in (1, 2):
+        published = build_table(plan, number, "zh")
+        ws = wb[f"规划原表{number}"]
+        values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+        assert published.title in values
+        cell = published.cell("city", "total_assets", "2020")
+        assert cell.value is not None and float(cell.value) in values
+    page = render_html(report.with_lang("en"))
+    assert str(escape(build_table(plan, 2, "en").title)) in page

@@ -77,6 +77,17 @@ def test_demo_in_english_is_english(tmp_path: Path) -> None:
         text = text.replace(s, "")
     assert not has_cjk(text)
     assert LABELS["synthetic_banner"][1] in text
+    # the page: no CJK outside the spans marked as data; every sheet: none outside data strings
+    from test_report import _Collect
+
+    page = _Collect()
+    page.feed((tmp_path / "en" / "report.html").read_text(encoding="utf-8"))
+    assert not has_cjk("".join(page.text))
+    for title, rows in _cells(tmp_path / "en" / "report.xlsx").items():
+        cells = "\n".join(str(v) for row in rows for v in row if v is not None)
+        for s in sorted(allowed, key=len, reverse=True):
+            cells = cells.replace(s, "")
+        assert not has_cjk(cells), title
     # every registered section rendered, each stating its provider with a version
     registered = soeplan.get_registry().sections
     assert [s.id for s in run.report.sections] == sorted(
@@ -121,3 +132,112 @@ def test_debt_lines_are_configurable_from_the_command_line(
 
     assert watch_rows(tmp_path / "a") > watch_rows(tmp_path / "b")
     assert main(["demo", "--out", str(tmp_path / "c"), "--debt-warning", "80"]) == 2
+
+
+# ---------------------------------------------------------------- submissions and the store
+
+UNITS_2023 = ("changshan", "jiangshan", "kaihua", "kecheng", "longyou", "municipal", "qujiang")
+
+
+def _submissions(tmp: Path, broken: str = "kaihua") -> list[Path]:
+    """Every unit's 2023 sample figures as a submission; ``broken`` has negative net assets.
+
+    Workbooks from the template for two units, CSV for the others (both are accepted formats).
+    """
+    from soeplan.sample import sample_unit
+    from soeplan.templates import write_template
+
+    paths = []
+    for unit in UNITS_2023:
+        frame = sample_unit(unit, 2023)
+        if unit == broken:
+            frame = frame.with_columns(
+                pl.when(pl.col("indicator") == "net_assets")
+                .then(-5.0)
+                .otherwise(pl.col("value"))
+                .alias("value")
+            )
+        if unit in (broken, "kecheng"):
+            path = tmp / f"{unit}-2023.xlsx"
+            write_template(
+                path,
+                unit=unit,
+                year=2023,
+                values=frame.select("entity", "indicator", "value"),
+                synthetic=True,
+            )
+        else:
+            path = tmp / f"{unit}-2023.csv"
+            frame.write_csv(path)
+        paths.append(path)
+    return paths
+
+
+def test_rollup_report_mode_sets_a_blocked_unit_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from soeplan.report.run import run_submissions
+
+    paths = _submissions(tmp_path)
+    out = tmp_path / "report"
+    args = ["rollup", *map(str, paths), "--year", "2023", "--out", str(out)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "reading and validating" in err and "kaihua set aside" in err
+    run = run_submissions(paths, tmp_path / "again", year=2023)
+    assert [s.unit for s in run.report.set_aside][:1] == ["kaihua"]
+    blocked = {s.unit for s in run.report.set_aside}
+    # the consolidated totals are those of the accepted units only
+    rolled = run.rollup.values.filter(pl.col("node_type") == "unit", pl.col("year") == 2023)
+    assert set(rolled["node"].unique().to_list()) == set(UNITS_2023) - blocked
+    _assert_table1_is(out / "report.xlsx", run.rollup.values, rel=1e-12)
+    # the blocked unit is listed, every input file is stated with its checksum
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "开化县" in html and "core.debt-ratio-range" in html
+    from soeplan.report import InputFile
+
+    for p in paths:
+        assert InputFile.of(p).sha256 in html
+    assert "合成示例数据" in html  # the template workbooks are marked synthetic
+    # any figure can be traced: the report names the command, and it works on what was written
+    explain = f"soeplan explain --data {out / 'observations.csv'} --scope 全市"
+    assert explain in html
+    capsys.readouterr()
+    argv = ["explain", "--data", str(out / "observations.csv"), "--scope", "全市"]
+    assert main([*argv, "--indicator", "total_assets", "--year", "2023"]) == 0
+    traced = capsys.readouterr().out.splitlines()[0]
+    total = run.rollup.value("city", "total_assets", 2023)
+    assert total is not None and f"= {total:,.2f}" in traced
+
+
+def test_rollup_report_mode_reads_an_ingest_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from soeplan.ingest import ingest_files
+    from soeplan.store import Store
+
+    store = tmp_path / "store"
+    results = ingest_files(_submissions(tmp_path, broken="kaihua"), store)
+    accepted = {r.checked.unit for r in results if r.entry is not None}
+    assert "kaihua" not in accepted and accepted
+    out = tmp_path / "report"
+    assert main(["rollup", "--store", str(store), "--year", "2023", "--out", str(out), "-q"]) == 0
+    capsys.readouterr()
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    for entry in Store(store).current():
+        assert entry.sha256 in md
+    sheets = _cells(out / "report.xlsx")
+    assert sheets["表1-全市"]  # the tables are there
+
+
+def test_report_mode_needs_one_year_and_an_out_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = [str(p) for p in _submissions(tmp_path)]
+    assert main(["rollup", *paths, "--year", "2023"]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert main(["rollup", *paths, "--out", str(tmp_path / "r")]) == 2
+    assert "one --year" in capsys.readouterr().err
+    assert main(["rollup", *paths, "--year", "2022", "--out", str(tmp_path / "r")]) == 2
+    assert "not for 2022" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()

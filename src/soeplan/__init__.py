@@ -66,6 +66,8 @@ from soeplan.readers import (
     SubmissionReadError,
     read_submission,
 )
+from soeplan.report import DebtLines, InputFile, Report, build_report, write_report
+from soeplan.report.run import report_from_observations, run_demo, run_submissions
 from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
@@ -126,6 +128,7 @@ __all__ = [
     "Contribution",
     "CountyUnit",
     "DataFileError",
+    "DebtLines",
     "Direction",
     "Entity",
     "EntityState",
@@ -140,6 +143,7 @@ __all__ = [
     "HeaderCell",
     "InconsistentPlanError",
     "Indicator",
+    "InputFile",
     "Interval",
     "Kind",
     "Method",
@@ -160,6 +164,7 @@ __all__ = [
     "PublishedGrowth",
     "Ratio",
     "Registry",
+    "Report",
     "ReportSection",
     "Rollup",
     "Rounding",
@@ -201,6 +206,7 @@ __all__ = [
     "assess_bound",
     "assess_frame",
     "assess_progress",
+    "build_report",
     "build_table",
     "cagr",
     "check_credit_code",
@@ -225,13 +231,17 @@ __all__ = [
     "read_store",
     "read_submission",
     "render_explanation",
+    "report_from_observations",
     "required_growth",
     "rollup",
+    "run_demo",
+    "run_submissions",
     "sample_observations",
     "sample_unit",
     "scope_totals",
     "total_growth",
     "validate",
+    "write_report",
     "write_sample",
     "write_template",
 ]

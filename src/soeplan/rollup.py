@@ -31,9 +31,9 @@ year. See ``docs/explanation/consolidation.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import polars as pl
@@ -73,6 +73,7 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "value": pl.Float64,
 }
 _KEYS = ["year", "node", "indicator"]
+T = TypeVar("T")
 _PSEUDO = "\x00"  # prefix of an entity kept apart in the big group-by
 _UNIT = "\x01"  # prefix of a unit as the first node of its top-level entities
 _TYPE_ORDER = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
@@ -106,58 +107,82 @@ class _Tables:
 
 
 def _snapshot_rows(
-    structure: Structure, snap: Snapshot, extra: Mapping[str, str]
-) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    structure: Structure,
+    snap: Snapshot,
+    extra: Mapping[str, str],
+    needed: frozenset[str],
+    all_nodes: bool,
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
+    """Node info and ancestor rows of one snapshot.
+
+    Ancestor rows are made only for the nodes contributions can land on: scopes, units, groups,
+    difference units, and the ``needed`` entities (kept apart in the big group-by); node info for
+    those, or for every entity with ``all_nodes``.
+    """
     nodes: list[tuple[Any, ...]] = []
-    anc: list[tuple[str, str]] = []
+    anc: list[tuple[str, str, str]] = []
     scopes_of: dict[str, list[str]] = {}
     for s in structure.scopes.values():
         for uid in s.units:
             scopes_of.setdefault(uid, []).append(s.scope)
     for s in structure.scopes.values():
-        nodes.append((s.scope, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None))
-        anc.append((s.scope, s.scope))
-    for u in structure.units.values():
-        nodes.append((u.id, "unit", u.name_zh, u.name_en, u.id, -1, None))
-        anc += [(u.id, u.id)] + [(u.id, s) for s in scopes_of.get(u.id, ())]
-    for eid, st in snap.items():
-        ups = snap.ancestors(eid)
-        diff = next(
-            (c for c in snap.children(eid) if snap[c].node_type is NodeType.DIFFERENCE), None
+        nodes.append(
+            (s.scope, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None, True)
         )
+        anc.append((s.scope, s.scope, "scope"))
+    for u in structure.units.values():
+        nodes.append((u.id, "unit", u.name_zh, u.name_en, u.id, -1, None, True))
+        anc += [(u.id, u.id, "unit")] + [(u.id, s, "scope") for s in scopes_of.get(u.id, ())]
+    states = dict(snap.entities)
+    children = snap.children_map
+    for eid, st in states.items():
+        kids = children.get(eid, ())
+        placed = bool(kids) or eid in needed or st.node_type is not NodeType.SINGLE
+        if not placed and not all_nodes:
+            continue
+        ups = snap.ancestors(eid)
+        diff = next((c for c in kids if states[c].node_type is NodeType.DIFFERENCE), None)
         kind = "group" if st.node_type is NodeType.GROUP else "entity"
-        nodes.append((eid, kind, st.name_zh, st.name_en or st.name_zh, st.unit, len(ups), diff))
-        anc += [(eid, eid)] + [(eid, a) for a in ups] + [(eid, st.unit)]
-        anc += [(eid, s) for s in scopes_of.get(st.unit, ())]
+        name_en = st.name_en or st.name_zh
+        nodes.append((eid, kind, st.name_zh, name_en, st.unit, len(ups), diff, bool(kids)))
+        if placed:
+            anc += [(eid, eid, "tree")] + [(eid, a, "tree") for a in ups]
+            anc += [(eid, st.unit, "unit")] + [
+                (eid, s, "scope") for s in scopes_of.get(st.unit, ())
+            ]
     for eid, unit in extra.items():
         e = structure.entities.get(eid)
         name = e.name_zh if e else eid
-        nodes.append((eid, "entity", name, (e.name_en if e else "") or name, unit, 0, None))
-        anc += [(eid, eid), (eid, unit)] + [(eid, s) for s in scopes_of.get(unit, ())]
+        nodes.append((eid, "entity", name, (e.name_en if e else "") or name, unit, 0, None, False))
+        anc += [(eid, eid, "tree"), (eid, unit, "unit")]
+        anc += [(eid, s, "scope") for s in scopes_of.get(unit, ())]
     return nodes, anc
 
 
-_NODE_COLS = ["node", "node_type", "name_zh", "name_en", "unit", "depth", "diff_child"]
+_NODE_COLS = [
+    "node",
+    "node_type",
+    "name_zh",
+    "name_en",
+    "unit",
+    "depth",
+    "diff_child",
+    "internal",
+]
 
 
 def _tables(
-    structure: Structure, years: Sequence[int], extra: Mapping[int, Mapping[str, str]]
+    structure: Structure,
+    year: int,
+    extra: Mapping[str, str],
+    needed: frozenset[str],
+    all_nodes: bool,
 ) -> _Tables:
-    nodes: list[pl.DataFrame] = []
-    ancs: list[pl.DataFrame] = []
-    for y in years:
-        n, a = _snapshot_rows(structure, structure.at(y), extra.get(y, {}))
-        nodes.append(
-            pl.DataFrame(n, schema=_NODE_COLS, orient="row", schema_overrides={"depth": pl.Int32})
-            .with_columns(year=pl.lit(y, pl.Int64))
-            .unique(["year", "node"], keep="first")
-        )
-        ancs.append(
-            pl.DataFrame(a, schema=["node", "anc"], orient="row")
-            .with_columns(year=pl.lit(y, pl.Int64))
-            .unique()
-        )
-    return _Tables(pl.concat(nodes), pl.concat(ancs))
+    n, a = _snapshot_rows(structure, structure.at(year), extra, needed, all_nodes)
+    nodes = pl.DataFrame(
+        n, schema=_NODE_COLS, orient="row", schema_overrides={"depth": pl.Int32}
+    ).unique(["node"], keep="last")  # an extra (flat) entry wins over its structure entry
+    return _Tables(nodes, pl.DataFrame(a, schema=["node", "anc", "level"], orient="row"))
 
 
 def _first_node(snap: Snapshot, eid: str) -> str:
@@ -175,19 +200,26 @@ def _static_map(structure: Structure, years: Sequence[int]) -> pl.DataFrame:
     internal: set[str] = set()
     present: dict[str, int] = {}
     snaps = [structure.at(y) for y in years]
-    for snap in snaps:
-        for eid in snap:
-            present[eid] = present.get(eid, 0) + 1
-            if snap.children(eid):
+    distinct = {id(s.entities): s for s in snaps}.values()
+    for snap in distinct:
+        weight = sum(1 for s in snaps if s.entities is snap.entities)
+        states = dict(snap.entities)
+        kids = snap.children_map
+        for eid, st in states.items():
+            present[eid] = present.get(eid, 0) + weight
+            if eid in kids:
                 internal.add(eid)
             else:
-                firsts.setdefault(eid, set()).add(_first_node(snap, eid))
+                parent = st.parent
+                first = parent if parent is not None and parent in states else _UNIT + st.unit
+                firsts.setdefault(eid, set()).add(first)
     rows = []
     for eid in structure.entities:
         f = firsts.get(eid, set())
         static = eid not in internal and len(f) == 1 and present.get(eid, 0) == len(snaps)
         rows.append((eid, next(iter(f)) if static else _PSEUDO + eid, static))
-    return pl.DataFrame(rows, schema=["entity", "first", "static"], orient="row")
+    frame = pl.DataFrame(rows, schema=["entity", "first", "static"], orient="row")
+    return frame.with_columns(idx=pl.col("first").rank("dense").cast(pl.UInt32))
 
 
 # --------------------------------------------------------------------------- the rollup
@@ -302,7 +334,11 @@ def rollup(
     data_years = (
         read_years
         if read_years is not None
-        else sorted(lf.select(pl.col("year").unique()).collect()["year"].to_list())
+        else sorted(
+            lf.select(pl.col("year").unique())
+            .collect(engine="streaming" if streaming else "auto")["year"]
+            .to_list()
+        )
     )
     if not data_years:
         empty = pl.DataFrame(schema=VALUE_SCHEMA)
@@ -310,22 +346,36 @@ def rollup(
     smap = dict(structure_years or {})
     struct_year = {y: smap.get(y, y) for y in data_years}
 
-    static = _static_map(structure, sorted(set(struct_year.values())))
-    # ---- the one pass over the big frame
-    joined = lf.join(static.lazy(), on="entity", how="left")
-    key = pl.coalesce(pl.col("first"), pl.col("entity"))
-    s1_q = joined.group_by([key.alias("key"), "year", "indicator"]).agg(pl.col("value").sum())
-    queries = [s1_q]
+    static = _cached(
+        structure,
+        ("rollup.static", tuple(structure.signature(y) for y in sorted(set(struct_year.values())))),
+        lambda: _static_map(structure, sorted(set(struct_year.values()))),
+    )
+    # ---- the one pass over the big frame: join a small integer key, group by it
+    joined = lf.join(static.lazy().select("entity", "idx"), on="entity", how="left")
+    queries = [joined.group_by(["idx", "year", "indicator"]).agg(pl.col("value").sum())]
     if include_entities:
-        ent_q = (
-            joined.filter(pl.col("static").fill_null(False))
+        queries.append(
+            lf.join(static.lazy().filter("static").select("entity"), on="entity", how="semi")
             .group_by(["entity", "year", "indicator"])
             .agg(pl.col("value").sum())
         )
-        queries.append(ent_q)
-    collected = pl.collect_all(queries, engine="streaming" if streaming else "auto")
-    s1 = collected[0]
+    engine: Any = "streaming" if streaming else "auto"
+    collected = pl.collect_all(queries, engine=engine)
     ent_static = collected[1] if include_entities else None
+    keymap = static.select("idx", key="first").unique("idx")
+    s1 = collected[0].join(keymap, on="idx").drop("idx")
+    if collected[0]["idx"].null_count():  # entities the structure does not know: by id
+        s1 = pl.concat(
+            [
+                s1.select("key", "year", "indicator", "value"),
+                lf.join(static.lazy().select("entity"), on="entity", how="anti")
+                .group_by(["entity", "year", "indicator"])
+                .agg(pl.col("value").sum())
+                .collect(engine=engine)
+                .select(key="entity", year="year", indicator="indicator", value="value"),
+            ]
+        )
 
     # ---- place the keys kept apart, year by year (small frames from here on)
     # a key is: a group id or _UNIT+unit (the sum of its static leaf children), _PSEUDO+entity
@@ -406,15 +456,10 @@ def rollup(
                 )
             )
 
-    tables = _tables_for(structure, data_years, struct_year, extra)
+    needed = frozenset(static.filter(~pl.col("static"))["entity"].to_list())
+    tables = _tables_for(structure, data_years, struct_year, extra, needed, include_entities)
     nodes = tables.nodes
-    internal = nodes.filter(pl.col("node_type").is_in(["group", "unit"])).join(
-        tables.anc.filter(pl.col("node") != pl.col("anc"))
-        .select("year", pl.col("anc").alias("node"))
-        .unique(),
-        on=["year", "node"],
-        how="semi",
-    )
+    internal = nodes.filter(pl.col("internal") & (pl.col("node_type") != "scope"))
     none_codes = {c for c, i in cat.items() if i.aggregation is Aggregation.NONE}
 
     # contributions: (year, node, indicator, value) from the leaves; own rows of internal nodes
@@ -458,7 +503,10 @@ def rollup(
     below = own_sum.join(strict, on=["year", "node"]).select(
         "year", pl.col("anc").alias("node"), "indicator"
     )
-    has_desc = pl.concat([values.select(_KEYS), below.select(_KEYS)]).unique()
+    mine = own_sum.select(_KEYS).unique()
+    has_desc = pl.concat(
+        [values.join(mine, on=_KEYS, how="semi").select(_KEYS), below.select(_KEYS)]
+    ).unique()
     acting = own_sum.join(has_desc, on=_KEYS, how="anti")
     checked = own_sum.join(has_desc, on=_KEYS, how="semi")
     if not acting.is_empty():
@@ -512,10 +560,18 @@ def rollup(
     values = values.filter(pl.col("indicator").is_in(sorted(out_inds)))
     if wanted_years is not None:
         values = values.filter(pl.col("year").is_in(wanted_years))
+    # sort by small integers (scope, unit, group, entity; then id; then indicator code)
+    ranked = nodes.drop("depth", "diff_child", "internal").with_columns(
+        _order=pl.col("node_type").replace_strict(_TYPE_ORDER, default=9)
+    )
+    ranked = ranked.with_columns(
+        _rank=pl.struct("_order", "node").rank("dense").over("year").cast(pl.UInt32)
+    )
+    codes = sorted(set(cat) | set(values["indicator"].unique().to_list()))
     values = (
-        values.join(nodes.drop("depth", "diff_child"), on=["year", "node"], how="left")
-        .with_columns(_order=pl.col("node_type").replace_strict(_TYPE_ORDER, default=9))
-        .sort(["year", "_order", "node", "indicator"])
+        values.join(ranked, on=["year", "node"], how="left")
+        .with_columns(_code=pl.col("indicator").replace_strict(codes, list(range(len(codes)))))
+        .sort(["year", "_rank", "_code"])
         .select(list(VALUE_SCHEMA))
         .cast(VALUE_SCHEMA)  # type: ignore[arg-type]
     )
@@ -545,32 +601,28 @@ def _by_unit(unit_of: Mapping[str, str]) -> dict[str, list[str]]:
     return out
 
 
-def _signature(structure: Structure, year: int) -> tuple[int, int]:
-    """Years with the same signature have the same structure in force."""
-    import datetime as dt
-
-    end = dt.date(year, 12, 31)
-    return (
-        sum(1 for ev in structure.events if ev.date <= end),
-        sum(1 for e in structure.entities.values() if e.since is not None and e.since <= end),
-    )
-
-
 def _tables_for(
     structure: Structure,
     data_years: Sequence[int],
     struct_year: Mapping[int, int],
     extra: Mapping[int, Mapping[str, str]],
+    needed: frozenset[str],
+    all_nodes: bool,
 ) -> _Tables:
     cache: dict[tuple[tuple[int, int], tuple[tuple[str, str], ...]], _Tables] = {}
+    memo_key = ("rollup.tables", needed, all_nodes)
     parts = []
     for y in data_years:
         sy = struct_year[y]
         ex = extra.get(y, {})
-        key = (_signature(structure, sy), tuple(sorted(ex.items())))
+        key = (structure.signature(sy), tuple(sorted(ex.items())))
         t = cache.get(key)
         if t is None:
-            t = cache[key] = _tables(structure, [sy], {sy: ex})
+            t = cache[key] = _cached(
+                structure,
+                (*memo_key, key),
+                lambda: _tables(structure, sy, ex, needed, all_nodes),  # noqa: B023
+            )
         parts.append(
             _Tables(
                 t.nodes.with_columns(year=pl.lit(y, pl.Int64)),
@@ -580,15 +632,40 @@ def _tables_for(
     return _Tables(pl.concat([p.nodes for p in parts]), pl.concat([p.anc for p in parts]))
 
 
+def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
+    """Tables derived from a (frozen) structure are kept with it for the next rollup."""
+    memo = structure.memo
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:
-    """Add every contribution into its node and all the nodes above it."""
-    return (
-        leaf.join(anc, on=["year", "node"])
-        .group_by(["year", "anc", "indicator"])
-        .agg(pl.col("value").sum())
-        .rename({"anc": "node"})
-        .select([*_KEYS, "value"])
+    """Add every contribution into its node and all the nodes above it.
+
+    In three steps, so that each contribution is joined to few rows: up the entity tree, to its
+    unit, then the units' totals to the scopes.
+    """
+    levels = anc.partition_by("level", as_dict=True, include_key=False)
+    empty = anc.clear().drop("level")
+    tree = levels.get(("tree",), empty)
+    to_unit = levels.get(("unit",), empty)
+    unit_scope = levels.get(("scope",), empty).join(
+        to_unit.filter(pl.col("node") == pl.col("anc")).select("year", "node"),
+        on=["year", "node"],
+        how="semi",
     )
+
+    def up(frame: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+        return (
+            frame.join(table, on=["year", "node"])
+            .group_by(["year", "anc", "indicator"])
+            .agg(pl.col("value").sum())
+            .select("year", pl.col("anc").alias("node"), "indicator", "value")
+        )
+
+    units = up(leaf, to_unit)
+    return pl.concat([up(leaf, tree), units, up(units, unit_scope)])
 
 
 def _mismatch_findings(level: pl.DataFrame, mode: GroupReported) -> list[Mapping[str, Any]]:

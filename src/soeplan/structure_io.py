@@ -21,6 +21,7 @@ dates, an entity in two units) and returns a frozen :class:`Structure`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -542,9 +543,13 @@ class Snapshot(Mapping[str, EntityState]):
 
     year: int
     entities: Mapping[str, EntityState]
-    _children: Mapping[str | None, tuple[str, ...]] = attrs.field(init=False, eq=False, repr=False)
+    _children: Mapping[str | None, tuple[str, ...]] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="children_map"
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self._children is not None:
+            return
         kids: dict[str | None, list[str]] = {}
         for e in self.entities.values():
             parent = e.parent if e.parent in self.entities else None
@@ -562,20 +567,30 @@ class Snapshot(Mapping[str, EntityState]):
     def __len__(self) -> int:
         return len(self.entities)
 
+    @property
+    def _kids(self) -> Mapping[str | None, tuple[str, ...]]:
+        assert self._children is not None
+        return self._children
+
+    @property
+    def children_map(self) -> Mapping[str | None, tuple[str, ...]]:
+        """Parent id (``None`` for top-level entities) → its children in force, sorted."""
+        return self._kids
+
     def children(self, entity_id: str) -> tuple[str, ...]:
         """The direct children of ``entity_id`` in force, sorted."""
-        return self._children.get(entity_id, ())
+        return self._kids.get(entity_id, ())
 
     def roots(self, unit: str) -> tuple[str, ...]:
         """The top-level entities of ``unit`` (no parent in force), sorted."""
-        return tuple(i for i in self._children.get(None, ()) if self.entities[i].unit == unit)
+        return tuple(i for i in self._kids.get(None, ()) if self.entities[i].unit == unit)
 
     def entities_of_unit(self, unit: str) -> tuple[str, ...]:
         return tuple(sorted(i for i, e in self.entities.items() if e.unit == unit))
 
     def leaves(self) -> tuple[str, ...]:
         """Entities with no children in force, sorted."""
-        return tuple(sorted(i for i in self.entities if i not in self._children))
+        return tuple(sorted(i for i in self.entities if i not in self._kids))
 
     def ancestors(self, entity_id: str) -> tuple[str, ...]:
         """Parent, grandparent, … of ``entity_id`` (nearest first)."""
@@ -609,15 +624,37 @@ class Structure:
     origins: Mapping[str, str] = attrs.field(factory=dict)
     registered_units: frozenset[str] = frozenset()
     discovered: frozenset[str] = frozenset()
-    _cache: dict[int, Snapshot] = attrs.field(factory=dict, eq=False, repr=False)
+    _cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def at(self, year: int) -> Snapshot:
         """The entities in force at the end of ``year``."""
         snap = self._cache.get(year)
         if snap is None:
-            snap = Snapshot(year, MappingProxyType(self._states(_end_of(year))))
+            sig = ("signature", self.signature(year))
+            same = self._cache.get(sig)
+            if same is None:
+                snap = Snapshot(year, MappingProxyType(self._states(_end_of(year))))
+                self._cache[sig] = snap
+            else:
+                snap = Snapshot(year, same.entities, children_map=same._children)
             self._cache[year] = snap
         return snap
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """A cache for tables derived from this (frozen) structure, e.g. by the rollup."""
+        return self._cache
+
+    def signature(self, year: int) -> tuple[int, int]:
+        """Years with the same signature have the same entities in force (a cheap cache key)."""
+        dates = self._cache.get("dates")
+        if dates is None:
+            dates = self._cache["dates"] = (
+                sorted(ev.date for ev in self.events),
+                sorted(e.since for e in self.entities.values() if e.since is not None),
+            )
+        end = _end_of(year)
+        return (bisect.bisect_right(dates[0], end), bisect.bisect_right(dates[1], end))
 
     def state_on(self, date: dt.date) -> dict[str, EntityState]:
         """The entities in force on ``date`` (after that day's events)."""

@@ -43,6 +43,104 @@ def report_options(f: F) -> F:
     )(f)
 
 
+def report_mode_options(f: F) -> F:
+    """The options ``soeplan rollup`` takes for its report mode (``--out DIR``)."""
+    f = click.option(
+        "--quiet", "-q", is_flag=True, default=False, help="Report mode: no progress on stderr."
+    )(f)
+    f = click.option(
+        "--debt-key",
+        type=click.FloatRange(0, 150, min_open=True),
+        default=70.0,
+        show_default=True,
+        metavar="PERCENT",
+        help="Report mode: debt-ratio key-supervision line (重点监管线), in percent.",
+    )(f)
+    f = click.option(
+        "--debt-warning",
+        type=click.FloatRange(0, 150, min_open=True),
+        default=65.0,
+        show_default=True,
+        metavar="PERCENT",
+        help="Report mode: debt-ratio warning line (预警线), in percent.",
+    )(f)
+    f = plan_option(f)
+    f = click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        help="Report mode: an ingest store (soeplan ingest) to read accepted figures from.",
+    )(f)
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        help="Report mode: write report.xlsx, report.html and summary.md into DIR.",
+    )(f)
+
+
+def report_mode(
+    *,
+    submissions: tuple[Path, ...],
+    out: Path | None,
+    store: Path | None,
+    sample: bool,
+    data: tuple[Path, ...],
+    years: tuple[int, ...],
+    plan: str,
+    lang: str,
+    debt_warning: float,
+    debt_key: float,
+    quiet: bool,
+) -> None:
+    """``soeplan rollup ... --out DIR``: the yearly run and its report."""
+    from soeplan.errors import SoeplanError
+    from soeplan.report.run import run_demo, run_submissions
+
+    if out is None:
+        raise SoeplanError(
+            "submission files and --store are read in report mode only\n"
+            "  fix: add --out DIR (e.g. --out report-2023), or use --data FILE to print totals"
+        )
+    if len(years) != 1:
+        raise SoeplanError(
+            "report mode reports on one year\n  fix: pass exactly one --year, e.g. --year 2023"
+        )
+    if data:
+        raise SoeplanError(
+            "report mode reads submissions (validated), not --data\n"
+            "  fix: pass the files as SUBMISSIONS (e.g. soeplan rollup a.csv b.xlsx --out DIR)"
+        )
+    if sample and (submissions or store is not None):
+        raise SoeplanError(
+            "give either --sample or submissions/--store, not both\n"
+            "  fix: drop --sample to report on the submissions"
+        )
+    warn_plugin_failures()
+    lines = debt_lines_from(debt_warning, debt_key)
+    show = progress_printer(quiet)
+    if sample:
+        result = run_demo(out, plan=plan, year=years[0], lang=lang, debt_lines=lines, progress=show)
+    else:
+        result = run_submissions(
+            submissions,
+            out,
+            plan=plan,
+            year=years[0],
+            store=store,
+            lang=lang,
+            debt_lines=lines,
+            progress=show,
+        )
+    assert result.out is not None
+    for s in result.report.set_aside:
+        click.echo(f"warning: {s.unit} set aside ({s.errors} blocking finding(s))", err=True)
+    for name in ("report.xlsx", "report.html", "summary.md"):
+        click.echo(str(result.out / name))
+
+
 def debt_lines_from(warning: float, key: float) -> Any:
     from soeplan.report import DebtLines
 

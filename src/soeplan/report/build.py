@@ -42,7 +42,7 @@ from soeplan.report.model import (
 )
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
-from soeplan.tables import target_text
+from soeplan.tables import build_table, target_text
 
 TOTALS_COLUMNS = ("scope", "year", "indicator", "value")
 
@@ -442,6 +442,7 @@ def build_report(
     unit_names: Mapping[str, Text] | None = None,
     entity_names: Mapping[str, str] | None = None,
     generated_at: dt.datetime | None = None,
+    explain_example: str | None = None,
 ) -> Report:
     """Assemble the report of ``plan`` for ``year`` from a run's frames.
 
@@ -489,7 +490,9 @@ def build_report(
         generated_at=generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
         soeplan_version=__version__,
         debt_lines=lines,
-        explain_example=f"soeplan explain --scope city --indicator total_assets --year {year}",
+        explain_example=explain_example
+        or f"soeplan explain --data FILE --scope {plan.scopes[0].id} --indicator total_assets "
+        f"--year {year}",
     )
     assessed = assess(plan, year, full, inds)
     return Report(
@@ -504,4 +507,8 @@ def build_report(
         set_aside=tuple(set_aside),
         findings=findings,
         totals=full,
+        published={
+            lg: tuple(build_table(plan, t.number, lg, inds) for t in plan.tables)
+            for lg in ("zh", "en")
+        },
     )

@@ -8,6 +8,7 @@ labels show with whatever CJK font the reader's system has.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from soeplan.report.format import format_value
@@ -44,6 +45,8 @@ def trajectory_svg(series: Series, lang: str = "zh", width: int = 420, height: i
         values.append(series.stretch)
     y0, y1 = min(years), max(years)
     lo, hi = min(0.0, min(values)), max(values) * 1.08 or 1.0
+    if series.fmt is CellFormat.COUNT:  # whole-number ticks: the range a multiple of 4
+        lo, hi = math.floor(lo), 4.0 * max(1, math.ceil(max(values) / 4))
     kx, bx = _scale(y0, y1, left, width - right)
     ky, by = _scale(lo, hi, height - bottom, top)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from soeplan.assessment import BoundStatus, MidTerm, Status
 from soeplan.report.charts import breakdown_svg, trajectory_svg
@@ -26,6 +26,7 @@ from soeplan.report.layout import (
 )
 from soeplan.report.markdown import summary_lines
 from soeplan.report.model import Report, WatchLevel
+from soeplan.tables import PlanTable as PublishedTable
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -47,6 +48,34 @@ def _css_classes(lang: str) -> dict[str, str]:
     out |= {m.label(lang): f"mid-{m.value}" for m in MidTerm}
     out |= {label(w.label_key, lang): f"level-{w.value}" for w in WatchLevel}
     return out
+
+
+def _published_html(table: PublishedTable) -> Markup:
+    """One of the plan's tables as published: merged header cells, cells as printed."""
+    head = []
+    for row in range(table.header_rows):
+        cells = [h for h in table.header if h.row == row]
+        head.append(
+            "<tr>"
+            + "".join(
+                f'<th scope="col" rowspan="{h.rowspan}" colspan="{h.colspan}">{escape(h.text)}</th>'
+                for h in sorted(cells, key=lambda h: h.col)
+            )
+            + "</tr>"
+        )
+    body = []
+    for r in table.rows:
+        tds = []
+        for c in r.cells:
+            cls = ' class="num"' if c.value is not None else ""
+            tds.append(f"<td{cls}>{escape(c.text)}</td>")
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    notes = "".join(f'<p class="note">{escape(n.text)}</p>' for n in table.notes)
+    return Markup(
+        f"<h3>{escape(table.title)}</h3>"
+        f'<div class="table-wrap"><table class="published" data-table="{table.number}">'
+        f"<thead>{''.join(head)}</thead><tbody>{''.join(body)}</tbody></table></div>{notes}"
+    )
 
 
 def render_html(report: Report) -> str:
@@ -82,6 +111,7 @@ def render_html(report: Report) -> str:
             breakdown_charts=[Markup(breakdown_svg(b, m.year, lang)) for b in report.breakdowns],
             sections=[(sec, section_blocks(report, sec)) for sec in report.sections],
             about=about_rows(report),
+            published=[_published_html(t) for t in report.published_tables()],
             css=lambda text: classes.get(text, ""),
         )
     )

@@ -29,6 +29,13 @@ LABELS: Mapping[str, tuple[str, str]] = {
         "Table 2 Main development targets and {year} actuals ({scope})",
     ),
     "assessment": ("年度评估", "Yearly assessment"),
+    "published_sheet": ("规划原表{n}", "Plan Table {n}"),
+    "published": ("规划原表", "The plan's tables as published"),
+    "published_note": (
+        "规划文件中的原表，按文件的舍入惯例由基期数据重新生成（soeplan table）；下方各口径表为本年度汇总结果。",
+        "The plan document's own tables, regenerated from its base figures with the document's "
+        "rounding conventions (soeplan table); the per-scope tables are this year's rollup.",
+    ),
     "compliance": ("约束性指标执行情况", "Binding-target compliance"),
     "debt_watch": ("资产负债率监测名单", "Debt-ratio watch list"),
     "findings": ("审核发现", "Validation findings"),

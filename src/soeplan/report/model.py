@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from soeplan.assessment import BoundStatus, MidTerm, Status
 from soeplan.provenance import Provider
 from soeplan.rules import empty_findings
 from soeplan.sections import SectionContent, Text
+from soeplan.tables import PlanTable as PublishedTable
 
 
 class CellFormat(StrEnum):
@@ -297,6 +298,12 @@ class Report:
     findings: pl.DataFrame = attrs.field(factory=empty_findings, eq=False)
     #: the consolidated scope totals the report was built from: ``scope, year, indicator, value``
     totals: pl.DataFrame = attrs.field(factory=pl.DataFrame, eq=False)
+    #: the plan's own Tables 1 and 2 as published (:func:`soeplan.tables.build_table`), by language
+    published: Mapping[str, tuple[PublishedTable, ...]] = attrs.field(factory=dict, eq=False)
+
+    def published_tables(self) -> tuple[PublishedTable, ...]:
+        """The plan's published tables in the report's language."""
+        return tuple(self.published.get(self.lang, ()))
 
     @property
     def lang(self) -> str:

@@ -15,11 +15,11 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from soeplan.errors import SoeplanError
+from soeplan.errors import Problem, SoeplanError
 from soeplan.plan import Plan, load_plan
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, Report, SetAside
-from soeplan.report.write import write_report
+from soeplan.report.write import OBSERVATIONS_FILE, write_report
 from soeplan.rollup import Rollup, rollup
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import SectionContext, Text
@@ -74,6 +74,7 @@ def report_from_observations(
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
     progress: Progress = _quiet,
+    explain_example: str | None = None,
 ) -> RunResult:
     """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
     build the report of ``plan`` for ``year``.
@@ -134,8 +135,142 @@ def report_from_observations(
         debt_lines=debt_lines,
         unit_names={u.id: Text(u.name_zh, u.name_en) for u in structure.units.values()},
         entity_names=names,
+        explain_example=explain_example,
     )
     return RunResult(report=report, rollup=result)
+
+
+_OBS = ("unit", "entity", "year", "indicator", "value")
+
+
+def run_submissions(
+    submissions: Sequence[Path | str],
+    out: Path | str,
+    *,
+    plan: str = "quzhou-14th",
+    year: int,
+    store: Path | str | None = None,
+    lang: str = "zh",
+    debt_lines: DebtLines | None = None,
+    progress: Progress = _quiet,
+) -> RunResult:
+    """The yearly run on the units' submitted files (and/or an ingest store); writes the report.
+
+    Every file is read and validated (against last year's accepted figures in ``store``, when
+    given). A unit whose submission has blocking findings is set aside and listed in the report;
+    the others go on. With a ``store``, its accepted figures (other years, and units that did not
+    submit a file this time) are consolidated too.
+    """
+    from soeplan.ingest import check_file
+    from soeplan.readers import SubmissionReadError
+    from soeplan.store import Store, read_store
+
+    if not submissions and store is None:
+        raise SoeplanError(
+            "nothing to report on: give submission files, --store DIR, or both\n"
+            "  fix: e.g. soeplan rollup submissions/*.xlsx --year 2023 --out report"
+        )
+    plan_obj = load_plan(plan)
+    checked = []
+    problems: list[Problem] = []
+    for i, path in enumerate(submissions, start=1):
+        progress(f"reading and validating {path} ({i}/{len(submissions)})")
+        try:
+            checked.append(check_file(path, year=None, plan=plan_obj, store=store))
+        except SubmissionReadError as exc:
+            problems += exc.problems
+    if problems:
+        raise SubmissionReadError(
+            f"{len(problems)} problem(s) reading the submissions; no report was written",
+            problems=problems,
+        )
+    wrong_year = [c for c in checked if c.year != year]
+    if wrong_year:
+        raise SoeplanError(
+            f"{len(wrong_year)} submission(s) are not for {year}",
+            problems=[
+                from_problem(c.submission.path, f"declares the year {c.year}") for c in wrong_year
+            ],
+        )
+    frames: list[pl.DataFrame] = []
+    set_aside: list[SetAside] = []
+    inputs: list[InputFile] = []
+    synthetic = False
+    submitted_units: set[str] = set()
+    from soeplan.structure_io import city_structure as _cs
+
+    units = {u.id: Text(u.name_zh, u.name_en) for u in _cs(sample=False).units.values()}
+    for c in checked:
+        inputs.append(InputFile.of(c.submission.path, c.unit))
+        synthetic = synthetic or c.submission.synthetic
+        submitted_units.add(c.unit)
+        if c.acceptable:
+            frames.append(c.report.accepted_observations().select(_OBS))
+        else:
+            blocking = c.report.blocking.height
+            set_aside.append(SetAside(c.unit, units.get(c.unit, Text(c.unit, c.unit)), blocking))
+            progress(f"setting {c.unit} aside: {blocking} blocking finding(s)")
+    if store is not None:
+        st = Store(Path(store))
+        stored = read_store(store)
+        # this year's files replace the store's figures of their units for this year
+        stored = stored.filter(
+            ~((pl.col("year") == year) & pl.col("unit").is_in(sorted(submitted_units)))
+        )
+        frames.append(stored.select(_OBS))
+        for e in st.current():
+            if e.year == year and e.unit in submitted_units:
+                continue
+            inputs.append(InputFile(str(Path(store) / e.path), e.sha256, e.unit))
+            synthetic = synthetic or e.synthetic
+    findings = [
+        c.report.findings.select(list(FINDING_SCHEMA)) for c in checked if c.report.findings.height
+    ]
+    observations = (
+        pl.concat(
+            [f.with_columns(pl.col("year").cast(pl.Int32)) for f in frames], how="vertical_relaxed"
+        )
+        if frames
+        else pl.DataFrame(
+            schema={
+                "unit": pl.String,
+                "entity": pl.String,
+                "year": pl.Int32,
+                "indicator": pl.String,
+                "value": pl.Float64,
+            }
+        )
+    )
+    scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
+    explain = (
+        f"soeplan explain --data {Path(out) / OBSERVATIONS_FILE} --scope {scope} "
+        f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
+    )
+    run = report_from_observations(
+        observations,
+        plan_obj,
+        year,
+        structure=city_structure(sample=synthetic),
+        explain_example=explain,
+        inputs=inputs,
+        synthetic=synthetic,
+        findings=pl.concat(findings) if findings else None,
+        set_aside=set_aside,
+        lang=lang,
+        debt_lines=debt_lines,
+        progress=progress,
+    )
+    progress(f"writing the report into {out}")
+    return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
+
+
+def from_problem(where: str, what: str) -> Problem:
+    return Problem(where, what, "submit each unit's file for the year being reported")
+
+
+#: The demo's policy: errors block; the sample's warnings are listed but count as explained,
+#: as if each unit had written its 出错说明 (the sample carries no explanation column).
+DEMO_POLICY_NOTE = "errors block; warnings are listed and treated as explained"
 
 
 def run_demo(
@@ -147,16 +282,58 @@ def run_demo(
     debt_lines: DebtLines | None = None,
     progress: Progress = _quiet,
 ) -> RunResult:
-    """The yearly run on the bundled **synthetic** sample; writes the report into ``out``."""
-    from soeplan.sample import sample_observations
+    """The yearly run on the bundled **synthetic** sample; writes the report into ``out``.
 
+    Each unit's sample figures for ``year`` are validated like a submission (against the unit's
+    figures of the year before) with :data:`DEMO_POLICY_NOTE`; a unit with blocking findings is
+    set aside for ``year``; earlier years are taken as accepted.
+    """
+    from soeplan.sample import sample_observations
+    from soeplan.validation import Policy, validate
+
+    plan_obj = load_plan(plan)
     progress("reading the bundled sample (synthetic data)")
     observations = sample_observations()
+    structure = city_structure(sample=True)
+    policy = Policy(explain=frozenset())
+    keep: list[pl.DataFrame] = [observations.filter(pl.col("year") != year)]
+    findings: list[pl.DataFrame] = []
+    set_aside: list[SetAside] = []
+    units = sorted(observations["unit"].unique().to_list())
+    for i, unit in enumerate(units, start=1):
+        progress(f"validating {unit}'s {year} figures ({i}/{len(units)})")
+        this = observations.filter((pl.col("unit") == unit) & (pl.col("year") == year))
+        prior = observations.filter((pl.col("unit") == unit) & (pl.col("year") == year - 1))
+        checked = validate(
+            this,
+            year=year,
+            unit=unit,
+            prior=prior if prior.height else None,
+            plan=plan_obj,
+            policy=policy,
+        )
+        if checked.findings.height:
+            findings.append(checked.findings.select(list(FINDING_SCHEMA)))
+        if checked.acceptable:
+            keep.append(this)
+        else:
+            u = structure.units.get(unit)
+            name = Text(u.name_zh, u.name_en) if u else Text(unit, unit)
+            set_aside.append(SetAside(unit, name, checked.blocking.height))
+            progress(f"setting {unit} aside: {checked.blocking.height} blocking finding(s)")
     run = report_from_observations(
-        observations,
-        plan,
+        pl.concat(keep),
+        plan_obj,
         year,
+        structure=structure,
+        explain_example=(
+            "soeplan explain --sample --scope "
+            f"{plan_obj.scopes[0].name_zh if lang == 'zh' else plan_obj.scopes[0].id} "
+            f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
+        ),
         synthetic=True,
+        findings=pl.concat(findings) if findings else None,
+        set_aside=set_aside,
         lang=lang,
         debt_lines=debt_lines,
         progress=progress,

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import polars as pl
+
 from soeplan.errors import SoeplanError
 from soeplan.report.html import write_html
 from soeplan.report.markdown import write_markdown
@@ -21,10 +23,19 @@ from soeplan.report.xlsx import write_workbook
 REPORT_FILES = ("report.xlsx", "report.html", "summary.md")
 
 
-def write_report(report: Report, out: Path | str) -> Path:
+#: The consolidated input observations, written beside the report when the run read files,
+#: so that ``soeplan explain --data DIR/observations.csv`` can trace any figure.
+OBSERVATIONS_FILE = "observations.csv"
+
+
+def write_report(
+    report: Report, out: Path | str, *, observations: pl.DataFrame | None = None
+) -> Path:
     """Write ``report.xlsx``, ``report.html`` and ``summary.md`` into ``out`` (created if needed).
 
-    Files of an earlier report in ``out`` are replaced; other files there are left alone.
+    With ``observations`` (the accepted ``unit, entity, year, indicator, value`` the report was
+    consolidated from), also :data:`OBSERVATIONS_FILE`, at full precision. Files of an earlier
+    report in ``out`` are replaced; other files there are left alone.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -43,10 +54,14 @@ def write_report(report: Report, out: Path | str) -> Path:
         write_workbook(report, tmp / "report.xlsx")
         write_html(report, tmp / "report.html")
         write_markdown(report, tmp / "summary.md")
+        names = list(REPORT_FILES)
+        if observations is not None:
+            observations.write_csv(tmp / OBSERVATIONS_FILE)
+            names.append(OBSERVATIONS_FILE)
         if not out.exists():
             os.replace(tmp, out)
         else:
-            for name in REPORT_FILES:
+            for name in names:
                 os.replace(tmp / name, out / name)
     finally:
         if tmp.exists():

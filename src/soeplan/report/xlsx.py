@@ -18,6 +18,7 @@ from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
 from soeplan.report.layout import Block, about_rows, blocks, section_blocks
 from soeplan.report.model import CellFormat, Report
+from soeplan.tables import add_to_worksheet
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDE7F3")
@@ -103,6 +104,17 @@ def write_workbook(report: Report, path: Path) -> Path:
     about.column_dimensions["B"].width = 100
 
     sheets: list[Worksheet] = []
+    for (
+        published
+    ) in report.published_tables():  # the plan's own tables, as the document prints them
+        ws = wb.create_sheet(sheet_name(label("published_sheet", lang, n=published.number), taken))
+        r = 1
+        if note:
+            ws.cell(row=r, column=1, value=note).fill = _BANNER
+            r += 1
+        ws.cell(row=r, column=1, value=label("published_note", lang))
+        add_to_worksheet(ws, published, top=r + 2)
+        ws.column_dimensions["B"].width = 24
     by_name: dict[str, tuple[Worksheet, int]] = {}
     for block in blocks(report, sections=False):
         if block.sheet in by_name:
