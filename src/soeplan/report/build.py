@@ -40,6 +40,7 @@ from soeplan.report.model import (
     SetAside,
     TableRow,
 )
+from soeplan.rounding import Rounding
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
 from soeplan.tables import build_table, target_text
@@ -130,13 +131,19 @@ def plan_tables(
                 for code in layout.rows:
                     ind = inds[code]
                     fmt = cell_format(ind)
-                    cells = [Cell(lookup.get(scope.id, code, y), fmt) for y in years]
+                    conv = layout.rounding
+                    cells = [
+                        Cell(lookup.get(scope.id, code, y), fmt, rounding=conv.ratio) for y in years
+                    ]
                     if growth_span:
                         b, a = lookup.get(scope.id, code, base), lookup.get(scope.id, code, year)
                         amount = ind.kind is Kind.AMOUNT and b and a is not None
                         g = cagr(b, a, year - base) if amount and b and a else None
                         tg = (a / b - 1) if amount and b and a is not None else None
-                        cells += [Cell(g, CellFormat.GROWTH), Cell(tg, CellFormat.GROWTH)]
+                        cells += [
+                            Cell(g, CellFormat.GROWTH, rounding=conv.cagr),
+                            Cell(tg, CellFormat.GROWTH, rounding=conv.total_growth),
+                        ]
                     rows.append(
                         TableRow(code, Text(ind.name_zh, ind.name_en), unit_text(ind), tuple(cells))
                     )
@@ -156,7 +163,8 @@ def plan_tables(
                     fmt = cell_format(ind)
                     tgt = plan.target(scope.id, code)
                     b = lookup.get(scope.id, code, base)
-                    cells = [Cell(b, fmt)]
+                    conv = layout.rounding
+                    cells = [Cell(b, fmt, rounding=conv.ratio)]
                     if tgt is None:
                         cells += [
                             Cell(None, fmt),
@@ -180,10 +188,10 @@ def plan_tables(
                             if ind.kind is Kind.AMOUNT and tgt.kind is TargetKind.LEVEL and b
                             else None
                         )
-                        cells.append(Cell(growth, CellFormat.GROWTH))
+                        cells.append(Cell(growth, CellFormat.GROWTH, rounding=conv.total_growth))
                         attr = "attr_binding" if tgt.binding else "attr_expected"
                         cells.append(Cell(None, CellFormat.TEXT, text=_t(attr)))
-                    cells.append(Cell(lookup.get(scope.id, code, year), fmt))
+                    cells.append(Cell(lookup.get(scope.id, code, year), fmt, rounding=conv.ratio))
                     rows.append(
                         TableRow(code, Text(ind.name_zh, ind.name_en), unit_text(ind), tuple(cells))
                     )
@@ -490,6 +498,9 @@ def build_report(
         generated_at=generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
         soeplan_version=__version__,
         debt_lines=lines,
+        ratio_rounding=next(
+            (t.rounding.ratio for t in plan.tables if t.kind == "results"), Rounding.HALF_UP
+        ),
         explain_example=explain_example
         or f"soeplan explain --data FILE --scope {plan.scopes[0].id} --indicator total_assets "
         f"--year {year}",

@@ -75,9 +75,11 @@ LABELS: Mapping[str, tuple[str, str]] = {
         "structure used with soeplan explain, for example:",
     ),
     "rounding_note": (
-        "数据以全精度保存，仅在显示时四舍五入：金额保留两位小数（亿元），比率保留两位小数（百分点）。",
+        "数据以全精度保存，仅在显示时舍入：金额保留两位小数（亿元），比率和增长率保留两位小数（百分点），"
+        "并沿用规划文件的舍入惯例（比率和总体增长率截尾，年均增长率四舍五入）。",
         "Figures are kept at full precision and rounded only for display: amounts to 0.01 "
-        "(100 million yuan), rates to 0.01 percentage points.",
+        "(100 million yuan), rates to 0.01 percentage points, under the plan's own conventions "
+        "(ratios and total growth truncated, average annual growth rounded half-up).",
     ),
     "debt_lines_note": (
         "监测线：预警线 {warning}，重点监管线 {keyline}。{source}",

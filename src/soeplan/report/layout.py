@@ -16,6 +16,7 @@ import polars as pl
 from soeplan.report.format import format_value
 from soeplan.report.i18n import label
 from soeplan.report.model import CellFormat, PlanTable, RenderedSection, Report
+from soeplan.rounding import Rounding
 from soeplan.sections import SectionTable
 
 
@@ -26,6 +27,7 @@ class Out:
     value: float | int | str | None
     fmt: CellFormat = CellFormat.TEXT
     data: bool = False  #: deliberate data, kept as it is in every language
+    rounding: Rounding = Rounding.HALF_UP
 
     def text(self) -> str:
         if self.value is None:
@@ -34,7 +36,7 @@ class Out:
             return self.value
         if self.fmt is CellFormat.TEXT:
             return str(self.value)
-        return format_value(float(self.value), self.fmt)
+        return format_value(float(self.value), self.fmt, rounding=self.rounding)
 
 
 @attrs.frozen(kw_only=True)
@@ -52,6 +54,12 @@ def _t(s: str) -> Out:
     return Out(s)
 
 
+def _num(value: float | int | None, fmt: CellFormat, report: Report) -> Out:
+    """A number; a ratio printed under the plan's ratio convention, as the plan prints it."""
+    rounding = report.meta.ratio_rounding if fmt is CellFormat.RATIO else Rounding.HALF_UP
+    return Out(value, fmt, rounding=rounding)
+
+
 def _yn(v: bool | None, lang: str) -> Out:
     return Out("–" if v is None else label("yes" if v else "no", lang))
 
@@ -64,7 +72,7 @@ def plan_table_block(t: PlanTable, lang: str) -> Block:
             if c.text is not None:
                 cells.append(Out(c.text(lang)))
             else:
-                cells.append(Out(c.value, c.fmt))
+                cells.append(Out(c.value, c.fmt, rounding=c.rounding))
         rows.append(tuple(cells))
     sheet = label(f"table{t.number}_sheet", lang, scope=t.scope_name(lang))
     return Block(
@@ -104,18 +112,18 @@ def assessment_block(report: Report) -> Block:
                 _t(a.label(lang)),
                 _t(label(f"kind_{a.kind}", lang)),
                 _t(label("attr_binding" if a.binding else "attr_expected", lang)),
-                Out(a.base, a.fmt),
-                Out(a.actual, a.fmt),
-                Out(a.milestone, a.fmt),
-                Out(a.target, a.fmt),
-                Out(a.stretch, a.fmt),
+                _num(a.base, a.fmt, report),
+                _num(a.actual, a.fmt, report),
+                _num(a.milestone, a.fmt, report),
+                _num(a.target, a.fmt, report),
+                _num(a.stretch, a.fmt, report),
                 Out(a.actual_growth, rate),
                 Out(a.required_growth, rate),
                 Out(a.completion, CellFormat.GROWTH),
                 Out(a.time_share, CellFormat.GROWTH),
                 _t(state),
                 _t(a.midterm.label(lang) if a.midterm else ""),
-                Out(a.headroom, a.fmt),
+                _num(a.headroom, a.fmt, report),
             )
         )
     return Block(
@@ -146,9 +154,9 @@ def compliance_block(report: Report) -> Block:
             _t(_scope_name(report, c.scope, lang)),
             _t(c.label(lang)),
             _t(label(f"kind_{c.kind}", lang)),
-            Out(c.limit, c.fmt),
-            Out(c.actual, c.fmt),
-            Out(c.headroom, c.fmt),
+            _num(c.limit, c.fmt, report),
+            _num(c.actual, c.fmt, report),
+            _num(c.headroom, c.fmt, report),
             _yn(c.complies, lang),
             _t(c.status.label(lang) if c.status else ""),
         )
@@ -178,7 +186,7 @@ def debt_watch_block(report: Report) -> Block:
             _t(w.unit_name(lang)),
             Out(w.total_assets, CellFormat.AMOUNT),
             Out(w.net_assets, CellFormat.AMOUNT),
-            Out(w.debt_ratio, CellFormat.RATIO),
+            _num(w.debt_ratio, CellFormat.RATIO, report),
             _t(label(w.level.label_key, lang)),
         )
         for w in report.debt_watch

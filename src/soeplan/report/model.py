@@ -17,6 +17,7 @@ import polars as pl
 
 from soeplan.assessment import BoundStatus, MidTerm, Status
 from soeplan.provenance import Provider
+from soeplan.rounding import Rounding
 from soeplan.rules import empty_findings
 from soeplan.sections import SectionContent, Text
 from soeplan.tables import PlanTable as PublishedTable
@@ -138,6 +139,9 @@ class ReportMeta:
     soeplan_version: str
     debt_lines: DebtLines = DebtLines()
     explain_example: str = ""
+    #: How the plan prints ratios (Table 1's convention); every ratio in the report follows it,
+    #: so a figure the plan also prints reads the same in both.
+    ratio_rounding: Rounding = Rounding.HALF_UP
 
 
 @attrs.frozen
@@ -145,6 +149,7 @@ class Cell:
     value: float | None
     fmt: CellFormat
     text: Text | None = None  #: a label shown instead of the number (e.g. 低于65%)
+    rounding: Rounding = Rounding.HALF_UP  #: the plan's convention for this column
 
 
 @attrs.frozen
