@@ -60,6 +60,8 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", *targets)
     session.run("ruff", "format", "--check", *targets)
     session.run("mypy")
+    for plugin in PLUGINS:  # each plugin on its own: they all have a tests/ package
+        session.run("mypy", "--strict", str(plugin / "src"), str(plugin / "tests"))
 
 
 @nox.session
@@ -81,9 +83,9 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The main job on the bundled data."""
+    """The main job on the bundled data: the yearly run and its report, into demo-report/."""
     install_all(session)
-    session.run("soeplan", "table", "1", *session.posargs)
+    session.run("soeplan", "demo", "--out", "demo-report", *session.posargs)
 
 
 @nox.session

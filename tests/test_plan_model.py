@@ -115,3 +115,19 @@ def test_ratio_without_components_is_refused(tmp_path: Path) -> None:
 def test_unknown_plan_name_lists_known_plans() -> None:
     with pytest.raises(soeplan.UnknownNameError, match="quzhou-14th"):
         soeplan.load_plan("no-such-plan")
+
+
+def test_cli_main_returns_the_code_a_command_exits_with() -> None:
+    import click
+
+    from soeplan.cli import cli, main
+
+    @cli.command("_exit_probe", hidden=True)
+    @click.pass_context
+    def _probe(ctx: click.Context) -> None:
+        ctx.exit(1)
+
+    try:
+        assert main(["_exit_probe"]) == 1
+    finally:
+        cli.commands.pop("_exit_probe")

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import tomllib
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,13 @@ def test_two_calls_and_a_fresh_generation_are_identical(obs: pl.DataFrame) -> No
     assert sample.sample_observations().equals(obs)
     sample._generate.cache_clear()
     assert sample.sample_observations().equals(obs)
+
+
+def test_independent_of_the_callers_decimal_context(obs: pl.DataFrame) -> None:
+    sample._generate.cache_clear()
+    with localcontext(prec=5, rounding=ROUND_DOWN):
+        again = sample.sample_observations()
+    assert again.equals(obs)
 
 
 def test_independent_of_the_hash_seed_and_process() -> None:

@@ -35,7 +35,80 @@ def indicator_catalogue() -> str:
     return "\n".join(lines) + "\n\nDefinitions:\n\n" + "\n".join(notes) + "\n"
 
 
-GENERATORS = {"indicators.md": indicator_catalogue}
+def rule_catalogue() -> str:
+    from soeplan.plugins import build_registry, make_host
+
+    registry = build_registry(make_host(load_entry_points=False))
+    lines = [
+        "| id | severity | 中文 | English | provider |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in registry.rules.values():
+        provider = rule.provider.plugin if rule.provider else ""
+        lines.append(
+            f"| `{rule.id}` | {rule.severity.value} {rule.severity.zh} | {rule.description_zh} "
+            f"| {rule.description_en} | {provider} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def format_signature(fn: Any) -> str:
+    """``name(arg: type, ...) -> type`` from ``inspect.signature`` (annotations as written)."""
+    import inspect
+
+    sig = inspect.signature(fn)
+
+    def ann(a: Any) -> str:
+        return a if isinstance(a, str) else inspect.formatannotation(a)
+
+    params = ", ".join(
+        f"{p.name}: {ann(p.annotation)}" if p.annotation is not p.empty else p.name
+        for p in sig.parameters.values()
+    )
+    ret = "" if sig.return_annotation is sig.empty else f" -> {ann(sig.return_annotation)}"
+    return f"{fn.__name__}({params}){ret}"
+
+
+def hook_specs() -> dict[str, Any]:
+    """The hook specifications, by name."""
+    from soeplan import hookspecs
+
+    return {
+        name: fn
+        for name, fn in sorted(vars(hookspecs).items())
+        if name.startswith("soeplan_") and callable(fn)
+    }
+
+
+def _myst(doc: str) -> str:
+    import re
+
+    doc = re.sub(r":(\w+):`~?([^`]+)`", r"{py:\1}`\2`", doc)
+    return doc.replace("``", "`")
+
+
+def hook_reference() -> str:
+    """The hook reference: every hook's exact signature, firstresult flag and docstring."""
+    import inspect
+
+    parts = []
+    for name, fn in hook_specs().items():
+        opts = getattr(fn, "soeplan_spec", {}) or {}
+        first = bool(opts.get("firstresult"))
+        doc = _myst(inspect.cleandoc(fn.__doc__ or ""))
+        when = "the first non-None answer wins" if first else "every plugin answers"
+        parts.append(
+            f"### `{name}`\n\n```python\n{format_signature(fn)}\n```\n\n"
+            f"firstresult: **{'yes' if first else 'no'}** ({when})\n\n{doc}\n"
+        )
+    return "\n".join(parts)
+
+
+GENERATORS = {
+    "indicators.md": indicator_catalogue,
+    "hooks.md": hook_reference,
+    "rules.md": rule_catalogue,
+}
 
 
 def _generate(app: Any) -> None:

@@ -8,6 +8,7 @@ from importlib import resources
 from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Indicator, builtin_indicators
 from soeplan.plan import PlanSource
+from soeplan.rules import Rule
 from soeplan.structures import UnitStructure
 
 BUILTIN_PLANS = ("quzhou-14th",)
@@ -29,3 +30,10 @@ def soeplan_structures() -> Iterable[UnitStructure]:
     from soeplan.structure_io import city_file
 
     return city_file().unit_structures
+
+
+@hookimpl
+def soeplan_rules() -> Iterable[Rule]:
+    from soeplan.validation import CORE_RULES
+
+    return CORE_RULES

@@ -48,7 +48,10 @@ def soeplan_plans() -> Iterable[PlanSource]:
 def soeplan_targets(plan: Plan) -> Iterable[Target]:
     """Register extra targets for ``plan`` (e.g. a county's own targets for its unit's scope).
 
-    Return :class:`soeplan.Target` records; return nothing for plans the plugin does not extend.
+    ``plan`` is the :class:`soeplan.Plan` being run. Return :class:`soeplan.Target` records; a
+    target whose ``plan`` is empty is taken as one of ``plan``'s. Return nothing for plans the
+    plugin does not extend. :meth:`soeplan.plugins.Registry.targets` merges them with the plan's
+    own targets and refuses a target id (plan, scope, indicator, year) given twice.
     """
 
 
@@ -63,18 +66,32 @@ def soeplan_structures() -> Iterable[UnitStructure]:
 
 @hookspec
 def soeplan_rules() -> Iterable[Rule]:
-    """Register validation rules (审核公式): :class:`soeplan.Rule` records."""
+    """Register validation rules (审核公式): :class:`soeplan.Rule` records.
+
+    A rule's ``check`` takes a :class:`soeplan.RuleContext` and returns a findings frame (columns
+    :data:`soeplan.FINDING_SCHEMA`, messages in Chinese and English); it must not raise on valid
+    data. Ids are global: prefix them with the plugin's name (``jiangshan.entity_vanished``).
+    """
 
 
 @hookspec
 def soeplan_report_sections() -> Iterable[ReportSection]:
-    """Register report sections: :class:`soeplan.ReportSection` records."""
+    """Register report sections: :class:`soeplan.ReportSection` records.
+
+    A section's ``render`` takes a :class:`soeplan.SectionContext` and returns a
+    :class:`soeplan.SectionContent`: paragraphs and tables whose every label is a
+    :class:`soeplan.Text` with Chinese and English forms. It must render from any context,
+    saying so when the figures it needs are missing.
+    """
 
 
 @hookspec(firstresult=True)
 def soeplan_load_observations(unit: str, year: int, source: str) -> pl.DataFrame | None:
     """Load a unit's observations for ``year`` from a county's own ``source`` (a path or URI).
 
-    Return a long frame (``unit, entity, year, indicator, value``) if this plugin understands the
-    source, else ``None``. The first non-``None`` result wins.
+    ``unit`` is a county-level unit id (``"kecheng"``), ``year`` the report year and ``source``
+    whatever the caller names (a file path, a URI, or ``"sample"`` for a plugin's bundled
+    synthetic figures). Return a long frame (``unit, entity, year, indicator, value``) if this
+    plugin understands the source, else ``None``. Plugins are asked in name order; the first
+    well-formed frame wins (:meth:`soeplan.plugins.Registry.load_observations`).
     """

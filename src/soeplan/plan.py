@@ -1,6 +1,6 @@
 """A plan as data: scopes, published figures, targets and table layouts.
 
-A plan file is TOML (see ``docs/plan-format.md``). Numbers are written as strings so that their
+A plan file is TOML (see ``docs/reference/plan-format.md``). Numbers are written as strings so that their
 printed precision survives: ``"8.83"`` is known to two decimals, ``"55.60%"`` to 0.01 percentage
 points. Ratios are held as fractions (``Decimal("0.5560")``). Published growth figures are kept
 only to *check* the computed ones (:mod:`soeplan.plancheck`); nothing prints them as computed.
@@ -21,6 +21,7 @@ import polars as pl
 from soeplan.errors import DataFileError, Problem, UnknownNameError
 from soeplan.indicators import Indicator, Kind
 from soeplan.provenance import Provider
+from soeplan.rounding import ROUNDED_COLUMNS, Rounding, TableRounding
 
 
 class TargetKind(StrEnum):
@@ -150,6 +151,11 @@ class TableLayout:
     kind: str  # "results" or "targets"
     years: tuple[int, ...]
     rows: tuple[str, ...]
+    #: How the table's computed columns are rounded for print (the ``rounding`` key).
+    rounding: TableRounding = attrs.field(factory=TableRounding)
+    #: The growth columns printed per scope, in order (the ``growth`` key); by default
+    #: average annual and total growth for a results table, total growth for a targets table.
+    growth: tuple[GrowthKind, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -608,15 +614,20 @@ def _build(
                         "use codes from the indicator catalogue",
                     )
                 )
+        rounding = _table_rounding(t.get("rounding", {}), f"{where}.rounding", problems)
+        table_kind = str(t.get("kind", "results"))
+        growth_cols = _table_growth(t, table_kind, f"{where}.growth", problems)
         try:
             tables.append(
                 TableLayout(
                     int(t["number"]),
                     str(t.get("title_zh", "")),
                     str(t.get("title_en", "")),
-                    str(t.get("kind", "results")),
+                    table_kind,
                     tuple(int(y) for y in t.get("years", ())),
                     rows,
+                    rounding,
+                    growth_cols,
                 )
             )
         except (KeyError, TypeError, ValueError):
@@ -660,6 +671,74 @@ def _build(
         targets=tuple(targets),
         path=path,
     )
+
+
+def _table_rounding(raw: object, where: str, problems: list[Problem]) -> TableRounding:
+    """Read a table's ``rounding`` key: a convention per computed column, and ``places``."""
+    if not isinstance(raw, Mapping):
+        problems.append(
+            Problem(
+                where,
+                "rounding must be a table of conventions",
+                'write rounding = { ratio = "truncate", cagr = "half_up", total_growth = "truncate" }',
+            )
+        )
+        return TableRounding()
+    allowed = ", ".join(r.value for r in Rounding)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "places":
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
+                problems.append(
+                    Problem(
+                        f"{where}.places",
+                        f"places must be a whole number of decimals from 0 to 10, got {value!r}",
+                        "write places = 2 (percentages printed as 55.60%)",
+                    )
+                )
+            else:
+                values["places"] = value
+        elif key not in ROUNDED_COLUMNS:
+            problems.append(
+                Problem(
+                    f"{where}.{key}",
+                    f"unknown column {key!r}",
+                    f"give a convention for: {', '.join(ROUNDED_COLUMNS)} (and places)",
+                )
+            )
+        else:
+            try:
+                values[key] = Rounding(value)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        f"{where}.{key}",
+                        f"{value!r} is not a rounding convention",
+                        f"use one of: {allowed}",
+                    )
+                )
+    return TableRounding(**values)
+
+
+def _table_growth(
+    t: Mapping[str, Any], kind: str, where: str, problems: list[Problem]
+) -> tuple[GrowthKind, ...]:
+    """Read a table's ``growth`` key: the growth columns printed per scope."""
+    if "growth" not in t:
+        if kind == "targets":
+            return (GrowthKind.TOTAL,)
+        return (GrowthKind.CAGR, GrowthKind.TOTAL)
+    raw = t["growth"]
+    out: list[GrowthKind] = []
+    allowed = ", ".join(g.value for g in GrowthKind)
+    for value in raw if isinstance(raw, list) else [raw]:
+        try:
+            out.append(GrowthKind(value))
+        except ValueError:
+            problems.append(
+                Problem(where, f"{value!r} is not a growth column", f"use a list of: {allowed}")
+            )
+    return tuple(out)
 
 
 def load_plan(plan: str | Path) -> Plan:

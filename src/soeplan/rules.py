@@ -7,7 +7,7 @@ and a county plugin's rules are registered through the same ``soeplan_rules`` ho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -57,7 +57,7 @@ def empty_findings() -> pl.DataFrame:
     return pl.DataFrame(schema=FINDING_SCHEMA)
 
 
-def findings_frame(rows: list[Mapping[str, Any]]) -> pl.DataFrame:
+def findings_frame(rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
     """Build a findings frame from dicts; missing columns are null."""
     full = [{k: r.get(k) for k in FINDING_SCHEMA} for r in rows]
     return pl.DataFrame(full, schema=FINDING_SCHEMA)

@@ -13,18 +13,33 @@ import sys
 import click
 
 # Subcommand modules register on import. Keep this list sorted.
+from soeplan.cli import assess as _assess  # noqa: F401
 from soeplan.cli import catalogue as _catalogue  # noqa: F401
+from soeplan.cli import milestones as _milestones  # noqa: F401
+from soeplan.cli import plancheck as _plancheck  # noqa: F401
+from soeplan.cli import plugins as _plugins  # noqa: F401
+from soeplan.cli import report as _report  # noqa: F401
 from soeplan.cli import rollup as _rollup  # noqa: F401
+from soeplan.cli import rules as _rules  # noqa: F401
+from soeplan.cli import scaffold as _scaffold  # noqa: F401
+from soeplan.cli import store as _store  # noqa: F401
+from soeplan.cli import tables as _tables  # noqa: F401
+from soeplan.cli import templates as _templates  # noqa: F401
+from soeplan.cli import validate as _validate  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError
 
-__all__ = ["cli", "main"]
+__all__ = [
+    "cli",
+    "main",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     try:
-        cli.main(args=argv, prog_name="soeplan", standalone_mode=False)
+        # Without standalone mode click *returns* the code of ``ctx.exit(n)`` instead of raising.
+        result = cli.main(args=argv, prog_name="soeplan", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
@@ -49,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 3
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def _console_main() -> None:  # pragma: no cover - thin wrapper

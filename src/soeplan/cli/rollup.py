@@ -10,6 +10,7 @@ import click
 import polars as pl
 
 from soeplan.cli._common import cli, format_option, lang_option, warn_plugin_failures
+from soeplan.cli.report import report_mode_options
 from soeplan.errors import DataFileError, Problem, SoeplanError
 from soeplan.render import render_rows
 
@@ -117,6 +118,12 @@ def _fmt_value(value: float, kind: str) -> str:
 
 
 @cli.command("rollup")
+@click.argument(
+    "submissions",
+    nargs=-1,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="[SUBMISSIONS]...",
+)
 @data_options
 @click.option("--year", "years", multiple=True, type=int, help="Only these years (repeatable).")
 @click.option(
@@ -132,7 +139,15 @@ def _fmt_value(value: float, kind: str) -> str:
 )
 @format_option()
 @lang_option
+@report_mode_options
 def rollup_cmd(
+    submissions: tuple[Path, ...],
+    out: Path | None,
+    store: Path | None,
+    plan: str,
+    debt_warning: float,
+    debt_key: float,
+    quiet: bool,
     sample: bool,
     data: tuple[Path, ...],
     structure_files: tuple[Path, ...],
@@ -148,12 +163,36 @@ def rollup_cmd(
     own consolidated figures are not added to its children's. CSV keeps full precision (ratios
     as fractions); the table and Markdown round for reading.
 
+    With --out DIR it runs the yearly report instead (report mode): SUBMISSIONS (the units'
+    .xlsx/.csv/.parquet files) and/or --store DIR are read and validated, a unit with blocking
+    findings is set aside, the rest is consolidated and assessed for the one --year, and
+    report.xlsx, report.html and summary.md are written into DIR.
+
     \b
     Example:
       soeplan rollup --sample --format csv
       soeplan rollup --sample --year 2020 --lang en
       soeplan rollup --data figures.parquet --format md
+      soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
+      soeplan rollup --store store/ --year 2023 --out report-2023 --lang en
     """
+    if out is not None or submissions or store is not None:
+        from soeplan.cli.report import report_mode
+
+        report_mode(
+            submissions=submissions,
+            out=out,
+            store=store,
+            sample=sample,
+            data=data,
+            years=years,
+            plan=plan,
+            lang=lang,
+            debt_warning=debt_warning,
+            debt_key=debt_key,
+            quiet=quiet,
+        )
+        return
     from soeplan.plugins import get_registry
     from soeplan.rollup import rollup, scope_totals
     from soeplan.sample import SYNTHETIC_NOTE

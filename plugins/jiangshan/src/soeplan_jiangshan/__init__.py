@@ -1,0 +1,6 @@
+"""江山市 Jiangshan plugin for soeplan (figures synthetic)."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+UNIT = "jiangshan"

@@ -1,0 +1,72 @@
+"""The Qujiang plugin: conformance, "1+4+N", AA ratings 0 → 3, its own targets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import soeplan_qujiang.plugin as plugin
+
+from soeplan import load_plan
+from soeplan.plugins import Registry, build_registry, make_host
+from soeplan.sections import SectionContext
+from soeplan.structure_io import city_structure
+from soeplan.testing import assert_plugin, check_section_content
+
+
+def registry() -> Registry:
+    return build_registry(make_host(load_entry_points=False, extra=[("qujiang", plugin)]))
+
+
+def test_conforms_to_soeplan() -> None:
+    report = assert_plugin(plugin, name="qujiang", source=plugin.SAMPLE_SOURCE)
+    assert {"structure qujiang", "section qujiang.capital", "targets"} <= set(report.checked)
+
+
+def test_one_plus_four_plus_n() -> None:
+    snap = city_structure(sample=True, registry=registry()).at(2023)
+    kids = snap.children("qj.capital")
+    assert "qj.capital.hq" in kids
+    assert set(snap.entities_of_unit("qujiang")) == {"qj.capital", *kids}
+    assert snap.roots("qujiang") == ("qj.capital",)
+    assert len([k for k in kids if k != "qj.capital.hq"]) == 6  # 4 platforms + N = 2
+
+
+def test_aa_rated_from_zero_to_three_as_the_plan_says() -> None:
+    reg = registry()
+    totals = {
+        y: reg.load_observations("qujiang", y, plugin.SAMPLE_SOURCE)["value"].sum()  # type: ignore[index]
+        for y in range(2015, 2024)
+    }
+    assert totals[2015] == 0
+    assert totals[2020] == 3
+    assert all(totals[y] <= totals[y + 1] for y in range(2015, 2023))
+    ind = reg.indicators["qj_rated_aa"]
+    assert ind.rolls_into == "rated_aa" and ind.aggregation.value == "sum"
+
+
+def test_own_targets_join_the_plan() -> None:
+    plan = load_plan("quzhou-14th")
+    targets = registry().targets(plan)
+    mine = {k: t for k, t in targets.items() if t.scope == "qujiang"}
+    assert set(mine) == {
+        "quzhou-14th:qujiang:qj_rated_aa:2025",
+        "quzhou-14th:qujiang:debt_ratio:2025",
+    }
+    assert mine["quzhou-14th:qujiang:qj_rated_aa:2025"].value == Decimal(5)
+    assert all(t.provider is not None and t.provider.plugin == "qujiang" for t in mine.values())
+    assert len(targets) == len(plan.targets) + 2
+
+
+def test_section_renders_both_languages() -> None:
+    content = plugin.render_section(SectionContext(year=2020))
+    assert check_section_content(content) == []
+    table = content.tables[0].frame
+    assert dict(table.iter_rows()) == {
+        2015: 0,
+        2016: 0,
+        2017: 0,
+        2018: 1,
+        2019: 2,
+        2020: 3,
+    }
+    assert any("1+4+N" in p.en and "4 platform" in p.en for p in content.paragraphs)

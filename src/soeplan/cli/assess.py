@@ -1,0 +1,201 @@
+"""``soeplan assess``: a year's observations against the plan's targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import polars as pl
+
+from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
+from soeplan.cli.milestones import fmt_number, fmt_value, indicator_kinds, indicator_order
+from soeplan.errors import Problem, SoeplanError
+from soeplan.render import render_rows
+
+
+class ObservationFileError(SoeplanError):
+    """An observations file that cannot be read."""
+
+
+def read_observations(path: Path) -> pl.DataFrame:
+    """Read a CSV or Parquet file of observations; every column as read (checked later)."""
+    if not path.exists():
+        raise ObservationFileError(
+            f"{path}: file not found",
+            problems=[
+                Problem(
+                    str(path),
+                    "no such file",
+                    "check the path; write the file with `soeplan rollup --format csv > FILE`",
+                )
+            ],
+        )
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pl.read_parquet(path)
+        # Every column as text: the assessment checks and converts them, naming a bad row.
+        return pl.read_csv(path, infer_schema_length=0)
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
+        kind = "Parquet" if path.suffix.lower() in (".parquet", ".pq") else "CSV"
+        raise ObservationFileError(
+            f"{path}: cannot be read as {kind}",
+            problems=[
+                Problem(
+                    str(path),
+                    f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                    "give a UTF-8 CSV file (or .parquet) with a header row: "
+                    "scope,year,indicator,value",
+                )
+            ],
+        ) from None
+
+
+def _rate(value: float | None, method: str, kind: str) -> str:
+    """A rate: compound growth in %, a linear change in the indicator's unit per year."""
+    if value is None:
+        return ""
+    if method == "compound":
+        text = fmt_number(value * 100, 2)
+        return f"{text}%"
+    if kind == "ratio":
+        return f"{fmt_number(value * 100, 2)}pp"
+    return fmt_number(value, 2)
+
+
+def _diff(value: float | None, kind: str) -> str:
+    """A difference of two values: percentage points for ratios."""
+    if kind == "ratio":
+        text = fmt_number(None if value is None else value * 100, 2)
+        return f"{text}pp" if text else ""
+    return fmt_value(value, kind)
+
+
+def _pct(value: float | None) -> str:
+    text = fmt_number(None if value is None else value * 100, 1)
+    return f"{text}%" if text else ""
+
+
+@cli.command("assess")
+@plan_option
+@click.option(
+    "--data",
+    "data",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Observations: CSV or Parquet with columns scope, year, indicator, value "
+    "(ratios as fractions; scopes 全市/市区 or city/urban; other scopes are ignored).",
+)
+@click.option("--year", type=int, required=True, help="The year to assess.")
+@format_option()
+@lang_option
+def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
+    """Assess a year's observations against every target of the plan.
+
+    Level targets get a status (ratio of actual to required annual growth, Eurostat's bands)
+    and a mid-term category (share of the distance covered against the share of time elapsed,
+    时间过半、任务过半); ceilings and floors get their compliance and headroom. Values are
+    rounded for printing only.
+
+    \b
+    Example:
+      soeplan rollup --sample --format csv > rollup.csv
+      soeplan assess --plan quzhou-14th --data rollup.csv --year 2023
+      soeplan assess --data rollup.csv --year 2023 --format md --lang en
+    """
+    from soeplan.assessment import BoundStatus, MidTerm, Status, assess_frame
+    from soeplan.milestones import Method
+    from soeplan.plan import load_plan
+
+    warn_plugin_failures()
+    p = load_plan(plan)
+    frame = assess_frame(read_observations(data), p, year)
+    kinds = indicator_kinds()
+    order = indicator_order([t.rows for t in p.tables if t.kind == "targets"])
+    scope_order = {s.id: i for i, s in enumerate(p.scopes)}
+    zh = lang == "zh"
+    header = (
+        [
+            "范围",
+            "指标",
+            "方法",
+            f"基期值({p.base_year})",
+            f"本期值({year})",
+            "目标值",
+            f"{year}年里程碑",
+            "实际年均",
+            "所需年均",
+            "比值",
+            "评价",
+            "完成进度",
+            "中期评价",
+            "目标年预计",
+            "缺口",
+            "距限值",
+        ]
+        if zh
+        else [
+            "Scope",
+            "Indicator",
+            "Method",
+            f"Base ({p.base_year})",
+            f"Value ({year})",
+            "Target value",
+            f"Milestone {year}",
+            "Actual per year",
+            "Required per year",
+            "Ratio",
+            "Assessment",
+            "Completion",
+            "Mid-term",
+            "Projection",
+            "Gap",
+            "Headroom",
+        ]
+    )
+    rows = []
+    records = sorted(
+        frame.iter_rows(named=True),
+        key=lambda r: (scope_order.get(r["scope"], 99), order.get(r["indicator"], 999)),
+    )
+    for r in records:
+        ikind, name_zh, name_en, _unit = kinds.get(r["indicator"], ("amount", "", "", ""))
+        name = (name_zh if zh else name_en) or r["indicator"]
+        target = fmt_value(r["target"], ikind)
+        if r["kind"] == "ceiling":
+            target = ("<" if r["strict"] else "≤") + target
+        elif r["kind"] == "floor":
+            target = "≥" + target
+        if r["stretch"] is not None:
+            target += ("，力争" if zh else ", stretch ") + fmt_value(r["stretch"], ikind)
+        if r["kind"] == "level":
+            verdict = Status(r["status"]).label(lang) if r["status"] else ""
+        else:
+            verdict = BoundStatus(r["compliance"]).label(lang) if r["compliance"] else ""
+        rows.append(
+            [
+                p.scope(r["scope"]).name(lang),
+                name,
+                Method(r["method"]).label(lang),
+                fmt_value(r["base"], ikind),
+                fmt_value(r["current"], ikind),
+                target,
+                fmt_value(r["milestone"], ikind),
+                _rate(r["actual_rate"], r["method"], ikind),
+                _rate(r["required_rate"], r["method"], ikind),
+                fmt_number(r["ratio"], 2),
+                verdict,
+                _pct(r["completion_share"]),
+                MidTerm(r["category"]).label(lang) if r["category"] else "",
+                fmt_value(r["projection"], ikind),
+                _diff(r["gap"], ikind),
+                _diff(r["headroom"], ikind),
+            ]
+        )
+    share = _pct((year - p.base_year) / (p.target_year - p.base_year))
+    title = (
+        f"{p.title_zh}：{year}年目标进展评估（时间进度 {share}）"
+        if zh
+        else f"{p.title_en}: progress in {year} ({share} of the time elapsed)"
+    )
+    click.echo(render_rows(header, rows, fmt, title=title), nl=False)

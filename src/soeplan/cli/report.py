@@ -1,0 +1,204 @@
+"""``soeplan demo``: the yearly run and its report on the bundled sample; shared report options.
+
+The report mode of ``soeplan rollup SUBMISSIONS... --out DIR`` uses :func:`report_options` and
+:func:`debt_lines_from` from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from soeplan.cli._common import cli, lang_option, plan_option, warn_plugin_failures
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_options(f: F) -> F:
+    """``--year``, ``--debt-warning``, ``--debt-key`` and ``--quiet``, for report-writing commands."""
+    f = click.option(
+        "--quiet", "-q", is_flag=True, default=False, help="Do not show progress on stderr."
+    )(f)
+    f = click.option(
+        "--debt-key",
+        type=click.FloatRange(0, 150, min_open=True),
+        default=70.0,
+        show_default=True,
+        metavar="PERCENT",
+        help="Debt-ratio key-supervision line (重点监管线), in percent.",
+    )(f)
+    f = click.option(
+        "--debt-warning",
+        type=click.FloatRange(0, 150, min_open=True),
+        default=65.0,
+        show_default=True,
+        metavar="PERCENT",
+        help="Debt-ratio warning line (预警线), in percent; default: the plan's binding ceiling.",
+    )(f)
+    return click.option(
+        "--year", type=int, default=2023, show_default=True, help="The year to report on."
+    )(f)
+
+
+def report_mode_options(f: F) -> F:
+    """The options ``soeplan rollup`` takes for its report mode (``--out DIR``)."""
+    f = click.option(
+        "--quiet", "-q", is_flag=True, default=False, help="Report mode: no progress on stderr."
+    )(f)
+    f = click.option(
+        "--debt-key",
+        type=click.FloatRange(0, 150, min_open=True),
+        default=70.0,
+        show_default=True,
+        metavar="PERCENT",
+        help="Report mode: debt-ratio key-supervision line (重点监管线), in percent.",
+    )(f)
+    f = click.option(
+        "--debt-warning",
+        type=click.FloatRange(0, 150, min_open=True),
+        default=65.0,
+        show_default=True,
+        metavar="PERCENT",
+        help="Report mode: debt-ratio warning line (预警线), in percent.",
+    )(f)
+    f = plan_option(f)
+    f = click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        help="Report mode: an ingest store (soeplan ingest) to read accepted figures from.",
+    )(f)
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        metavar="DIR",
+        help="Report mode: write report.xlsx, report.html and summary.md into DIR.",
+    )(f)
+
+
+def report_mode(
+    *,
+    submissions: tuple[Path, ...],
+    out: Path | None,
+    store: Path | None,
+    sample: bool,
+    data: tuple[Path, ...],
+    years: tuple[int, ...],
+    plan: str,
+    lang: str,
+    debt_warning: float,
+    debt_key: float,
+    quiet: bool,
+) -> None:
+    """``soeplan rollup ... --out DIR``: the yearly run and its report."""
+    from soeplan.errors import SoeplanError
+    from soeplan.report.run import run_demo, run_submissions
+
+    if out is None:
+        raise SoeplanError(
+            "submission files and --store are read in report mode only\n"
+            "  fix: add --out DIR (e.g. --out report-2023), or use --data FILE to print totals"
+        )
+    if len(years) != 1:
+        raise SoeplanError(
+            "report mode reports on one year\n  fix: pass exactly one --year, e.g. --year 2023"
+        )
+    if data:
+        raise SoeplanError(
+            "report mode reads submissions (validated), not --data\n"
+            "  fix: pass the files as SUBMISSIONS (e.g. soeplan rollup a.csv b.xlsx --out DIR)"
+        )
+    if sample and (submissions or store is not None):
+        raise SoeplanError(
+            "give either --sample or submissions/--store, not both\n"
+            "  fix: drop --sample to report on the submissions"
+        )
+    warn_plugin_failures()
+    lines = debt_lines_from(debt_warning, debt_key)
+    show = progress_printer(quiet)
+    if sample:
+        result = run_demo(out, plan=plan, year=years[0], lang=lang, debt_lines=lines, progress=show)
+    else:
+        result = run_submissions(
+            submissions,
+            out,
+            plan=plan,
+            year=years[0],
+            store=store,
+            lang=lang,
+            debt_lines=lines,
+            progress=show,
+        )
+    assert result.out is not None
+    for s in result.report.set_aside:
+        click.echo(f"warning: {s.unit} set aside ({s.errors} blocking finding(s))", err=True)
+    for name in ("report.xlsx", "report.html", "summary.md"):
+        click.echo(str(result.out / name))
+
+
+def debt_lines_from(warning: float, key: float) -> Any:
+    from soeplan.report import DebtLines
+
+    if key < warning:
+        raise click.BadParameter(
+            f"the key-supervision line ({key}%) is below the warning line ({warning}%)",
+            param_hint="--debt-key",
+        )
+    return DebtLines(warning=warning / 100, key_supervision=key / 100)
+
+
+def progress_printer(quiet: bool) -> Callable[[str], None]:
+    def show(message: str) -> None:
+        if not quiet:
+            click.echo(f"· {message}", err=True)
+
+    return show
+
+
+@cli.command("demo")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write report.xlsx, report.html and summary.md into.",
+)
+@plan_option
+@lang_option
+@report_options
+def demo_cmd(
+    out: Path,
+    plan: str,
+    lang: str,
+    year: int,
+    debt_warning: float,
+    debt_key: float,
+    quiet: bool,
+) -> None:
+    """Run the yearly municipal run on the bundled SYNTHETIC sample and write its report.
+
+    Consolidates the sample's enterprises through the dated structures of the core and the
+    installed plugins, assesses the scopes against the plan's targets and yearly milestones, and
+    writes report.xlsx, report.html (self-contained, works offline) and summary.md into OUT.
+    Every figure is synthetic and labelled so.
+
+    \b
+    Example:
+      soeplan demo --out demo-report
+      soeplan demo --out demo-report-en --lang en --year 2022
+    """
+    from soeplan.report.run import run_demo
+
+    warn_plugin_failures()
+    lines = debt_lines_from(debt_warning, debt_key)
+    result = run_demo(
+        out, plan=plan, year=year, lang=lang, debt_lines=lines, progress=progress_printer(quiet)
+    )
+    assert result.out is not None
+    for name in ("report.xlsx", "report.html", "summary.md"):
+        click.echo(str(result.out / name))

@@ -1,0 +1,191 @@
+"""``soeplan ingest`` and ``soeplan store``: accepted submissions into the store, and out again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from soeplan.cli._common import cli, format_option, warn_plugin_failures
+from soeplan.cli.validate import SoeplanBlocked, render_findings, summary_line
+from soeplan.render import render_rows
+
+_store_option = click.option(
+    "--store",
+    "store",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The store directory (created on the first ingest).",
+)
+
+
+@cli.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store_option
+@click.option(
+    "--unit", default=None, metavar="UNIT", help="The unit (CSV/Parquet without a unit column)."
+)
+@click.option(
+    "--year", default=None, type=int, help="The declared year (default: what the file says)."
+)
+@click.option(
+    "--plan",
+    "plan",
+    default="quzhou-14th",
+    show_default=True,
+    metavar="ID|FILE",
+    help="The plan whose targets are checked.",
+)
+@click.option(
+    "--policy",
+    "policy",
+    type=click.Choice(["default", "strict", "lenient"]),
+    default="default",
+    show_default=True,
+    help="Which findings block: default (errors; warnings without an explanation), strict "
+    "(errors and warnings), lenient (errors only).",
+)
+@click.option(
+    "--jump-share",
+    default=0.5,
+    show_default=True,
+    type=float,
+    help="Change against last year that needs an explanation.",
+)
+def ingest_cmd(
+    files: tuple[Path, ...],
+    store: Path,
+    unit: str | None,
+    year: int | None,
+    plan: str,
+    policy: str,
+    jump_share: float,
+) -> None:
+    """Validate submissions and put the acceptable ones into the store (入库).
+
+    A blocked submission is refused with its findings (exit code 1) and the store is left as it
+    was. A resubmission for the same unit and year becomes the current version; earlier versions
+    stay retrievable (`soeplan store show --version N`).
+
+    \b
+    Example:
+      soeplan ingest qujiang-2023.xlsx --store store/
+    """
+    from soeplan.ingest import ingest_files
+    from soeplan.validation import Policy
+
+    warn_plugin_failures()
+    results = ingest_files(
+        files,
+        store,
+        unit=unit,
+        year=year,
+        plan=plan,
+        options={"jump_share": jump_share},
+        policy=Policy.named(policy),
+    )
+    blocked = False
+    for r in results:
+        c = r.checked
+        if r.entry is None:
+            blocked = True
+            click.echo(render_findings(c.report.findings, "table"), nl=False)
+            click.echo(f"refused 退回: {summary_line(c)}", err=True)
+        else:
+            e = r.entry
+            click.echo(
+                f"ingested 已入库: {c.submission.path} → {c.unit} {c.year} version {e.version} "
+                f"({e.rows} figures, {e.ingested_at})"
+            )
+    if blocked:
+        raise SoeplanBlocked()
+
+
+@cli.group("store")
+def store_group() -> None:
+    """Look into a store of accepted submissions.
+
+    \b
+    Example:
+      soeplan store list --store store/
+      soeplan store show --store store/ --unit qujiang --year 2023
+    """
+
+
+@store_group.command("list")
+@_store_option
+@format_option(("table", "csv", "md", "json"))
+def store_list_cmd(store: Path, fmt: str) -> None:
+    """List every version of every submission in the store, the current one marked.
+
+    \b
+    Example:
+      soeplan store list --store store/ --format md
+    """
+    from soeplan.store import store_listing
+
+    items = store_listing(store)
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=1))
+        return
+    header = [
+        "unit",
+        "year",
+        "version",
+        "current",
+        "ingested_at (UTC)",
+        "rows",
+        "source",
+        "synthetic",
+    ]
+    rows = [
+        [
+            i["unit"],
+            i["year"],
+            i["version"],
+            "*" if i["current"] else "",
+            i["ingested_at"],
+            i["rows"],
+            i["source"],
+            "合成 synthetic" if i["synthetic"] else "",
+        ]
+        for i in items
+    ]
+    click.echo(render_rows(header, rows, fmt, title=f"数据库 / Store {store}"), nl=False)
+
+
+@store_group.command("show")
+@_store_option
+@click.option("--unit", required=True, metavar="UNIT", help="County-level unit id.")
+@click.option("--year", required=True, type=int, help="Year.")
+@click.option(
+    "--version", "version", default=None, type=int, help="A version (default: the current one)."
+)
+@format_option(("table", "csv", "md", "json"))
+def store_show_cmd(store: Path, unit: str, year: int, version: int | None, fmt: str) -> None:
+    """Show the figures of one submission in the store (default: its current version).
+
+    \b
+    Example:
+      soeplan store show --store store/ --unit qujiang --year 2023 --version 1
+    """
+    from soeplan.store import Store
+
+    st = Store(store)
+    entry = st.entry(unit, year, version)
+    frame = st.read(unit, year, entry.version)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {"entry": entry.to_json(), "observations": frame.to_dicts()},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    title = (
+        f"{unit} {year} version {entry.version} (ingested {entry.ingested_at} from {entry.source})"
+        + (" 示例数据（合成）/ synthetic" if entry.synthetic else "")
+    )
+    click.echo(render_rows(frame.columns, frame.rows(), fmt, title=title), nl=False)

@@ -1,0 +1,74 @@
+"""``soeplan template`` and ``soeplan sample``: the workbook a county fills, and a filled one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from soeplan.cli._common import cli, plan_option, warn_plugin_failures
+
+
+@cli.command("template")
+@plan_option
+@click.option("--unit", required=True, metavar="UNIT", help="County-level unit id, e.g. qujiang.")
+@click.option("--year", required=True, type=int, help="The year the figures are for.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Workbook to write (default: UNIT-YEAR.xlsx).",
+)
+def template_cmd(plan: str, unit: str, year: int, output: Path | None) -> None:
+    """Write the Excel workbook a county-level unit fills in (填报模板).
+
+    The workbook has a README sheet (填报说明), the unit's entity list and a data sheet with one
+    row per entity and one column per indicator it reports (amounts and counts; ratios are
+    recomputed), with in-cell validation and an explanation column (说明).
+
+    \b
+    Example:
+      soeplan template --plan quzhou-14th --unit qujiang --year 2023 -o qujiang-2023.xlsx
+    """
+    from soeplan.templates import unit_entities, write_template
+
+    warn_plugin_failures()
+    out = output or Path(f"{unit}-{year}.xlsx")
+    write_template(out, unit=unit, year=year, plan=plan)
+    n = len(unit_entities(unit, year))
+    click.echo(f"wrote {out}: {n} entities of {unit}, {year} / 已生成填报模板")
+
+
+@cli.command("sample")
+@click.option("--unit", required=True, metavar="UNIT", help="County-level unit id, e.g. qujiang.")
+@click.option("--year", required=True, type=int, help="A year of the sample (2015–2023).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write: .xlsx (the template, filled in), .csv or .parquet (long format).",
+)
+def sample_cmd(unit: str, year: int, output: Path) -> None:
+    """Write a unit's bundled synthetic submission (示例数据（合成）), filled in.
+
+    The .xlsx is the template layout, visibly marked synthetic; .csv and .parquet are long format
+    with columns unit, entity, year, indicator, value, explanation, note (the note marks every row
+    synthetic).
+
+    \b
+    Example:
+      soeplan sample --unit qujiang --year 2023 -o qujiang-2023-sample.xlsx
+      soeplan sample --unit qujiang --year 2023 -o qujiang-2023-sample.csv
+    """
+    from soeplan.sample_submission import write_sample
+
+    warn_plugin_failures()
+    frame = write_sample(output, unit=unit, year=year)
+    click.echo(
+        f"wrote {output}: {frame.height} synthetic figures of {unit}, {year} "
+        "/ 示例数据（合成），非真实企业数据"
+    )

@@ -1,0 +1,74 @@
+"""The edge where numbers are rounded for print: one function, one convention per format.
+
+Amounts are printed to 0.01, rates (ratios and growth) to 0.01 percentage points, counts as whole
+numbers, rounded from the full-precision value under a convention: half-up (四舍五入) unless the
+caller passes the plan's own convention for that column (the plan truncates its ratios and total
+growth: :mod:`soeplan.rounding`), so that a restated plan figure prints as the plan prints it. The
+workbook keeps the
+full-precision number in the cell and sets the matching number format instead
+(:data:`EXCEL_FORMATS`).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from soeplan.report.model import CellFormat
+from soeplan.rounding import Rounding
+
+#: openpyxl number formats of each cell format.
+EXCEL_FORMATS: dict[CellFormat, str] = {
+    CellFormat.AMOUNT: "#,##0.00",
+    CellFormat.RATIO: "0.00%",
+    CellFormat.GROWTH: "0.00%",
+    CellFormat.COUNT: "0",
+    CellFormat.TEXT: "@",
+}
+
+_PLACES = {
+    CellFormat.AMOUNT: Decimal("0.01"),
+    CellFormat.RATIO: Decimal("0.0001"),
+    CellFormat.GROWTH: Decimal("0.0001"),
+    CellFormat.COUNT: Decimal("1"),
+}
+
+
+def format_value(
+    value: float | None,
+    fmt: CellFormat,
+    *,
+    missing: str = "–",
+    rounding: Rounding = Rounding.HALF_UP,
+) -> str:
+    """Print ``value`` at the last printed place under ``rounding`` (half-up by default).
+
+    >>> from soeplan.report.model import CellFormat
+    >>> format_value(2090.485, CellFormat.AMOUNT), format_value(0.55604, CellFormat.RATIO)
+    ('2,090.49', '55.60%')
+    >>> format_value(3.0, CellFormat.COUNT), format_value(None, CellFormat.AMOUNT)
+    ('3', '–')
+    >>> format_value(0.545768, CellFormat.RATIO, rounding=Rounding.TRUNCATE)  # the plan's 54.57%
+    '54.57%'
+    """
+    if value is None or value != value:  # None or NaN
+        return missing
+    if fmt is CellFormat.TEXT:
+        return str(value)
+    d = Decimal(repr(value)).quantize(_PLACES[fmt], rounding=rounding.decimal_mode)
+    if d == 0:
+        d = abs(d)  # never print "-0.00"
+    if fmt in (CellFormat.RATIO, CellFormat.GROWTH):
+        return f"{d * 100:.2f}%"
+    if fmt is CellFormat.COUNT:
+        return f"{d:.0f}"
+    return f"{d:,.2f}"
+
+
+def format_pp(value: float | None) -> str:
+    """A difference of two rates in percentage points (0.0123 → "1.23")."""
+    if value is None:
+        return "–"
+    d = abs(Decimal(0)) + Decimal(repr(value * 100)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return f"{d:.2f}"

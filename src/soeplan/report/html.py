@@ -1,0 +1,123 @@
+"""The self-contained HTML report: one file, inline CSS and SVG, nothing fetched at view time.
+
+The page carries a Content-Security-Policy (``default-src 'none'; style-src 'unsafe-inline';
+img-src data:``) so that a browser refuses any request it might otherwise make.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from soeplan.assessment import BoundStatus, MidTerm, Status
+from soeplan.report.charts import breakdown_svg, trajectory_svg
+from soeplan.report.i18n import LABELS, label
+from soeplan.report.layout import (
+    about_rows,
+    assessment_block,
+    compliance_block,
+    debt_watch_block,
+    findings_block,
+    plan_table_block,
+    section_blocks,
+    set_aside_block,
+)
+from soeplan.report.markdown import summary_lines
+from soeplan.report.model import Report, WatchLevel
+from soeplan.tables import PlanTable as PublishedTable
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("soeplan.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _css_classes(lang: str) -> dict[str, str]:
+    """Status and level labels (in ``lang``) to the CSS classes that colour them."""
+    out = {s.label(lang): f"status-{s.value}" for s in Status}
+    out |= {b.label(lang): f"bound-{b.value}" for b in BoundStatus}
+    out |= {m.label(lang): f"mid-{m.value}" for m in MidTerm}
+    out |= {label(w.label_key, lang): f"level-{w.value}" for w in WatchLevel}
+    return out
+
+
+def _published_html(table: PublishedTable) -> Markup:
+    """One of the plan's tables as published: merged header cells, cells as printed."""
+    head = []
+    for row in range(table.header_rows):
+        cells = [h for h in table.header if h.row == row]
+        head.append(
+            "<tr>"
+            + "".join(
+                f'<th scope="col" rowspan="{h.rowspan}" colspan="{h.colspan}">{escape(h.text)}</th>'
+                for h in sorted(cells, key=lambda h: h.col)
+            )
+            + "</tr>"
+        )
+    body = []
+    for r in table.rows:
+        tds = []
+        for c in r.cells:
+            cls = ' class="num"' if c.value is not None else ""
+            tds.append(f"<td{cls}>{escape(c.text)}</td>")
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    notes = "".join(f'<p class="note">{escape(n.text)}</p>' for n in table.notes)
+    return Markup(
+        f"<h3>{escape(table.title)}</h3>"
+        f'<div class="table-wrap"><table class="published" data-table="{table.number}">'
+        f"<thead>{''.join(head)}</thead><tbody>{''.join(body)}</tbody></table></div>{notes}"
+    )
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML page."""
+    lang = report.lang
+    m = report.meta
+    classes = _css_classes(lang)
+    charts: dict[str, list[Markup]] = {}
+    names: dict[str, str] = {sid: n(lang) for sid, n in m.scopes}
+    for s in report.series:
+        charts.setdefault(s.scope, []).append(Markup(trajectory_svg(s, lang)))
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            html_lang="zh-CN" if lang == "zh" else "en",
+            lang=lang,
+            L={k: label(k, lang) for k in LABELS if "{" not in LABELS[k][0]},
+            title=label("report_title", lang, year=m.year),
+            meta=m,
+            scopes=label("list_sep", lang).join(names.values()),
+            summary=summary_lines(report),
+            table_blocks=[
+                plan_table_block(t, lang)
+                for t in sorted(report.tables, key=lambda t: (t.number, t.scope))
+            ],
+            assessment=assessment_block(report),
+            compliance=compliance_block(report),
+            debt_watch=debt_watch_block(report),
+            findings=findings_block(report),
+            set_aside=set_aside_block(report),
+            trajectory_charts=[(names.get(sid, sid), svgs) for sid, svgs in charts.items()],
+            breakdown_charts=[Markup(breakdown_svg(b, m.year, lang)) for b in report.breakdowns],
+            sections=[(sec, section_blocks(report, sec)) for sec in report.sections],
+            about=about_rows(report),
+            published=[_published_html(t) for t in report.published_tables()],
+            css=lambda text: classes.get(text, ""),
+        )
+    )
+
+
+def write_html(report: Report, path: Path) -> Path:
+    """Write the report's HTML page at ``path``."""
+    path.write_text(render_html(report), encoding="utf-8")
+    return path

@@ -1,0 +1,347 @@
+"""The report laid out as titled blocks of cells, once, for every writer.
+
+A :class:`Block` is a titled table whose cells keep their number and its format; the Excel writer
+writes numbers as numbers with a number format, the HTML and Markdown writers print them through
+:func:`soeplan.report.format.format_value`. Cells holding deliberate data (entity names, file
+names, quoted values) are marked ``data`` so that the English report can keep them as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import polars as pl
+
+from soeplan.report.format import format_value
+from soeplan.report.i18n import label
+from soeplan.report.model import CellFormat, PlanTable, RenderedSection, Report
+from soeplan.rounding import Rounding
+from soeplan.sections import SectionTable
+
+
+@attrs.frozen
+class Out:
+    """An output cell: a number (with its format) or a text."""
+
+    value: float | int | str | None
+    fmt: CellFormat = CellFormat.TEXT
+    data: bool = False  #: deliberate data, kept as it is in every language
+    rounding: Rounding = Rounding.HALF_UP
+
+    def text(self) -> str:
+        if self.value is None:
+            return "–" if self.fmt is not CellFormat.TEXT else ""
+        if isinstance(self.value, str):
+            return self.value
+        if self.fmt is CellFormat.TEXT:
+            return str(self.value)
+        return format_value(float(self.value), self.fmt, rounding=self.rounding)
+
+
+@attrs.frozen(kw_only=True)
+class Block:
+    key: str
+    sheet: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Out, ...], ...]
+    notes: tuple[str, ...] = ()
+    empty: str = ""
+
+
+def _t(s: str) -> Out:
+    return Out(s)
+
+
+def _num(value: float | int | None, fmt: CellFormat, report: Report) -> Out:
+    """A number; a ratio printed under the plan's ratio convention, as the plan prints it."""
+    rounding = report.meta.ratio_rounding if fmt is CellFormat.RATIO else Rounding.HALF_UP
+    return Out(value, fmt, rounding=rounding)
+
+
+def _yn(v: bool | None, lang: str) -> Out:
+    return Out("–" if v is None else label("yes" if v else "no", lang))
+
+
+def plan_table_block(t: PlanTable, lang: str) -> Block:
+    rows = []
+    for r in t.rows:
+        cells = [_t(r.label(lang)), _t(r.unit(lang))]
+        for c in r.cells:
+            if c.text is not None:
+                cells.append(Out(c.text(lang)))
+            else:
+                cells.append(Out(c.value, c.fmt, rounding=c.rounding))
+        rows.append(tuple(cells))
+    sheet = label(f"table{t.number}_sheet", lang, scope=t.scope_name(lang))
+    return Block(
+        key=f"table{t.number}-{t.scope}",
+        sheet=sheet,
+        title=t.title(lang),
+        header=tuple(c(lang) for c in t.columns),
+        rows=tuple(rows),
+        notes=(label("rounding_note", lang),),
+    )
+
+
+def _scope_name(report: Report, scope: str, lang: str) -> str:
+    for sid, name in report.meta.scopes:
+        if sid == scope:
+            return name(lang)
+    return scope
+
+
+def assessment_block(report: Report) -> Block:
+    lang = report.lang
+    header = (
+        "scope", "indicator", "target_kind", "attribute", "base", "actual", "milestone",
+        "target", "stretch", "actual_growth", "required_growth", "completion", "time_share",
+        "status", "midterm", "headroom",
+    )  # fmt: skip
+    rows = []
+    for a in report.assessment:
+        # compound paths measure growth rates; linear ones changes in the indicator's unit
+        rate = CellFormat.GROWTH if a.method == "compound" else a.fmt
+        state = (
+            a.status.label(lang) if a.status else (a.compliance.label(lang) if a.compliance else "")
+        )
+        rows.append(
+            (
+                _t(_scope_name(report, a.scope, lang)),
+                _t(a.label(lang)),
+                _t(label(f"kind_{a.kind}", lang)),
+                _t(label("attr_binding" if a.binding else "attr_expected", lang)),
+                _num(a.base, a.fmt, report),
+                _num(a.actual, a.fmt, report),
+                _num(a.milestone, a.fmt, report),
+                _num(a.target, a.fmt, report),
+                _num(a.stretch, a.fmt, report),
+                Out(a.actual_growth, rate),
+                Out(a.required_growth, rate),
+                Out(a.completion, CellFormat.GROWTH),
+                Out(a.time_share, CellFormat.GROWTH),
+                _t(state),
+                _t(a.midterm.label(lang) if a.midterm else ""),
+                _num(a.headroom, a.fmt, report),
+            )
+        )
+    return Block(
+        key="assessment",
+        sheet=label("assessment", lang),
+        title=label("assessment", lang) + f" {report.meta.year}",
+        header=tuple(label(h, lang) for h in header),
+        rows=tuple(rows),
+        notes=(label("assessment_note", lang),),
+        empty=label("nothing_to_assess", lang),
+    )
+
+
+def compliance_block(report: Report) -> Block:
+    lang = report.lang
+    header = (
+        "scope",
+        "indicator",
+        "target_kind",
+        "limit",
+        "actual",
+        "headroom",
+        "complies",
+        "status",
+    )
+    rows = tuple(
+        (
+            _t(_scope_name(report, c.scope, lang)),
+            _t(c.label(lang)),
+            _t(label(f"kind_{c.kind}", lang)),
+            _num(c.limit, c.fmt, report),
+            _num(c.actual, c.fmt, report),
+            _num(c.headroom, c.fmt, report),
+            _yn(c.complies, lang),
+            _t(c.status.label(lang) if c.status else ""),
+        )
+        for c in report.compliance
+    )
+    return Block(
+        key="compliance",
+        sheet=label("compliance", lang),
+        title=label("compliance", lang),
+        header=tuple(label(h, lang) for h in header),
+        rows=rows,
+        empty=label("none", lang),
+    )
+
+
+def debt_watch_block(report: Report) -> Block:
+    lang = report.lang
+    lines = report.meta.debt_lines
+    header = (
+        "entity_id", "entity", "county_unit", "total_assets", "net_assets", "debt_ratio",
+        "watch_level",
+    )  # fmt: skip
+    rows = tuple(
+        (
+            Out(w.entity, data=True),
+            Out(w.name, data=True),
+            _t(w.unit_name(lang)),
+            Out(w.total_assets, CellFormat.AMOUNT),
+            Out(w.net_assets, CellFormat.AMOUNT),
+            _num(w.debt_ratio, CellFormat.RATIO, report),
+            _t(label(w.level.label_key, lang)),
+        )
+        for w in report.debt_watch
+    )
+    note = label(
+        "debt_lines_note",
+        lang,
+        warning=format_value(lines.warning, CellFormat.RATIO),
+        keyline=format_value(lines.key_supervision, CellFormat.RATIO),
+        source=label("debt_lines_source", lang),
+    )
+    return Block(
+        key="debt-watch",
+        sheet=label("debt_watch", lang),
+        title=label("debt_watch", lang),
+        header=tuple(label(h, lang) for h in header),
+        rows=rows,
+        notes=(note,),
+        empty=label("no_watch", lang),
+    )
+
+
+def findings_block(report: Report) -> Block:
+    lang = report.lang
+    header = (
+        "severity", "rule", "county_unit", "entity", "indicator", "year", "where",
+        "expected", "found", "message", "fix",
+    )  # fmt: skip
+    rows = []
+    for f in report.findings.iter_rows(named=True):
+        where = " ".join(str(f[k]) for k in ("file", "sheet", "cell") if f.get(k) not in (None, ""))
+        if f.get("row") is not None and not f.get("cell"):
+            where += f" row {f['row']}" if lang == "en" else f" 第{f['row']}行"
+        sev = f.get("severity") or ""
+        rows.append(
+            (
+                _t(label(f"sev_{sev}", lang) if sev in ("hint", "warning", "error") else sev),
+                Out(f.get("rule") or ""),
+                Out(f.get("unit") or "", data=True),
+                Out(f.get("entity") or "", data=True),
+                Out(f.get("indicator") or ""),
+                Out(f.get("year"), CellFormat.TEXT),
+                Out(where.strip(), data=True),
+                Out(f.get("expected") or "", data=True),
+                Out(f.get("found") or "", data=True),
+                _t((f.get("message_zh") if lang == "zh" else f.get("message_en")) or ""),
+                Out(f.get("fix") or "", data=True),
+            )
+        )
+    return Block(
+        key="findings",
+        sheet=label("findings", lang),
+        title=label("findings", lang),
+        header=tuple(label(h, lang) for h in header),
+        rows=tuple(rows),
+        empty=label("no_findings", lang),
+    )
+
+
+def set_aside_block(report: Report) -> Block:
+    lang = report.lang
+    rows = tuple(
+        (
+            Out(s.unit),
+            _t(s.name(lang)),
+            _t(label("set_aside_reason", lang)),
+            Out(s.errors, CellFormat.COUNT),
+        )
+        for s in report.set_aside
+    )
+    return Block(
+        key="set-aside",
+        sheet=label("set_aside", lang),
+        title=label("set_aside", lang),
+        header=(label("county_unit", lang), "", label("reason", lang), label("sev_error", lang)),
+        rows=rows,
+        empty=label("nothing_set_aside", lang),
+    )
+
+
+def _frame_cell(v: object) -> Out:
+    if v is None:
+        return Out(None)
+    if isinstance(v, bool):
+        return Out(str(v))
+    if isinstance(v, int):
+        return Out(v, CellFormat.COUNT)
+    if isinstance(v, float):
+        return Out(v, CellFormat.AMOUNT)
+    if isinstance(v, dt.date):
+        return Out(v.isoformat())
+    return Out(str(v), data=True)
+
+
+def section_table_block(sec: RenderedSection, table: SectionTable, i: int, lang: str) -> Block:
+    frame: pl.DataFrame = table.frame
+    header = tuple(table.labels[c](lang) if c in table.labels else c for c in frame.columns)
+    rows = tuple(tuple(_frame_cell(v) for v in row) for row in frame.iter_rows())
+    return Block(
+        key=f"section-{sec.id}-{i}",
+        sheet=sec.title(lang),
+        title=table.title(lang),
+        header=header,
+        rows=rows,
+    )
+
+
+def about_rows(report: Report) -> list[tuple[str, str, bool]]:
+    """(item, value, value-is-data) rows of the about sheet and the provenance section."""
+    m = report.meta
+    lang = report.lang
+    rows: list[tuple[str, str, bool]] = [
+        (label("plan", lang), m.plan_title(lang), False),
+        (label("document", lang), m.document, True),
+        (label("year", lang), str(m.year), False),
+        (label("scopes", lang), label("list_sep", lang).join(n(lang) for _, n in m.scopes), False),
+        (label("language", lang), label("lang_name", lang), False),
+        (label("generated_at", lang), m.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC"), False),
+        (label("soeplan_version", lang), m.soeplan_version, False),
+        (
+            label("synthetic", lang),
+            label("synthetic_yes", lang) if m.synthetic else label("no", lang),
+            False,
+        ),
+    ]
+    for p in m.plugins:
+        rows.append(
+            (label("plugin", lang), f"{p.plugin} {p.distribution} {p.version}".strip(), False)
+        )
+    for f in m.inputs:
+        rows.append((label("file", lang), f"{f.path}  sha256:{f.sha256}", True))
+    if not m.inputs:
+        rows.append((label("inputs", lang), label("no_inputs", lang), False))
+    return rows
+
+
+def section_blocks(report: Report, sec: RenderedSection) -> list[Block]:
+    """The tables of one rendered section, as blocks."""
+    return [section_table_block(sec, t, i, report.lang) for i, t in enumerate(sec.content.tables)]
+
+
+def blocks(report: Report, *, sections: bool = True) -> list[Block]:
+    """Every block of the report, in order (the plugin sections' tables last, unless excluded)."""
+    lang = report.lang
+    out = [
+        plan_table_block(t, lang) for t in sorted(report.tables, key=lambda t: (t.number, t.scope))
+    ]
+    out += [
+        assessment_block(report),
+        compliance_block(report),
+        debt_watch_block(report),
+        findings_block(report),
+        set_aside_block(report),
+    ]
+    if sections:
+        for sec in report.sections:
+            out += section_blocks(report, sec)
+    return out

@@ -1,0 +1,96 @@
+"""The Markdown summary, for the record: the headline findings, the assessment and provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from soeplan.assessment import Status
+from soeplan.report.i18n import label
+from soeplan.report.layout import (
+    Block,
+    about_rows,
+    assessment_block,
+    compliance_block,
+    debt_watch_block,
+    set_aside_block,
+)
+from soeplan.report.model import Report
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The report's headline sentences, in its language."""
+    lang = report.lang
+    a = report.assessment
+    achieved = sum(r.reached for r in a)
+    on_track = sum(r.status is Status.ON_TRACK for r in a)
+    behind = sum(r.attention for r in a)
+    lines = [
+        label("summary_counts", lang, n=len(a), achieved=achieved, on_track=on_track, behind=behind)
+    ]
+    breaches = sum(c.complies is False for c in report.compliance)
+    lines.append(
+        label("summary_binding_breach", lang, n=breaches)
+        if breaches
+        else label("summary_binding_ok", lang)
+    )
+    key = sum(w.level.value == "key" for w in report.debt_watch)
+    lines.append(label("summary_watch", lang, warning=len(report.debt_watch), keyline=key))
+    f = report.findings
+    errors = f.filter(f["severity"] == "error").height if f.height else 0
+    lines.append(
+        label("summary_findings", lang, n=f.height, errors=errors, set_aside=len(report.set_aside))
+    )
+    return lines
+
+
+def _md_table(block: Block) -> list[str]:
+    def esc(s: str) -> str:
+        return s.replace("|", "\\|").replace("\n", " ")
+
+    if not block.rows:
+        return [block.empty, ""] if block.empty else []
+    out = [
+        "| " + " | ".join(esc(h) for h in block.header) + " |",
+        "|" + "|".join(" --- " for _ in block.header) + "|",
+    ]
+    out += ["| " + " | ".join(esc(c.text()) for c in row) + " |" for row in block.rows]
+    return [*out, ""]
+
+
+def render_markdown(report: Report) -> str:
+    """The summary as Markdown text."""
+    lang = report.lang
+    m = report.meta
+    out = [f"# {label('report_title', lang, year=m.year)}", ""]
+    if m.synthetic:
+        out += [f"> **{label('synthetic_banner', lang)}**", ""]
+    out += [f"{m.plan_title(lang)}", ""]
+    out += [f"## {label('summary', lang)}", ""]
+    out += [f"- {line}" for line in summary_lines(report)]
+    out += ["", f"{label('files_written', lang)}", ""]
+    for block in (assessment_block(report), compliance_block(report), debt_watch_block(report)):
+        out += [f"## {block.title}", "", *_md_table(block)]
+        out += [f"_{n}_" for n in block.notes] + ([""] if block.notes else [])
+    sa = set_aside_block(report)
+    out += [f"## {sa.title}", "", *_md_table(sa)]
+    out += [f"## {label('provenance', lang)}", ""]
+    out += [f"- **{item}**: {value}" for item, value, _ in about_rows(report)]
+    out += [
+        "",
+        f"### {label('trace', lang)}",
+        "",
+        label("trace_text", lang),
+        "",
+        "```sh",
+        m.explain_example,
+        "```",
+        "",
+        label("rounding_note", lang),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def write_markdown(report: Report, path: Path) -> Path:
+    path.write_text(render_markdown(report), encoding="utf-8")
+    return path

@@ -1,0 +1,347 @@
+"""The report model: what a yearly run found, as frozen records, before any writer lays it out.
+
+A :class:`Report` holds numbers at full precision (ratios as fractions); the writers (Excel,
+HTML, Markdown) round once, when they print. Labels come from :mod:`soeplan.report.i18n`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from pathlib import Path
+
+import attrs
+import polars as pl
+
+from soeplan.assessment import BoundStatus, MidTerm, Status
+from soeplan.provenance import Provider
+from soeplan.rounding import Rounding
+from soeplan.rules import empty_findings
+from soeplan.sections import SectionContent, Text
+from soeplan.tables import PlanTable as PublishedTable
+
+
+class CellFormat(StrEnum):
+    """How a number is shown: the one place a writer decides rounding and number format."""
+
+    AMOUNT = "amount"  #: 0.01, e.g. 亿元
+    RATIO = "ratio"  #: a fraction shown as a percentage to 0.01 percentage points
+    COUNT = "count"  #: a whole number (家)
+    GROWTH = "growth"  #: a growth rate (fraction), shown like a ratio
+    TEXT = "text"
+
+
+class WatchLevel(StrEnum):
+    """Debt-ratio control line an entity is above."""
+
+    WARNING = "warning"  #: at or above the warning line (预警线)
+    KEY = "key"  #: at or above the key-supervision line (重点监管线)
+
+    @property
+    def label_key(self) -> str:
+        return f"level_{self.value}"
+
+
+DEBT_LINES_SOURCE = (
+    "Defaults: warning line = the plan's binding ceiling (65%), key-supervision line = 70%. "
+    "The 2018 national guidance (关于加强国有企业资产负债约束的指导意见) sets the warning line at "
+    "the industry average + 5 percentage points and key supervision at + 10; central SOEs have "
+    "used 65%/70% for industrial enterprises (70%/75% for non-industrial)."
+)
+
+
+@attrs.frozen
+class DebtLines:
+    """The debt-ratio control lines (fractions). Configurable; the defaults are documented above."""
+
+    warning: float = 0.65
+    key_supervision: float = 0.70
+    source: str = DEBT_LINES_SOURCE
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 < self.warning <= self.key_supervision < 1.5:
+            from soeplan.errors import SoeplanError
+
+            raise SoeplanError(
+                f"debt-ratio lines {self.warning:.2%} / {self.key_supervision:.2%} are not valid\n"
+                "  fix: give fractions with 0 < warning <= key supervision, e.g. 0.65 and 0.70"
+            )
+
+    def level(self, ratio: float) -> WatchLevel | None:
+        if ratio >= self.key_supervision:
+            return WatchLevel.KEY
+        if ratio >= self.warning:
+            return WatchLevel.WARNING
+        return None
+
+
+@attrs.frozen
+class InputFile:
+    """An input file of the run and its SHA-256 checksum."""
+
+    path: str
+    sha256: str
+    unit: str | None = None
+
+    @classmethod
+    def of(cls, path: Path | str, unit: str | None = None) -> InputFile:
+        """Checksum a file (or, for a directory such as an ingest store, every file in it)."""
+        p = Path(path)
+        h = hashlib.sha256()
+        files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+        for f in files:
+            if p.is_dir():
+                h.update(str(f.relative_to(p)).encode())
+            with f.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        return cls(str(path), h.hexdigest(), unit)
+
+
+@attrs.frozen
+class PluginInfo:
+    """A plugin that contributed to the run, with its distribution and version."""
+
+    plugin: str
+    distribution: str = ""
+    version: str = ""
+
+    @classmethod
+    def of(cls, provider: Provider) -> PluginInfo:
+        return cls(provider.plugin, provider.distribution, provider.version)
+
+
+@attrs.frozen
+class SetAside:
+    """A unit left out of the rollup because of blocking findings."""
+
+    unit: str
+    name: Text
+    errors: int
+
+
+@attrs.frozen(kw_only=True)
+class ReportMeta:
+    plan_id: str
+    plan_title: Text
+    document: str
+    year: int
+    base_year: int
+    target_year: int
+    scopes: tuple[tuple[str, Text], ...]
+    lang: str
+    plugins: tuple[PluginInfo, ...]
+    inputs: tuple[InputFile, ...]
+    synthetic: bool
+    generated_at: dt.datetime
+    soeplan_version: str
+    debt_lines: DebtLines = DebtLines()
+    explain_example: str = ""
+    #: How the plan prints ratios (Table 1's convention); every ratio in the report follows it,
+    #: so a figure the plan also prints reads the same in both.
+    ratio_rounding: Rounding = Rounding.HALF_UP
+
+
+@attrs.frozen
+class Cell:
+    value: float | None
+    fmt: CellFormat
+    text: Text | None = None  #: a label shown instead of the number (e.g. 低于65%)
+    rounding: Rounding = Rounding.HALF_UP  #: the plan's convention for this column
+
+
+@attrs.frozen
+class TableRow:
+    indicator: str
+    label: Text
+    unit: Text
+    cells: tuple[Cell, ...]
+
+
+@attrs.frozen(kw_only=True)
+class PlanTable:
+    """Table 1 or Table 2 of the plan, for one scope, in the plan's layout."""
+
+    number: int
+    scope: str
+    scope_name: Text
+    title: Text
+    columns: tuple[Text, ...]
+    rows: tuple[TableRow, ...]
+    #: (year, column index) of the cells that carry an indicator's value for a year
+    year_columns: tuple[tuple[int, int], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class AssessmentRow:
+    """One target of one scope, assessed for the report year (ratios and growth as fractions)."""
+
+    scope: str
+    indicator: str
+    label: Text
+    fmt: CellFormat
+    kind: str  #: TargetKind value
+    binding: bool
+    base: float | None
+    actual: float | None
+    milestone: float | None
+    target: float
+    stretch: float | None
+    strict: bool
+    target_year: int
+    #: "compound" (rates are growth rates) or "linear" (rates are changes in the unit per year)
+    method: str | None
+    #: growth (or change) per year still needed from the actual value to reach the target
+    required_growth: float | None
+    #: growth (or change) per year since the base year
+    actual_growth: float | None
+    completion: float | None
+    time_share: float | None
+    status: Status | None  #: level targets: progress band (Eurostat)
+    midterm: MidTerm | None  #: level targets: 时间过半、任务过半 category
+    compliance: BoundStatus | None  #: ceilings and floors
+    headroom: float | None  #: ceilings and floors: distance to the bound, positive = inside
+
+    @property
+    def attention(self) -> bool:
+        """Whether the row needs the office's attention."""
+        return self.status in {Status.MODERATE, Status.INSUFFICIENT, Status.MOVING_AWAY} or (
+            self.compliance in {BoundStatus.NOT_MET, BoundStatus.AT_RISK}
+        )
+
+    @property
+    def reached(self) -> bool:
+        return self.status is Status.ACHIEVED or self.compliance in {
+            BoundStatus.MET,
+            BoundStatus.STRETCH_MET,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class ComplianceRow:
+    """A binding target (约束性) checked in the report year."""
+
+    scope: str
+    indicator: str
+    label: Text
+    fmt: CellFormat
+    kind: str
+    limit: float
+    strict: bool
+    actual: float | None
+    headroom: float | None  #: distance to the limit, positive = inside
+    complies: bool | None
+    status: BoundStatus | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DebtWatchRow:
+    entity: str
+    name: str
+    unit: str
+    unit_name: Text
+    total_assets: float
+    net_assets: float
+    debt_ratio: float
+    level: WatchLevel
+
+
+@attrs.frozen(kw_only=True)
+class Series:
+    """An indicator's trajectory for one scope: actuals by year, milestone path and target."""
+
+    scope: str
+    scope_name: Text
+    indicator: str
+    label: Text
+    fmt: CellFormat
+    kind: str
+    actual: tuple[tuple[int, float], ...]
+    milestones: tuple[tuple[int, float], ...]
+    target_year: int
+    target: float
+    stretch: float | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Breakdown:
+    """One indicator's values for the report year by county-level unit."""
+
+    indicator: str
+    label: Text
+    fmt: CellFormat
+    values: tuple[tuple[str, Text, float], ...]  #: (unit id, unit name, value)
+
+
+@attrs.frozen(kw_only=True)
+class RenderedSection:
+    """A report section after rendering: its content and who provided it."""
+
+    id: str
+    title: Text
+    unit: str | None
+    provider: PluginInfo | None
+    content: SectionContent
+    error: str | None = None  #: why the section could not be rendered, if it failed
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """Everything a yearly run produced, ready for the writers."""
+
+    meta: ReportMeta
+    tables: tuple[PlanTable, ...]
+    assessment: tuple[AssessmentRow, ...]
+    compliance: tuple[ComplianceRow, ...]
+    debt_watch: tuple[DebtWatchRow, ...]
+    series: tuple[Series, ...]
+    breakdowns: tuple[Breakdown, ...]
+    sections: tuple[RenderedSection, ...]
+    set_aside: tuple[SetAside, ...] = ()
+    findings: pl.DataFrame = attrs.field(factory=empty_findings, eq=False)
+    #: the consolidated scope totals the report was built from: ``scope, year, indicator, value``
+    totals: pl.DataFrame = attrs.field(factory=pl.DataFrame, eq=False)
+    #: the plan's own Tables 1 and 2 as published (:func:`soeplan.tables.build_table`), by language
+    published: Mapping[str, tuple[PublishedTable, ...]] = attrs.field(factory=dict, eq=False)
+
+    def published_tables(self) -> tuple[PublishedTable, ...]:
+        """The plan's published tables in the report's language."""
+        return tuple(self.published.get(self.lang, ()))
+
+    @property
+    def lang(self) -> str:
+        return self.meta.lang
+
+    def with_lang(self, lang: str) -> Report:
+        """The same report, labelled in another language."""
+        return attrs.evolve(self, meta=attrs.evolve(self.meta, lang=lang))
+
+    def data_strings(self) -> set[str]:
+        """Deliberate data that stays as it is in every language: names, files, quoted values.
+
+        Writers mark these as data; the translation test allows CJK only inside them.
+        """
+        out: set[str] = {w.name for w in self.debt_watch}
+        out |= {f.path for f in self.meta.inputs}
+        out.add(self.meta.document)  # the plan's document number, e.g. 衢发改发〔2021〕29号
+        for col in ("file", "sheet", "cell", "unit", "entity", "expected", "found", "fix"):
+            if col in self.findings.columns:
+                out |= {str(v) for v in self.findings[col].drop_nulls().to_list()}
+        for sec in self.sections:  # text values inside a plugin section's tables are its data
+            for t in sec.content.tables:
+                for col, dtype in t.frame.schema.items():
+                    if dtype == pl.String:
+                        out |= {str(v) for v in t.frame[col].drop_nulls().to_list()}
+        return {s for s in out if s}
+
+    def table(self, number: int, scope: str) -> PlanTable:
+        for t in self.tables:
+            if t.number == number and t.scope == scope:
+                return t
+        raise KeyError((number, scope))
+
+
+def texts(items: Iterable[tuple[str, str]]) -> tuple[Text, ...]:
+    return tuple(Text(zh, en) for zh, en in items)

@@ -1,0 +1,157 @@
+"""The Excel workbook: one sheet per plan table and scope, the assessment, compliance, the
+debt-ratio watch list, findings, one sheet per plugin section, and a 说明/About sheet.
+
+Numbers are written as numbers at full precision with a number format (the rounding is Excel's
+display, at the edge), so the office can compute with them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from soeplan.report.format import EXCEL_FORMATS
+from soeplan.report.i18n import label
+from soeplan.report.layout import Block, about_rows, blocks, section_blocks
+from soeplan.report.model import CellFormat, Report
+from soeplan.tables import add_to_worksheet
+
+_BOLD = Font(bold=True)
+_HEAD = PatternFill("solid", fgColor="DDE7F3")
+_BANNER = PatternFill("solid", fgColor="FFF2CC")
+_BAD = "[]:*?/\\"
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (≤ 31 characters, none of []:*?/\\)."""
+    clean = "".join("-" if ch in _BAD else ch for ch in name).strip("'")[:31] or "Sheet"
+    out, n = clean, 2
+    while out.lower() in taken:
+        suffix = f" ({n})"
+        out, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(out.lower())
+    return out
+
+
+def _write_block(ws: Worksheet, block: Block, row: int, synthetic_note: str | None) -> int:
+    if synthetic_note:
+        ws.cell(row=row, column=1, value=synthetic_note).fill = _BANNER
+        row += 1
+    ws.cell(row=row, column=1, value=block.title).font = Font(bold=True, size=12)
+    row += 1
+    for j, h in enumerate(block.header, start=1):
+        c = ws.cell(row=row, column=j, value=h)
+        c.font, c.fill = _BOLD, _HEAD
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+    row += 1
+    if not block.rows and block.empty:
+        ws.cell(row=row, column=1, value=block.empty)
+        row += 1
+    for r in block.rows:
+        for j, cell in enumerate(r, start=1):
+            v = cell.value
+            c = ws.cell(row=row, column=j, value=v)
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                c.number_format = EXCEL_FORMATS[
+                    cell.fmt if cell.fmt is not CellFormat.TEXT else CellFormat.COUNT
+                ]
+        row += 1
+    for note in block.notes:
+        row += 1
+        ws.cell(row=row, column=1, value=note).alignment = Alignment(wrap_text=False)
+    return row + 2
+
+
+def _widths(ws: Worksheet) -> None:
+    for j, col in enumerate(ws.iter_cols(), start=1):
+        longest = max(
+            (len(str(c.value)) for c in col if c.value is not None and c.row > 2), default=8
+        )
+        ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest * 1.6), 48)
+
+
+def write_workbook(report: Report, path: Path) -> Path:
+    """Write the report as an Excel workbook at ``path``."""
+    lang = report.lang
+    wb = Workbook()
+    about = wb.active
+    assert about is not None
+    taken: set[str] = set()
+    about.title = sheet_name(label("about", lang), taken)
+    note = label("synthetic_banner", lang) if report.meta.synthetic else None
+    r = 1
+    if note:
+        about.cell(row=r, column=1, value=note).fill = _BANNER
+        r += 1
+    about.cell(
+        row=r, column=1, value=label("report_title", lang, year=report.meta.year)
+    ).font = Font(bold=True, size=14)
+    r += 2
+    for item, value, _ in about_rows(report):
+        about.cell(row=r, column=1, value=item).font = _BOLD
+        about.cell(row=r, column=2, value=value)
+        r += 1
+    r += 1
+    about.cell(row=r, column=1, value=label("trace", lang)).font = _BOLD
+    about.cell(row=r, column=2, value=label("trace_text", lang))
+    about.cell(row=r + 1, column=2, value=report.meta.explain_example)
+    about.cell(row=r + 3, column=1, value=label("rounding_note", lang))
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 100
+
+    sheets: list[Worksheet] = []
+    for (
+        published
+    ) in report.published_tables():  # the plan's own tables, as the document prints them
+        ws = wb.create_sheet(sheet_name(label("published_sheet", lang, n=published.number), taken))
+        r = 1
+        if note:
+            ws.cell(row=r, column=1, value=note).fill = _BANNER
+            r += 1
+        ws.cell(row=r, column=1, value=label("published_note", lang))
+        add_to_worksheet(ws, published, top=r + 2)
+        ws.column_dimensions["B"].width = 24
+    by_name: dict[str, tuple[Worksheet, int]] = {}
+    for block in blocks(report, sections=False):
+        if block.sheet in by_name:
+            ws, r = by_name[block.sheet]
+            r = _write_block(ws, block, r, None)
+        else:
+            ws = wb.create_sheet(sheet_name(block.sheet, taken))
+            sheets.append(ws)
+            r = _write_block(ws, block, 1, note)
+        by_name[block.sheet] = (ws, r)
+    for sec in report.sections:  # one sheet per plugin section
+        ws = wb.create_sheet(sheet_name(sec.title(lang), taken))
+        sheets.append(ws)
+        r = 1
+        if note:
+            ws.cell(row=r, column=1, value=note).fill = _BANNER
+            r += 1
+        ws.cell(row=r, column=1, value=sec.title(lang)).font = Font(bold=True, size=12)
+        r += 1
+        if sec.provider:
+            p = sec.provider
+            ws.cell(
+                row=r,
+                column=1,
+                value=f"{label('provider', lang)}: {p.plugin} {p.distribution} {p.version}".strip(),
+            )
+            r += 1
+        for para in sec.content.paragraphs:
+            ws.cell(row=r, column=1, value=para(lang))
+            r += 1
+        if sec.error:
+            ws.cell(row=r, column=1, value=sec.error)
+            r += 1
+        r += 1
+        for block in section_blocks(report, sec):
+            r = _write_block(ws, block, r, None)
+    for ws in sheets:
+        _widths(ws)
+    wb.save(path)
+    return path

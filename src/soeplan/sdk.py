@@ -1,0 +1,165 @@
+"""Helpers for plugin authors: reading a plugin's own observation files.
+
+A county plugin ships its own figures (local metrics, or a sample) as TOML::
+
+    [data]
+    unit = "kecheng"
+    synthetic = true            # synthetic figures must say so
+    source = "where the figures come from"
+
+    [[series]]
+    entity = "kc.recycle"
+    indicator = "kc_waste_received"
+    values = { 2021 = 152000, 2022 = 168000 }
+
+:func:`read_observations` turns such a file into the long frame every soeplan function takes
+(``unit, entity, year, indicator, value``, plus ``synthetic`` and ``source``), reporting every
+problem of the file at once.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "obs.toml"
+>>> _ = p.write_text('[data]\\nunit = "x"\\nsynthetic = true\\n[[series]]\\nentity = "x.a"\\n'
+...                  'indicator = "revenue"\\nvalues = { 2022 = 1.5, 2023 = 2 }\\n')
+>>> read_observations(p).select("entity", "year", "value").rows()
+[('x.a', 2022, 1.5), ('x.a', 2023, 2.0)]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from soeplan.errors import DataFileError, Problem
+
+if TYPE_CHECKING:
+    from soeplan.indicators import Indicator
+
+__all__ = ["OBSERVATION_SCHEMA", "merge_observations", "read_observations"]
+
+#: The columns and types of an observations frame read from a plugin's file.
+OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "unit": pl.String,
+    "entity": pl.String,
+    "year": pl.Int32,
+    "indicator": pl.String,
+    "value": pl.Float64,
+    "synthetic": pl.Boolean,
+    "source": pl.String,
+}
+
+
+def read_observations(
+    path: Path | str, *, year: int | None = None, indicators: Iterable[str] | None = None
+) -> pl.DataFrame:
+    """Read a plugin's observation file (see the module docs); optionally only ``year``.
+
+    With ``indicators`` (the registered codes), an unknown indicator code is a problem.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(
+            path, [Problem(str(path), "file not found", "check the path")]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(
+            path, [Problem(str(path), f"not valid TOML: {exc}", "fix the syntax at the line given")]
+        ) from None
+    problems: list[Problem] = []
+    head: Any = raw.get("data", {})
+    unit = head.get("unit") if isinstance(head, dict) else None
+    if not isinstance(unit, str) or not unit:
+        problems.append(Problem("data.unit", "unit is missing", 'write [data] unit = "kecheng"'))
+    synthetic = bool(head.get("synthetic", False)) if isinstance(head, dict) else False
+    source = str(head.get("source", "")) if isinstance(head, dict) else ""
+    known = set(indicators) if indicators is not None else None
+    rows: list[dict[str, Any]] = []
+    for i, series in enumerate(raw.get("series", [])):
+        where = f"series[{i}]"
+        entity, code, values = series.get("entity"), series.get("indicator"), series.get("values")
+        if not isinstance(entity, str) or not entity:
+            problems.append(Problem(f"{where}.entity", "entity is missing", "name the entity id"))
+        if not isinstance(code, str) or not code:
+            problems.append(Problem(f"{where}.indicator", "indicator is missing", "name its code"))
+        elif known is not None and code not in known:
+            problems.append(
+                Problem(f"{where}.indicator", f"unknown indicator {code!r}", "register it first")
+            )
+        if not isinstance(values, dict) or not values:
+            problems.append(
+                Problem(f"{where}.values", "values are missing", "write values = { 2023 = 1.0 }")
+            )
+            continue
+        for key, value in values.items():
+            if not str(key).isdigit():
+                problems.append(Problem(f"{where}.values.{key}", "not a year", "use e.g. 2023"))
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                problems.append(
+                    Problem(f"{where}.values.{key}", f"{value!r} is not a number", "write a number")
+                )
+            else:
+                rows.append(
+                    {
+                        "unit": unit,
+                        "entity": entity,
+                        "year": int(key),
+                        "indicator": code,
+                        "value": float(value),
+                        "synthetic": bool(series.get("synthetic", synthetic)),
+                        "source": str(series.get("source", source)),
+                    }
+                )
+    if problems:
+        raise DataFileError(path, problems)
+    frame = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA)
+    if year is not None:
+        frame = frame.filter(pl.col("year") == year)
+    return frame.sort("entity", "indicator", "year")
+
+
+def merge_observations(
+    base: pl.DataFrame, county: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> pl.DataFrame:
+    """The ``base`` observations (e.g. the bundled sample) with a county's own figures laid over.
+
+    A county's figure replaces the base's for the same entity, year and indicator; a county
+    metric that ``rolls_into`` a core indicator replaces the base's figure of that core indicator
+    for the same entity and year (the county reports it under its own code *instead of* the core's,
+    so the rollup counts it once). Columns: ``unit, entity, year, indicator, value``.
+
+    >>> import polars as pl
+    >>> from soeplan import get_registry
+    >>> cols = ["unit", "entity", "year", "indicator", "value"]
+    >>> base = pl.DataFrame([("x", "x.a", 2023, "revenue", 1.0)], schema=cols, orient="row")
+    >>> mine = pl.DataFrame([("x", "x.a", 2023, "revenue", 2.0)], schema=cols, orient="row")
+    >>> merge_observations(base, mine, get_registry().indicators)["value"].to_list()
+    [2.0]
+    """
+    cols = ["unit", "entity", "year", "indicator", "value"]
+
+    def norm(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(
+            pl.col("unit").cast(pl.String),
+            pl.col("entity").cast(pl.String),
+            pl.col("year").cast(pl.Int32),
+            pl.col("indicator").cast(pl.String),
+            pl.col("value").cast(pl.Float64),
+        )
+
+    b, c = norm(base), norm(county)
+    rolls = {code: i.rolls_into for code, i in indicators.items() if i.rolls_into}
+    replaced = pl.concat(
+        [
+            c.select("entity", "year", "indicator"),
+            c.filter(pl.col("indicator").is_in(list(rolls)))
+            .with_columns(pl.col("indicator").replace_strict(rolls, default=None))
+            .select("entity", "year", "indicator"),
+        ]
+    ).unique()
+    kept = b.join(replaced, on=["entity", "year", "indicator"], how="anti")
+    return pl.concat([kept, c]).select(cols).sort("unit", "entity", "year", "indicator")

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import soeplan
+from soeplan import AssessmentError, assess_bound, assess_frame, assess_progress
+from soeplan.indicators import Kind
+
+PLAN = soeplan.load_plan("quzhou-14th")
+KEYS = sorted((t.scope, t.indicator) for t in PLAN.targets)
+
+
+def grown(factor: float, year: int = 2023) -> pl.DataFrame:
+    """The plan's 2020 figures and a ``year`` frame with every value multiplied by ``factor``."""
+    base = PLAN.figures_frame().filter(year=2020)
+    later = base.with_columns(
+        pl.lit(year, dtype=pl.Int32).alias("year"), (pl.col("value") * factor).alias("value")
+    )
+    return pl.concat([base, later])
+
+
+def expected_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The same row assessed with the scalar functions."""
+    ind = soeplan.get_registry().indicators[row["indicator"]]
+    if row["kind"] == "level":
+        p = assess_progress(
+            row["base"],
+            row["base_year"],
+            row["current"],
+            row["year"],
+            row["target"],
+            row["target_year"],
+            ind.higher_is_better,
+            method="compound" if ind.kind is Kind.AMOUNT else "linear",
+        )
+        return {
+            "method": p.method.value,
+            "actual_rate": p.actual_rate,
+            "required_rate": p.required_rate,
+            "required_rate_remaining": p.required_rate_remaining,
+            "ratio": p.ratio,
+            "status": p.status.value,
+            "completion_share": p.completion_share,
+            "time_share": p.time_share,
+            "category": p.category.value,
+            "projection": p.projection,
+            "gap": p.gap,
+        }
+    a = assess_bound(
+        row["base"],
+        row["base_year"],
+        row["current"],
+        row["year"],
+        row["target"],
+        row["target_year"],
+        row["kind"],
+        strict=row["strict"],
+        stretch=row["stretch"],
+    )
+    return {
+        "actual_rate": a.annual_change,
+        "projection": a.projection,
+        "gap": a.gap,
+        "headroom": a.headroom,
+        "meets_stretch": a.meets_stretch,
+        "compliance": a.status.value,
+    }
+
+
+def assert_rows_match(frame: pl.DataFrame) -> int:
+    checked = 0
+    for row in frame.iter_rows(named=True):
+        if row["current"] is None or row["base"] is None:
+            assert row["status"] is None and row["compliance"] is None
+            continue
+        for key, want in expected_row(row).items():
+            got = row[key]
+            if isinstance(want, float):
+                assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (row, key)
+            else:
+                assert got == want, (row["scope"], row["indicator"], key, got, want)
+        checked += 1
+    return checked
+
+
+def test_one_row_per_scope_and_indicator_with_a_target() -> None:
+    out = assess_frame(grown(1.3), PLAN, 2023)
+    assert list(out.schema) == list(soeplan.ASSESSMENT_SCHEMA)
+    assert sorted(out.select("scope", "indicator").iter_rows()) == KEYS
+    assert assert_rows_match(out) == len(KEYS)
+
+
+def test_statuses_of_a_known_frame() -> None:
+    out = assess_frame(grown(1.3), PLAN, 2023)
+
+    def get(scope: str, ind: str, col: str) -> Any:
+        return out.filter(scope=scope, indicator=ind)[col].item()
+
+    assert get("city", "total_assets", "status") == "moderate"
+    assert get("city", "total_assets", "milestone") == pytest.approx(
+        2090.49 * (4000 / 2090.49) ** 0.6
+    )
+    assert get("city", "profit_margin", "status") == "achieved"
+    assert get("city", "profit_margin", "category") == "ahead"
+    assert get("city", "debt_ratio", "compliance") == "not_met"  # 55.60 % × 1.3 > 65 %
+    assert get("city", "debt_ratio", "status") is None
+    assert get("urban", "roe", "meets_stretch") is False
+    assert get("city", "listed", "method") == "linear"
+
+
+def test_chinese_scope_names_and_unit_scopes() -> None:
+    obs = grown(1.1).with_columns(pl.col("scope").replace({"city": "全市", "urban": "市区"}))
+    extra = pl.DataFrame(
+        {"scope": ["kecheng"], "year": [2023], "indicator": ["total_assets"], "value": [9.0]},
+        schema=obs.schema,
+    )
+    out = assess_frame(pl.concat([obs, extra]), PLAN, 2023)
+    assert set(out["scope"]) == {"city", "urban"}
+    assert out.equals(assess_frame(grown(1.1), PLAN, 2023))
+
+
+def test_base_from_observations_else_from_the_plan() -> None:
+    obs = grown(1.2).filter(~((pl.col("year") == 2020) & (pl.col("scope") == "urban")))
+    obs = obs.with_columns(
+        pl.when((pl.col("year") == 2020) & (pl.col("indicator") == "revenue"))
+        .then(100.0)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    out = assess_frame(obs, PLAN, 2023)
+    assert out.filter(scope="city", indicator="revenue")["base"].item() == 100.0
+    assert out.filter(scope="urban", indicator="revenue")["base"].item() == 46.02
+    assert_rows_match(out)
+
+
+def test_missing_observations_give_null_rows() -> None:
+    obs = grown(1.2).filter(~((pl.col("year") == 2023) & (pl.col("indicator") == "listed")))
+    out = assess_frame(obs, PLAN, 2023)
+    row = out.filter(scope="city", indicator="listed").row(0, named=True)
+    assert row["current"] is None and row["status"] is None and row["ratio"] is None
+    assert row["milestone"] == pytest.approx(1.2)  # the path needs no observation
+
+
+def test_nan_values_count_as_missing() -> None:
+    obs = grown(1.2).with_columns(
+        pl.when((pl.col("year") == 2023) & (pl.col("indicator") == "roe"))
+        .then(float("nan"))
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    out = assess_frame(obs, PLAN, 2023)
+    row = out.filter(scope="city", indicator="roe").row(0, named=True)
+    assert row["current"] is None and row["compliance"] is None
+
+
+@pytest.mark.parametrize(
+    ("frame", "says"),
+    [
+        (pl.DataFrame({"scope": ["city"], "year": [2023], "value": [1.0]}), "lack the column"),
+        (
+            pl.DataFrame(
+                {"scope": ["kecheng"], "year": [2023], "indicator": ["revenue"], "value": [1.0]}
+            ),
+            "no observations for a scope",
+        ),
+        (
+            pl.DataFrame(
+                {
+                    "scope": ["city", "city"],
+                    "year": [2023, 2023],
+                    "indicator": ["revenue", "revenue"],
+                    "value": [1.0, 2.0],
+                }
+            ),
+            "repeat a scope",
+        ),
+        (
+            pl.DataFrame(
+                {"scope": ["city"], "year": ["2023"], "indicator": ["revenue"], "value": ["n/a"]}
+            ),
+            "must hold numbers",
+        ),
+    ],
+)
+def test_bad_frames_are_errors_for_people(frame: pl.DataFrame, says: str) -> None:
+    with pytest.raises(AssessmentError, match=says):
+        assess_frame(frame, PLAN, 2023)
+
+
+def test_year_must_follow_the_base_year() -> None:
+    with pytest.raises(AssessmentError, match="not after the base year 2020"):
+        assess_frame(grown(1.2), PLAN, 2020)
+
+
+cell = st.one_of(
+    st.none(),
+    st.integers(min_value=-400, max_value=6000).map(lambda i: i / 100),
+)
+
+
+@given(
+    base=st.lists(cell, min_size=len(KEYS), max_size=len(KEYS)),
+    current=st.lists(cell, min_size=len(KEYS), max_size=len(KEYS)),
+    year=st.integers(min_value=2021, max_value=2027),
+)
+def test_assessing_a_frame_equals_assessing_its_rows_one_by_one(
+    base: list[float | None], current: list[float | None], year: int
+) -> None:
+    rows = []
+    for (scope, ind), b, c in zip(KEYS, base, current, strict=True):
+        scale = 100.0 if soeplan.get_registry().indicators[ind].kind is Kind.RATIO else 1.0
+        if b is not None:
+            rows.append((scope, 2020, ind, b / scale))
+        if c is not None:
+            rows.append((scope, year, ind, c / scale))
+    obs = pl.DataFrame(
+        rows,
+        schema={"scope": pl.String, "year": pl.Int32, "indicator": pl.String, "value": pl.Float64},
+        orient="row",
+    )
+    if obs.height == 0:
+        return
+    out = assess_frame(obs, PLAN, year)
+    assert out.height == len(KEYS)
+    assert_rows_match(out)

@@ -1,0 +1,152 @@
+"""soeplan.testing: the conformance kit finds what is wrong with a plugin, all at once."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable
+
+import polars as pl
+import pytest
+
+from soeplan import (
+    Entity,
+    ReportSection,
+    Rule,
+    SectionContent,
+    SectionContext,
+    Severity,
+    Text,
+    UnitStructure,
+    hookimpl,
+)
+from soeplan.rules import RuleContext, empty_findings
+from soeplan.structures import NodeType
+from soeplan.testing import ConformanceError, assert_plugin, check_plugin
+
+
+def module(**hooks: object) -> types.ModuleType:
+    m = types.ModuleType("fake_county")
+    for k, v in hooks.items():
+        setattr(m, k, v)
+    return m
+
+
+@hookimpl
+def good_structures() -> Iterable[UnitStructure]:
+    return [
+        UnitStructure(
+            unit="changshan",
+            entities=(
+                Entity(
+                    id="cs.group",
+                    name_zh="常山县集团（示例）",
+                    unit="changshan",
+                    node_type=NodeType.GROUP,
+                ),
+                Entity(id="cs.hq", name_zh="本部", unit="changshan", parent="cs.group"),
+                Entity(id="cs.liangshan", name_zh="两山", unit="changshan", parent="cs.group"),
+                Entity(id="cs.urban", name_zh="城发", unit="changshan", parent="cs.group"),
+            ),
+        )
+    ]
+
+
+@hookimpl
+def good_sections() -> Iterable[ReportSection]:
+    def render(ctx: SectionContext) -> SectionContent:
+        return SectionContent(paragraphs=(Text(zh=f"{ctx.year}年", en=f"Year {ctx.year}"),))
+
+    return [ReportSection(id="cs.s", title=Text(zh="常山", en="Changshan"), render=render)]
+
+
+def test_a_good_plugin_passes_and_its_structure_rolls_up() -> None:
+    report = assert_plugin(
+        module(soeplan_structures=good_structures, soeplan_report_sections=good_sections),
+        name="changshan",
+    )
+    assert report.ok and "structure changshan" in report.checked
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    @hookimpl
+    def structures() -> Iterable[UnitStructure]:
+        return [
+            UnitStructure(
+                unit="changshan",
+                entities=(
+                    Entity(id="cs.hq", name_zh="本部", unit="changshan", parent="cs.nowhere"),
+                    Entity(id="cs.urban", name_zh="城发", unit="changshan"),
+                    Entity(id="cs.x", name_zh="某", unit="changshan", node_type="group"),  # type: ignore[arg-type]
+                ),
+            )
+        ]
+
+    @hookimpl
+    def sections() -> Iterable[ReportSection]:
+        def render(ctx: SectionContext) -> SectionContent:
+            return SectionContent(paragraphs=(Text(zh="只有中文", en=""),))
+
+        return [ReportSection(id="cs.s", title=Text(zh="常山", en="Changshan"), render=render)]
+
+    @hookimpl
+    def rules() -> Iterable[Rule]:
+        def check(ctx: RuleContext) -> pl.DataFrame:
+            raise KeyError("value")
+
+        return [
+            Rule(
+                id="cs.r",
+                severity=Severity.HINT,
+                description_zh="规则",
+                description_en="rule",
+                check=check,
+            )
+        ]
+
+    report = check_plugin(
+        module(
+            soeplan_structures=structures, soeplan_report_sections=sections, soeplan_rules=rules
+        ),
+        name="changshan",
+    )
+    text = str(report)
+    assert not report.ok
+    assert "parent 'cs.nowhere'" in text  # the structure record
+    assert "node_type 'group' is not a NodeType" in text
+    assert "lacks its Chinese or its English form" in text  # the section
+    assert "raised KeyError" in text  # the rule
+    with pytest.raises(ConformanceError, match="does not conform"):
+        assert_plugin(module(soeplan_report_sections=sections), name="changshan")
+
+
+def test_unknown_hooks_and_empty_plugins_are_problems() -> None:
+    @hookimpl
+    def soeplan_section() -> list[object]:
+        return []
+
+    report = check_plugin(module(soeplan_section=soeplan_section), name="x")
+    assert "does not have: soeplan_section" in str(report)
+    assert "registers nothing" in str(check_plugin(module(), name="y"))
+
+
+def test_rules_run_on_the_sample() -> None:
+    seen: list[int] = []
+
+    @hookimpl
+    def rules() -> Iterable[Rule]:
+        def check(ctx: RuleContext) -> pl.DataFrame:
+            seen.append(ctx.observations.height)
+            return empty_findings()
+
+        return [
+            Rule(
+                id="cs.r",
+                severity=Severity.HINT,
+                description_zh="规则",
+                description_en="rule",
+                check=check,
+            )
+        ]
+
+    assert check_plugin(module(soeplan_rules=rules), name="z").ok
+    assert seen and max(seen) > 0  # it saw real (synthetic) sample rows
