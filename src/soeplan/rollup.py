@@ -73,6 +73,7 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "value": pl.Float64,
 }
 _KEYS = ["year", "node", "indicator"]
+_CELLS_PER_PASS = 1_000_000  # streaming: at most about this many cells per pass
 T = TypeVar("T")
 _PSEUDO = "\x00"  # prefix of an entity kept apart in the big group-by
 _UNIT = "\x01"  # prefix of a unit as the first node of its top-level entities
@@ -361,6 +362,20 @@ def rollup(
             .agg(pl.col("value").sum())
         )
     engine: Any = "streaming" if streaming else "auto"
+    if streaming:
+        # a streaming group-by holds every cell in memory: for big outputs, make several
+        # passes, each over a share of the first nodes (read again, but bounded memory)
+        cells = static["idx"].n_unique() * len(data_years) * len(read_inds & set(cat))
+        passes = max(1, -(-cells // _CELLS_PER_PASS))
+        if passes > 1:
+            share = [
+                joined.filter(pl.col("idx").is_null() | (pl.col("idx") % passes == p))
+                .group_by(["idx", "year", "indicator"])
+                .agg(pl.col("value").sum())
+                .collect(engine=engine)
+                for p in range(passes)
+            ]
+            queries[0] = pl.concat(share).lazy()
     collected = pl.collect_all(queries, engine=engine)
     ent_static = collected[1] if include_entities else None
     keymap = static.select("idx", key="first").unique("idx")
@@ -387,6 +402,8 @@ def rollup(
     direct = s1.filter(is_direct).with_columns(pl.col("key").str.strip_prefix(_UNIT))
     pseudo = s1.filter(is_pseudo).with_columns(entity=pl.col("key").str.strip_prefix(_PSEUDO))
     raw = s1.filter(~is_direct & ~is_pseudo)
+    dropped = sorted(set(s1.filter(pl.col("indicator").is_in(sorted(ratio_codes)))["indicator"]))
+    del s1, collected  # free memory early: these can be large
     unit_ids = set(structure.units)
     unit_rows = raw.filter(pl.col("key").is_in(sorted(unit_ids))).rename({"key": "entity"})
     unknown = raw.filter(~pl.col("key").is_in(sorted(unit_ids))).rename({"key": "entity"})
@@ -494,11 +511,13 @@ def rollup(
     local = pl.concat(
         [leaf.join(direct.rename({"key": "node"}), on=_KEYS, how="anti"), own]
     ).filter(is_none)
+    del direct, leaf, pseudo, raw
 
     anc = tables.anc
-    values = _propagate(leaf_sum, anc)
+    values = _propagate(leaf_sum, anc, engine)
 
     # ---- groups (and units) that report their own figures
+    adjusted = False
     strict = anc.filter(pl.col("node") != pl.col("anc"))
     below = own_sum.join(strict, on=["year", "node"]).select(
         "year", pl.col("anc").alias("node"), "indicator"
@@ -511,7 +530,7 @@ def rollup(
     checked = own_sum.join(has_desc, on=_KEYS, how="semi")
     if not acting.is_empty():
         leaf_sum = pl.concat([leaf_sum, acting])
-        values = _propagate(leaf_sum, anc)
+        values = _propagate(leaf_sum, anc, engine)
     if mode is not GroupReported.IGNORE and not checked.is_empty():
         checked = checked.join(
             nodes.select("year", "node", "depth", "diff_child", "unit"), on=["year", "node"]
@@ -539,7 +558,8 @@ def rollup(
                         pl.col("residual").alias("value"),
                     )
                     leaf_sum = pl.concat([leaf_sum, delta])
-                    values = _propagate(leaf_sum, anc)
+                    adjusted = True
+                    values = _propagate(leaf_sum, anc, engine)
                 level = level.filter(pl.col("diff_child").is_null())
             findings += _mismatch_findings(level, mode)
 
@@ -552,7 +572,13 @@ def rollup(
             .select([*_KEYS, "value"])
         )
     parts.append(local.group_by(_KEYS).agg(pl.col("value").sum()))
-    values = pl.concat(parts).group_by(_KEYS).agg(pl.col("value").sum())
+    # disjoint by construction: propagated sums (no local metrics), static leaves' own rows,
+    # and local metrics of the other entities and of units
+    # (a difference unit's booked gap is the one overlap: add it to its own row)
+    values = pl.concat(parts)
+    if adjusted:
+        values = values.group_by(_KEYS).agg(pl.col("value").sum())
+    del parts, ent_static, local
     if not include_entities:
         keep = nodes.filter(pl.col("node_type") != "entity").select("year", "node")
         values = values.join(keep, on=["year", "node"], how="semi")
@@ -569,15 +595,21 @@ def rollup(
     )
     codes = sorted(set(cat) | set(values["indicator"].unique().to_list()))
     values = (
-        values.join(ranked, on=["year", "node"], how="left")
+        values.join(ranked.select("year", "node", "_rank"), on=["year", "node"], how="left")
         .with_columns(_code=pl.col("indicator").replace_strict(codes, list(range(len(codes)))))
         .sort(["year", "_rank", "_code"])
+        .drop("_rank", "_code")
+    )
+    # names last, on the sorted narrow frame, keeping its order
+    values = (
+        values.join(
+            ranked.drop("_rank", "_order"), on=["year", "node"], how="left", maintain_order="left"
+        )
         .select(list(VALUE_SCHEMA))
         .cast(VALUE_SCHEMA)  # type: ignore[arg-type]
     )
-    dropped = s1.filter(pl.col("indicator").is_in(sorted(ratio_codes)))
-    if not dropped.is_empty():
-        for code in sorted(set(dropped["indicator"].to_list())):
+    if dropped:
+        for code in dropped:
             findings.append(
                 dict(
                     severity=Severity.HINT.value,
@@ -640,7 +672,7 @@ def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:
+def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame, engine: Any = "auto") -> pl.DataFrame:
     """Add every contribution into its node and all the nodes above it.
 
     In three steps, so that each contribution is joined to few rows: up the entity tree, to its
@@ -658,10 +690,12 @@ def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame) -> pl.DataFrame:
 
     def up(frame: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
         return (
-            frame.join(table, on=["year", "node"])
+            frame.lazy()
+            .join(table.lazy(), on=["year", "node"])
             .group_by(["year", "anc", "indicator"])
             .agg(pl.col("value").sum())
             .select("year", pl.col("anc").alias("node"), "indicator", "value")
+            .collect(engine=engine)
         )
 
     units = up(leaf, to_unit)
