@@ -72,6 +72,13 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "indicator": pl.String,
     "value": pl.Float64,
 }
+#: Values are summed as whole numbers of 1/_SCALE of their unit (1e-8 亿元 is one yuan).
+#: Float addition is not associative, so a plain float sum changes in its last bits with row
+#: order and with polars' parallel split; whole numbers below 2**53 (9e7 亿元 at this scale) add
+#: exactly, so the rollup is bit-for-bit the same for any order of its input. Figures are
+#: thereby quantised to 1e-8 of their unit, far below any printed precision.
+_SCALE = 1e8
+
 _KEYS = ["year", "node", "indicator"]
 _CELLS_PER_PASS = 1_000_000  # streaming: at most about this many cells per pass
 T = TypeVar("T")
@@ -309,6 +316,9 @@ def rollup(
     cat = _indicator_catalogue(registry)
     out_inds, read_inds = _needed(cat, indicators)
     lf, has_unit = _normalise(observations)
+    # Sum in whole units of 1e-8 (held as floats): whole numbers below 2**53 add exactly, so
+    # the totals do not depend on row order or on how polars splits the work (see _SCALE).
+    lf = lf.with_columns((pl.col("value") * _SCALE).round(0))
     ratio_codes = {c for c, i in cat.items() if i.kind is Kind.RATIO}
     roll_map = {i.code: i.rolls_into for i in cat.values() if i.rolls_into}
     findings: list[Mapping[str, Any]] = []
@@ -561,7 +571,8 @@ def rollup(
                     adjusted = True
                     values = _propagate(leaf_sum, anc, engine)
                 level = level.filter(pl.col("diff_child").is_null())
-            findings += _mismatch_findings(level, mode)
+            plain = [pl.col(c) / _SCALE for c in ("value", "children", "residual")]
+            findings += _mismatch_findings(level.with_columns(plain), mode)
 
     # ---- entity level, local metrics, ratios
     parts = [values]
@@ -582,6 +593,7 @@ def rollup(
     if not include_entities:
         keep = nodes.filter(pl.col("node_type") != "entity").select("year", "node")
         values = values.join(keep, on=["year", "node"], how="semi")
+    values = values.with_columns(pl.col("value") / _SCALE)  # back to the indicators' units
     values = pl.concat([values, _ratios(values, cat, out_inds)])
     values = values.filter(pl.col("indicator").is_in(sorted(out_inds)))
     if wanted_years is not None:
