@@ -132,8 +132,9 @@ def plan_tables(
                     ind = inds[code]
                     fmt = cell_format(ind)
                     conv = layout.rounding
+                    shown = conv.ratio if fmt is CellFormat.RATIO else Rounding.HALF_UP
                     cells = [
-                        Cell(lookup.get(scope.id, code, y), fmt, rounding=conv.ratio) for y in years
+                        Cell(lookup.get(scope.id, code, y), fmt, rounding=shown) for y in years
                     ]
                     if growth_span:
                         b, a = lookup.get(scope.id, code, base), lookup.get(scope.id, code, year)
@@ -164,7 +165,8 @@ def plan_tables(
                     tgt = plan.target(scope.id, code)
                     b = lookup.get(scope.id, code, base)
                     conv = layout.rounding
-                    cells = [Cell(b, fmt, rounding=conv.ratio)]
+                    shown = conv.ratio if fmt is CellFormat.RATIO else Rounding.HALF_UP
+                    cells = [Cell(b, fmt, rounding=shown)]
                     if tgt is None:
                         cells += [
                             Cell(None, fmt),
@@ -191,7 +193,7 @@ def plan_tables(
                         cells.append(Cell(growth, CellFormat.GROWTH, rounding=conv.total_growth))
                         attr = "attr_binding" if tgt.binding else "attr_expected"
                         cells.append(Cell(None, CellFormat.TEXT, text=_t(attr)))
-                    cells.append(Cell(lookup.get(scope.id, code, year), fmt, rounding=conv.ratio))
+                    cells.append(Cell(lookup.get(scope.id, code, year), fmt, rounding=shown))
                     rows.append(
                         TableRow(code, Text(ind.name_zh, ind.name_en), unit_text(ind), tuple(cells))
                     )

@@ -25,6 +25,8 @@ EXCEL_FORMATS: dict[CellFormat, str] = {
     CellFormat.TEXT: "@",
 }
 
+_SNAP = Decimal("1e-12")
+
 _PLACES = {
     CellFormat.AMOUNT: Decimal("0.01"),
     CellFormat.RATIO: Decimal("0.0001"),
@@ -49,12 +51,19 @@ def format_value(
     ('3', '–')
     >>> format_value(0.545768, CellFormat.RATIO, rounding=Rounding.TRUNCATE)  # the plan's 54.57%
     '54.57%'
+    >>> format_value(0.22499999999999998, CellFormat.RATIO, rounding=Rounding.TRUNCATE)
+    '22.50%'
     """
     if value is None or value != value:  # None or NaN
         return missing
     if fmt is CellFormat.TEXT:
         return str(value)
-    d = Decimal(repr(value)).quantize(_PLACES[fmt], rounding=rounding.decimal_mode)
+    d = Decimal(repr(value))
+    if rounding is Rounding.TRUNCATE:
+        # A float computed from exact inputs can land a hair below a printed boundary
+        # (0.22499999999999998 for 45 / 200): snap to 12 decimals before cutting digits off.
+        d = d.quantize(_SNAP, rounding=ROUND_HALF_UP)
+    d = d.quantize(_PLACES[fmt], rounding=rounding.decimal_mode)
     if d == 0:
         d = abs(d)  # never print "-0.00"
     if fmt in (CellFormat.RATIO, CellFormat.GROWTH):
