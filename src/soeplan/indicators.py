@@ -8,7 +8,6 @@ catalogue lives in ``soeplan/data/indicators.toml`` and is registered through th
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from importlib import resources
@@ -17,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from soeplan._toml import read_toml
 from soeplan.errors import DataFileError, Problem
 from soeplan.provenance import Provider
 
@@ -271,16 +271,7 @@ def indicator_from_mapping(
 def load_indicators(path: Path | str) -> tuple[Indicator, ...]:
     """Load an indicator catalogue from a TOML file with ``[[indicator]]`` tables."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(
-            path, [Problem(str(path), "file not found", "check the path")]
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(
-            path, [Problem(str(path), f"not valid TOML: {exc}", "fix the syntax at the line given")]
-        ) from None
+    raw = read_toml(path, kind="indicator catalogue")
     problems: list[Problem] = []
     out = []
     for i, table in enumerate(raw.get("indicator", [])):

@@ -8,7 +8,6 @@ only to *check* the computed ones (:mod:`soeplan.plancheck`); nothing prints the
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -18,6 +17,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from soeplan._toml import read_toml
 from soeplan.errors import DataFileError, Problem, UnknownNameError
 from soeplan.indicators import Indicator, Kind
 from soeplan.provenance import Provider
@@ -299,28 +299,9 @@ _TABLE_KEYS = {"indicator", "source", "attribute"}
 
 def load_plan_file(path: Path, indicators: Mapping[str, Indicator]) -> Plan:
     """Read and check a plan file; every problem is collected and reported at once."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(
-            path,
-            [Problem(str(path), "file not found", "check the path, or pass a built-in plan id")],
-        ) from None
-    except UnicodeDecodeError:
-        raise DataFileError(
-            path, [Problem(str(path), "not UTF-8 text", "save the plan file as UTF-8")]
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(
-            path,
-            [
-                Problem(
-                    str(path),
-                    f"not valid TOML ({exc})",
-                    "fix the syntax at the line and column given",
-                )
-            ],
-        ) from None
+    raw = read_toml(
+        path, kind="plan file", missing_fix="check the path, or pass a built-in plan id"
+    )
     problems: list[Problem] = []
     plan = _build(raw, indicators, problems, str(path))
     if problems or plan is None:

@@ -26,13 +26,13 @@ problem of the file at once.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from soeplan._toml import read_toml
 from soeplan.errors import DataFileError, Problem
 
 if TYPE_CHECKING:
@@ -60,16 +60,7 @@ def read_observations(
     With ``indicators`` (the registered codes), an unknown indicator code is a problem.
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(
-            path, [Problem(str(path), "file not found", "check the path")]
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(
-            path, [Problem(str(path), f"not valid TOML: {exc}", "fix the syntax at the line given")]
-        ) from None
+    raw = read_toml(path, kind="observation file")
     problems: list[Problem] = []
     head: Any = raw.get("data", {})
     unit = head.get("unit") if isinstance(head, dict) else None

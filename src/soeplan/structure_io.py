@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from soeplan._toml import read_toml
 from soeplan.errors import DataFileError, Problem, SoeplanError
 from soeplan.structures import (
     CountyUnit,
@@ -337,16 +337,7 @@ def load_structure_file(path: Path | str) -> StructureFile:
     scope's units when the file defines no units) are checked when structures are composed.
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(
-            path, [Problem(str(path), "file not found", "check the path")]
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(
-            path, [Problem(str(path), f"not valid TOML: {exc}", "fix the syntax at the line given")]
-        ) from None
+    raw = read_toml(path, kind="structure file")
     problems: list[Problem] = _unknown_keys(raw, _TOP_KEYS, "file")
     if raw.get("format", 1) != 1:
         problems.append(
