@@ -112,3 +112,37 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     for cmd in ("rollup", "explain"):
         code, out, _ = run(capsys, cmd, "--help")
         assert code == 0 and "Example:" in out
+
+
+def test_rollup_prints_the_totals_of_an_ingest_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import polars as pl
+
+    from soeplan.sample import sample_unit
+
+    store = tmp_path / "store"
+    files = []
+    for unit in ("qujiang", "kaihua"):
+        path = tmp_path / f"{unit}.csv"
+        assert main(["sample", "--unit", unit, "--year", "2023", "-o", str(path)]) == 0
+        files.append(str(path))
+    assert main(["ingest", *files, "--store", str(store)]) == 0
+    capsys.readouterr()
+    assert main(["rollup", "--store", str(store), "--format", "csv"]) == 0
+    totals = pl.read_csv(io.StringIO(capsys.readouterr().out))
+    got = totals.filter(pl.col("scope") == "全市", pl.col("indicator") == "total_assets")
+    want = sum(
+        sample_unit(u, 2023).filter(pl.col("indicator") == "total_assets")["value"].sum()
+        for u in ("qujiang", "kaihua")
+    )
+    assert got["value"].item() == pytest.approx(want, abs=1e-9)
+
+
+def test_rollup_from_a_directory_that_is_not_a_store_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["rollup", "--store", str(tmp_path), "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert "not an ingest store" in err and "soeplan ingest --store" in err
+    assert "Traceback" not in err

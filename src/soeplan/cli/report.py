@@ -70,7 +70,7 @@ def report_mode_options(f: F) -> F:
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         metavar="DIR",
-        help="Report mode: an ingest store (soeplan ingest) to read accepted figures from.",
+        help="An ingest store (soeplan ingest) to read accepted figures from (totals, or with --out the report).",
     )(f)
     return click.option(
         "--out",
@@ -101,7 +101,7 @@ def report_mode(
 
     if out is None:
         raise SoeplanError(
-            "submission files and --store are read in report mode only\n"
+            "submission files are read in report mode only\n"
             "  fix: add --out DIR (e.g. --out report-2023), or use --data FILE to print totals"
         )
     if len(years) != 1:

@@ -93,6 +93,29 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
     return pl.concat(frames, how="diagonal_relaxed")
 
 
+def observations_from_store(store: Path, *, sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
+    """The current accepted figures of an ingest store (``soeplan ingest``), as one lazy frame."""
+    from soeplan.store import read_store
+
+    if sample or data:
+        raise SoeplanError(
+            "give one source of figures: --sample, --data FILE or --store DIR\n"
+            "  fix: drop the other options"
+        )
+    if not (store / "manifest.json").exists():
+        raise SoeplanError(
+            f"{store} is not an ingest store (it has no manifest.json)\n"
+            "  fix: pass the directory given to soeplan ingest --store"
+        )
+    frame = read_store(store)
+    if frame.is_empty():
+        raise SoeplanError(
+            f"the store {store} holds no accepted submissions yet\n"
+            "  fix: soeplan ingest FILE... --store " + str(store)
+        )
+    return frame.lazy()
+
+
 def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
     from soeplan.structure_io import city_structure
 
@@ -173,10 +196,11 @@ def rollup_cmd(
       soeplan rollup --sample --format csv
       soeplan rollup --sample --year 2020 --lang en
       soeplan rollup --data figures.parquet --format md
+      soeplan rollup --store store/ --format csv          # what has been accepted so far
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
       soeplan rollup --store store/ --year 2023 --out report-2023 --lang en
     """
-    if out is not None or submissions or store is not None:
+    if out is not None or submissions:
         from soeplan.cli.report import report_mode
 
         report_mode(
@@ -198,7 +222,10 @@ def rollup_cmd(
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
-    obs = load_observations(sample, data)
+    if store is not None:
+        obs = observations_from_store(store, sample=sample, data=data)
+    else:
+        obs = load_observations(sample, data)
     structure = load_structure(sample, structure_files)
     result = rollup(
         obs,
