@@ -17,10 +17,15 @@ from soeplan.cli._common import cli, lang_option, plan_option, warn_plugin_failu
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def report_options(f: F) -> F:
-    """``--year``, ``--debt-warning``, ``--debt-key`` and ``--quiet``, for report-writing commands."""
+def _help(prefix: str, text: str) -> str:
+    whole = prefix + text
+    return whole[:1].upper() + whole[1:]
+
+
+def _run_options(f: F, prefix: str = "") -> F:
+    """``--debt-warning``, ``--debt-key`` and ``--quiet`` (help texts prefixed with ``prefix``)."""
     f = click.option(
-        "--quiet", "-q", is_flag=True, default=False, help="Do not show progress on stderr."
+        "--quiet", "-q", is_flag=True, default=False, help=_help(prefix, "no progress on stderr.")
     )(f)
     f = click.option(
         "--debt-key",
@@ -28,16 +33,24 @@ def report_options(f: F) -> F:
         default=70.0,
         show_default=True,
         metavar="PERCENT",
-        help="Debt-ratio key-supervision line (重点监管线), in percent.",
+        help=_help(prefix, "debt-ratio key-supervision line (重点监管线), in percent."),
     )(f)
-    f = click.option(
+    return click.option(
         "--debt-warning",
         type=click.FloatRange(0, 150, min_open=True),
         default=65.0,
         show_default=True,
         metavar="PERCENT",
-        help="Debt-ratio warning line (预警线), in percent; default: the plan's binding ceiling.",
+        help=_help(
+            prefix,
+            "debt-ratio warning line (预警线), in percent; default: the plan's binding ceiling.",
+        ),
     )(f)
+
+
+def report_options(f: F) -> F:
+    """``--year``, ``--debt-warning``, ``--debt-key`` and ``--quiet``, for report-writing commands."""
+    f = _run_options(f)
     return click.option(
         "--year", type=int, default=2023, show_default=True, help="The year to report on."
     )(f)
@@ -45,25 +58,7 @@ def report_options(f: F) -> F:
 
 def report_mode_options(f: F) -> F:
     """The options ``soeplan rollup`` takes for its report mode (``--out DIR``)."""
-    f = click.option(
-        "--quiet", "-q", is_flag=True, default=False, help="Report mode: no progress on stderr."
-    )(f)
-    f = click.option(
-        "--debt-key",
-        type=click.FloatRange(0, 150, min_open=True),
-        default=70.0,
-        show_default=True,
-        metavar="PERCENT",
-        help="Report mode: debt-ratio key-supervision line (重点监管线), in percent.",
-    )(f)
-    f = click.option(
-        "--debt-warning",
-        type=click.FloatRange(0, 150, min_open=True),
-        default=65.0,
-        show_default=True,
-        metavar="PERCENT",
-        help="Report mode: debt-ratio warning line (预警线), in percent.",
-    )(f)
+    f = _run_options(f, "Report mode: ")
     f = plan_option(f)
     f = click.option(
         "--store",
