@@ -146,3 +146,21 @@ def test_rollup_from_a_directory_that_is_not_a_store_says_so(
     err = capsys.readouterr().err
     assert "not an ingest store" in err and "soeplan ingest --store" in err
     assert "Traceback" not in err
+
+
+def test_explain_traces_a_figure_of_an_ingest_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from soeplan.sample import sample_unit
+
+    path = tmp_path / "kaihua.csv"
+    store = tmp_path / "store"
+    assert main(["sample", "--unit", "kaihua", "--year", "2023", "-o", str(path)]) == 0
+    assert main(["ingest", str(path), "--store", str(store)]) == 0
+    capsys.readouterr()
+    args = ["explain", "--store", str(store), "--scope", "kaihua"]
+    assert main([*args, "--indicator", "total_assets", "--year", "2023"]) == 0
+    out = capsys.readouterr().out
+    rows = sample_unit("kaihua", 2023).filter(pl.col("indicator") == "total_assets")
+    for entity in rows["entity"]:
+        assert f"row: {entity} 2023 total_assets" in out

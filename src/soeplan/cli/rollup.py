@@ -290,11 +290,19 @@ def rollup_cmd(
     show_default=True,
     help="As for soeplan rollup.",
 )
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Trace a figure of an ingest store's accepted submissions (soeplan ingest).",
+)
 @lang_option
 def explain_cmd(
     sample: bool,
     data: tuple[Path, ...],
     structure_files: tuple[Path, ...],
+    store: Path | None,
     node: str,
     indicator: str,
     year: int,
@@ -307,12 +315,16 @@ def explain_cmd(
     Example:
       soeplan explain --sample --scope 全市 --indicator total_assets --year 2020
       soeplan explain --sample --scope mun.chengtou --indicator debt_ratio --year 2022 --lang en
+      soeplan explain --store store/ --scope 市区 --indicator net_profit --year 2023
     """
     from soeplan.explain import explain, render_explanation
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
-    obs = load_observations(sample, data)
+    if store is not None:
+        obs = observations_from_store(store, sample=sample, data=data)
+    else:
+        obs = load_observations(sample, data)
     structure = load_structure(sample, structure_files)
     tree = explain(
         obs, structure, node=node, indicator=indicator, year=year, group_reported=group_reported
