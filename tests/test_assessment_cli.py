@@ -72,7 +72,7 @@ def test_assess_csv_english_reads_parquet(
     )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(rows) == len(PLAN.targets)
+    assert len(rows) == len(soeplan.get_registry().targets(PLAN))  # plan's and plugins'
     assets = next(r for r in rows if r["Scope"] == "City-wide" and r["Indicator"] == "Total assets")
     assert assets["Assessment"] == "moderate progress"
     assert assets["Mid-term"] == "lagging"
@@ -144,7 +144,11 @@ def test_assess_reads_a_rollup_shaped_file(
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert main(["assess", "--data", str(path), "--year", "2022", "--format", "csv"]) == 0
     out = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(out) == len(PLAN.targets)
-    assert {r["范围"] for r in out} == {"全市", "市区"}
+    assert len(out) == len(soeplan.get_registry().targets(PLAN))  # plan's and plugins'
+    # kecheng's rows are ignored (no targets); a unit with a plugin's own targets is assessed
+    unit_names = {"qujiang": "衢江区", "kecheng": "柯城区", "jiangshan": "江山市"}
+    with_targets = {t.scope for t in soeplan.get_registry().targets(PLAN).values()}
+    expected = {"全市", "市区"} | {unit_names[s] for s in with_targets - {"city", "urban"}}
+    assert {r["范围"] for r in out} == expected and "柯城区" not in expected
     assets = next(r for r in out if r["范围"] == "全市" and r["指标"] == "资产总额")
     assert assets["本期值(2022)"] == "2299.54" and assets["评价"] == "进展不足"

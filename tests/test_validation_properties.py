@@ -6,13 +6,26 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import soeplan
 from _submission_helpers import sample_frame
 from soeplan.templates import required_indicators
 from soeplan.validation import validate
 
 BASE = sample_frame().select("unit", "entity", "year", "indicator", "value", "explanation")
 REQUIRED = [i.code for i in required_indicators("qujiang")]
-KEYS = BASE.filter(pl.col("indicator").is_in(REQUIRED)).select("entity", "indicator").rows()
+# A county metric that rolls into a core indicator is reported instead of it (Qujiang's
+# qj_rated_aa for rated_aa): where an entity reports it, the core figure is not required.
+_STANDS_FOR = {
+    c: i.rolls_into for c, i in soeplan.get_registry().indicators.items() if i.rolls_into
+}
+_COVERED = {
+    (e, _STANDS_FOR[i]) for e, i in BASE.select("entity", "indicator").rows() if i in _STANDS_FOR
+}
+KEYS = [
+    k
+    for k in BASE.filter(pl.col("indicator").is_in(REQUIRED)).select("entity", "indicator").rows()
+    if k not in _COVERED
+]
 
 
 def _key(findings: pl.DataFrame) -> list[tuple[object, ...]]:
@@ -71,3 +84,22 @@ def test_prior_jump_fires_exactly_beyond_the_share(
     if abs(change - share) > 1e-9:
         expected = [(entity, "total_assets")] if change > share else []
         assert jumps.select("entity", "indicator").rows() == expected
+
+
+def test_a_county_metric_reported_instead_of_its_core_indicator_completes_it() -> None:
+    stand_ins = {c: core for c, core in _STANDS_FOR.items()}
+    if not stand_ins:  # without the county plugins there is nothing to stand in
+        assert not _COVERED
+        return
+    code, core = next(iter(stand_ins.items()))
+    entity = next(e for e, i in _COVERED if i == core)
+    without_core = BASE.filter(~((pl.col("entity") == entity) & (pl.col("indicator") == core)))
+    found = validate(without_core, year=2023, unit="qujiang").findings
+    assert found.filter(pl.col("rule") == "core.completeness").is_empty()
+    without_both = without_core.filter(
+        ~((pl.col("entity") == entity) & (pl.col("indicator") == code))
+    )
+    missing = validate(without_both, year=2023, unit="qujiang").findings.filter(
+        pl.col("rule") == "core.completeness"
+    )
+    assert set(missing.select("entity", "indicator").rows()) == {(entity, core)}

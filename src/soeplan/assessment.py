@@ -521,6 +521,8 @@ def _prepare(observations: pl.DataFrame, plan: Plan) -> pl.DataFrame:
             ) from None
     names = {s.name_zh: s.id for s in plan.scopes} | {s.name_en: s.id for s in plan.scopes}
     names |= {s.id: s.id for s in plan.scopes}
+    # scopes that only targets name (a county plugin's targets for its unit, by unit id)
+    names |= {t.scope: t.scope for t in plan.targets if t.scope not in names}
     obs = obs.with_columns(
         pl.col("scope")
         .cast(pl.String)

@@ -130,7 +130,8 @@ class Indicator:
     flow: Flow = Flow.NONE
     formula: Ratio | None = None
     #: For a county's metric that counts toward a core indicator in city-wide figures
-    #: (e.g. a county's AA-rated enterprises count toward ``rated_aa``).
+    #: (e.g. a county's AA-rated enterprises count toward ``rated_aa``). It is reported instead
+    #: of that indicator: for the same entity and year it replaces the core figure (counted once).
     rolls_into: str | None = None
     note_zh: str = ""
     note_en: str = ""

@@ -508,6 +508,13 @@ class Registry:
             merged[k] = t
         return dict(sorted(merged.items()))
 
+    def plan_with_targets(self, plan: Plan) -> Plan:
+        """``plan`` with the targets plugins register for it (a county's own, for its unit).
+
+        What ``soeplan assess`` and the yearly report assess; see :meth:`targets`.
+        """
+        return attrs.evolve(plan, targets=tuple(self.targets(plan).values()))
+
     def load_observations(self, unit: str, year: int, source: str) -> pl.DataFrame | None:
         """Ask the plugins, in name order, to load ``unit``'s observations for ``year`` from ``source``.
 

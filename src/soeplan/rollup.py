@@ -337,10 +337,20 @@ def rollup(
     if indicators is not None:
         lf = lf.filter(pl.col("indicator").is_in(sorted(read_inds)))
     if roll_map:
+        # A county metric that rolls into a core indicator is reported *instead of* it: for the
+        # same entity and year it replaces the core figure (never added to it: counted once).
         rolled = lf.filter(pl.col("indicator").is_in(list(roll_map))).with_columns(
             pl.col("indicator").replace_strict(roll_map, default=None)
         )
-        lf = pl.concat([lf, rolled])
+        into = pl.col("indicator").is_in(sorted(set(roll_map.values())))
+        keys = ["entity", "year", "indicator"]
+        lf = pl.concat(
+            [
+                lf.filter(~into),
+                lf.filter(into).join(rolled.select(keys), on=keys, how="anti"),
+                rolled,
+            ]
+        )
 
     data_years = (
         read_years

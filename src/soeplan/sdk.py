@@ -154,3 +154,28 @@ def merge_observations(
     ).unique()
     kept = b.join(replaced, on=["entity", "year", "indicator"], how="anti")
     return pl.concat([kept, c]).select(cols).sort("unit", "entity", "year", "indicator")
+
+
+def overlay_plugin_samples(observations: pl.DataFrame, registry: Any = None) -> pl.DataFrame:
+    """``observations`` with every county plugin's own *synthetic sample* figures laid over.
+
+    For each unit and year in ``observations``, asks ``soeplan_load_observations(unit, year,
+    source="sample")``; what the plugins answer (their local metrics, or their own code for a
+    core indicator) is merged with :func:`merge_observations`. This is what the bundled sample
+    looks like with the county plugins installed (``soeplan demo``, ``rollup --sample``).
+    """
+    from soeplan.plugins import get_registry
+
+    reg = registry or get_registry()
+    pairs = observations.select("unit", "year").unique().sort("unit", "year").iter_rows()
+    found = [
+        f for u, y in pairs if (f := reg.load_observations(str(u), int(y), "sample")) is not None
+    ]
+    found = [f for f in found if f.height]
+    if not found:
+        return observations
+    county = pl.concat(
+        [f.select("unit", "entity", "year", "indicator", "value") for f in found],
+        how="vertical_relaxed",
+    )
+    return merge_observations(observations, county, reg.indicators)

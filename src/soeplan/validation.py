@@ -802,12 +802,18 @@ def check_completeness(ctx: RuleContext) -> pl.DataFrame:
     if not entities:
         return empty_findings()
     codes = list(ctx.options.get("required", ()))
+    # a county metric that rolls into a core indicator is reported *instead of* it
+    stands_for = {
+        c: i.rolls_into for c, i in ctx.indicators.items() if getattr(i, "rolls_into", None)
+    }
     have: set[tuple[str, str]] = set()
     blank: dict[tuple[str, str], dict[str, Any]] = {}
     for r in ctx.observations.iter_rows(named=True):
         k = (r.get("entity"), r.get("indicator"))
         if r.get("value") is not None or r.get("raw") is not None:
             have.add(k)  # type: ignore[arg-type]
+            if k[1] in stands_for:
+                have.add((k[0], stands_for[k[1]]))  # type: ignore[arg-type]
         else:
             blank.setdefault(k, r)  # type: ignore[arg-type]
     rows = []

@@ -70,3 +70,45 @@ def test_section_renders_both_languages() -> None:
         2020: 3,
     }
     assert any("1+4+N" in p.en and "4 platform" in p.en for p in content.paragraphs)
+
+
+def test_aa_reported_under_both_codes_is_counted_once() -> None:
+    """qj_rated_aa is reported instead of rated_aa: a submission with both counts once."""
+    import polars as pl
+
+    from soeplan.rollup import rollup, scope_totals
+    from soeplan.sample import sample_observations
+
+    reg = registry()
+    core = sample_observations().filter(pl.col("year") == 2020)
+    own = reg.load_observations("qujiang", 2020, plugin.SAMPLE_SOURCE)
+    assert own is not None
+    both = pl.concat([core, own.select(core.columns).cast(core.schema)])
+    totals = scope_totals(rollup(both, city_structure(sample=True, registry=reg), registry=reg))
+
+    def value(scope: str, indicator: str) -> float:
+        row = totals.filter(scope=scope, indicator=indicator, year=2020)
+        return float(row["value"].item())
+
+    assert value("qujiang", "rated_aa") == 3  # 衢江区: from zero to 3 (plan text)
+    assert value("全市", "rated_aa") == 15  # Table 1, not 15 + 3
+
+
+def test_own_targets_are_assessed_on_the_unit_totals() -> None:
+    import polars as pl
+
+    from soeplan.assessment import assess_frame
+    from soeplan.rollup import rollup, scope_totals
+    from soeplan.sample import sample_observations
+    from soeplan.sdk import overlay_plugin_samples
+
+    reg = registry()
+    plan = reg.plan_with_targets(load_plan("quzhou-14th"))
+    obs = overlay_plugin_samples(sample_observations(), reg)
+    totals = scope_totals(rollup(obs, city_structure(sample=True, registry=reg), registry=reg))
+    frame = assess_frame(totals, plan, 2023).filter(pl.col("scope") == "qujiang")
+    debt = frame.filter(indicator="debt_ratio").row(0, named=True)
+    unit_debt = totals.filter(scope="qujiang", indicator="debt_ratio", year=2023)["value"].item()
+    assert debt["current"] == unit_debt and debt["compliance"] is not None
+    aa = frame.filter(indicator="qj_rated_aa").row(0, named=True)
+    assert (aa["base"], aa["target"]) == (3.0, 5.0)

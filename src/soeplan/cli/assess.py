@@ -106,13 +106,25 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     from soeplan.assessment import BoundStatus, MidTerm, Status, assess_frame
     from soeplan.milestones import Method
     from soeplan.plan import load_plan
+    from soeplan.plugins import get_registry
 
     warn_plugin_failures()
-    p = load_plan(plan)
+    p = get_registry().plan_with_targets(load_plan(plan))
     frame = assess_frame(read_observations(data), p, year)
     kinds = indicator_kinds()
     order = indicator_order([t.rows for t in p.tables if t.kind == "targets"])
     scope_order = {s.id: i for i, s in enumerate(p.scopes)}
+    names = {s.id: s.name(lang) for s in p.scopes}
+
+    def scope_name(scope: str) -> str:
+        """A plan scope's name, or a county-level unit's (a plugin's own targets)."""
+        if scope not in names:
+            from soeplan.structure_io import city_structure
+
+            units = city_structure().units
+            names[scope] = units[scope].name(lang) if scope in units else scope
+        return names[scope]
+
     zh = lang == "zh"
     header = (
         [
@@ -174,7 +186,7 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
             verdict = BoundStatus(r["compliance"]).label(lang) if r["compliance"] else ""
         rows.append(
             [
-                p.scope(r["scope"]).name(lang),
+                scope_name(r["scope"]),
                 name,
                 Method(r["method"]).label(lang),
                 fmt_value(r["base"], ikind),

@@ -54,8 +54,10 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
         )
     if sample:
         from soeplan.sample import sample_observations
+        from soeplan.sdk import overlay_plugin_samples
 
-        return sample_observations().lazy()
+        # the bundled sample as it looks with the installed county plugins' own figures
+        return overlay_plugin_samples(sample_observations()).lazy()
     frames = []
     for path in data:
         if not path.exists():

@@ -500,6 +500,7 @@ def build_report(
         generated_at=generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
         soeplan_version=__version__,
         debt_lines=lines,
+        unit_names=tuple(sorted(unit_names.items())),
         ratio_rounding=next(
             (t.rounding.ratio for t in plan.tables if t.kind == "results"), Rounding.HALF_UP
         ),
@@ -507,7 +508,18 @@ def build_report(
         or f"soeplan explain --data FILE --scope {plan.scopes[0].id} --indicator total_assets "
         f"--year {year}",
     )
-    assessed = assess(plan, year, full, inds)
+    # a county's own targets (registered by its plugin) are assessed on its unit's totals
+    unit_scopes = {t.scope for t in plan.targets} - {s.id for s in plan.scopes}
+    to_assess = full
+    if unit_scopes and units is not None:
+        own = units.filter(pl.col("unit").is_in(sorted(unit_scopes))).select(
+            pl.col("unit").cast(pl.String).alias("scope"),
+            pl.col("year").cast(full.schema["year"]),
+            pl.col("indicator").cast(pl.String),
+            pl.col("value").cast(pl.Float64),
+        )
+        to_assess = pl.concat([full.select("scope", "year", "indicator", "value"), own])
+    assessed = assess(plan, year, to_assess, inds)
     return Report(
         meta=meta,
         tables=tuple(plan_tables(plan, year, lookup, inds)),

@@ -86,7 +86,7 @@ def plan_table_block(t: PlanTable, lang: str) -> Block:
 
 
 def _scope_name(report: Report, scope: str, lang: str) -> str:
-    for sid, name in report.meta.scopes:
+    for sid, name in (*report.meta.scopes, *report.meta.unit_names):
         if sid == scope:
             return name(lang)
     return scope

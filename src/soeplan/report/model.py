@@ -139,6 +139,8 @@ class ReportMeta:
     soeplan_version: str
     debt_lines: DebtLines = DebtLines()
     explain_example: str = ""
+    #: names of county-level units, for rows about a unit (a county plugin's own targets)
+    unit_names: tuple[tuple[str, Text], ...] = ()
     #: How the plan prints ratios (Table 1's convention); every ratio in the report follows it,
     #: so a figure the plan also prints reads the same in both.
     ratio_rounding: Rounding = Rounding.HALF_UP

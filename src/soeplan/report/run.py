@@ -85,6 +85,7 @@ def report_from_observations(
     from soeplan.plugins import get_registry
 
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
+    plan = get_registry().plan_with_targets(plan)  # with the counties' own targets
     years = (
         sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
     )
@@ -289,11 +290,13 @@ def run_demo(
     set aside for ``year``; earlier years are taken as accepted.
     """
     from soeplan.sample import sample_observations
+    from soeplan.sdk import overlay_plugin_samples
     from soeplan.validation import Policy, validate
 
     plan_obj = load_plan(plan)
     progress("reading the bundled sample (synthetic data)")
-    observations = sample_observations()
+    # with the county plugins' own sample figures (their local metrics) laid over
+    observations = overlay_plugin_samples(sample_observations())
     structure = city_structure(sample=True)
     policy = Policy(explain=frozenset())
     keep: list[pl.DataFrame] = [observations.filter(pl.col("year") != year)]
