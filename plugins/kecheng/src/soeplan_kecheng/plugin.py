@@ -72,6 +72,11 @@ def park_frame(observations: pl.DataFrame | None, year: int) -> tuple[pl.DataFra
     for m in METRICS:
         if m not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(m))
+    # the share is a ratio: recomputed from its components, like every ratio in soeplan
+    received, recycled = pl.col("kc_waste_received"), pl.col("kc_waste_recycled")
+    wide = wide.with_columns(
+        pl.when(received > 0).then(recycled / received).alias("kc_waste_recycled_share")
+    )
     return wide.select("year", *METRICS), synthetic
 
 
