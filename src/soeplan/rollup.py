@@ -528,9 +528,15 @@ def rollup(
     leaf_sum = leaf.filter(~is_none)
     own_sum = own.filter(~is_none)
     # a metric that does not roll up stays with the entity or unit that reports it
+    # (filter first: the anti-join then sees only the few rows of such metrics)
     local = pl.concat(
-        [leaf.join(direct.rename({"key": "node"}), on=_KEYS, how="anti"), own]
-    ).filter(is_none)
+        [
+            leaf.filter(is_none).join(
+                direct.filter(is_none).rename({"key": "node"}), on=_KEYS, how="anti"
+            ),
+            own.filter(is_none),
+        ]
+    )
     del direct, leaf, pseudo, raw
 
     anc = tables.anc
@@ -616,10 +622,21 @@ def rollup(
         _rank=pl.struct("_order", "node").rank("dense").over("year").cast(pl.UInt32)
     )
     codes = sorted(set(cat) | set(values["indicator"].unique().to_list()))
+    code_of = pl.DataFrame(
+        {"indicator": codes, "_code": range(len(codes))},
+        schema={"indicator": pl.String, "_code": pl.Int64},
+    )
+    # one packed Int64 key (year, rank, code): a single-column sort is much cheaper
+    y0 = values["year"].min()
+    n_codes, n_ranks = len(codes), ranked.height + 1
+    key = (
+        (pl.col("year") - (y0 if y0 is not None else 0)) * n_ranks
+        + pl.col("_rank").fill_null(0).cast(pl.Int64)
+    ) * n_codes + pl.col("_code")
     values = (
         values.join(ranked.select("year", "node", "_rank"), on=["year", "node"], how="left")
-        .with_columns(_code=pl.col("indicator").replace_strict(codes, list(range(len(codes)))))
-        .sort(["year", "_rank", "_code"])
+        .join(code_of, on="indicator", how="left")
+        .sort(key)
         .drop("_rank", "_code")
     )
     # names last, on the sorted narrow frame, keeping its order
