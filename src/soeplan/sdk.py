@@ -113,6 +113,36 @@ def read_observations(
     return frame.sort("entity", "indicator", "year")
 
 
+def load_toml_observations(
+    own_unit: str,
+    sample: Path,
+    *,
+    unit: str,
+    year: int,
+    source: str,
+    sample_source: str = "sample",
+) -> pl.DataFrame | None:
+    """The usual body of a county plugin's ``soeplan_load_observations`` hook.
+
+    For ``own_unit`` only: ``source == sample_source`` reads the plugin's synthetic ``sample``
+    file; a path to a ``.toml`` file in the same format reads that file (if it holds only
+    ``own_unit``'s figures). Anything else is not this plugin's: ``None``.
+
+    >>> load_toml_observations("kecheng", Path("x.toml"), unit="qujiang", year=2023,
+    ...                        source="sample") is None
+    True
+    """
+    if unit != own_unit:
+        return None
+    if source == sample_source:
+        return read_observations(sample, year=year)
+    path = Path(source)
+    if path.suffix == ".toml" and path.exists():
+        frame = read_observations(path, year=year)
+        return frame if set(frame["unit"]) <= {own_unit} else None
+    return None
+
+
 def merge_observations(
     base: pl.DataFrame, county: pl.DataFrame, indicators: Mapping[str, Indicator]
 ) -> pl.DataFrame:

@@ -26,7 +26,7 @@ from soeplan import (
     hookimpl,
 )
 from soeplan.indicators import load_indicators
-from soeplan.sdk import read_observations
+from soeplan.sdk import load_toml_observations, read_observations
 from soeplan.structure_io import load_structure_file
 
 UNIT = "qujiang"
@@ -81,15 +81,14 @@ def soeplan_targets(plan: Plan) -> Iterable[Target]:
 @hookimpl
 def soeplan_load_observations(unit: str, year: int, source: str) -> pl.DataFrame | None:
     """Qujiang's AA ratings: ``source="sample"`` (synthetic) or a file in the same format."""
-    if unit != UNIT:
-        return None
-    if source == SAMPLE_SOURCE:
-        return read_observations(data_path("observations.toml"), year=year)
-    path = Path(source)
-    if path.suffix == ".toml" and path.exists():
-        frame = read_observations(path, year=year)
-        return frame if set(frame["unit"]) <= {UNIT} else None
-    return None
+    return load_toml_observations(
+        UNIT,
+        data_path("observations.toml"),
+        unit=unit,
+        year=year,
+        source=source,
+        sample_source=SAMPLE_SOURCE,
+    )
 
 
 def rated_by_year(observations: pl.DataFrame | None, year: int) -> tuple[pl.DataFrame, bool]:
