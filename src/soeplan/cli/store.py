@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from soeplan.cli._common import cli, format_option, warn_plugin_failures
-from soeplan.cli.validate import SoeplanBlocked, render_findings, summary_line
+from soeplan.cli.validate import SoeplanBlocked, policy_options, render_findings, summary_line
 from soeplan.render import render_rows
 
 _store_option = click.option(
@@ -37,22 +37,7 @@ _store_option = click.option(
     metavar="ID|FILE",
     help="The plan whose targets are checked.",
 )
-@click.option(
-    "--policy",
-    "policy",
-    type=click.Choice(["default", "strict", "lenient"]),
-    default="default",
-    show_default=True,
-    help="Which findings block: default (errors; warnings without an explanation), strict "
-    "(errors and warnings), lenient (errors only).",
-)
-@click.option(
-    "--jump-share",
-    default=0.5,
-    show_default=True,
-    type=float,
-    help="Change against last year that needs an explanation.",
-)
+@policy_options
 def ingest_cmd(
     files: tuple[Path, ...],
     store: Path,

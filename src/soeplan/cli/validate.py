@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import polars as pl
@@ -14,6 +15,29 @@ from soeplan.errors import SoeplanError
 from soeplan.render import render_rows
 
 VALIDATE_FORMATS = ("table", "csv", "md", "json")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def policy_options(f: F) -> F:
+    """``--policy`` and ``--jump-share``: what blocks a submission (validate and ingest)."""
+    f = click.option(
+        "--jump-share",
+        default=0.5,
+        show_default=True,
+        type=float,
+        help="Change against last year that needs an explanation (0.5 = 50%).",
+    )(f)
+    return click.option(
+        "--policy",
+        "policy",
+        type=click.Choice(["default", "strict", "lenient"]),
+        default="default",
+        show_default=True,
+        help="Which findings block: default (errors; warnings without an explanation), strict "
+        "(errors and warnings), lenient (errors only).",
+    )(f)
+
 
 HEADER = [
     "severity 严重性",
@@ -109,22 +133,7 @@ def summary_line(checked: Any) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="A store to take last year's accepted figures from (prior-period check).",
 )
-@click.option(
-    "--policy",
-    "policy",
-    type=click.Choice(["default", "strict", "lenient"]),
-    default="default",
-    show_default=True,
-    help="Which findings block: default (errors; warnings without an explanation), strict "
-    "(errors and warnings), lenient (errors only).",
-)
-@click.option(
-    "--jump-share",
-    default=0.5,
-    show_default=True,
-    type=float,
-    help="Change against last year that needs an explanation (0.5 = 50%).",
-)
+@policy_options
 @click.option(
     "--format",
     "fmt",
