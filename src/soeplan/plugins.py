@@ -487,13 +487,15 @@ class Registry:
         """The plan's own targets merged with those plugins register for it (``soeplan_targets``).
 
         A plugin's target without a ``plan`` is taken as one of ``plan``'s. Two targets with the
-        same id (plan, scope, indicator, year) are refused, naming both providers.
+        same id (plan, scope, indicator, year) from different providers are refused, naming both;
+        merging a plan that already carries a plugin's targets again changes nothing.
         """
         from soeplan.plan import Target
 
         own_provider = plan.provider or Provider(CORE, "soeplan", _version())
+        # a plan that already carries plugins' targets (merged before) keeps their providers
         merged: dict[str, Target] = {
-            t.id: attrs.evolve(t, provider=own_provider) for t in plan.targets
+            t.id: attrs.evolve(t, provider=t.provider or own_provider) for t in plan.targets
         }
 
         def key(t: Target) -> str:
@@ -503,6 +505,8 @@ class Registry:
         for k, t in extra.items():
             if not t.plan:
                 t = attrs.evolve(t, plan=plan.id)
+            if k in merged and merged[k].provider == t.provider:
+                continue  # the same plugin's target, merged into this plan already
             if k in merged:
                 raise duplicate_error("soeplan_targets", k, merged[k].provider, t.provider)
             merged[k] = t

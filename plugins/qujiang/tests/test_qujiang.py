@@ -112,3 +112,12 @@ def test_own_targets_are_assessed_on_the_unit_totals() -> None:
     assert debt["current"] == unit_debt and debt["compliance"] is not None
     aa = frame.filter(indicator="qj_rated_aa").row(0, named=True)
     assert (aa["base"], aa["target"]) == (3.0, 5.0)
+
+
+def test_merging_targets_twice_changes_nothing() -> None:
+    reg = registry()
+    once = reg.plan_with_targets(load_plan("quzhou-14th"))
+    twice = reg.plan_with_targets(once)
+    assert twice.targets == once.targets
+    providers = {t.id: t.provider for t in twice.targets}
+    assert providers["quzhou-14th:qujiang:debt_ratio:2025"].plugin == "qujiang"  # type: ignore[union-attr]
