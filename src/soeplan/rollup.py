@@ -79,11 +79,8 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 #: thereby quantised to 1e-8 of their unit, far below any printed precision.
 _SCALE = 1e8
 
-_KEYS = ["year", "node", "indicator"]
 _CELLS_PER_PASS = 1_000_000  # streaming: at most about this many cells per pass
 T = TypeVar("T")
-_PSEUDO = "\x00"  # prefix of an entity kept apart in the big group-by
-_UNIT = "\x01"  # prefix of a unit as the first node of its top-level entities
 _TYPE_ORDER = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
 
 
@@ -105,13 +102,65 @@ class Rollup:
 
 # --------------------------------------------------------------------------- tables
 
+# Everything after the one pass over the big frame works on integer codes: nodes (scopes,
+# units, entities) by a code from _Codes, indicators by their position in the sorted catalogue,
+# years as they are. Names are joined once, on the sorted output.
+
+_DIRECT, _PLACED, _OWN, _NO_KEY = 0, 1, 2, 3  # kinds of key in the big group-by
+
+
+@attrs.frozen
+class _Codes:
+    """Integer codes of a structure's nodes, in the output's order.
+
+    Scopes, units, groups, then the other entities, each sorted by id: so a frame sorted by
+    (year, node code, indicator) is in the output's order, as long as no node's type differs
+    from its place here (``classes`` says where each type's codes begin). Entities that
+    :meth:`Structure.with_entities` adds get codes after all these (``in_order`` is then
+    false), so the codes of a structure stay a prefix of those of the structure extended.
+    """
+
+    ids: pl.Series  # code → id (String)
+    code: Mapping[str, int]  # id → code
+    order: pl.Series  # code → the rank of its id in sorted order (UInt32)
+    in_order: bool  # code order is the output's order
+    classes: tuple[int, int, int]  # first code of units, of groups, of other entities
+
+
+def _node_codes(structure: Structure, base: _Codes | None = None) -> _Codes:
+    if base is None:
+        ents = structure.entities
+        groups = sorted(e for e, r in ents.items() if r.node_type is NodeType.GROUP)
+        others = sorted(e for e, r in ents.items() if r.node_type is not NodeType.GROUP)
+        scopes, units = sorted(structure.scopes), sorted(structure.units)
+        listed = [*scopes, *units, *groups, *others]
+        ids = list(dict.fromkeys(listed))
+        in_order = len(ids) == len(listed)  # no id is two kinds of node
+        n_units = len(scopes) + len(units)
+        classes = (len(scopes), n_units, n_units + len(groups))
+    else:
+        ids = [*base.ids.to_list(), *(e for e in structure.entities if e not in base.code)]
+        in_order, classes = False, base.classes
+    order = [0] * len(ids)
+    for rank, i in enumerate(sorted(range(len(ids)), key=ids.__getitem__)):
+        order[i] = rank
+    return _Codes(
+        pl.Series(ids, dtype=pl.String),
+        {n: i for i, n in enumerate(ids)},
+        pl.Series(order, dtype=pl.UInt32),
+        in_order,
+        classes,
+    )
+
 
 @attrs.frozen
 class _Tables:
     """Per year: node info, and for each node every node it counts toward (itself included)."""
 
-    nodes: pl.DataFrame  # year, node, node_type, name_zh, name_en, unit, depth, diff_child
-    anc: pl.DataFrame  # year, node, anc
+    nodes: (
+        pl.DataFrame
+    )  # year, node, node_type, name_zh, name_en, unit, depth, diff_child, internal
+    anc: pl.DataFrame  # year, node, anc, level
 
 
 def _snapshot_rows(
@@ -120,27 +169,28 @@ def _snapshot_rows(
     extra: Mapping[str, str],
     needed: frozenset[str],
     all_nodes: bool,
-) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, str]]]:
-    """Node info and ancestor rows of one snapshot.
+    code: Mapping[str, int],
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, str]]]:
+    """Node info and ancestor rows of one snapshot, nodes by their codes.
 
     Ancestor rows are made only for the nodes contributions can land on: scopes, units, groups,
-    difference units, and the ``needed`` entities (kept apart in the big group-by); node info for
-    those, or for every entity with ``all_nodes``.
+    difference units, and the ``needed`` entities (placed year by year); node info for those,
+    or for every entity with ``all_nodes``.
     """
     nodes: list[tuple[Any, ...]] = []
-    anc: list[tuple[str, str, str]] = []
-    scopes_of: dict[str, list[str]] = {}
+    anc: list[tuple[int, int, str]] = []
+    scopes_of: dict[str, list[int]] = {}
     for s in structure.scopes.values():
         for uid in s.units:
-            scopes_of.setdefault(uid, []).append(s.scope)
+            scopes_of.setdefault(uid, []).append(code[s.scope])
     for s in structure.scopes.values():
-        nodes.append(
-            (s.scope, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None, True)
-        )
-        anc.append((s.scope, s.scope, "scope"))
+        c = code[s.scope]
+        nodes.append((c, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None, True))
+        anc.append((c, c, "scope"))
     for u in structure.units.values():
-        nodes.append((u.id, "unit", u.name_zh, u.name_en, u.id, -1, None, True))
-        anc += [(u.id, u.id, "unit")] + [(u.id, s, "scope") for s in scopes_of.get(u.id, ())]
+        c = code[u.id]
+        nodes.append((c, "unit", u.name_zh, u.name_en, u.id, -1, None, True))
+        anc += [(c, c, "unit")] + [(c, s, "scope") for s in scopes_of.get(u.id, ())]
     states = dict(snap.entities)
     children = snap.children_map
     for eid, st in states.items():
@@ -148,35 +198,41 @@ def _snapshot_rows(
         placed = bool(kids) or eid in needed or st.node_type is not NodeType.SINGLE
         if not placed and not all_nodes:
             continue
+        c = code[eid]
         ups = snap.ancestors(eid)
-        diff = next((c for c in kids if states[c].node_type is NodeType.DIFFERENCE), None)
+        diff = next((code[k] for k in kids if states[k].node_type is NodeType.DIFFERENCE), None)
         kind = "group" if st.node_type is NodeType.GROUP else "entity"
         name_en = st.name_en or st.name_zh
-        nodes.append((eid, kind, st.name_zh, name_en, st.unit, len(ups), diff, bool(kids)))
+        nodes.append((c, kind, st.name_zh, name_en, st.unit, len(ups), diff, bool(kids)))
         if placed:
-            anc += [(eid, eid, "tree")] + [(eid, a, "tree") for a in ups]
-            anc += [(eid, st.unit, "unit")] + [
-                (eid, s, "scope") for s in scopes_of.get(st.unit, ())
-            ]
+            uc = code[st.unit]
+            anc += [(c, c, "tree")] + [(c, code[a], "tree") for a in ups]
+            anc += [(c, uc, "unit")] + [(c, s, "scope") for s in scopes_of.get(st.unit, ())]
     for eid, unit in extra.items():
         e = structure.entities.get(eid)
         name = e.name_zh if e else eid
-        nodes.append((eid, "entity", name, (e.name_en if e else "") or name, unit, 0, None, False))
-        anc += [(eid, eid, "tree"), (eid, unit, "unit")]
-        anc += [(eid, s, "scope") for s in scopes_of.get(unit, ())]
+        c = code[eid]
+        nodes.append((c, "entity", name, (e.name_en if e else "") or name, unit, 0, None, False))
+        anc += [(c, c, "tree"), (c, code[unit], "unit")]
+        anc += [(c, s, "scope") for s in scopes_of.get(unit, ())]
     return nodes, anc
 
 
-_NODE_COLS = [
-    "node",
-    "node_type",
-    "name_zh",
-    "name_en",
-    "unit",
-    "depth",
-    "diff_child",
-    "internal",
-]
+_NODE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "node": pl.UInt32,
+    "node_type": pl.String,
+    "name_zh": pl.String,
+    "name_en": pl.String,
+    "unit": pl.String,
+    "depth": pl.Int32,
+    "diff_child": pl.UInt32,
+    "internal": pl.Boolean,
+}
+_ANC_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "node": pl.UInt32,
+    "anc": pl.UInt32,
+    "level": pl.String,
+}
 
 
 def _tables(
@@ -185,26 +241,38 @@ def _tables(
     extra: Mapping[str, str],
     needed: frozenset[str],
     all_nodes: bool,
+    codes: _Codes,
 ) -> _Tables:
-    n, a = _snapshot_rows(structure, structure.at(year), extra, needed, all_nodes)
-    nodes = pl.DataFrame(
-        n, schema=_NODE_COLS, orient="row", schema_overrides={"depth": pl.Int32}
-    ).unique(["node"], keep="last")  # an extra (flat) entry wins over its structure entry
-    return _Tables(nodes, pl.DataFrame(a, schema=["node", "anc", "level"], orient="row"))
+    n, a = _snapshot_rows(structure, structure.at(year), extra, needed, all_nodes, codes.code)
+    nodes = pl.DataFrame(n, schema=_NODE_SCHEMA, orient="row").unique(
+        ["node"], keep="last"
+    )  # an extra (flat) entry wins over its structure entry
+    return _Tables(nodes, pl.DataFrame(a, schema=_ANC_SCHEMA, orient="row"))
 
 
-def _first_node(snap: Snapshot, eid: str) -> str:
-    parent = snap[eid].parent
-    return parent if parent is not None and parent in snap else _UNIT + snap[eid].unit
+@attrs.frozen
+class _KeyMap:
+    """How the one pass over the big frame keys each row: by the first node of its entity.
 
-
-def _static_map(structure: Structure, years: Sequence[int]) -> pl.DataFrame:
-    """entity → the node its rows are grouped under in the big group-by.
-
-    An entity that is a leaf with the same first node in every year is grouped straight under
-    that node; every other known entity under its own pseudo key.
+    The entity dictionary holds the structure's entities, then the units' ids (a unit's own
+    rows). An entity that is a leaf with the same first node in every year is keyed straight
+    by that node (``_DIRECT``); every other entity by a key of its own (``_PLACED``: placed
+    year by year); a unit's own rows by theirs (``_OWN``). Rows of entities not in the
+    dictionary get the key ``n_keys`` (``_NO_KEY``).
     """
-    firsts: dict[str, set[str]] = {}
+
+    entities: pl.Enum  # the entity dictionary
+    first: pl.Series  # UInt32 per entity: its key
+    static: pl.Series  # Boolean per entity: keyed straight by its first node
+    entity_node: pl.Series  # UInt32 per entity: its node code
+    kind: pl.Series  # UInt8 per key (and _NO_KEY at n_keys)
+    node: pl.Series  # UInt32 per key: the node code (null at n_keys)
+    placed: frozenset[str]  # the entities placed year by year
+    n_keys: int
+
+
+def _key_map(structure: Structure, years: Sequence[int], codes: _Codes) -> _KeyMap:
+    firsts: dict[str, set[tuple[int, str]]] = {}
     internal: set[str] = set()
     present: dict[str, int] = {}
     snaps = [structure.at(y) for y in years]
@@ -219,15 +287,35 @@ def _static_map(structure: Structure, years: Sequence[int]) -> pl.DataFrame:
                 internal.add(eid)
             else:
                 parent = st.parent
-                first = parent if parent is not None and parent in states else _UNIT + st.unit
+                first = (0, parent) if parent is not None and parent in states else (1, st.unit)
                 firsts.setdefault(eid, set()).add(first)
-    rows = []
+    keys: dict[tuple[int, str], int] = {}
+    ids: list[str] = []
+    first_of: list[int] = []
+    static: list[bool] = []
     for eid in structure.entities:
         f = firsts.get(eid, set())
-        static = eid not in internal and len(f) == 1 and present.get(eid, 0) == len(snaps)
-        rows.append((eid, next(iter(f)) if static else _PSEUDO + eid, static))
-    frame = pl.DataFrame(rows, schema=["entity", "first", "static"], orient="row")
-    return frame.with_columns(idx=pl.col("first").rank("dense").cast(pl.UInt32))
+        is_static = eid not in internal and len(f) == 1 and present.get(eid, 0) == len(snaps)
+        key = (_DIRECT, next(iter(f))[1]) if is_static else (_PLACED, eid)
+        ids.append(eid)
+        first_of.append(keys.setdefault(key, len(keys)))
+        static.append(is_static)
+    for uid in structure.units:
+        if uid not in structure.entities:
+            ids.append(uid)
+            first_of.append(keys.setdefault((_OWN, uid), len(keys)))
+            static.append(False)
+    code = codes.code
+    return _KeyMap(
+        entities=pl.Enum(ids),
+        first=pl.Series(first_of, dtype=pl.UInt32),
+        static=pl.Series(static, dtype=pl.Boolean),
+        entity_node=pl.Series([code[i] for i in ids], dtype=pl.UInt32),
+        kind=pl.Series([k for k, _ in keys] + [_NO_KEY], dtype=pl.UInt8),
+        node=pl.Series([code[n] for _, n in keys] + [None], dtype=pl.UInt32),
+        placed=frozenset(n for k, n in keys if k == _PLACED),
+        n_keys=len(keys),
+    )
 
 
 # --------------------------------------------------------------------------- the rollup
@@ -352,96 +440,144 @@ def rollup(
             ]
         )
 
-    data_years = (
-        read_years
-        if read_years is not None
-        else sorted(
-            lf.select(pl.col("year").unique())
-            .collect(engine="streaming" if streaming else "auto")["year"]
-            .to_list()
-        )
-    )
-    if not data_years:
-        empty = pl.DataFrame(schema=VALUE_SCHEMA)
-        return Rollup(empty, empty_findings(), structure)
+    if read_years is not None:
+        first_year, last_year = read_years[0], read_years[-1]
+    else:
+        span_frame = lf.select(
+            lo=pl.col("year").min(), hi=pl.col("year").max(), blank=pl.col("year").null_count()
+        ).collect(engine="streaming" if streaming else "auto")
+        if span_frame["blank"][0]:
+            raise SoeplanError(
+                f"{span_frame['blank'][0]} observation row(s) have no year\n"
+                "  fix: fill in the year column of every row"
+            )
+        if span_frame["lo"][0] is None:
+            empty = pl.DataFrame(schema=VALUE_SCHEMA)
+            return Rollup(empty, empty_findings(), structure)
+        first_year, last_year = int(span_frame["lo"][0]), int(span_frame["hi"][0])
     smap = dict(structure_years or {})
-    struct_year = {y: smap.get(y, y) for y in data_years}
+    span_years = range(first_year, last_year + 1)
+    struct_year = {y: smap.get(y, y) for y in span_years}
 
-    static = _cached(
+    codes = _cached(structure, "rollup.codes", lambda: _node_codes(structure))
+    struct_years = sorted(set(struct_year.values()))
+    keymap = _cached(
         structure,
-        ("rollup.static", tuple(structure.signature(y) for y in sorted(set(struct_year.values())))),
-        lambda: _static_map(structure, sorted(set(struct_year.values()))),
+        ("rollup.keys", tuple(structure.signature(y) for y in struct_years)),
+        lambda: _key_map(structure, struct_years, codes),
     )
-    # ---- the one pass over the big frame: join a small integer key, group by it
-    joined = lf.join(static.lazy().select("entity", "idx"), on="entity", how="left")
-    queries = [joined.group_by(["idx", "year", "indicator"]).agg(pl.col("value").sum())]
+    # ---- the one pass over the big frame: one packed integer key (first node, indicator,
+    # year), so that the group-by hashes one integer per row
+    inds = sorted(cat)  # an indicator's code is its position here
+    code_of = {c: i for i, c in enumerate(inds)}
+    n_ind = len(inds)
+    y0 = first_year
+    span = last_year - y0 + 1
+    width = n_ind + 1  # code n_ind: indicators outside the catalogue (nothing to roll up)
+    ent = pl.col("entity").cast(keymap.entities, strict=False).to_physical()
+    ind = pl.col("indicator").cast(pl.Enum(inds), strict=False).to_physical()
+
+    def packed(firsts: pl.Series, n_firsts: int) -> pl.Expr:
+        """(first * width + indicator) * span + year, from two small lookups: few passes."""
+        top = (n_firsts + 1) * width * span
+        dtype = pl.UInt32 if top < 2**32 else pl.UInt64
+        by_first = firsts.cast(dtype) * (width * span)
+        by_ind = pl.Series([i * span for i in range(n_ind)], dtype=dtype)
+        return (
+            pl.lit(by_first).gather(ent).fill_null(n_firsts * width * span)
+            + pl.lit(by_ind).gather(ind).fill_null(n_ind * span)
+            + (pl.col("year") - y0).cast(dtype)
+        )
+
+    coded = lf.select(key=packed(keymap.first, keymap.n_keys), value=pl.col("value"))
+
+    def summed(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return frame.group_by("key").agg(pl.col("value").sum())
+
+    queries = [summed(coded)]
     if include_entities:
+        n_ent = len(keymap.static)
+        is_static = pl.lit(keymap.static).gather(ent).fill_null(False)
+        own_key = pl.int_range(n_ent, eager=True, dtype=pl.UInt32)
         queries.append(
-            lf.join(static.lazy().filter("static").select("entity"), on="entity", how="semi")
-            .group_by(["entity", "year", "indicator"])
-            .agg(pl.col("value").sum())
+            summed(lf.filter(is_static).select(key=packed(own_key, n_ent), value=pl.col("value")))
         )
     engine: Any = "streaming" if streaming else "auto"
     if streaming:
         # a streaming group-by holds every cell in memory: for big outputs, make several
         # passes, each over a share of the first nodes (read again, but bounded memory)
-        cells = static["idx"].n_unique() * len(data_years) * len(read_inds & set(cat))
+        cells = keymap.n_keys * span * len(read_inds & set(cat))
         passes = max(1, -(-cells // _CELLS_PER_PASS))
         if passes > 1:
             share = [
-                joined.filter(pl.col("idx").is_null() | (pl.col("idx") % passes == p))
-                .group_by(["idx", "year", "indicator"])
-                .agg(pl.col("value").sum())
-                .collect(engine=engine)
+                summed(coded.filter(pl.col("key") // (width * span) % passes == p)).collect(
+                    engine=engine
+                )
                 for p in range(passes)
             ]
             queries[0] = pl.concat(share).lazy()
     collected = pl.collect_all(queries, engine=engine)
-    ent_static = collected[1] if include_entities else None
-    keymap = static.select("idx", key="first").unique("idx")
-    s1 = collected[0].join(keymap, on="idx").drop("idx")
-    if collected[0]["idx"].null_count():  # entities the structure does not know: by id
-        s1 = pl.concat(
-            [
-                s1.select("key", "year", "indicator", "value"),
-                lf.join(static.lazy().select("entity"), on="entity", how="anti")
-                .group_by(["entity", "year", "indicator"])
-                .agg(pl.col("value").sum())
-                .collect(engine=engine)
-                .select(key="entity", year="year", indicator="indicator", value="value"),
-            ]
-        )
 
-    # ---- place the keys kept apart, year by year (small frames from here on)
-    # a key is: a group id or _UNIT+unit (the sum of its static leaf children), _PSEUDO+entity
-    # (an entity placed year by year), or a raw id (a unit's own row, or an unknown entity)
-    group_firsts = sorted(set(static.filter(pl.col("static"))["first"].to_list()) - {""})
-    is_unit_first = pl.col("key").str.starts_with(_UNIT)
-    is_pseudo = pl.col("key").str.starts_with(_PSEUDO)
-    is_direct = is_unit_first | pl.col("key").is_in(group_firsts)
-    direct = s1.filter(is_direct).with_columns(pl.col("key").str.strip_prefix(_UNIT))
-    pseudo = s1.filter(is_pseudo).with_columns(entity=pl.col("key").str.strip_prefix(_PSEUDO))
-    raw = s1.filter(~is_direct & ~is_pseudo)
-    dropped = sorted(set(s1.filter(pl.col("indicator").is_in(sorted(ratio_codes)))["indicator"]))
-    del s1, collected  # free memory early: these can be large
-    unit_ids = set(structure.units)
-    unit_rows = raw.filter(pl.col("key").is_in(sorted(unit_ids))).rename({"key": "entity"})
-    unknown = raw.filter(~pl.col("key").is_in(sorted(unit_ids))).rename({"key": "entity"})
+    # ---- from here on, small frames in integer codes: a cell is (year, node, indicator)
+    # packed into one integer, cell = ((year - y0) * n_nodes + node) * width + indicator
+    key = pl.col("key")
+    k = (key // (width * span)).cast(pl.UInt32)
+    s1 = collected[0].select(
+        kind=pl.lit(keymap.kind).gather(k),
+        node=pl.lit(keymap.node).gather(k),
+        yo=(key % span).cast(pl.UInt64),
+        ind=(key // span % width).cast(pl.UInt64),
+        value=pl.col("value"),
+    )
+    ent_rows = None
+    if include_entities:
+        ent_rows = collected[1].select(
+            kind=pl.lit(_DIRECT, pl.UInt8),
+            node=pl.lit(keymap.entity_node).gather((key // (width * span)).cast(pl.UInt32)),
+            yo=(key % span).cast(pl.UInt64),
+            ind=(key // span % width).cast(pl.UInt64),
+            value=pl.col("value"),
+        )
+    del collected
+    no_key = bool((s1["kind"] == _NO_KEY).any())
+    ratio_c = sorted(code_of[c] for c in ratio_codes)
+    none_c = sorted(code_of[c] for c, i in cat.items() if i.aggregation is Aggregation.NONE)
+    present = set(s1["ind"].unique().to_list())
+    dropped = [inds[i] for i in sorted(present & set(ratio_c))]
+    kinds = set(s1["kind"].unique().to_list())
+    if n_ind in present or no_key:  # rows outside the catalogue, or of unknown entities
+        s1 = s1.filter((pl.col("ind") < n_ind) & (pl.col("kind") != _NO_KEY))
+        present.discard(n_ind)
+        kinds.discard(_NO_KEY)
 
     extra: dict[int, dict[str, str]] = {}
-    if not unknown.is_empty():
-        ids = sorted(unknown["entity"].unique().to_list())
+    unknown = None
+    if no_key:  # entities the structure does not know: by id
+        raw = (
+            lf.filter(ent.is_null())
+            .group_by(["entity", "year", "indicator"])
+            .agg(pl.col("value").sum())
+            .collect(engine=engine)
+        )
+        blank = raw.filter(pl.col("entity").is_null() | (pl.col("entity") == "")).height
+        if blank:
+            raise SoeplanError(
+                f"{blank} observation cell(s) (year × indicator) have no entity id\n"
+                "  fix: fill in the entity column of every row"
+            )
+        ids = sorted(raw["entity"].unique().to_list())
         if not has_unit:
             raise UnknownNameError(
                 f"{len(ids)} entit{'y' if len(ids) == 1 else 'ies'} not in any structure and no "
                 f"unit column to place them: {', '.join(ids[:20])}{' …' if len(ids) > 20 else ''}",
             )
+        unit_ids = set(structure.units)
         pairs = lf.filter(pl.col("entity").is_in(ids)).select("entity", "unit").unique().collect()
         bad_units = pairs.filter(~pl.col("unit").is_in(sorted(unit_ids)))
         if not bad_units.is_empty():
             raise UnknownNameError(
                 "observations name unknown unit(s) "
-                + ", ".join(sorted(set(bad_units["unit"].to_list())))
+                + ", ".join(sorted(set(bad_units["unit"].drop_nulls().to_list())))
                 + f"; known units: {', '.join(sorted(unit_ids))}"
             )
         twice = pairs.filter(pl.col("entity").is_duplicated())
@@ -468,14 +604,66 @@ def rollup(
                 )
             )
         structure = structure.with_entities(unit_of.items())
-        for y in data_years:
+        codes = _node_codes(structure, codes)  # the same codes, and the new entities' after them
+        new = pl.DataFrame(
+            {"entity": ids, "node": [codes.code[i] for i in ids]},
+            schema={"entity": pl.String, "node": pl.UInt32},
+        )
+        raw = raw.with_columns(
+            ind=pl.col("indicator").cast(pl.Enum(inds), strict=False).to_physical()
+        ).filter(pl.col("ind").is_not_null())
+        unknown = raw.join(new, on="entity").select(
+            kind=pl.lit(_PLACED, pl.UInt8),
+            node="node",
+            yo=(pl.col("year") - y0).cast(pl.UInt64),
+            ind=pl.col("ind").cast(pl.UInt64),
+            value="value",
+        )
+        for y in sorted(set(raw["year"].to_list())):
             extra.setdefault(y, {}).update(unit_of)
+        raw_inds = set(unknown["ind"].unique().to_list())
+        present |= raw_inds
+        dropped = [inds[i] for i in sorted(present & set(ratio_c))]
+        del raw
 
-    # pseudo entities not in force in a year: flat under their unit, with a warning
-    pseudo_keys = pseudo.select("entity", "year").unique()
-    for eid, y in pseudo_keys.iter_rows():
+    n_nodes = len(codes.ids)
+    cell = (pl.col("yo") * n_nodes + pl.col("node")) * width + pl.col("ind")
+    c_ind = pl.col("cell") % width
+    cell_cols = [cell.alias("cell"), "value"]
+    # the years with data (a rollup's tables are made for these only)
+    data_years = sorted(
+        y0 + int(y)
+        for y in pl.concat([s1.select("yo"), *([] if unknown is None else [unknown.select("yo")])])[
+            "yo"
+        ]
+        .unique()
+        .to_list()
+    )
+    if not data_years:
+        empty = pl.DataFrame(schema=VALUE_SCHEMA)
+        return Rollup(empty, findings_frame(findings) if findings else empty_findings(), structure)
+
+    # ---- split the keys: leaves summed under their first node, entities placed year by year,
+    # units' own rows
+    if kinds <= {_DIRECT}:
+        direct = s1.select(cell_cols)
+        placed = s1.clear()
+        unit_rows = s1.clear()
+    else:
+        direct = s1.filter(pl.col("kind") == _DIRECT).select(cell_cols)
+        placed = s1.filter(pl.col("kind") == _PLACED)  # node: the entity
+        unit_rows = s1.filter(pl.col("kind") == _OWN)  # node: the unit
+    if unknown is not None:
+        placed = pl.concat([placed, unknown])
+    del s1, unknown
+
+    # entities placed year by year but not in force in a year: flat under their unit, warned
+    ids_of = codes.ids
+    for nc, yo in placed.select("node", "yo").unique().sort("node", "yo").iter_rows():
+        eid = ids_of[nc]
+        y = y0 + yo
         snap = structure.at(struct_year[y])
-        if eid not in snap:
+        if eid not in snap and eid not in extra.get(y, {}):
             e = structure.entities[eid]
             extra.setdefault(y, {})[eid] = e.unit
             findings.append(
@@ -493,160 +681,121 @@ def rollup(
                 )
             )
 
-    needed = frozenset(static.filter(~pl.col("static"))["entity"].to_list())
-    tables = _tables_for(structure, data_years, struct_year, extra, needed, include_entities)
-    nodes = tables.nodes
-    internal = nodes.filter(pl.col("internal") & (pl.col("node_type") != "scope"))
-    none_codes = {c for c, i in cat.items() if i.aggregation is Aggregation.NONE}
-
-    # contributions: (year, node, indicator, value) from the leaves; own rows of internal nodes
-    leaf = pl.concat(
-        [
-            direct.rename({"key": "node"}),
-            pseudo.join(
-                internal.select("year", pl.col("node").alias("entity")),
-                on=["year", "entity"],
-                how="anti",
-            ).select("year", pl.col("entity").alias("node"), "indicator", "value"),
-            unknown.select("year", pl.col("entity").alias("node"), "indicator", "value"),
-        ],
-        how="diagonal_relaxed",
-    ).select([*_KEYS, "value"])
-    own = pl.concat(
-        [
-            pseudo.join(
-                internal.select("year", pl.col("node").alias("entity")),
-                on=["year", "entity"],
-                how="semi",
-            ).select("year", pl.col("entity").alias("node"), "indicator", "value"),
-            unit_rows.select("year", pl.col("entity").alias("node"), "indicator", "value"),
-        ]
+    tables = _tables_for(
+        structure, data_years, struct_year, extra, keymap.placed, include_entities, codes
     )
-    leaf = leaf.filter(~pl.col("indicator").is_in(sorted(ratio_codes)))
-    own = own.filter(~pl.col("indicator").is_in(sorted(ratio_codes)))
-    is_none = pl.col("indicator").is_in(sorted(none_codes))
-    leaf_sum = leaf.filter(~is_none)
-    own_sum = own.filter(~is_none)
-    # a metric that does not roll up stays with the entity or unit that reports it
-    # (filter first: the anti-join then sees only the few rows of such metrics)
-    local = pl.concat(
-        [
-            leaf.filter(is_none).join(
-                direct.filter(is_none).rename({"key": "node"}), on=_KEYS, how="anti"
-            ),
-            own.filter(is_none),
-        ]
+    pos_of = ((pl.col("year") - y0) * n_nodes).cast(pl.UInt64)
+    nodes = tables.nodes.with_columns(pos=pos_of + pl.col("node"))
+    anc = tables.anc.select(
+        pos=pos_of + pl.col("node"), anc=pos_of + pl.col("anc"), level=pl.col("level")
     )
-    del direct, leaf, pseudo, raw
 
-    anc = tables.anc
-    values = _propagate(leaf_sum, anc, engine)
+    # contributions: cells from the leaves; own rows of internal nodes
+    not_ratio = ~c_ind.is_in(ratio_c)
+    is_none = c_ind.is_in(none_c)
+    leaf_sum = direct
+    if present & (set(ratio_c) | set(none_c)):
+        leaf_sum = direct.filter(not_ratio & ~is_none)
+    own_sum = local = direct.clear()
+    if not placed.is_empty() or not unit_rows.is_empty():
+        internal = nodes.filter(pl.col("internal") & (pl.col("node_type") != "scope")).select("pos")
+        placed = placed.select(cell_cols).with_columns(pos=pl.col("cell") // width)
+        placed_leaf = placed.join(internal, on="pos", how="anti").drop("pos")
+        own = pl.concat(
+            [placed.join(internal, on="pos", how="semi").drop("pos"), unit_rows.select(cell_cols)]
+        )
+        leaf_sum = pl.concat([leaf_sum, placed_leaf.filter(not_ratio & ~is_none)])
+        own_sum = own.filter(not_ratio & ~is_none)
+        # a metric that does not roll up stays with the entity or unit that reports it
+        local = pl.concat([placed_leaf, own]).filter(is_none)
+    del direct, placed, unit_rows
+
+    values = _propagate(leaf_sum, anc, width, engine)
 
     # ---- groups (and units) that report their own figures
     adjusted = False
-    strict = anc.filter(pl.col("node") != pl.col("anc"))
-    below = own_sum.join(strict, on=["year", "node"]).select(
-        "year", pl.col("anc").alias("node"), "indicator"
-    )
-    mine = own_sum.select(_KEYS).unique()
-    has_desc = pl.concat(
-        [values.join(mine, on=_KEYS, how="semi").select(_KEYS), below.select(_KEYS)]
-    ).unique()
-    acting = own_sum.join(has_desc, on=_KEYS, how="anti")
-    checked = own_sum.join(has_desc, on=_KEYS, how="semi")
-    if not acting.is_empty():
-        leaf_sum = pl.concat([leaf_sum, acting])
-        values = _propagate(leaf_sum, anc, engine)
-    if mode is not GroupReported.IGNORE and not checked.is_empty():
-        checked = checked.join(
-            nodes.select("year", "node", "depth", "diff_child", "unit"), on=["year", "node"]
+    if not own_sum.is_empty():
+        strict = anc.filter(pl.col("pos") != pl.col("anc"))
+        below = (
+            own_sum.with_columns(pos=pl.col("cell") // width)
+            .join(strict, on="pos")
+            .select(cell=pl.col("anc") * width + c_ind)
         )
-        for depth in sorted(set(checked["depth"].to_list()), reverse=True):
-            level = (
-                checked.filter(pl.col("depth") == depth)
-                .join(values.rename({"value": "children"}), on=_KEYS, how="left")
-                .with_columns(pl.col("children").fill_null(0.0))
+        mine = own_sum.select("cell").unique()
+        has_desc = pl.concat(
+            [values.join(mine, on="cell", how="semi").select("cell"), below]
+        ).unique()
+        acting = own_sum.join(has_desc, on="cell", how="anti")
+        checked = own_sum.join(has_desc, on="cell", how="semi")
+        if not acting.is_empty():
+            leaf_sum = pl.concat([leaf_sum, acting])
+            values = _propagate(leaf_sum, anc, width, engine)
+        if mode is not GroupReported.IGNORE and not checked.is_empty():
+            checked = checked.with_columns(pos=pl.col("cell") // width).join(
+                nodes.select("pos", "year", "node", "depth", "diff_child", "unit"), on="pos"
             )
-            level = level.with_columns(residual=pl.col("value") - pl.col("children"))
-            tol = 1e-9 * pl.max_horizontal(
-                pl.lit(1.0), pl.col("value").abs(), pl.col("children").abs()
-            )
-            level = level.filter(pl.col("residual").abs() > tol)
-            if level.is_empty():
-                continue
-            if mode is GroupReported.DIFFERENCE:
-                adjust = level.filter(pl.col("diff_child").is_not_null())
-                if not adjust.is_empty():
-                    delta = adjust.select(
-                        "year",
-                        pl.col("diff_child").alias("node"),
-                        "indicator",
-                        pl.col("residual").alias("value"),
-                    )
-                    leaf_sum = pl.concat([leaf_sum, delta])
-                    adjusted = True
-                    values = _propagate(leaf_sum, anc, engine)
-                level = level.filter(pl.col("diff_child").is_null())
-            plain = [pl.col(c) / _SCALE for c in ("value", "children", "residual")]
-            findings += _mismatch_findings(level.with_columns(plain), mode)
+            for depth in sorted(set(checked["depth"].to_list()), reverse=True):
+                level = (
+                    checked.filter(pl.col("depth") == depth)
+                    .join(values.rename({"value": "children"}), on="cell", how="left")
+                    .with_columns(pl.col("children").fill_null(0.0))
+                )
+                level = level.with_columns(residual=pl.col("value") - pl.col("children"))
+                tol = 1e-9 * pl.max_horizontal(
+                    pl.lit(1.0), pl.col("value").abs(), pl.col("children").abs()
+                )
+                level = level.filter(pl.col("residual").abs() > tol)
+                if level.is_empty():
+                    continue
+                if mode is GroupReported.DIFFERENCE:
+                    adjust = level.filter(pl.col("diff_child").is_not_null())
+                    if not adjust.is_empty():
+                        delta = adjust.select(
+                            cell=(pl.col("pos") - pl.col("node") + pl.col("diff_child")) * width
+                            + c_ind,
+                            value=pl.col("residual"),
+                        )
+                        leaf_sum = pl.concat([leaf_sum, delta])
+                        adjusted = True
+                        values = _propagate(leaf_sum, anc, width, engine)
+                    level = level.filter(pl.col("diff_child").is_null())
+                plain = [pl.col(c) / _SCALE for c in ("value", "children", "residual")]
+                level = level.with_columns(
+                    *plain,
+                    node=pl.lit(codes.ids).gather("node"),
+                    indicator=pl.lit(pl.Series(inds, dtype=pl.String)).gather(c_ind),
+                ).sort("node", "indicator", "year")
+                findings += _mismatch_findings(level, mode)
 
     # ---- entity level, local metrics, ratios
     parts = [values]
-    if include_entities and ent_static is not None:
-        parts.append(
-            ent_static.filter(~pl.col("indicator").is_in(sorted(ratio_codes)))
-            .rename({"entity": "node"})
-            .select([*_KEYS, "value"])
-        )
-    parts.append(local.group_by(_KEYS).agg(pl.col("value").sum()))
+    if ent_rows is not None:
+        parts.append(ent_rows.filter(pl.col("ind") < n_ind).select(cell_cols).filter(not_ratio))
+    if not local.is_empty():
+        parts.append(local.group_by("cell").agg(pl.col("value").sum()))
     # disjoint by construction: propagated sums (no local metrics), static leaves' own rows,
     # and local metrics of the other entities and of units
     # (a difference unit's booked gap is the one overlap: add it to its own row)
-    values = pl.concat(parts)
+    values = pl.concat(parts) if len(parts) > 1 else values
     if adjusted:
-        values = values.group_by(_KEYS).agg(pl.col("value").sum())
-    del parts, ent_static, local
+        values = values.group_by("cell").agg(pl.col("value").sum())
+    del parts, ent_rows, local
+    size = span * n_nodes
     if not include_entities:
-        keep = nodes.filter(pl.col("node_type") != "entity").select("year", "node")
-        values = values.join(keep, on=["year", "node"], how="semi")
+        # propagation also gives the entities placed year by year: not wanted here
+        entity_pos = nodes.filter(pl.col("node_type") == "entity")["pos"]
+        if not entity_pos.is_empty():
+            mask = pl.zeros(size, pl.Boolean, eager=True).scatter(entity_pos, True)
+            values = values.filter(~pl.lit(mask).gather(pl.col("cell") // width))
     values = values.with_columns(pl.col("value") / _SCALE)  # back to the indicators' units
-    values = pl.concat([values, _ratios(values, cat, out_inds)])
-    values = values.filter(pl.col("indicator").is_in(sorted(out_inds)))
+    values = pl.concat([values, _ratios(values, cat, out_inds, code_of, width, n_nodes)])
+    out_c = {code_of[c] for c in out_inds}
+    if not present <= out_c or any(code_of[c] not in out_c for c in ratio_codes):
+        values = values.filter(c_ind.is_in(sorted(out_c)))
     if wanted_years is not None:
-        values = values.filter(pl.col("year").is_in(wanted_years))
-    # sort by small integers (scope, unit, group, entity; then id; then indicator code)
-    ranked = nodes.drop("depth", "diff_child", "internal").with_columns(
-        _order=pl.col("node_type").replace_strict(_TYPE_ORDER, default=9)
-    )
-    ranked = ranked.with_columns(
-        _rank=pl.struct("_order", "node").rank("dense").over("year").cast(pl.UInt32)
-    )
-    codes = sorted(set(cat) | set(values["indicator"].unique().to_list()))
-    code_of = pl.DataFrame(
-        {"indicator": codes, "_code": range(len(codes))},
-        schema={"indicator": pl.String, "_code": pl.Int64},
-    )
-    # one packed Int64 key (year, rank, code): a single-column sort is much cheaper
-    y0 = values["year"].min()
-    n_codes, n_ranks = len(codes), ranked.height + 1
-    key = (
-        (pl.col("year") - (y0 if y0 is not None else 0)) * n_ranks
-        + pl.col("_rank").fill_null(0).cast(pl.Int64)
-    ) * n_codes + pl.col("_code")
-    values = (
-        values.join(ranked.select("year", "node", "_rank"), on=["year", "node"], how="left")
-        .join(code_of, on="indicator", how="left")
-        .sort(key)
-        .drop("_rank", "_code")
-    )
-    # names last, on the sorted narrow frame, keeping its order
-    values = (
-        values.join(
-            ranked.drop("_rank", "_order"), on=["year", "node"], how="left", maintain_order="left"
-        )
-        .select(list(VALUE_SCHEMA))
-        .cast(VALUE_SCHEMA)  # type: ignore[arg-type]
-    )
+        wanted_off = [y - y0 for y in wanted_years]
+        values = values.filter((pl.col("cell") // width // n_nodes).is_in(wanted_off))
+    values = _ordered_output(values, nodes, codes, inds, y0, span, width)
     if dropped:
         for code in dropped:
             findings.append(
@@ -679,6 +828,7 @@ def _tables_for(
     extra: Mapping[int, Mapping[str, str]],
     needed: frozenset[str],
     all_nodes: bool,
+    codes: _Codes,
 ) -> _Tables:
     cache: dict[tuple[tuple[int, int], tuple[tuple[str, str], ...]], _Tables] = {}
     memo_key = ("rollup.tables", needed, all_nodes)
@@ -692,7 +842,7 @@ def _tables_for(
             t = cache[key] = _cached(
                 structure,
                 (*memo_key, key),
-                lambda: _tables(structure, sy, ex, needed, all_nodes),  # noqa: B023
+                lambda: _tables(structure, sy, ex, needed, all_nodes, codes),  # noqa: B023
             )
         parts.append(
             _Tables(
@@ -711,34 +861,36 @@ def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _propagate(leaf: pl.DataFrame, anc: pl.DataFrame, engine: Any = "auto") -> pl.DataFrame:
-    """Add every contribution into its node and all the nodes above it.
+def _propagate(
+    leaf: pl.DataFrame, anc: pl.DataFrame, width: int, engine: Any = "auto"
+) -> pl.DataFrame:
+    """Add every contribution (``cell, value``) into its node and all the nodes above it.
 
-    In three steps, so that each contribution is joined to few rows: up the entity tree, to its
-    unit, then the units' totals to the scopes.
+    ``anc`` maps a node-year (``pos``) to every node-year it counts toward (``anc``), by
+    ``level``. In three steps, so that each contribution is joined to few rows: up the entity
+    tree, to its unit, then the units' totals to the scopes.
     """
     levels = anc.partition_by("level", as_dict=True, include_key=False)
     empty = anc.clear().drop("level")
     tree = levels.get(("tree",), empty)
     to_unit = levels.get(("unit",), empty)
     unit_scope = levels.get(("scope",), empty).join(
-        to_unit.filter(pl.col("node") == pl.col("anc")).select("year", "node"),
-        on=["year", "node"],
-        how="semi",
+        to_unit.filter(pl.col("pos") == pl.col("anc")).select("pos"), on="pos", how="semi"
     )
 
-    def up(frame: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    def up(frame: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
         return (
-            frame.lazy()
-            .join(table.lazy(), on=["year", "node"])
-            .group_by(["year", "anc", "indicator"])
+            frame.with_columns(pos=pl.col("cell") // width)
+            .join(table.lazy(), on="pos")
+            .group_by(cell=pl.col("anc") * width + pl.col("cell") % width)
             .agg(pl.col("value").sum())
-            .select("year", pl.col("anc").alias("node"), "indicator", "value")
-            .collect(engine=engine)
         )
 
-    units = up(leaf, to_unit)
-    return pl.concat([up(leaf, tree), units, up(units, unit_scope)])
+    units = up(leaf.lazy(), to_unit)
+    # one collect: the steps up the tree and to the units run side by side
+    return pl.concat(
+        pl.collect_all([up(leaf.lazy(), tree), units, up(units, unit_scope)], engine=engine)
+    )
 
 
 def _mismatch_findings(level: pl.DataFrame, mode: GroupReported) -> list[Mapping[str, Any]]:
@@ -768,43 +920,100 @@ def _mismatch_findings(level: pl.DataFrame, mode: GroupReported) -> list[Mapping
     return out
 
 
-def _ratios(values: pl.DataFrame, cat: Mapping[str, Indicator], out: set[str]) -> pl.DataFrame:
-    """Recompute each wanted ratio at every node from the rolled-up components."""
+def _ratios(
+    values: pl.DataFrame,
+    cat: Mapping[str, Indicator],
+    out: set[str],
+    code_of: Mapping[str, int],
+    width: int,
+    n_nodes: int,
+) -> pl.DataFrame:
+    """Recompute each wanted ratio at every node from the rolled-up components (cells)."""
     frames = []
+    pos = pl.col("cell") // width
+    c_ind = pl.col("cell") % width
     for code in sorted(out):
         ind = cat[code]
         f = ind.formula
         if ind.kind is not Kind.RATIO or f is None:
             continue
-        num = values.filter(pl.col("indicator") == f.numerator).select("year", "node", num="value")
-        den = values.filter(pl.col("indicator") == f.denominator).select(
-            "year", "node", den="value"
-        )
-        if f.denominator_average:
-            prev = den.select(pl.col("year") + 1, "node", prev="den")
-            den = den.join(prev, on=["year", "node"]).select(
-                "year", "node", den=(pl.col("den") + pl.col("prev")) / 2
-            )
-        both = num.join(den, on=["year", "node"]).filter(pl.col("den") != 0)
+        if f.numerator not in code_of or f.denominator not in code_of:
+            continue
+        num = values.filter(c_ind == code_of[f.numerator]).select(pos=pos, num="value")
+        den = values.filter(c_ind == code_of[f.denominator]).select(pos=pos, den="value")
+        if f.denominator_average:  # the same node a year before is n_nodes positions back
+            prev = den.select(pos=pl.col("pos") + n_nodes, prev="den")
+            den = den.join(prev, on="pos").select("pos", den=(pl.col("den") + pl.col("prev")) / 2)
+        both = num.join(den, on="pos").filter(pl.col("den") != 0)
         ratio = pl.col("num") / pl.col("den")
         frames.append(
             both.select(
-                "year",
-                "node",
-                indicator=pl.lit(code),
+                cell=pl.col("pos") * width + code_of[code],
                 value=(1 - ratio) if f.one_minus else ratio,
             )
         )
     if not frames:
-        return pl.DataFrame(
-            schema={
-                "year": pl.Int64,
-                "node": pl.String,
-                "indicator": pl.String,
-                "value": pl.Float64,
-            }
+        return pl.DataFrame(schema={"cell": pl.UInt64, "value": pl.Float64})
+    return pl.concat(frames)
+
+
+def _ordered_output(
+    values: pl.DataFrame,
+    nodes: pl.DataFrame,
+    codes: _Codes,
+    inds: Sequence[str],
+    y0: int,
+    span: int,
+    width: int,
+) -> pl.DataFrame:
+    """The output: sorted by year, then scopes, units, groups, entities, each by id, then by
+    indicator code; with the nodes' names of that year, and ids and codes as strings."""
+    n_nodes = len(codes.ids)
+    pos = pl.col("cell") // width
+    node = pos % n_nodes
+    c_ind = pl.col("cell") % width
+    # per node-year (pos): its place among the node types (1…; 0: no info for that year)
+    place = nodes["node_type"].replace_strict(_TYPE_ORDER, default=4, return_dtype=pl.UInt8) + 1
+    kind = pl.zeros(span * n_nodes, pl.UInt8, eager=True).scatter(nodes["pos"], place)
+    by_cell = False
+    if codes.in_order:  # sorting by cell is enough if each node's type is its codes' class
+        c1, c2, c3 = codes.classes
+        code = pl.col("node")
+        cls = 1 + (code >= c1).cast(pl.UInt8) + (code >= c2) + (code >= c3)
+        by_cell = bool(nodes.select((pl.lit(place) == cls.cast(pl.UInt8)).all()).item()) and bool(
+            values.select((pl.lit(kind).gather(pos) != 0).all()).item()
         )
-    return pl.concat(frames).select([*_KEYS, "value"])
+    if by_cell:
+        ordered = values.lazy().sort("cell")
+    else:  # one packed UInt64 key (year, type, id's rank, indicator)
+        key = (
+            ((pos // n_nodes) * 6 + pl.lit(kind).gather(pos)) * n_nodes
+            + pl.lit(codes.order).gather(node).cast(pl.UInt64)
+        ) * width + c_ind
+        ordered = values.lazy().sort(key)
+    info = ["node_type", "name_zh", "name_en", "unit"]
+    if nodes.select("node", *info).unique().height == nodes["node"].n_unique():
+        # the same names every year (no renames): look them up by node
+        dense = pl.DataFrame({"node": pl.int_range(n_nodes, eager=True, dtype=pl.UInt32)}).join(
+            nodes.select("node", *info).unique("node"), on="node", how="left", maintain_order="left"
+        )
+        names = {c: pl.lit(dense[c]).gather(node) for c in info}
+    else:  # by node-year
+        row = pl.Series([None], dtype=pl.UInt32).extend_constant(None, span * n_nodes - 1)
+        row = row.scatter(nodes["pos"], pl.int_range(nodes.height, eager=True, dtype=pl.UInt32))
+        at = pl.lit(row).gather(pos)
+        names = {c: pl.lit(nodes[c]).gather(at) for c in info}
+    return (
+        ordered.select(
+            node=pl.lit(codes.ids).gather(node),
+            **names,
+            year=(pos // n_nodes).cast(pl.Int64) + y0,
+            indicator=pl.lit(pl.Series(inds, dtype=pl.String)).gather(c_ind),
+            value=pl.col("value"),
+        )
+        .cast(VALUE_SCHEMA)  # type: ignore[arg-type]
+        .collect()
+    )
 
 
 def scope_totals(result: Rollup | pl.DataFrame, *, lang: str = "zh") -> pl.DataFrame:
