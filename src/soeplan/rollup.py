@@ -522,33 +522,35 @@ def rollup(
     # packed into one integer, cell = ((year - y0) * n_nodes + node) * width + indicator
     key = pl.col("key")
     k = (key // (width * span)).cast(pl.UInt32)
-    s1 = collected[0].select(
-        kind=pl.lit(keymap.kind).gather(k),
-        node=pl.lit(keymap.node).gather(k),
-        yo=(key % span).cast(pl.UInt64),
-        ind=(key // span % width).cast(pl.UInt64),
-        value=pl.col("value"),
+    grouped = collected[0]
+    seen = (
+        grouped.lazy()
+        .select(
+            k=k.unique().implode(),
+            ind=(key // span % width).unique().implode(),
+            yo=(key % span).unique().implode(),
+        )
+        .collect()
     )
+    keys_seen = seen["k"][0]
+    kinds = set(keymap.kind.gather(keys_seen).unique().to_list())
+    no_key = _NO_KEY in kinds
+    kinds.discard(_NO_KEY)
+    present = set(seen["ind"][0].to_list())
+    year_offs = set(seen["yo"][0].to_list())
+    ratio_c = sorted(code_of[c] for c in ratio_codes)
+    none_c = sorted(code_of[c] for c, i in cat.items() if i.aggregation is Aggregation.NONE)
+    dropped = [inds[i] for i in sorted(present & set(ratio_c))]
     ent_rows = None
     if include_entities:
         ent_rows = collected[1].select(
             kind=pl.lit(_DIRECT, pl.UInt8),
-            node=pl.lit(keymap.entity_node).gather((key // (width * span)).cast(pl.UInt32)),
+            node=pl.lit(keymap.entity_node).gather(k),
             yo=(key % span).cast(pl.UInt64),
             ind=(key // span % width).cast(pl.UInt64),
             value=pl.col("value"),
         )
     del collected
-    no_key = bool((s1["kind"] == _NO_KEY).any())
-    ratio_c = sorted(code_of[c] for c in ratio_codes)
-    none_c = sorted(code_of[c] for c, i in cat.items() if i.aggregation is Aggregation.NONE)
-    present = set(s1["ind"].unique().to_list())
-    dropped = [inds[i] for i in sorted(present & set(ratio_c))]
-    kinds = set(s1["kind"].unique().to_list())
-    if n_ind in present or no_key:  # rows outside the catalogue, or of unknown entities
-        s1 = s1.filter((pl.col("ind") < n_ind) & (pl.col("kind") != _NO_KEY))
-        present.discard(n_ind)
-        kinds.discard(_NO_KEY)
 
     extra: dict[int, dict[str, str]] = {}
     unknown = None
@@ -631,31 +633,46 @@ def rollup(
     c_ind = pl.col("cell") % width
     cell_cols = [cell.alias("cell"), "value"]
     # the years with data (a rollup's tables are made for these only)
-    data_years = sorted(
-        y0 + int(y)
-        for y in pl.concat([s1.select("yo"), *([] if unknown is None else [unknown.select("yo")])])[
-            "yo"
-        ]
-        .unique()
-        .to_list()
-    )
-    if not data_years:
-        empty = pl.DataFrame(schema=VALUE_SCHEMA)
-        return Rollup(empty, findings_frame(findings) if findings else empty_findings(), structure)
+    if unknown is not None:
+        year_offs |= set(unknown["yo"].unique().to_list())
+    data_years = sorted(y0 + int(y) for y in year_offs)
 
     # ---- split the keys: leaves summed under their first node, entities placed year by year,
     # units' own rows
-    if kinds <= {_DIRECT}:
-        direct = s1.select(cell_cols)
-        placed = s1.clear()
-        unit_rows = s1.clear()
+    if kinds <= {_DIRECT} and not no_key and n_ind not in present:  # the usual case: one pass
+        direct = grouped.select(
+            cell=((key % span) * n_nodes + pl.lit(keymap.node).gather(k)) * width
+            + key // span % width,
+            value="value",
+        )
+        placed = unit_rows = pl.DataFrame(
+            schema={
+                "kind": pl.UInt8,
+                "node": pl.UInt32,
+                "yo": pl.UInt64,
+                "ind": pl.UInt64,
+                "value": pl.Float64,
+            }
+        )
     else:
+        s1 = grouped.select(
+            kind=pl.lit(keymap.kind).gather(k),
+            node=pl.lit(keymap.node).gather(k),
+            yo=(key % span).cast(pl.UInt64),
+            ind=(key // span % width).cast(pl.UInt64),
+            value=pl.col("value"),
+        ).filter((pl.col("ind") < n_ind) & (pl.col("kind") != _NO_KEY))
         direct = s1.filter(pl.col("kind") == _DIRECT).select(cell_cols)
         placed = s1.filter(pl.col("kind") == _PLACED)  # node: the entity
         unit_rows = s1.filter(pl.col("kind") == _OWN)  # node: the unit
+        del s1
+    present.discard(n_ind)
     if unknown is not None:
         placed = pl.concat([placed, unknown])
-    del s1, unknown
+    del grouped, unknown
+    if not data_years:
+        empty = pl.DataFrame(schema=VALUE_SCHEMA)
+        return Rollup(empty, findings_frame(findings) if findings else empty_findings(), structure)
 
     # entities placed year by year but not in force in a year: flat under their unit, warned
     ids_of = codes.ids
@@ -710,7 +727,7 @@ def rollup(
         local = pl.concat([placed_leaf, own]).filter(is_none)
     del direct, placed, unit_rows
 
-    values = _propagate(leaf_sum, anc, width, engine)
+    values = _propagate(leaf_sum, anc, width, span * n_nodes, engine)
 
     # ---- groups (and units) that report their own figures
     adjusted = False
@@ -729,7 +746,7 @@ def rollup(
         checked = own_sum.join(has_desc, on="cell", how="semi")
         if not acting.is_empty():
             leaf_sum = pl.concat([leaf_sum, acting])
-            values = _propagate(leaf_sum, anc, width, engine)
+            values = _propagate(leaf_sum, anc, width, span * n_nodes, engine)
         if mode is not GroupReported.IGNORE and not checked.is_empty():
             checked = checked.with_columns(pos=pl.col("cell") // width).join(
                 nodes.select("pos", "year", "node", "depth", "diff_child", "unit"), on="pos"
@@ -757,7 +774,7 @@ def rollup(
                         )
                         leaf_sum = pl.concat([leaf_sum, delta])
                         adjusted = True
-                        values = _propagate(leaf_sum, anc, width, engine)
+                        values = _propagate(leaf_sum, anc, width, span * n_nodes, engine)
                     level = level.filter(pl.col("diff_child").is_null())
                 plain = [pl.col(c) / _SCALE for c in ("value", "children", "residual")]
                 level = level.with_columns(
@@ -862,13 +879,13 @@ def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
 
 
 def _propagate(
-    leaf: pl.DataFrame, anc: pl.DataFrame, width: int, engine: Any = "auto"
+    leaf: pl.DataFrame, anc: pl.DataFrame, width: int, size: int, engine: Any = "auto"
 ) -> pl.DataFrame:
     """Add every contribution (``cell, value``) into its node and all the nodes above it.
 
-    ``anc`` maps a node-year (``pos``) to every node-year it counts toward (``anc``), by
-    ``level``. In three steps, so that each contribution is joined to few rows: up the entity
-    tree, to its unit, then the units' totals to the scopes.
+    ``anc`` maps a node-year (``pos``, below ``size``) to every node-year it counts toward
+    (``anc``), by ``level``. In three steps, so that each contribution is joined to few rows:
+    up the entity tree, to its unit, then the units' totals to the scopes.
     """
     levels = anc.partition_by("level", as_dict=True, include_key=False)
     empty = anc.clear().drop("level")
@@ -886,7 +903,22 @@ def _propagate(
             .agg(pl.col("value").sum())
         )
 
-    units = up(leaf.lazy(), to_unit)
+    if to_unit["pos"].is_duplicated().any():
+        units = up(leaf.lazy(), to_unit)
+    else:  # one unit per node-year: a lookup instead of a join
+        unit_of = pl.Series([None], dtype=pl.UInt64).extend_constant(None, size - 1)
+        unit_of = unit_of.scatter(to_unit["pos"], to_unit["anc"])
+        units = (
+            leaf.lazy()
+            .select(
+                cell=pl.lit(unit_of).gather(pl.col("cell") // width) * width
+                + pl.col("cell") % width,
+                value="value",
+            )
+            .filter(pl.col("cell").is_not_null())
+            .group_by("cell")
+            .agg(pl.col("value").sum())
+        )
     # one collect: the steps up the tree and to the units run side by side
     return pl.concat(
         pl.collect_all([up(leaf.lazy(), tree), units, up(units, unit_scope)], engine=engine)
@@ -929,32 +961,43 @@ def _ratios(
     n_nodes: int,
 ) -> pl.DataFrame:
     """Recompute each wanted ratio at every node from the rolled-up components (cells)."""
-    frames = []
-    pos = pl.col("cell") // width
-    c_ind = pl.col("cell") % width
+    wanted = []
     for code in sorted(out):
-        ind = cat[code]
-        f = ind.formula
-        if ind.kind is not Kind.RATIO or f is None:
-            continue
-        if f.numerator not in code_of or f.denominator not in code_of:
-            continue
-        num = values.filter(c_ind == code_of[f.numerator]).select(pos=pos, num="value")
-        den = values.filter(c_ind == code_of[f.denominator]).select(pos=pos, den="value")
+        f = cat[code].formula
+        usable = f is not None and f.numerator in code_of and f.denominator in code_of
+        if cat[code].kind is Kind.RATIO and f is not None and usable:
+            wanted.append((code_of[code], f))
+    if not wanted:
+        return pl.DataFrame(schema={"cell": pl.UInt64, "value": pl.Float64})
+    used = sorted({code_of[c] for _, f in wanted for c in (f.numerator, f.denominator)})
+    # one pass to the components' rows; the ratios from it in one collect, side by side
+    parts = (
+        values.lazy()
+        .filter((pl.col("cell") % width).is_in(used))
+        .select(pos=pl.col("cell") // width, ind=pl.col("cell") % width, value="value")
+    )
+
+    def part(code: str, name: str) -> pl.LazyFrame:
+        return parts.filter(pl.col("ind") == code_of[code]).select(
+            "pos", pl.col("value").alias(name)
+        )
+
+    frames = []
+    for target, f in wanted:
+        num, den = part(f.numerator, "num"), part(f.denominator, "den")
         if f.denominator_average:  # the same node a year before is n_nodes positions back
             prev = den.select(pos=pl.col("pos") + n_nodes, prev="den")
             den = den.join(prev, on="pos").select("pos", den=(pl.col("den") + pl.col("prev")) / 2)
-        both = num.join(den, on="pos").filter(pl.col("den") != 0)
         ratio = pl.col("num") / pl.col("den")
         frames.append(
-            both.select(
-                cell=pl.col("pos") * width + code_of[code],
+            num.join(den, on="pos")
+            .filter(pl.col("den") != 0)
+            .select(
+                cell=pl.col("pos") * width + target,
                 value=(1 - ratio) if f.one_minus else ratio,
             )
         )
-    if not frames:
-        return pl.DataFrame(schema={"cell": pl.UInt64, "value": pl.Float64})
-    return pl.concat(frames)
+    return pl.concat(pl.collect_all(frames))
 
 
 def _ordered_output(
