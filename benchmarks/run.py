@@ -2,7 +2,8 @@
 
 For each size (rows of long observations: entity, year, indicator, value) it generates synthetic
 data over a realistic tree (hundreds of county-level units, thousands of groups, sub-groups,
-tens of thousands of enterprises) and times, in the same run and on the same frame:
+tens of thousands of enterprises) and times, in the same process and on the same frame
+(soeplan and polars interleaved in alternating order, then DuckDB; medians of ``--repeat``):
 
 * ``soeplan``: :func:`soeplan.rollup` to every group, unit and scope, ratios recomputed
   (``include_entities=False``: the entity level is the input itself);
@@ -11,14 +12,16 @@ tens of thousands of enterprises) and times, in the same run and on the same fra
 * ``duckdb``: DuckDB SQL doing the multi-level job (join each row to all its ancestors: groups,
   unit, scopes; group by node, year, indicator; sum).
 
-With ``--parquet`` (default for sizes ≥ 1e8) the data is written to Parquet in chunks and the
+Each in-memory size runs in a fresh child process, so that one size's leftovers (DuckDB's
+buffers, the allocator's state) do not weigh on the next. With ``--parquet`` (default for sizes
+≥ 1e8) the data is written to Parquet in chunks and the
 soeplan rollup runs in a child process with ``pl.scan_parquet`` and the streaming engine; the
 child's peak RSS is measured with ``resource.getrusage``.
 
 Usage::
 
     python benchmarks/run.py 1e6            # quick
-    python benchmarks/run.py 1e6 1e7 --repeat 3
+    python benchmarks/run.py 1e6 1e7 --repeat 7
     python benchmarks/run.py 1e8            # Parquet, streaming, peak memory
 
 All data is synthetic (合成数据).
@@ -204,9 +207,16 @@ def run_in_memory(rows: int, repeat: int) -> dict[str, Any]:
             "FROM obs o JOIN anc a ON o.entity = a.entity GROUP BY ALL"
         ).to_arrow_table()
 
-    t_cold, _ = median_time(soeplan_rollup, 1)  # first call: builds the structure's tables
-    t_soe, out = median_time(soeplan_rollup, repeat)
-    t_pl, _ = median_time(polars_one_level, repeat)
+    t_cold, out = median_time(soeplan_rollup, 1)  # first call: builds the structure's tables
+    # soeplan and polars interleaved, in alternating order: a slow spell of the (shared)
+    # machine weighs on both alike, and neither always runs first. DuckDB after them, on its
+    # own: its large buffers would otherwise slow whichever runs next.
+    rounds: dict[str, list[float]] = {"soeplan": [], "polars": []}
+    pair = [("soeplan", soeplan_rollup), ("polars", polars_one_level)]
+    for r in range(repeat):
+        for name, fn in pair if r % 2 == 0 else pair[::-1]:
+            rounds[name].append(median_time(fn, 1)[0])
+    t_soe, t_pl = statistics.median(rounds["soeplan"]), statistics.median(rounds["polars"])
     t_db, _ = median_time(duckdb_sql, repeat)
     return {
         "rows": data.height,
@@ -269,12 +279,31 @@ def run_parquet(rows: int, workdir: Path) -> dict[str, Any]:
     }
 
 
+def in_child(rows: int, repeat: int) -> dict[str, Any]:
+    """Run one in-memory size in a fresh process: what one size leaves behind (DuckDB's
+    buffers, the allocator's state) does not weigh on the next."""
+    proc = subprocess.run(
+        [sys.executable, __file__, str(rows), "--repeat", str(repeat), "--one"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"child failed:\n{proc.stderr}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("sizes", nargs="*", default=["1e6", "1e7", "1e8"])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--parquet", action="store_true", help="Parquet + streaming for all sizes")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # child: JSON out
     args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_in_memory(int(float(args.sizes[0])), args.repeat)))
+        return
     print(f"polars {pl.__version__}, {pl.thread_pool_size()} threads; synthetic data (合成数据)")
     for text in args.sizes:
         rows = int(float(text))
@@ -288,10 +317,10 @@ def main(argv: list[str] | None = None) -> None:
                 f"generated in {r['generate_s']:.0f} s"
             )
             continue
-        r = run_in_memory(rows, args.repeat)
+        r = in_child(rows, args.repeat)
         print(
             f"{r['rows']:>12,} rows, {r['entities']:,} entities, {r['groups']:,} groups, "
-            f"{r['units']} units (median of {args.repeat}):\n"
+            f"{r['units']} units (median of {args.repeat}, interleaved):\n"
             f"    soeplan rollup    {r['soeplan_s']:8.3f} s   ({r['out_rows']:,} rows out; "
             f"first call {r['soeplan_first_s']:.3f} s)\n"
             f"    polars 1-level    {r['polars_1level_s']:8.3f} s   "
