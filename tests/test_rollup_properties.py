@@ -322,3 +322,17 @@ def test_permuting_rows_is_bit_for_bit_the_same_with_decimal_figures(
     rnd.shuffle(order)
     second = rollup(data[order] if order else data, tree.structure()).values
     assert first.equals(second)
+
+
+@given(tree_and_data())
+def test_streaming_equals_in_memory_and_the_output_is_ordered(
+    case: tuple[Tree, pl.DataFrame],
+) -> None:
+    tree, data = case
+    values = rollup(data, tree.structure()).values
+    assert rollup(data.lazy(), tree.structure(), streaming=True).values.equals(values)
+    kind = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
+    ordered = values.sort(
+        "year", pl.col("node_type").replace_strict(kind), "node", "indicator", maintain_order=True
+    )
+    assert values.equals(ordered)
