@@ -79,7 +79,7 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 #: thereby quantised to 1e-8 of their unit, far below any printed precision.
 _SCALE = 1e8
 
-_CELLS_PER_PASS = 1_000_000  # streaming: at most about this many cells per pass
+_CELLS_PER_PASS = 8_000_000  # streaming: at most about this many cells (integer keys) per pass
 T = TypeVar("T")
 _TYPE_ORDER = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
 
