@@ -1000,6 +1000,32 @@ def _ratios(
     return pl.concat(pl.collect_all(frames))
 
 
+def _sorted_by_cell(
+    values: pl.DataFrame, positions: pl.Series, size: int, width: int
+) -> pl.LazyFrame | None:
+    """``values`` sorted by cell, without a sort: the node-years with info (``positions``,
+    below ``size``) number a dense table of cells; scattered into it, the values come out in
+    order. ``None`` if a value is null or two rows share a cell (then sort instead)."""
+    if values["value"].null_count():
+        return None
+    slots = positions.sort()
+    slot_of = pl.zeros(size, pl.UInt32, eager=True).scatter(
+        slots, pl.int_range(len(slots), dtype=pl.UInt32, eager=True)
+    )
+    dense = values.select(
+        pl.lit(slot_of).gather(pl.col("cell") // width).cast(pl.UInt64) * width
+        + pl.col("cell") % width
+    ).to_series()
+    table = pl.Series([None], dtype=pl.Float64).extend_constant(None, len(slots) * width - 1)
+    table = table.scatter(dense, values["value"])
+    filled = table.is_not_null()
+    if filled.sum() != values.height:
+        return None
+    at = filled.arg_true()
+    cell = slots.cast(pl.UInt64).gather(at // width) * width + (at % width)
+    return pl.DataFrame({"cell": cell, "value": table.filter(filled)}).lazy()
+
+
 def _ordered_output(
     values: pl.DataFrame,
     nodes: pl.DataFrame,
@@ -1026,9 +1052,8 @@ def _ordered_output(
         by_cell = bool(nodes.select((pl.lit(place) == cls.cast(pl.UInt8)).all()).item()) and bool(
             values.select((pl.lit(kind).gather(pos) != 0).all()).item()
         )
-    if by_cell:
-        ordered = values.lazy().sort("cell")
-    else:  # one packed UInt64 key (year, type, id's rank, indicator)
+    ordered = _sorted_by_cell(values, nodes["pos"], span * n_nodes, width) if by_cell else None
+    if ordered is None:  # one packed UInt64 key (year, type, id's rank, indicator)
         key = (
             ((pos // n_nodes) * 6 + pl.lit(kind).gather(pos)) * n_nodes
             + pl.lit(codes.order).gather(node).cast(pl.UInt64)
