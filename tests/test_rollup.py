@@ -362,32 +362,3 @@ def test_streaming_gives_the_same_frame_in_one_pass_or_several(
     assert rollup(data.lazy(), s, streaming=True).values.equals(eager)
     monkeypatch.setattr(rollup_module, "_CELLS_PER_PASS", 500)  # several passes over the data
     assert rollup(data.lazy(), s, streaming=True).values.equals(eager)
-
-
-def test_summing_by_counting_and_by_hashing_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
-
-    rollup_module = importlib.import_module("soeplan.rollup")
-    data = pl.concat(
-        [
-            sample_observations(),
-            pl.DataFrame(
-                {
-                    "entity": ["kecheng", "zz.new", "kc.invest"],
-                    "year": [2020, 2020, 2020],
-                    "indicator": ["total_assets", "revenue", "not_in_catalogue"],
-                    "value": [5.0, None, 1.0],
-                    "unit": ["kecheng", "kecheng", "kecheng"],
-                }
-            ),
-        ],
-        how="diagonal_relaxed",
-    )
-    s = city_structure(sample=True)
-    monkeypatch.setattr(rollup_module, "_DENSE_PER_ROW", 0)  # always a hash group-by
-    hashed = rollup(data, s)
-    monkeypatch.setattr(rollup_module, "_DENSE_PER_ROW", 10**9)  # always by counting
-    counted = rollup(data, s)
-    assert counted.values.equals(hashed.values)
-    assert counted.findings.equals(hashed.findings)
-    assert counted.value("zz.new", "revenue", 2020) == 0.0  # a null figure counts as present

@@ -6,14 +6,12 @@ each group (all its ancestors), each county-level unit and each scope (全市, �
 counts are summed; ratios are recomputed from the rolled-up components; nothing is counted
 twice. The structure in force at the end of each year is used for that year.
 
-How it stays fast: the big frame is read once. Each row's entity, indicator and year become one
-packed integer (the entity's first node: its parent group or its unit), and the frame is
-grouped by that integer alone. Everything above (groups of groups, units, scopes, ratios,
-checks) works on the small grouped frame in integer codes, one *cell* per node, year and
-indicator; names are looked up once, on the sorted output. Entities whose place changes over the
-years, groups that report their own figures, units' own rows and entities the structure does
-not know get keys of their own in that pass and are placed year by year. Indicators outside the
-catalogue cannot roll up and are left out. See ``docs/explanation/consolidation.md``.
+How it stays fast: the big frame is joined once to a small table that maps each entity to the
+first node it rolls into, and grouped by that node; everything above (groups of groups, units,
+scopes, ratios, checks) works on the small grouped frame through an ancestor table. Entities
+whose place changes over the years, groups that report their own figures, and entities the
+structure does not know are kept apart in that group-by under their own key and placed year by
+year. See ``docs/explanation/consolidation.md``.
 
 >>> import polars as pl
 >>> from soeplan.structure_io import city_structure
@@ -81,8 +79,6 @@ VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 #: thereby quantised to 1e-8 of their unit, far below any printed precision.
 _SCALE = 1e8
 
-_DENSE_MAX_CELLS = 16_000_000  # in memory: sum by counting up to this many possible keys
-_DENSE_PER_ROW = 4  # … and at most this many possible keys per row of input
 _CELLS_PER_PASS = 8_000_000  # streaming: at most about this many cells (integer keys) per pass
 T = TypeVar("T")
 _TYPE_ORDER = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
@@ -403,8 +399,6 @@ def rollup(
     bases); by default each year uses its own.
 
     Ratios in the observations are not used: every ratio is recomputed from its components.
-    Indicators outside the catalogue are left out; a row without a year or an entity id is an
-    error (:class:`~soeplan.SoeplanError`).
     """
     mode = GroupReported(group_reported)
     cat = _indicator_catalogue(registry)
@@ -522,13 +516,7 @@ def rollup(
                 for p in range(passes)
             ]
             queries[0] = pl.concat(share).lazy()
-    if streaming:
-        collected = pl.collect_all(queries, engine=engine)
-    else:  # in memory: the keys at hand, the sums by counting (see _dense_sums)
-        keyed = coded.with_columns(pl.col("value").fill_null(0.0)).collect()
-        grouped_big = _dense_sums(keyed, (keymap.n_keys + 1) * width * span)
-        collected = [grouped_big, *pl.collect_all(queries[1:])]
-        del keyed
+    collected = pl.collect_all(queries, engine=engine)
 
     # ---- from here on, small frames in integer codes: a cell is (year, node, indicator)
     # packed into one integer, cell = ((year - y0) * n_nodes + node) * width + indicator
@@ -888,24 +876,6 @@ def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = make()
     return memo[key]  # type: ignore[no-any-return]
-
-
-def _dense_sums(keyed: pl.DataFrame, size: int) -> pl.DataFrame:
-    """``keyed`` (``key, value``; keys below ``size``) summed by key.
-
-    Where the keys are dense enough (at most ``_DENSE_PER_ROW`` possible keys per row, and at
-    most ``_DENSE_MAX_CELLS``), by counting (``numpy.bincount``): one pass, no hashing, in input
-    order; the values are whole numbers, so the sums are exact whatever the order. Otherwise by
-    a polars group-by. Both give the same frame, up to row order.
-    """
-    if size > _DENSE_MAX_CELLS or size > _DENSE_PER_ROW * max(keyed.height, 1):
-        return keyed.group_by("key").agg(pl.col("value").sum())
-    import numpy as np
-
-    keys = keyed["key"].to_numpy()
-    sums = np.bincount(keys, weights=keyed["value"].to_numpy(), minlength=size)
-    hit = np.flatnonzero(np.bincount(keys, minlength=size))
-    return pl.DataFrame({"key": pl.Series(hit.astype(keys.dtype)), "value": pl.Series(sums[hit])})
 
 
 def _propagate(
