@@ -1005,21 +1005,23 @@ def _sorted_by_cell(
 ) -> pl.LazyFrame | None:
     """``values`` sorted by cell, without a sort: the node-years with info (``positions``,
     below ``size``) number a dense table of cells; scattered into it, the values come out in
-    order. ``None`` if a value is null or two rows share a cell (then sort instead)."""
+    order. ``None`` if a value is null, two rows share a cell or a node-year has no info
+    (then sort instead)."""
     if values["value"].null_count():
         return None
     slots = positions.sort()
-    slot_of = pl.zeros(size, pl.UInt32, eager=True).scatter(
+    # node-years without info go to one more slot at the end: any value there, and we sort
+    slot_of = pl.repeat(len(slots), size, dtype=pl.UInt32, eager=True).scatter(
         slots, pl.int_range(len(slots), dtype=pl.UInt32, eager=True)
     )
     dense = values.select(
         pl.lit(slot_of).gather(pl.col("cell") // width).cast(pl.UInt64) * width
         + pl.col("cell") % width
     ).to_series()
-    table = pl.Series([None], dtype=pl.Float64).extend_constant(None, len(slots) * width - 1)
+    table = pl.Series([None], dtype=pl.Float64).extend_constant(None, (len(slots) + 1) * width - 1)
     table = table.scatter(dense, values["value"])
     filled = table.is_not_null()
-    if filled.sum() != values.height:
+    if filled.sum() != values.height or filled.tail(width).any():
         return None
     at = filled.arg_true()
     cell = slots.cast(pl.UInt64).gather(at // width) * width + (at % width)
@@ -1049,9 +1051,8 @@ def _ordered_output(
         c1, c2, c3 = codes.classes
         code = pl.col("node")
         cls = 1 + (code >= c1).cast(pl.UInt8) + (code >= c2) + (code >= c3)
-        by_cell = bool(nodes.select((pl.lit(place) == cls.cast(pl.UInt8)).all()).item()) and bool(
-            values.select((pl.lit(kind).gather(pos) != 0).all()).item()
-        )
+        # (node-years without info, if any, make _sorted_by_cell give up)
+        by_cell = bool(nodes.select((pl.lit(place) == cls.cast(pl.UInt8)).all()).item())
     ordered = _sorted_by_cell(values, nodes["pos"], span * n_nodes, width) if by_cell else None
     if ordered is None:  # one packed UInt64 key (year, type, id's rank, indicator)
         key = (
