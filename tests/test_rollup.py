@@ -362,3 +362,42 @@ def test_streaming_gives_the_same_frame_in_one_pass_or_several(
     assert rollup(data.lazy(), s, streaming=True).values.equals(eager)
     monkeypatch.setattr(rollup_module, "_CELLS_PER_PASS", 500)  # several passes over the data
     assert rollup(data.lazy(), s, streaming=True).values.equals(eager)
+
+
+def test_the_wide_path_gives_the_same_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the usual case (leaves under their first node, no entity level) runs in wide form; with
+    # the wide path off, the cell-by-cell path must give the same frame, bit for bit
+    import importlib
+
+    rollup_module = importlib.import_module("soeplan.rollup")
+    calls: list[int] = []
+    wide = rollup_module._wide_rollup
+
+    def counted(*args: object) -> pl.DataFrame:
+        calls.append(1)
+        result: pl.DataFrame = wide(*args)
+        return result
+
+    monkeypatch.setattr(rollup_module, "_wide_rollup", counted)
+    s = small_structure()
+    data = obs(
+        [
+            ("x", 2019, "net_assets", 2.0),
+            ("x", 2020, "total_assets", 10.25),
+            ("x", 2020, "net_assets", 4.0),
+            ("y", 2020, "total_assets", 5.5),
+            ("z", 2020, "total_assets", 1.0),
+            ("w", 2020, "total_assets", 0.0),
+            ("w", 2020, "net_profit", 0.5),
+            ("w", 2020, "net_assets", 0.0),
+            ("x", 2020, "debt_ratio", 0.9),  # reported ratio: recomputed instead
+        ]
+    )
+    for kwargs in ({}, {"years": [2020]}, {"indicators": ["total_assets", "roe"]}):
+        fast = rollup(data, s, include_entities=False, **kwargs)
+        monkeypatch.setattr(rollup_module, "_WIDE", False)
+        slow = rollup(data, s, include_entities=False, **kwargs)
+        monkeypatch.setattr(rollup_module, "_WIDE", True)
+        assert fast.values.equals(slow.values) and fast.findings.equals(slow.findings)
+    assert len(calls) == 3
+    assert val(fast, "all") == 16.75 and val(fast, "w") is None

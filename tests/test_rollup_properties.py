@@ -6,8 +6,10 @@ Values are whole numbers stored as floats, so sums are exact and comparisons can
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 import attrs
 import polars as pl
@@ -331,6 +333,10 @@ def test_streaming_equals_in_memory_and_the_output_is_ordered(
     tree, data = case
     values = rollup(data, tree.structure()).values
     assert rollup(data.lazy(), tree.structure(), streaming=True).values.equals(values)
+    # without the entity level, the wide path and the cell-by-cell path give the same frame
+    groups_only = rollup(data, tree.structure(), include_entities=False).values
+    with patch.object(importlib.import_module("soeplan.rollup"), "_WIDE", False):
+        assert rollup(data, tree.structure(), include_entities=False).values.equals(groups_only)
     kind = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
     ordered = values.sort(
         "year", pl.col("node_type").replace_strict(kind), "node", "indicator", maintain_order=True

@@ -639,7 +639,25 @@ def rollup(
 
     # ---- split the keys: leaves summed under their first node, entities placed year by year,
     # units' own rows
-    if kinds <= {_DIRECT} and not no_key and n_ind not in present:  # the usual case: one pass
+    simple = kinds <= {_DIRECT} and not no_key and n_ind not in present
+    # the usual case (every key a leaf summed under its first node; no entity level, no local
+    # metric): the rest in wide form, one row per node and year (see _wide_rollup)
+    wide = _WIDE and simple and not include_entities and not present & set(none_c)
+    # (and where the table of key-years × indicators stays small for the data)
+    table_size = (keymap.n_keys + 1) * span * width
+    wide = wide and bool(present - set(ratio_c)) and table_size <= max(4 * grouped.height, 1 << 20)
+    if wide:
+        direct = pl.DataFrame(schema={"cell": pl.UInt64, "value": pl.Float64})
+        placed = unit_rows = pl.DataFrame(
+            schema={
+                "kind": pl.UInt8,
+                "node": pl.UInt32,
+                "yo": pl.UInt64,
+                "ind": pl.UInt64,
+                "value": pl.Float64,
+            }
+        )
+    elif simple:  # one pass
         direct = grouped.select(
             cell=((key % span) * n_nodes + pl.lit(keymap.node).gather(k)) * width
             + key // span % width,
@@ -669,7 +687,7 @@ def rollup(
     present.discard(n_ind)
     if unknown is not None:
         placed = pl.concat([placed, unknown])
-    del grouped, unknown
+    del unknown
     if not data_years:
         empty = pl.DataFrame(schema=VALUE_SCHEMA)
         return Rollup(empty, findings_frame(findings) if findings else empty_findings(), structure)
@@ -706,6 +724,24 @@ def rollup(
     anc = tables.anc.select(
         pos=pos_of + pl.col("node"), anc=pos_of + pl.col("anc"), level=pl.col("level")
     )
+
+    if wide:
+        values = _wide_rollup(
+            grouped,
+            keymap.node,
+            nodes,
+            anc,
+            codes,
+            inds,
+            [code_of[c] for c in sorted(out_inds, key=code_of.__getitem__)],
+            [(code_of[c], cat[c].formula) for c in sorted(ratio_codes & out_inds)],
+            sorted(present - set(ratio_c)),
+            _Grid(y0, span, width, n_nodes),
+            wanted_years,
+            engine,
+        )
+        return _finished(values, findings, dropped, structure)
+    del grouped
 
     # contributions: cells from the leaves; own rows of internal nodes
     not_ratio = ~c_ind.is_in(ratio_c)
@@ -813,20 +849,28 @@ def rollup(
         wanted_off = [y - y0 for y in wanted_years]
         values = values.filter((pl.col("cell") // width // n_nodes).is_in(wanted_off))
     values = _ordered_output(values, nodes, codes, inds, y0, span, width)
-    if dropped:
-        for code in dropped:
-            findings.append(
-                dict(
-                    severity=Severity.HINT.value,
-                    rule="rollup.ratio_recomputed",
-                    indicator=code,
-                    expected="components of the ratio",
-                    found="reported ratio values",
-                    message_zh=f"比率 {code} 由汇总后的分子分母重新计算，报送的比率值未使用",
-                    message_en=f"ratio {code} is recomputed from rolled-up components; reported ratio values were not used",
-                    fix="report the ratio's components instead",
-                )
+    return _finished(values, findings, dropped, structure)
+
+
+def _finished(
+    values: pl.DataFrame,
+    findings: list[Mapping[str, Any]],
+    dropped: Sequence[str],
+    structure: Structure,
+) -> Rollup:
+    for code in dropped:
+        findings.append(
+            dict(
+                severity=Severity.HINT.value,
+                rule="rollup.ratio_recomputed",
+                indicator=code,
+                expected="components of the ratio",
+                found="reported ratio values",
+                message_zh=f"比率 {code} 由汇总后的分子分母重新计算，报送的比率值未使用",
+                message_en=f"ratio {code} is recomputed from rolled-up components; reported ratio values were not used",
+                fix="report the ratio's components instead",
             )
+        )
     frame = findings_frame(findings) if findings else empty_findings()
     return Rollup(values, frame, structure)
 
@@ -876,6 +920,158 @@ def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = make()
     return memo[key]  # type: ignore[no-any-return]
+
+
+_WIDE = True  # the usual case in wide form (tests turn it off to compare both paths)
+
+
+@attrs.frozen
+class _Grid:
+    """How cells are packed: ``pos = (year - y0) * n_nodes + node``, ``cell = pos * width + ind``;
+    the big pass's keys: ``key = (first * width + ind) * span + (year - y0)``."""
+
+    y0: int
+    span: int
+    width: int
+    n_nodes: int
+
+
+def _wide_rollup(
+    grouped: pl.DataFrame,
+    node_of_key: pl.Series,
+    nodes: pl.DataFrame,
+    anc: pl.DataFrame,
+    codes: _Codes,
+    inds: Sequence[str],
+    out_c: Sequence[int],
+    ratios: Sequence[tuple[int, Any]],
+    summed: Sequence[int],
+    grid: _Grid,
+    wanted_years: Sequence[int] | None,
+    engine: Any,
+) -> pl.DataFrame:
+    """The rollup's output from the big pass's sums when every key is a leaf summed under its
+    first node: one row per node and year, one column per indicator (null: no figure).
+
+    The same figures as the cell-by-cell path, in the same order (tests compare the two): the
+    sums are exact, ratios are the same float operations, and the output is read row by row.
+    """
+    span, width, n_nodes = grid.span, grid.width, grid.n_nodes
+    n_keys = len(node_of_key)
+    code_of = {c: i for i, c in enumerate(inds)}
+    # the sums into a table of (key, year) rows × indicator columns, through one scatter
+    key = pl.col("key")
+    slot = ((key // (width * span)) * span + key % span) * width + key // span % width
+    table = pl.Series([None], dtype=pl.Float64).extend_constant(None, n_keys * span * width - 1)
+    table = table.scatter(grouped.select(slot.cast(pl.UInt64)).to_series(), grouped["value"])
+    row = pl.int_range(pl.len(), dtype=pl.UInt64)
+    cols = [f"c{c}" for c in summed]
+    leaf = (
+        pl.DataFrame({"v": table.reshape((n_keys * span, width))})
+        .select(
+            pos=(row % span) * n_nodes + pl.lit(node_of_key).gather(row // span),
+            **{f"c{c}": pl.col("v").arr.get(c) for c in summed},
+        )
+        .filter(pl.col("pos").is_not_null() & pl.any_horizontal(pl.col(cols).is_not_null()))
+    )
+    values = _propagate_wide(leaf, anc, cols, span * n_nodes, engine).with_columns(
+        pl.col(cols) / _SCALE
+    )
+    # ratios from the rolled-up components: the same operations as _ratios
+    have = set(summed)
+    if any(f.denominator_average for _, f in ratios):
+        prev = values.select(pos=pl.col("pos") + n_nodes, **{f"p{c}": f"c{c}" for c in summed})
+        values = values.join(prev, on="pos", how="left")
+    extra = {}
+    for target, f in ratios:
+        num, den = code_of.get(f.numerator, -1), code_of.get(f.denominator, -1)
+        if num not in have or den not in have:
+            continue
+        d = pl.col(f"c{den}")
+        if f.denominator_average:
+            d = (d + pl.col(f"p{den}")) / 2
+        ratio = pl.col(f"c{num}") / d
+        extra[f"c{target}"] = pl.when(d != 0).then((1 - ratio) if f.one_minus else ratio)
+    values = values.with_columns(**extra)
+    have |= {int(c[1:]) for c in extra}
+    shown = [c for c in out_c if c in have]
+    if not shown:
+        return pl.DataFrame(schema=VALUE_SCHEMA)
+    if wanted_years is not None:
+        offs = [y - grid.y0 for y in wanted_years]
+        values = values.filter((pl.col("pos") // n_nodes).is_in(offs))
+    # rows in the output's order: year, type, id (a sort of node-years, not of figures)
+    info = nodes.select(
+        "pos",
+        "node_type",
+        "name_zh",
+        "name_en",
+        "unit",
+        place=pl.col("node_type").replace_strict(_TYPE_ORDER, default=4, return_dtype=pl.UInt64)
+        + 1,
+    )
+    rows = (
+        values.select("pos", *[f"c{c}" for c in shown])
+        .join(info, on="pos", how="left")
+        .filter(pl.col("node_type").ne_missing("entity"))  # no entity level here
+        .sort(
+            ((pl.col("pos") // n_nodes) * 6 + pl.col("place").fill_null(0)) * n_nodes
+            + pl.lit(codes.order).gather(pl.col("pos") % n_nodes).cast(pl.UInt64)
+        )
+    )
+    # row by row, each row's indicators in code order: the columns stacked one after the
+    # other, read back in row order by arithmetic (a gather, not a sort)
+    n, m = len(shown), rows.height
+    stacked = pl.concat([rows[f"c{c}"] for c in shown], rechunk=True)
+    i = pl.int_range(m * n, eager=True, dtype=pl.UInt32 if m * n < 2**32 else pl.UInt64)
+    figures = pl.DataFrame({"i": i, "v": stacked.gather((i % n) * m + i // n)}).filter(
+        pl.col("v").is_not_null()
+    )
+    at = (pl.col("i") // n).cast(pl.UInt32)
+    pos = pl.lit(rows["pos"]).gather(at)
+    return figures.select(
+        node=pl.lit(codes.ids).gather(pos % n_nodes),
+        **{c: pl.lit(rows[c]).gather(at) for c in ("node_type", "name_zh", "name_en", "unit")},
+        year=(pos // n_nodes).cast(pl.Int64) + grid.y0,
+        indicator=pl.lit(pl.Series([inds[c] for c in shown], dtype=pl.String)).gather(
+            pl.col("i") % n
+        ),
+        value=pl.col("v"),
+    ).cast(VALUE_SCHEMA)  # type: ignore[arg-type]
+
+
+def _propagate_wide(
+    leaf: pl.DataFrame, anc: pl.DataFrame, cols: Sequence[str], size: int, engine: Any
+) -> pl.DataFrame:
+    """:func:`_propagate` for wide rows (``pos``, one column per indicator; null: no figure)."""
+    levels = anc.partition_by("level", as_dict=True, include_key=False)
+    empty = anc.clear().drop("level")
+    tree = levels.get(("tree",), empty)
+    to_unit = levels.get(("unit",), empty)
+    unit_scope = levels.get(("scope",), empty).join(
+        to_unit.filter(pl.col("pos") == pl.col("anc")).select("pos"), on="pos", how="semi"
+    )
+    # a column sums to null where no row has a figure (a missing cell, not zero)
+    sums = [pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in cols]
+
+    def up(frame: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
+        return frame.join(table.lazy(), on="pos").group_by("anc").agg(sums).rename({"anc": "pos"})
+
+    if to_unit["pos"].is_duplicated().any():
+        units = up(leaf.lazy(), to_unit)
+    else:  # one unit per node-year: a lookup instead of a join
+        unit_of = pl.Series([None], dtype=pl.UInt64).extend_constant(None, size - 1)
+        unit_of = unit_of.scatter(to_unit["pos"], to_unit["anc"])
+        units = (
+            leaf.lazy()
+            .with_columns(pos=pl.lit(unit_of).gather("pos"))
+            .filter(pl.col("pos").is_not_null())
+            .group_by("pos")
+            .agg(sums)
+        )
+    return pl.concat(
+        pl.collect_all([up(leaf.lazy(), tree), units, up(units, unit_scope)], engine=engine)
+    )
 
 
 def _propagate(
