@@ -6,12 +6,15 @@ each group (all its ancestors), each county-level unit and each scope (全市, �
 counts are summed; ratios are recomputed from the rolled-up components; nothing is counted
 twice. The structure in force at the end of each year is used for that year.
 
-How it stays fast: the big frame is joined once to a small table that maps each entity to the
-first node it rolls into, and grouped by that node; everything above (groups of groups, units,
-scopes, ratios, checks) works on the small grouped frame through an ancestor table. Entities
-whose place changes over the years, groups that report their own figures, and entities the
-structure does not know are kept apart in that group-by under their own key and placed year by
-year. See ``docs/explanation/consolidation.md``.
+How it stays fast: the big frame is read once. Each row's entity, indicator and year become one
+packed integer (the entity's first node: its parent group or its unit), and the frame is
+grouped by that integer alone. Everything above (groups of groups, units, scopes, ratios,
+checks) works on the small grouped frame in integer codes, one *cell* per node, year and
+indicator; names are looked up once, on the ordered output. Entities whose place changes over
+the years, groups that report their own figures, units' own rows and entities the structure
+does not know get keys of their own in that pass and are placed year by year; without them (the
+usual case) the work after the pass runs in wide form, one row per node and year. Indicators
+outside the catalogue cannot roll up and are left out. See ``docs/explanation/consolidation.md``.
 
 >>> import polars as pl
 >>> from soeplan.structure_io import city_structure
@@ -399,6 +402,8 @@ def rollup(
     bases); by default each year uses its own.
 
     Ratios in the observations are not used: every ratio is recomputed from its components.
+    Indicators outside the catalogue are left out; a row without a year or an entity id is an
+    error (:class:`~soeplan.SoeplanError`).
     """
     mode = GroupReported(group_reported)
     cat = _indicator_catalogue(registry)
