@@ -337,6 +337,8 @@ def test_streaming_equals_in_memory_and_the_output_is_ordered(
     groups_only = rollup(data, tree.structure(), include_entities=False).values
     with patch.object(importlib.import_module("soeplan.rollup"), "_WIDE", False):
         assert rollup(data, tree.structure(), include_entities=False).values.equals(groups_only)
+    streamed = rollup(data.lazy(), tree.structure(), include_entities=False, streaming=True)
+    assert streamed.values.equals(groups_only)
     kind = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
     ordered = values.sort(
         "year", pl.col("node_type").replace_strict(kind), "node", "indicator", maintain_order=True
