@@ -1047,10 +1047,11 @@ def _wide_rollup(
     ).cast(VALUE_SCHEMA)  # type: ignore[arg-type]
 
 
-def _propagate_wide(
-    leaf: pl.DataFrame, anc: pl.DataFrame, cols: Sequence[str], size: int, engine: Any
-) -> pl.DataFrame:
-    """:func:`_propagate` for wide rows (``pos``, one column per indicator; null: no figure)."""
+def _levels(
+    anc: pl.DataFrame, size: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.Series | None]:
+    """The ancestor table's steps: up the tree, to the unit, units to scopes; and, where each
+    node-year (below ``size``) has one unit, that unit as a lookup array (else ``None``)."""
     levels = anc.partition_by("level", as_dict=True, include_key=False)
     empty = anc.clear().drop("level")
     tree = levels.get(("tree",), empty)
@@ -1058,17 +1059,27 @@ def _propagate_wide(
     unit_scope = levels.get(("scope",), empty).join(
         to_unit.filter(pl.col("pos") == pl.col("anc")).select("pos"), on="pos", how="semi"
     )
+    unit_of = None
+    if not to_unit["pos"].is_duplicated().any():
+        unit_of = pl.Series([None], dtype=pl.UInt64).extend_constant(None, size - 1)
+        unit_of = unit_of.scatter(to_unit["pos"], to_unit["anc"])
+    return tree, to_unit, unit_scope, unit_of
+
+
+def _propagate_wide(
+    leaf: pl.DataFrame, anc: pl.DataFrame, cols: Sequence[str], size: int, engine: Any
+) -> pl.DataFrame:
+    """:func:`_propagate` for wide rows (``pos``, one column per indicator; null: no figure)."""
+    tree, to_unit, unit_scope, unit_of = _levels(anc, size)
     # a column sums to null where no row has a figure (a missing cell, not zero)
     sums = [pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).alias(c) for c in cols]
 
     def up(frame: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
         return frame.join(table.lazy(), on="pos").group_by("anc").agg(sums).rename({"anc": "pos"})
 
-    if to_unit["pos"].is_duplicated().any():
+    if unit_of is None:
         units = up(leaf.lazy(), to_unit)
     else:  # one unit per node-year: a lookup instead of a join
-        unit_of = pl.Series([None], dtype=pl.UInt64).extend_constant(None, size - 1)
-        unit_of = unit_of.scatter(to_unit["pos"], to_unit["anc"])
         units = (
             leaf.lazy()
             .with_columns(pos=pl.lit(unit_of).gather("pos"))
@@ -1090,13 +1101,7 @@ def _propagate(
     (``anc``), by ``level``. In three steps, so that each contribution is joined to few rows:
     up the entity tree, to its unit, then the units' totals to the scopes.
     """
-    levels = anc.partition_by("level", as_dict=True, include_key=False)
-    empty = anc.clear().drop("level")
-    tree = levels.get(("tree",), empty)
-    to_unit = levels.get(("unit",), empty)
-    unit_scope = levels.get(("scope",), empty).join(
-        to_unit.filter(pl.col("pos") == pl.col("anc")).select("pos"), on="pos", how="semi"
-    )
+    tree, to_unit, unit_scope, unit_of = _levels(anc, size)
 
     def up(frame: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
         return (
@@ -1106,11 +1111,9 @@ def _propagate(
             .agg(pl.col("value").sum())
         )
 
-    if to_unit["pos"].is_duplicated().any():
+    if unit_of is None:
         units = up(leaf.lazy(), to_unit)
     else:  # one unit per node-year: a lookup instead of a join
-        unit_of = pl.Series([None], dtype=pl.UInt64).extend_constant(None, size - 1)
-        unit_of = unit_of.scatter(to_unit["pos"], to_unit["anc"])
         units = (
             leaf.lazy()
             .select(
