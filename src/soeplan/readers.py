@@ -23,15 +23,12 @@ import attrs
 import polars as pl
 
 from soeplan import templates as tpl
+from soeplan._frames import LONG_SCHEMA
 from soeplan.errors import Problem, SoeplanError
 
 #: Columns of the observation frame, in order.
 OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "unit": pl.String,
-    "entity": pl.String,
-    "year": pl.Int32,
-    "indicator": pl.String,
-    "value": pl.Float64,
+    **LONG_SCHEMA,
     "raw": pl.String,
     "explanation": pl.String,
     "file": pl.String,

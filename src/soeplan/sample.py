@@ -66,6 +66,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from soeplan._frames import LONG_SCHEMA
 from soeplan.errors import UnknownNameError
 from soeplan.sections import Text
 
@@ -107,14 +108,6 @@ _ANCHORS = (2015, 2020)
 # Quantities split top-down. Total assets are net assets + liabilities, so both stay positive.
 _NA, _LIAB, _REV, _TP, _NP = "net_assets", "liabilities", "revenue", "total_profit", "net_profit"
 _QUANTITIES = (_NA, _LIAB, _REV, _TP, _NP)
-
-_SCHEMA = {
-    "unit": pl.String,
-    "entity": pl.String,
-    "year": pl.Int32,
-    "indicator": pl.String,
-    "value": pl.Float64,
-}
 
 
 # ----------------------------------------------------------------------------- assumptions
@@ -432,7 +425,7 @@ def _generate() -> pl.DataFrame:
     }
     totals = _group_totals()
 
-    rows: dict[str, list[Any]] = {k: [] for k in _SCHEMA}
+    rows: dict[str, list[Any]] = {k: [] for k in LONG_SCHEMA}
 
     def emit(unit: str, entity: str, year: int, indicator: str, value: float) -> None:
         rows["unit"].append(unit)
@@ -477,7 +470,7 @@ def _generate() -> pl.DataFrame:
                         emit(unit, e.id, year, ind, values[ind] / 100)
                     for ind, count in _counts(e.id, year).items():
                         emit(unit, e.id, year, ind, float(count))
-    return pl.DataFrame(rows, schema=_SCHEMA).sort("unit", "entity", "year", "indicator")
+    return pl.DataFrame(rows, schema=LONG_SCHEMA).sort("unit", "entity", "year", "indicator")
 
 
 def _counts(entity: str, year: int) -> dict[str, int]:

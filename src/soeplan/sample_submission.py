@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from soeplan._frames import empty_long
 from soeplan.errors import SoeplanError
 from soeplan.sample import SYNTHETIC_NOTE, sample_unit
 from soeplan.templates import SYNTHETIC_MARK, write_template
@@ -55,15 +56,7 @@ def _plugin_sample(unit: str, year: int) -> pl.DataFrame:
     from soeplan.plugins import get_registry
     from soeplan.templates import reported_indicators, unit_entities
 
-    empty = pl.DataFrame(
-        schema={
-            "unit": pl.String,
-            "entity": pl.String,
-            "year": pl.Int32,
-            "indicator": pl.String,
-            "value": pl.Float64,
-        }
-    )
+    empty = empty_long()
     reg = get_registry()
     try:
         got = reg.host.pm.hook.soeplan_load_observations(unit=unit, year=year, source="sample")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from soeplan._frames import LONG_SCHEMA
 from soeplan._toml import read_toml
 from soeplan.errors import DataFileError, Problem
 
@@ -42,11 +43,7 @@ __all__ = ["OBSERVATION_SCHEMA", "merge_observations", "read_observations"]
 
 #: The columns and types of an observations frame read from a plugin's file.
 OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "unit": pl.String,
-    "entity": pl.String,
-    "year": pl.Int32,
-    "indicator": pl.String,
-    "value": pl.Float64,
+    **LONG_SCHEMA,
     "synthetic": pl.Boolean,
     "source": pl.String,
 }

@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from soeplan._frames import LONG_SCHEMA
 from soeplan.errors import Problem, SoeplanError, UnknownNameError
 
 MANIFEST = "manifest.json"
@@ -41,11 +42,7 @@ FAULT_ENV = "SOEPLAN_STORE_FAULT"
 
 #: Columns of the frames the store keeps and returns.
 STORE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "unit": pl.String,
-    "entity": pl.String,
-    "year": pl.Int32,
-    "indicator": pl.String,
-    "value": pl.Float64,
+    **LONG_SCHEMA,
     "explanation": pl.String,
 }
 

@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from soeplan._frames import empty_long
 from soeplan.errors import Problem, SoeplanError
 from soeplan.plugins import (
     OBSERVATION_COLUMNS,
@@ -235,26 +236,14 @@ def _core_sample() -> pl.DataFrame:
     try:
         sample = importlib.import_module("soeplan.sample")
     except ImportError:
-        return _empty_observations()
+        return empty_long()
     frame: pl.DataFrame = sample.sample_observations()
     return frame
 
 
-def _empty_observations() -> pl.DataFrame:
-    return pl.DataFrame(
-        schema={
-            "unit": pl.String,
-            "entity": pl.String,
-            "year": pl.Int32,
-            "indicator": pl.String,
-            "value": pl.Float64,
-        }
-    )
-
-
 def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
     cols = list(OBSERVATION_COLUMNS)
-    parts = [_empty_observations()]
+    parts = [empty_long()]
     for f in frames:
         if all(c in f.columns for c in cols):
             parts.append(

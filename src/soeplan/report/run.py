@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 import polars as pl
 
+from soeplan._frames import empty_long
 from soeplan.errors import Problem, SoeplanError
 from soeplan.plan import Plan, load_plan
 from soeplan.report.build import build_report
@@ -232,15 +233,7 @@ def run_submissions(
             [f.with_columns(pl.col("year").cast(pl.Int32)) for f in frames], how="vertical_relaxed"
         )
         if frames
-        else pl.DataFrame(
-            schema={
-                "unit": pl.String,
-                "entity": pl.String,
-                "year": pl.Int32,
-                "indicator": pl.String,
-                "value": pl.Float64,
-            }
-        )
+        else empty_long()
     )
     scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
     explain = (
