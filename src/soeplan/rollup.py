@@ -655,30 +655,14 @@ def rollup(
     wide = wide and bool(present - set(ratio_c)) and table_size <= max(4 * grouped.height, 1 << 20)
     if wide:
         direct = pl.DataFrame(schema={"cell": pl.UInt64, "value": pl.Float64})
-        placed = unit_rows = pl.DataFrame(
-            schema={
-                "kind": pl.UInt8,
-                "node": pl.UInt32,
-                "yo": pl.UInt64,
-                "ind": pl.UInt64,
-                "value": pl.Float64,
-            }
-        )
+        placed = unit_rows = pl.DataFrame(schema=_KEYED_SCHEMA)
     elif simple:  # one pass
         direct = grouped.select(
             cell=((key % span) * n_nodes + pl.lit(keymap.node).gather(k)) * width
             + key // span % width,
             value="value",
         )
-        placed = unit_rows = pl.DataFrame(
-            schema={
-                "kind": pl.UInt8,
-                "node": pl.UInt32,
-                "yo": pl.UInt64,
-                "ind": pl.UInt64,
-                "value": pl.Float64,
-            }
-        )
+        placed = unit_rows = pl.DataFrame(schema=_KEYED_SCHEMA)
     else:
         s1 = grouped.select(
             kind=pl.lit(keymap.kind).gather(k),
@@ -929,6 +913,14 @@ def _cached(structure: Structure, key: Any, make: Callable[[], T]) -> T:
     return memo[key]  # type: ignore[no-any-return]
 
 
+#: Decoded keys of the big pass that are placed year by year (entities, units' own rows).
+_KEYED_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "kind": pl.UInt8,
+    "node": pl.UInt32,
+    "yo": pl.UInt64,
+    "ind": pl.UInt64,
+    "value": pl.Float64,
+}
 _WIDE = True  # the usual case in wide form (tests turn it off to compare both paths)
 
 
