@@ -118,6 +118,17 @@ def observations_from_store(store: Path, *, sample: bool, data: Sequence[Path]) 
     return frame.lazy()
 
 
+def _inputs(
+    store: Path | None, sample: bool, data: Sequence[Path], structure_files: Sequence[Path]
+) -> tuple[pl.LazyFrame, Any]:
+    """The figures (a store, the sample or data files) and the structure to roll them up in."""
+    if store is not None:
+        obs = observations_from_store(store, sample=sample, data=data)
+    else:
+        obs = load_observations(sample, data)
+    return obs, load_structure(sample, structure_files)
+
+
 def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
     from soeplan.structure_io import city_structure
 
@@ -224,11 +235,7 @@ def rollup_cmd(
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
-    if store is not None:
-        obs = observations_from_store(store, sample=sample, data=data)
-    else:
-        obs = load_observations(sample, data)
-    structure = load_structure(sample, structure_files)
+    obs, structure = _inputs(store, sample, data, structure_files)
     result = rollup(
         obs,
         structure,
@@ -323,11 +330,7 @@ def explain_cmd(
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
-    if store is not None:
-        obs = observations_from_store(store, sample=sample, data=data)
-    else:
-        obs = load_observations(sample, data)
-    structure = load_structure(sample, structure_files)
+    obs, structure = _inputs(store, sample, data, structure_files)
     tree = explain(
         obs, structure, node=node, indicator=indicator, year=year, group_reported=group_reported
     )

@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from soeplan.cli._common import cli, format_option, warn_plugin_failures
-from soeplan.cli.validate import SoeplanBlocked, policy_options, render_findings, summary_line
+from soeplan.cli.validate import (
+    SoeplanBlocked,
+    policy_options,
+    render_findings,
+    submission_options,
+    summary_line,
+)
 from soeplan.render import render_rows
 
 _store_option = click.option(
@@ -23,20 +29,7 @@ _store_option = click.option(
 @cli.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_store_option
-@click.option(
-    "--unit", default=None, metavar="UNIT", help="The unit (CSV/Parquet without a unit column)."
-)
-@click.option(
-    "--year", default=None, type=int, help="The declared year (default: what the file says)."
-)
-@click.option(
-    "--plan",
-    "plan",
-    default="quzhou-14th",
-    show_default=True,
-    metavar="ID|FILE",
-    help="The plan whose targets are checked.",
-)
+@submission_options
 @policy_options
 def ingest_cmd(
     files: tuple[Path, ...],

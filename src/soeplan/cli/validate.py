@@ -39,6 +39,27 @@ def policy_options(f: F) -> F:
     )(f)
 
 
+def submission_options(f: F) -> F:
+    """``--unit``, ``--year`` and ``--plan``: what a submission is checked as (validate, ingest)."""
+    f = click.option(
+        "--plan",
+        "plan",
+        default="quzhou-14th",
+        show_default=True,
+        metavar="ID|FILE",
+        help="The plan whose targets are checked.",
+    )(f)
+    f = click.option(
+        "--year", default=None, type=int, help="The declared year (default: what the file says)."
+    )(f)
+    return click.option(
+        "--unit",
+        default=None,
+        metavar="UNIT",
+        help="The unit the files are for (CSV/Parquet without a unit column).",
+    )(f)
+
+
 HEADER = [
     "severity 严重性",
     "rule 规则",
@@ -109,23 +130,7 @@ def summary_line(checked: Any) -> str:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--unit",
-    default=None,
-    metavar="UNIT",
-    help="The unit the files are for (CSV/Parquet without a unit column).",
-)
-@click.option(
-    "--year", default=None, type=int, help="The declared year (default: what the file says)."
-)
-@click.option(
-    "--plan",
-    "plan",
-    default="quzhou-14th",
-    show_default=True,
-    metavar="ID|FILE",
-    help="The plan whose targets are checked.",
-)
+@submission_options
 @click.option(
     "--store",
     "store",
