@@ -5,7 +5,7 @@ data over a realistic tree (hundreds of county-level units, thousands of groups,
 tens of thousands of enterprises) and times, in the same process and on the same frame
 (soeplan and polars interleaved in alternating order, then DuckDB; medians of ``--repeat``):
 
-* ``soeplan``: :func:`soeplan.rollup` to every group, unit and scope, ratios recomputed
+* ``soeplan``: :func:`soeplan.consolidation.rollup` to every group, unit and scope, ratios recomputed
   (``include_entities=False``: the entity level is the input itself);
 * ``polars 1-level``: a hand-written single-level polars group-by (join entity → unit, group by
   unit, year, indicator, sum);
@@ -45,10 +45,10 @@ from typing import Any
 
 import polars as pl
 
+from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import Aggregation, Category, Indicator, Kind, builtin_indicators
-from soeplan.rollup import rollup
-from soeplan.structure_io import Structure, compose_structure
-from soeplan.structures import CountyUnit, Entity, NodeType, ScopeComposition, UnitStructure
+from soeplan.structure.io import Structure, compose_structure
+from soeplan.structure.records import CountyUnit, Entity, NodeType, ScopeComposition, UnitStructure
 
 SEED = 20240601
 CORE_AMOUNTS = ["total_assets", "net_assets", "revenue", "total_profit", "net_profit"]
@@ -238,7 +238,7 @@ from types import SimpleNamespace
 import polars as pl
 sys.path.insert(0, {bench_dir!r})
 import run as bench
-from soeplan.rollup import rollup
+from soeplan.consolidation.rollup import rollup
 rows = {rows}
 entities, years, inds = bench.shape(rows)
 structure, _ = bench.build_tree(entities)

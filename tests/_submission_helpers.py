@@ -9,8 +9,8 @@ from typing import Any
 
 import polars as pl
 
-from soeplan import templates as tpl
-from soeplan.sample_submission import sample_submission
+from soeplan.submissions import template as tpl
+from soeplan.submissions.sample import sample_submission
 
 
 def sample_frame(unit: str = "qujiang", year: int = 2023) -> pl.DataFrame:

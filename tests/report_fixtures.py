@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 import soeplan
-from soeplan.plan import Plan
+from soeplan.plan.model import Plan
 from soeplan.rules import findings_frame
 
 AMOUNT_GROWTH = {  # yearly growth used to build test data (not an expected result)

@@ -3,10 +3,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from soeplan.comparable import comparable_growth
-from soeplan.rollup import rollup
+from soeplan.consolidation.comparable import comparable_growth
+from soeplan.consolidation.rollup import rollup
 from soeplan.sample import sample_observations
-from soeplan.structure_io import city_structure
+from soeplan.structure.io import city_structure
 
 
 def test_comparable_growth_ignores_the_merger_and_the_transfer() -> None:

@@ -14,11 +14,11 @@ from types import ModuleType
 import polars as pl
 import pytest
 
-from soeplan.plugins import Registry, build_registry, make_host
-from soeplan.rollup import rollup, scope_totals
+from soeplan.consolidation.rollup import rollup, scope_totals
+from soeplan.plugins.host import Registry, build_registry, make_host
 from soeplan.sample import sample_observations
 from soeplan.sdk import merge_observations
-from soeplan.structure_io import city_structure
+from soeplan.structure.io import city_structure
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from soeplan import hookspecs
+from soeplan.plugins import hookspecs
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))

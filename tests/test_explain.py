@@ -3,10 +3,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from soeplan.explain import explain, render_explanation
-from soeplan.rollup import rollup
+from soeplan.consolidation.explain import explain, render_explanation
+from soeplan.consolidation.rollup import rollup
 from soeplan.sample import sample_observations
-from soeplan.structure_io import city_structure
+from soeplan.structure.io import city_structure
 
 
 def test_explain_tree_adds_up() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import soeplan
-from soeplan.growth import (
+from soeplan.arithmetic.growth import (
     annual_change,
     cagr,
     compound,
@@ -19,7 +19,7 @@ from soeplan.growth import (
     required_growth,
     total_growth,
 )
-from soeplan.plan import GrowthKind
+from soeplan.plan.model import GrowthKind
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infinity=False)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import soeplan
-from soeplan.milestones import path_value
+from soeplan.assessment.milestones import path_value
 
 PLAN = "quzhou-14th"
 

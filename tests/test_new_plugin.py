@@ -13,7 +13,7 @@ import pytest
 
 from soeplan.cli import main
 from soeplan.errors import SoeplanError, UnknownNameError
-from soeplan.scaffold import SOEPLAN_RANGE, new_plugin
+from soeplan.plugins.scaffold import SOEPLAN_RANGE, new_plugin
 from soeplan.testing import fake_distribution
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import soeplan
 from soeplan.errors import DataFileError
-from soeplan.plan import half_ulp, parse_number
+from soeplan.plan.model import half_ulp, parse_number
 
 BUILTIN = Path(soeplan.__file__).parent / "data" / "plans" / "quzhou-14th.toml"
 

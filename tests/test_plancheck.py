@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import soeplan
-from soeplan.plancheck import FindingKind, check_plan
+from soeplan.plan.check import FindingKind, check_plan
 from soeplan.rules import FINDING_SCHEMA, Severity
 
 BUILTIN = Path(soeplan.__file__).parent / "data" / "plans" / "quzhou-14th.toml"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import soeplan
-from soeplan.plancheck import check_plan
-from soeplan.rounding import Rounding, format_percent
+from soeplan.arithmetic.rounding import Rounding, format_percent
+from soeplan.plan.check import check_plan
 
 amount = st.integers(min_value=10_000, max_value=100_000).map(lambda n: Decimal(n).scaleb(-2))
 mode = st.sampled_from(list(Rounding))

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from soeplan.errors import PluginError
-from soeplan.plugins import build_registry, get_registry, make_host
+from soeplan.plugins.host import build_registry, get_registry, make_host
 from soeplan.testing import fake_distribution, installed
 
 GOOD = """

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from soeplan.precision import (
+from soeplan.arithmetic.precision import (
     Interval,
     half_ulp,
     interval_cagr,
@@ -19,7 +19,7 @@ from soeplan.precision import (
     interval_total_growth,
     published_interval,
 )
-from soeplan.rounding import Rounding, round_decimal
+from soeplan.arithmetic.rounding import Rounding, round_decimal
 
 # A printed positive amount with 0 to 3 decimals, like the plan's figures.
 printed = st.builds(

@@ -8,7 +8,12 @@ import polars as pl
 import pytest
 
 from _submission_helpers import sample_frame, write_csv, write_sample_xlsx
-from soeplan.readers import SubmissionReadError, parse_value, read_observations, read_submission
+from soeplan.submissions.readers import (
+    SubmissionReadError,
+    parse_value,
+    read_observations,
+    read_submission,
+)
 
 EXPLAIN = "资产划转，规模扩大"
 

@@ -19,7 +19,7 @@ from report_fixtures import (
     unit_names,
     units_for,
 )
-from soeplan.assessment import BoundStatus, MidTerm, Status
+from soeplan.assessment.progress import BoundStatus, MidTerm, Status
 from soeplan.report import (
     REPORT_FILES,
     DebtLines,
@@ -402,7 +402,7 @@ def test_no_nan_reaches_the_workbook(plan: soeplan.Plan, tmp_path: Path) -> None
 def test_the_plans_own_tables_are_in_workbook_and_page(plan: soeplan.Plan, tmp_path: Path) -> None:
     from markupsafe import escape
 
-    from soeplan.tables import build_table
+    from soeplan.plan.tables import build_table
 
     report = make_report(plan)
     write_report(report, tmp_path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import soeplan
+from soeplan.arithmetic.rounding import format_printed
 from soeplan.report.layout import plan_table_block
-from soeplan.report.run import report_from_observations
-from soeplan.rounding import format_printed
+from soeplan.run import report_from_observations
 from soeplan.sample import sample_observations
 
 

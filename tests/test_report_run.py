@@ -10,13 +10,13 @@ import pytest
 
 import soeplan
 from soeplan.cli import main
+from soeplan.consolidation.rollup import rollup
 from soeplan.report import REPORT_FILES
 from soeplan.report.i18n import LABELS, has_cjk
-from soeplan.report.run import run_demo
 from soeplan.report.xlsx import sheet_name
-from soeplan.rollup import rollup
+from soeplan.run import run_demo
 from soeplan.sample import sample_observations
-from soeplan.structure_io import city_structure
+from soeplan.structure.io import city_structure
 
 
 def _cells(path: Path) -> dict[str, list[list[object]]]:
@@ -101,7 +101,7 @@ def test_demo_in_english_is_english(tmp_path: Path) -> None:
 
 
 def test_demo_states_plugins_with_versions() -> None:
-    from soeplan.report.run import report_from_observations
+    from soeplan.run import report_from_observations
 
     run = report_from_observations(sample_observations(), "quzhou-14th", 2022, synthetic=True)
     plugins = {p.plugin: p.version for p in run.report.meta.plugins}
@@ -145,7 +145,7 @@ def _submissions(tmp: Path, broken: str = "kaihua") -> list[Path]:
     Workbooks from the template for two units, CSV for the others (both are accepted formats).
     """
     from soeplan.sample import sample_unit
-    from soeplan.templates import write_template
+    from soeplan.submissions.template import write_template
 
     paths = []
     for unit in UNITS_2023:
@@ -176,7 +176,7 @@ def _submissions(tmp: Path, broken: str = "kaihua") -> list[Path]:
 def test_rollup_report_mode_sets_a_blocked_unit_aside(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from soeplan.report.run import run_submissions
+    from soeplan.run import run_submissions
 
     paths = _submissions(tmp_path)
     out = tmp_path / "report"
@@ -213,8 +213,8 @@ def test_rollup_report_mode_sets_a_blocked_unit_aside(
 def test_rollup_report_mode_reads_an_ingest_store(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from soeplan.ingest import ingest_files
-    from soeplan.store import Store
+    from soeplan.submissions.ingest import ingest_files
+    from soeplan.submissions.store import Store
 
     store = tmp_path / "store"
     results = ingest_files(_submissions(tmp_path, broken="kaihua"), store)

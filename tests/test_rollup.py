@@ -8,11 +8,11 @@ import polars as pl
 import pytest
 
 import soeplan
+from soeplan.consolidation.rollup import rollup, scope_totals
 from soeplan.indicators import Aggregation, Category, Indicator, Kind, builtin_indicators
-from soeplan.rollup import rollup, scope_totals
 from soeplan.sample import sample_observations
-from soeplan.structure_io import city_structure, compose_structure
-from soeplan.structures import (
+from soeplan.structure.io import city_structure, compose_structure
+from soeplan.structure.records import (
     CountyUnit,
     Entity,
     EventKind,
@@ -354,7 +354,7 @@ def test_streaming_gives_the_same_frame_in_one_pass_or_several(
 ) -> None:
     import importlib
 
-    rollup_module = importlib.import_module("soeplan.rollup")
+    rollup_module = importlib.import_module("soeplan.consolidation.rollup")
 
     data = sample_observations()
     s = city_structure(sample=True)
@@ -369,7 +369,7 @@ def test_the_wide_path_gives_the_same_frame(monkeypatch: pytest.MonkeyPatch) -> 
     # the wide path off, the cell-by-cell path must give the same frame, bit for bit
     import importlib
 
-    rollup_module = importlib.import_module("soeplan.rollup")
+    rollup_module = importlib.import_module("soeplan.consolidation.rollup")
     calls: list[int] = []
     wide = rollup_module._wide_rollup
 

@@ -17,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from soeplan.comparable import comparable_growth
+from soeplan.consolidation.comparable import comparable_growth
+from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import builtin_indicators
-from soeplan.rollup import rollup
-from soeplan.structure_io import Structure, compose_structure
-from soeplan.structures import (
+from soeplan.structure.io import Structure, compose_structure
+from soeplan.structure.records import (
     CountyUnit,
     Entity,
     EventKind,
@@ -335,7 +335,7 @@ def test_streaming_equals_in_memory_and_the_output_is_ordered(
     assert rollup(data.lazy(), tree.structure(), streaming=True).values.equals(values)
     # without the entity level, the wide path and the cell-by-cell path give the same frame
     groups_only = rollup(data, tree.structure(), include_entities=False).values
-    with patch.object(importlib.import_module("soeplan.rollup"), "_WIDE", False):
+    with patch.object(importlib.import_module("soeplan.consolidation.rollup"), "_WIDE", False):
         assert rollup(data, tree.structure(), include_entities=False).values.equals(groups_only)
     streamed = rollup(data.lazy(), tree.structure(), include_entities=False, streaming=True)
     assert streamed.values.equals(groups_only)

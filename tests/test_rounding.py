@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from soeplan.rounding import (
+from soeplan.arithmetic.rounding import (
     Rounding,
     TableRounding,
     format_amount,

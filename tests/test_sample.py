@@ -22,7 +22,7 @@ import pytest
 import soeplan
 from soeplan import sample
 from soeplan.errors import UnknownNameError
-from soeplan.plan import Plan
+from soeplan.plan.model import Plan
 
 AMOUNTS = ("total_assets", "net_assets", "revenue", "total_profit", "net_profit")
 COUNTS = ("rated_aaa", "rated_aa_plus", "rated_aa", "listed")

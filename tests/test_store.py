@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 
 from _submission_helpers import edit, tree, write_sample_xlsx
-from soeplan.ingest import ingest_files
-from soeplan.store import FAULT_ENV, Store, read_store
+from soeplan.submissions.ingest import ingest_files
+from soeplan.submissions.store import FAULT_ENV, Store, read_store
 
 
 def test_ingest_then_resubmit_keeps_the_earlier_version(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_killing_an_ingest_midway_leaves_the_store_unchanged(tmp_path: Path) -> 
 
 
 def test_store_errors_name_the_manifest(tmp_path: Path) -> None:
-    from soeplan.store import StoreError
+    from soeplan.submissions.store import StoreError
 
     store = tmp_path / "store"
     store.mkdir()
@@ -134,10 +134,10 @@ def test_store_errors_name_the_manifest(tmp_path: Path) -> None:
 
 def test_the_rollup_reads_the_store(tmp_path: Path) -> None:
     """Every unit's sample for 2020, ingested, rolls up to Table 1's city-wide total assets."""
-    from soeplan.plan import load_plan
-    from soeplan.rollup import rollup, scope_totals
-    from soeplan.sample_submission import write_sample
-    from soeplan.structure_io import city_structure
+    from soeplan.consolidation.rollup import rollup, scope_totals
+    from soeplan.plan.model import load_plan
+    from soeplan.structure.io import city_structure
+    from soeplan.submissions.sample import write_sample
 
     store = tmp_path / "store"
     units = ["municipal", "kecheng", "qujiang", "jiangshan", "changshan", "kaihua", "longyou"]

@@ -8,15 +8,15 @@ import pytest
 
 import soeplan
 from soeplan.errors import DataFileError, PluginError, UnknownNameError
-from soeplan.plugins import build_registry, make_host
-from soeplan.structure_io import (
+from soeplan.plugins.host import build_registry, make_host
+from soeplan.structure.io import (
     StructureError,
     check_credit_code,
     city_structure,
     compose_structure,
     load_structure_file,
 )
-from soeplan.structures import CountyUnit, Entity, ScopeComposition, UnitStructure
+from soeplan.structure.records import CountyUnit, Entity, ScopeComposition, UnitStructure
 
 HEAD = """
 format = 1

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from _submission_helpers import edit, sample_frame, sha256, write_sample_xlsx
-from soeplan.annotate import SEVERITY_FILL
 from soeplan.cli import main
-from soeplan.templates import FINDINGS_SHEET, unit_entities
+from soeplan.submissions.annotate import SEVERITY_FILL
+from soeplan.submissions.template import FINDINGS_SHEET, unit_entities
 
 
 def test_template_and_sample_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -209,7 +209,7 @@ def test_every_new_command_has_an_example(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_rules_command_lists_the_core_rules(capsys: pytest.CaptureFixture[str]) -> None:
-    from soeplan.validation import CORE_RULES
+    from soeplan.submissions.validation import CORE_RULES
 
     assert main(["rules", "--format", "csv"]) == 0
     listed = pl.read_csv(capsys.readouterr().out.encode())

@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from soeplan import hookimpl
-from soeplan import templates as tpl
 from soeplan.indicators import Aggregation, Category, Indicator, Kind
-from soeplan.ingest import check_file
-from soeplan.plugins import build_registry, make_host, set_registry
+from soeplan.plugins.host import build_registry, make_host, set_registry
 from soeplan.rules import Rule, RuleContext, Severity, findings_frame
-from soeplan.structures import Entity, NodeType, UnitStructure
+from soeplan.structure.records import Entity, NodeType, UnitStructure
+from soeplan.submissions import template as tpl
+from soeplan.submissions.ingest import check_file
 
 
 class KaihuaPlugin:
@@ -146,7 +146,7 @@ class LedgerPlugin:
 
 def test_a_plugin_reads_its_own_format(tmp_path: Path) -> None:
     from _submission_helpers import sample_frame
-    from soeplan.readers import SubmissionReadError, read_submission
+    from soeplan.submissions.readers import SubmissionReadError, read_submission
 
     set_registry(
         build_registry(make_host(load_entry_points=False, extra=[("ledger", LedgerPlugin())]))

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from _submission_helpers import edit, write_sample_xlsx
-from soeplan import templates as tpl
 from soeplan.indicators import Kind
-from soeplan.readers import read_observations, read_submission
-from soeplan.templates import reported_indicators, unit_entities, write_template
+from soeplan.submissions import template as tpl
+from soeplan.submissions.readers import read_observations, read_submission
+from soeplan.submissions.template import reported_indicators, unit_entities, write_template
 
 
 def test_template_layout(tmp_path: Path) -> None:

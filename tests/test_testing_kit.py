@@ -20,7 +20,7 @@ from soeplan import (
     hookimpl,
 )
 from soeplan.rules import RuleContext, empty_findings
-from soeplan.structures import NodeType
+from soeplan.structure.records import NodeType
 from soeplan.testing import ConformanceError, assert_plugin, check_plugin
 
 

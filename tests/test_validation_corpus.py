@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from _submission_helpers import edit, sample_frame, write_csv, write_sample_xlsx
-from soeplan.ingest import check_file
 from soeplan.rules import Rule, RuleContext, Severity, findings_frame
-from soeplan.validation import CORE_RULES, Policy, validate
+from soeplan.submissions.ingest import check_file
+from soeplan.submissions.validation import CORE_RULES, Policy, validate
 
 
 def findings_of(path: Path, **kw: object) -> pl.DataFrame:
@@ -252,7 +252,7 @@ def test_prior_jump_needs_an_explanation(tmp_path: Path) -> None:
 def test_group_total_against_children(tmp_path: Path) -> None:
     path = write_sample_xlsx(tmp_path / "m.xlsx", unit="municipal")
     frame = sample_frame("municipal")
-    from soeplan.templates import unit_context
+    from soeplan.submissions.template import unit_context
 
     structure, _ = unit_context("municipal", 2023)
     kids = structure.at(2023).children("mun.chengtou")

@@ -13,7 +13,7 @@ GENERATED = Path(__file__).resolve().parent.parent / "_generated"
 
 
 def indicator_catalogue() -> str:
-    from soeplan.plugins import build_registry, make_host
+    from soeplan.plugins.host import build_registry, make_host
 
     registry = build_registry(make_host(load_entry_points=False))
     lines = [
@@ -36,7 +36,7 @@ def indicator_catalogue() -> str:
 
 
 def rule_catalogue() -> str:
-    from soeplan.plugins import build_registry, make_host
+    from soeplan.plugins.host import build_registry, make_host
 
     registry = build_registry(make_host(load_entry_points=False))
     lines = [
@@ -71,7 +71,7 @@ def format_signature(fn: Any) -> str:
 
 def hook_specs() -> dict[str, Any]:
     """The hook specifications, by name."""
-    from soeplan import hookspecs
+    from soeplan.plugins import hookspecs
 
     return {
         name: fn

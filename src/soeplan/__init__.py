@@ -5,10 +5,20 @@ The public API is what this module exports; everything else is private.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from soeplan.annotate import annotate_workbook
-from soeplan.assessment import (
+from soeplan._version import __version__
+from soeplan.arithmetic.growth import (
+    annual_change,
+    cagr,
+    compound,
+    compound_path,
+    interpolate,
+    required_growth,
+    total_growth,
+)
+from soeplan.arithmetic.precision import Interval
+from soeplan.arithmetic.rounding import Rounding, TableRounding
+from soeplan.assessment.milestones import MILESTONE_SCHEMA, Method, plan_milestones
+from soeplan.assessment.progress import (
     ASSESSMENT_SCHEMA,
     AssessmentError,
     BoundAssessment,
@@ -20,23 +30,20 @@ from soeplan.assessment import (
     assess_frame,
     assess_progress,
 )
-from soeplan.comparable import comparable_base, comparable_growth
+from soeplan.consolidation.comparable import comparable_base, comparable_growth
+from soeplan.consolidation.explain import Contribution, SourceRow, explain, render_explanation
+from soeplan.consolidation.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
 from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
-from soeplan.explain import Contribution, SourceRow, explain, render_explanation
-from soeplan.growth import (
-    annual_change,
-    cagr,
-    compound,
-    compound_path,
-    interpolate,
-    required_growth,
-    total_growth,
-)
-from soeplan.hookspecs import hookimpl
 from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
-from soeplan.ingest import check_file, ingest_files
-from soeplan.milestones import MILESTONE_SCHEMA, Method, plan_milestones
-from soeplan.plan import (
+from soeplan.plan.check import (
+    FigureCheck,
+    FindingKind,
+    InconsistentPlanError,
+    PlanCheck,
+    PlanFinding,
+    check_plan,
+)
+from soeplan.plan.model import (
     Attribute,
     Figure,
     GrowthKind,
@@ -49,34 +56,26 @@ from soeplan.plan import (
     TargetKind,
     load_plan,
 )
-from soeplan.plancheck import (
-    FigureCheck,
-    FindingKind,
-    InconsistentPlanError,
-    PlanCheck,
-    PlanFinding,
-    check_plan,
+from soeplan.plan.tables import (
+    CellKind,
+    HeaderCell,
+    PlanTable,
+    TableCell,
+    TableColumn,
+    TableNote,
+    TableRow,
+    build_table,
 )
-from soeplan.plugins import PluginFailure, PluginInfo, Registry, get_registry
-from soeplan.precision import Interval
+from soeplan.plugins.hookspecs import hookimpl
+from soeplan.plugins.host import PluginFailure, PluginInfo, Registry, get_registry
 from soeplan.provenance import Provider
-from soeplan.readers import (
-    OBSERVATION_SCHEMA,
-    Submission,
-    SubmissionReadError,
-    read_submission,
-)
 from soeplan.report import DebtLines, InputFile, Report, build_report, write_report
-from soeplan.report.run import report_from_observations, run_demo, run_submissions
-from soeplan.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
-from soeplan.rounding import Rounding, TableRounding
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
+from soeplan.run import report_from_observations, run_demo, run_submissions
 from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
-from soeplan.sample_submission import write_sample
 from soeplan.sdk import merge_observations, read_observations
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
-from soeplan.store import Store, StoreEntry, read_store
-from soeplan.structure_io import (
+from soeplan.structure.io import (
     EntityState,
     Snapshot,
     Structure,
@@ -87,7 +86,7 @@ from soeplan.structure_io import (
     compose_structure,
     load_structure_file,
 )
-from soeplan.structures import (
+from soeplan.structure.records import (
     CountyUnit,
     Entity,
     EventKind,
@@ -97,18 +96,18 @@ from soeplan.structures import (
     StructureEvent,
     UnitStructure,
 )
-from soeplan.tables import (
-    CellKind,
-    HeaderCell,
-    PlanTable,
-    TableCell,
-    TableColumn,
-    TableNote,
-    TableRow,
-    build_table,
+from soeplan.submissions.annotate import annotate_workbook
+from soeplan.submissions.ingest import check_file, ingest_files
+from soeplan.submissions.readers import (
+    OBSERVATION_SCHEMA,
+    Submission,
+    SubmissionReadError,
+    read_submission,
 )
-from soeplan.templates import write_template
-from soeplan.validation import CORE_RULES, Policy, ValidationReport, validate
+from soeplan.submissions.sample import write_sample
+from soeplan.submissions.store import Store, StoreEntry, read_store
+from soeplan.submissions.template import write_template
+from soeplan.submissions.validation import CORE_RULES, Policy, ValidationReport, validate
 
 __all__ = [
     "ASSESSMENT_SCHEMA",

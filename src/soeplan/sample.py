@@ -66,8 +66,8 @@ from typing import Any
 import attrs
 import polars as pl
 
-from soeplan._frames import LONG_SCHEMA
 from soeplan.errors import UnknownNameError
+from soeplan.frames import LONG_SCHEMA
 from soeplan.sections import Text
 
 __all__ = [
@@ -368,7 +368,7 @@ def _cents(value: Decimal) -> int:
 
 def _group_totals() -> dict[str, dict[int, dict[str, int]]]:
     """Cents per group (urban, rest), year and quantity; exact at the anchors."""
-    from soeplan.plan import load_plan
+    from soeplan.plan.model import load_plan
 
     plan = load_plan(_PLAN)
 

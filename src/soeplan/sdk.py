@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from soeplan._frames import LONG_SCHEMA
 from soeplan._toml import read_toml
 from soeplan.errors import DataFileError, Problem
+from soeplan.frames import LONG_SCHEMA
 
 if TYPE_CHECKING:
     from soeplan.indicators import Indicator
@@ -191,7 +191,7 @@ def overlay_plugin_samples(observations: pl.DataFrame, registry: Any = None) -> 
     core indicator) is merged with :func:`merge_observations`. This is what the bundled sample
     looks like with the county plugins installed (``soeplan demo``, ``rollup --sample``).
     """
-    from soeplan.plugins import get_registry
+    from soeplan.plugins.host import get_registry
 
     reg = registry or get_registry()
     pairs = observations.select("unit", "year").unique().sort("unit", "year").iter_rows()

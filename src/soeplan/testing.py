@@ -35,9 +35,9 @@ from typing import Any
 import attrs
 import polars as pl
 
-from soeplan._frames import empty_long
 from soeplan.errors import Problem, SoeplanError
-from soeplan.plugins import (
+from soeplan.frames import empty_long
+from soeplan.plugins.host import (
     OBSERVATION_COLUMNS,
     Registry,
     build_registry,
@@ -46,7 +46,7 @@ from soeplan.plugins import (
 )
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
-from soeplan.structures import EventKind, UnitStructure
+from soeplan.structure.records import EventKind, UnitStructure
 
 __all__ = [
     "ConformanceError",
@@ -218,7 +218,7 @@ def _mine(registry: Registry, name: str) -> dict[str, list[Any]]:
 
     targets: list[Any] = []
     for source in registry.plans.values():
-        from soeplan.plan import load_plan_file
+        from soeplan.plan.model import load_plan_file
 
         plan = load_plan_file(Path(source.path), registry.indicators)
         targets += own(registry.targets(plan))
@@ -338,8 +338,8 @@ def _composition_problems(
     entities in ``observations``), then roll the observations up: the plugin's units must not fall
     back to a flat rollup, and each unit's total of every summed indicator must equal the sum of
     its entities' figures (nothing lost, nothing counted twice)."""
-    from soeplan.rollup import rollup
-    from soeplan.structure_io import city_structure
+    from soeplan.consolidation.rollup import rollup
+    from soeplan.structure.io import city_structure
 
     extra = sorted({(str(e), str(u)) for e, u in observations.select("entity", "unit").iter_rows()})
     try:
@@ -439,7 +439,7 @@ def _rule_problems(
 def _section_problems(
     section: ReportSection, registry: Registry, observations: pl.DataFrame, year: int
 ) -> list[Problem]:
-    from soeplan.plan import load_plan_file
+    from soeplan.plan.model import load_plan_file
 
     plans = list(registry.plans.values())
     plan = load_plan_file(Path(plans[0].path), registry.indicators) if plans else None
@@ -529,7 +529,7 @@ def fake_distribution(
 @contextmanager
 def installed(*roots: Path) -> Iterator[None]:
     """Put fake distributions (see :func:`fake_distribution`) on ``sys.path`` for a block."""
-    from soeplan.plugins import set_registry
+    from soeplan.plugins.host import set_registry
 
     before = list(sys.path)
     before_modules = set(sys.modules)

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from soeplan import RuleContext, SectionContext
-from soeplan.plugins import build_registry, make_host
-from soeplan.structure_io import city_structure
+from soeplan.plugins.host import build_registry, make_host
+from soeplan.structure.io import city_structure
 from soeplan.testing import assert_plugin, check_section_content
 
 ENTITIES = ("js.hq", "js.tourism", "js.scenic", "js.water", "js.urban", "js.transport")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import soeplan_kecheng.plugin as plugin
 
-from soeplan.plugins import Registry, build_registry, make_host
+from soeplan.plugins.host import Registry, build_registry, make_host
 from soeplan.sections import SectionContext
-from soeplan.structure_io import city_structure
+from soeplan.structure.io import city_structure
 from soeplan.testing import assert_plugin, check_section_content
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import soeplan_qujiang.plugin as plugin
 
 from soeplan import load_plan
-from soeplan.plugins import Registry, build_registry, make_host
+from soeplan.plugins.host import Registry, build_registry, make_host
 from soeplan.sections import SectionContext
-from soeplan.structure_io import city_structure
+from soeplan.structure.io import city_structure
 from soeplan.testing import assert_plugin, check_section_content
 
 
@@ -76,7 +76,7 @@ def test_aa_reported_under_both_codes_is_counted_once() -> None:
     """qj_rated_aa is reported instead of rated_aa: a submission with both counts once."""
     import polars as pl
 
-    from soeplan.rollup import rollup, scope_totals
+    from soeplan.consolidation.rollup import rollup, scope_totals
     from soeplan.sample import sample_observations
 
     reg = registry()
@@ -97,8 +97,8 @@ def test_aa_reported_under_both_codes_is_counted_once() -> None:
 def test_own_targets_are_assessed_on_the_unit_totals() -> None:
     import polars as pl
 
-    from soeplan.assessment import assess_frame
-    from soeplan.rollup import rollup, scope_totals
+    from soeplan.assessment.progress import assess_frame
+    from soeplan.consolidation.rollup import rollup, scope_totals
     from soeplan.sample import sample_observations
     from soeplan.sdk import overlay_plugin_samples
 

@@ -8,9 +8,9 @@ import click
 import polars as pl
 
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
+from soeplan.cli._render import render_rows
 from soeplan.cli.milestones import fmt_number, fmt_value, indicator_kinds, indicator_order
 from soeplan.errors import Problem, SoeplanError
-from soeplan.render import render_rows
 
 
 class ObservationFileError(SoeplanError):
@@ -103,10 +103,10 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
       soeplan assess --plan quzhou-14th --data rollup.csv --year 2023
       soeplan assess --data rollup.csv --year 2023 --format md --lang en
     """
-    from soeplan.assessment import BoundStatus, MidTerm, Status, assess_frame
-    from soeplan.milestones import Method
-    from soeplan.plan import load_plan
-    from soeplan.plugins import get_registry
+    from soeplan.assessment.milestones import Method
+    from soeplan.assessment.progress import BoundStatus, MidTerm, Status, assess_frame
+    from soeplan.plan.model import load_plan
+    from soeplan.plugins.host import get_registry
 
     warn_plugin_failures()
     p = get_registry().plan_with_targets(load_plan(plan))
@@ -119,7 +119,7 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     def scope_name(scope: str) -> str:
         """A plan scope's name, or a county-level unit's (a plugin's own targets)."""
         if scope not in names:
-            from soeplan.structure_io import city_structure
+            from soeplan.structure.io import city_structure
 
             units = city_structure().units
             names[scope] = units[scope].name(lang) if scope in units else scope

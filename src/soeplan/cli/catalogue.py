@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from soeplan.cli._common import cli, format_option, lang_option, warn_plugin_failures
-from soeplan.render import render_rows
+from soeplan.cli._render import render_rows
 
 
 @cli.command("indicators")
@@ -18,7 +18,7 @@ def indicators_cmd(fmt: str, lang: str) -> None:
     Example:
       soeplan indicators --format md
     """
-    from soeplan.plugins import get_registry
+    from soeplan.plugins.host import get_registry
 
     warn_plugin_failures()
     header = [

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import click
 
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
-from soeplan.render import render_rows
+from soeplan.cli._render import render_rows
 
 
 def fmt_number(value: float | None, places: int) -> str:
@@ -30,7 +30,7 @@ def fmt_value(value: float | None, kind: str) -> str:
 
 def indicator_kinds() -> dict[str, tuple[str, str, str, str]]:
     """code → (kind, name_zh, name_en, unit) for every registered indicator."""
-    from soeplan.plugins import get_registry
+    from soeplan.plugins.host import get_registry
 
     return {
         code: (ind.kind.value, ind.name_zh, ind.name_en, ind.unit)
@@ -69,8 +69,8 @@ def milestones_cmd(plan: str, method: str, fmt: str, lang: str) -> None:
       soeplan milestones --plan quzhou-14th --method compound
       soeplan milestones --method both --format csv --lang en
     """
-    from soeplan.milestones import Method, plan_milestones
-    from soeplan.plan import load_plan
+    from soeplan.assessment.milestones import Method, plan_milestones
+    from soeplan.plan.model import load_plan
 
     warn_plugin_failures()
     p = load_plan(plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
-from soeplan.render import render_rows
+from soeplan.cli._render import render_rows
 
 
 @cli.command("check-plan")
@@ -39,8 +39,8 @@ def check_plan_cmd(plan: str, fmt: str, lang: str, show_all: bool) -> None:
       soeplan check-plan
       soeplan check-plan --plan my-plan.toml --lang en --all
     """
-    from soeplan.plan import load_plan
-    from soeplan.plancheck import check_plan, findings_rows, summary
+    from soeplan.plan.check import check_plan, findings_rows, summary
+    from soeplan.plan.model import load_plan
 
     warn_plugin_failures()
     loaded = load_plan(plan)

@@ -7,7 +7,7 @@ import json
 import click
 
 from soeplan.cli._common import cli, format_option
-from soeplan.render import render_rows
+from soeplan.cli._render import render_rows
 
 
 @cli.command("plugins")
@@ -25,7 +25,7 @@ def plugins_cmd(fmt: str) -> None:
       soeplan plugins --format json > plugins-audit.json
       SOEPLAN_PLUGINS=kecheng,qujiang soeplan plugins
     """
-    from soeplan.plugins import get_registry, pinned_plugins
+    from soeplan.plugins.host import get_registry, pinned_plugins
 
     registry = get_registry()
     infos = registry.plugins()

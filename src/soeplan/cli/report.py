@@ -92,7 +92,7 @@ def report_mode(
 ) -> None:
     """``soeplan rollup ... --out DIR``: the yearly run and its report."""
     from soeplan.errors import SoeplanError
-    from soeplan.report.run import run_demo, run_submissions
+    from soeplan.run import run_demo, run_submissions
 
     if out is None:
         raise SoeplanError(
@@ -187,7 +187,7 @@ def demo_cmd(
       soeplan demo --out demo-report
       soeplan demo --out demo-report-en --lang en --year 2022
     """
-    from soeplan.report.run import run_demo
+    from soeplan.run import run_demo
 
     warn_plugin_failures()
     lines = debt_lines_from(debt_warning, debt_key)

@@ -10,9 +10,9 @@ import click
 import polars as pl
 
 from soeplan.cli._common import cli, format_option, lang_option, warn_plugin_failures
+from soeplan.cli._render import render_rows
 from soeplan.cli.report import report_mode_options
 from soeplan.errors import DataFileError, Problem, SoeplanError
-from soeplan.render import render_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,7 +97,7 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
 
 def observations_from_store(store: Path, *, sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
     """The current accepted figures of an ingest store (``soeplan ingest``), as one lazy frame."""
-    from soeplan.store import read_store
+    from soeplan.submissions.store import read_store
 
     if sample or data:
         raise SoeplanError(
@@ -130,7 +130,7 @@ def _inputs(
 
 
 def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
-    from soeplan.structure_io import city_structure
+    from soeplan.structure.io import city_structure
 
     return city_structure(sample=sample, fallback_files=structure_files)
 
@@ -230,8 +230,8 @@ def rollup_cmd(
             quiet=quiet,
         )
         return
-    from soeplan.plugins import get_registry
-    from soeplan.rollup import rollup, scope_totals
+    from soeplan.consolidation.rollup import rollup, scope_totals
+    from soeplan.plugins.host import get_registry
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
@@ -326,7 +326,7 @@ def explain_cmd(
       soeplan explain --sample --scope mun.chengtou --indicator debt_ratio --year 2022 --lang en
       soeplan explain --store store/ --scope 市区 --indicator net_profit --year 2023
     """
-    from soeplan.explain import explain, render_explanation
+    from soeplan.consolidation.explain import explain, render_explanation
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from soeplan.cli._common import cli, format_option, warn_plugin_failures
-from soeplan.render import render_rows
+from soeplan.cli._render import render_rows
 
 
 @cli.command("rules")
@@ -17,7 +17,7 @@ def rules_cmd(fmt: str) -> None:
     Example:
       soeplan rules --format md
     """
-    from soeplan.plugins import get_registry
+    from soeplan.plugins.host import get_registry
 
     warn_plugin_failures()
     header = ["id", "severity 严重性", "中文", "English", "provider"]

@@ -30,7 +30,7 @@ def new_plugin_cmd(name: str, unit: str | None, directory: Path) -> None:
       pip install -e ./changshan && pytest changshan
       soeplan new-plugin cs_bank --unit changshan --dir plugins
     """
-    from soeplan.scaffold import new_plugin
+    from soeplan.plugins.scaffold import new_plugin
 
     path = new_plugin(name, unit=unit, directory=directory)
     click.echo(f"created {path}")

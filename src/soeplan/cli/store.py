@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from soeplan.cli._common import cli, format_option, warn_plugin_failures
+from soeplan.cli._render import render_rows
 from soeplan.cli.validate import (
     SoeplanBlocked,
     policy_options,
@@ -15,7 +16,6 @@ from soeplan.cli.validate import (
     submission_options,
     summary_line,
 )
-from soeplan.render import render_rows
 
 _store_option = click.option(
     "--store",
@@ -50,8 +50,8 @@ def ingest_cmd(
     Example:
       soeplan ingest qujiang-2023.xlsx --store store/
     """
-    from soeplan.ingest import ingest_files
-    from soeplan.validation import Policy
+    from soeplan.submissions.ingest import ingest_files
+    from soeplan.submissions.validation import Policy
 
     warn_plugin_failures()
     results = ingest_files(
@@ -101,7 +101,7 @@ def store_list_cmd(store: Path, fmt: str) -> None:
     Example:
       soeplan store list --store store/ --format md
     """
-    from soeplan.store import store_listing
+    from soeplan.submissions.store import store_listing
 
     items = store_listing(store)
     if fmt == "json":
@@ -148,7 +148,7 @@ def store_show_cmd(store: Path, unit: str, year: int, version: int | None, fmt: 
     Example:
       soeplan store show --store store/ --unit qujiang --year 2023 --version 1
     """
-    from soeplan.store import Store
+    from soeplan.submissions.store import Store
 
     st = Store(store)
     entry = st.entry(unit, year, version)

@@ -32,7 +32,7 @@ def template_cmd(plan: str, unit: str, year: int, output: Path | None) -> None:
     Example:
       soeplan template --plan quzhou-14th --unit qujiang --year 2023 -o qujiang-2023.xlsx
     """
-    from soeplan.templates import unit_entities, write_template
+    from soeplan.submissions.template import unit_entities, write_template
 
     warn_plugin_failures()
     out = output or Path(f"{unit}-{year}.xlsx")
@@ -64,7 +64,7 @@ def sample_cmd(unit: str, year: int, output: Path) -> None:
       soeplan sample --unit qujiang --year 2023 -o qujiang-2023-sample.xlsx
       soeplan sample --unit qujiang --year 2023 -o qujiang-2023-sample.csv
     """
-    from soeplan.sample_submission import write_sample
+    from soeplan.submissions.sample import write_sample
 
     warn_plugin_failures()
     frame = write_sample(output, unit=unit, year=year)

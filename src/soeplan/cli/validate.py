@@ -11,8 +11,8 @@ import click
 import polars as pl
 
 from soeplan.cli._common import cli, warn_plugin_failures
+from soeplan.cli._render import render_rows
 from soeplan.errors import SoeplanError
-from soeplan.render import render_rows
 
 VALIDATE_FORMATS = ("table", "csv", "md", "json")
 
@@ -184,9 +184,9 @@ def validate_cmd(
       soeplan validate qujiang-2023.xlsx --annotate -o qujiang-2023.checked.xlsx
       soeplan validate qujiang-2023.csv --unit qujiang --year 2023 --format json
     """
-    from soeplan.annotate import annotate_workbook, default_annotated_path
-    from soeplan.ingest import check_files
-    from soeplan.validation import Policy, ValidationReport
+    from soeplan.submissions.annotate import annotate_workbook, default_annotated_path
+    from soeplan.submissions.ingest import check_files
+    from soeplan.submissions.validation import Policy, ValidationReport
 
     warn_plugin_failures()
     if output is not None and (not annotate or len(files) != 1):

@@ -3,7 +3,7 @@
 :func:`build_report` is pure: it takes the consolidated scope totals (``scope, year, indicator,
 value``; ratios as fractions), optionally the unit totals, the entity-level observations, the
 findings and the report sections, and returns the report model. The yearly run
-(:mod:`soeplan.report.run`) produces these frames from submissions; tests and notebooks can pass
+(:mod:`soeplan.run`) produces these frames from submissions; tests and notebooks can pass
 any frames, for instance the plan's own published figures (:meth:`soeplan.Plan.figures_frame`).
 """
 
@@ -14,12 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import polars as pl
 
-from soeplan.assessment import BoundStatus, MidTerm, Status, assess_frame
+from soeplan.arithmetic.growth import cagr
+from soeplan.arithmetic.rounding import Rounding
+from soeplan.assessment.milestones import milestones
+from soeplan.assessment.progress import BoundStatus, MidTerm, Status, assess_frame
 from soeplan.errors import SoeplanError
-from soeplan.growth import cagr
 from soeplan.indicators import Indicator, Kind
-from soeplan.milestones import milestones
-from soeplan.plan import Plan, TargetKind
+from soeplan.plan.model import Plan, TargetKind
+from soeplan.plan.tables import build_table, target_text
 from soeplan.provenance import Provider
 from soeplan.report.i18n import LABELS, label
 from soeplan.report.model import (
@@ -40,10 +42,8 @@ from soeplan.report.model import (
     SetAside,
     TableRow,
 )
-from soeplan.rounding import Rounding
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
-from soeplan.tables import build_table, target_text
 
 TOTALS_COLUMNS = ("scope", "year", "indicator", "value")
 
@@ -102,7 +102,7 @@ class _Lookup:
 
 
 def _indicators() -> Mapping[str, Indicator]:
-    from soeplan.plugins import get_registry
+    from soeplan.plugins.host import get_registry
 
     return get_registry().indicators
 
@@ -292,7 +292,7 @@ def compliance(rows: Sequence[AssessmentRow]) -> list[ComplianceRow]:
 
 
 def trajectories(plan: Plan, lookup: _Lookup, inds: Mapping[str, Indicator]) -> list[Series]:
-    """Each target's actuals by year against its milestone path (:func:`soeplan.milestones`)."""
+    """Each target's actuals by year against its milestone path (:func:`soeplan.assessment.milestones`)."""
     paths: dict[tuple[str, str], list[tuple[int, float]]] = {}
     for scope, code, y, v in (
         milestones(plan, "compound").select("scope", "indicator", "year", "value").iter_rows()
@@ -471,7 +471,7 @@ def build_report(
     2090.49
 
     """
-    from soeplan import __version__
+    from soeplan._version import __version__
 
     if lang not in ("zh", "en"):
         raise SoeplanError(f"unknown language {lang!r}\n  fix: use zh or en")

@@ -3,7 +3,7 @@
 Amounts are printed to 0.01, rates (ratios and growth) to 0.01 percentage points, counts as whole
 numbers, rounded from the full-precision value under a convention: half-up (四舍五入) unless the
 caller passes the plan's own convention for that column (the plan truncates its ratios and total
-growth: :mod:`soeplan.rounding`), so that a restated plan figure prints as the plan prints it. The
+growth: :mod:`soeplan.arithmetic.rounding`), so that a restated plan figure prints as the plan prints it. The
 workbook keeps the
 full-precision number in the cell and sets the matching number format instead
 (:data:`EXCEL_FORMATS`).
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from soeplan.arithmetic.rounding import Rounding
 from soeplan.report.model import CellFormat
-from soeplan.rounding import Rounding
 
 #: openpyxl number formats of each cell format.
 EXCEL_FORMATS: dict[CellFormat, str] = {

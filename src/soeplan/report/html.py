@@ -11,7 +11,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from soeplan.assessment import BoundStatus, MidTerm, Status
+from soeplan.assessment.progress import BoundStatus, MidTerm, Status
+from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.report.charts import breakdown_svg, trajectory_svg
 from soeplan.report.i18n import LABELS, label
 from soeplan.report.layout import (
@@ -26,7 +27,6 @@ from soeplan.report.layout import (
 )
 from soeplan.report.markdown import summary_lines
 from soeplan.report.model import Report, WatchLevel
-from soeplan.tables import PlanTable as PublishedTable
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

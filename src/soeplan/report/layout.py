@@ -13,10 +13,10 @@ import datetime as dt
 import attrs
 import polars as pl
 
+from soeplan.arithmetic.rounding import Rounding
 from soeplan.report.format import format_value
 from soeplan.report.i18n import label
 from soeplan.report.model import CellFormat, PlanTable, RenderedSection, Report
-from soeplan.rounding import Rounding
 from soeplan.sections import SectionTable
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import attrs
 import polars as pl
 
-from soeplan.assessment import BoundStatus, MidTerm, Status
+from soeplan.arithmetic.rounding import Rounding
+from soeplan.assessment.progress import BoundStatus, MidTerm, Status
+from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.provenance import Provider
-from soeplan.rounding import Rounding
 from soeplan.rules import empty_findings
 from soeplan.sections import SectionContent, Text
-from soeplan.tables import PlanTable as PublishedTable
 
 
 class CellFormat(StrEnum):
@@ -305,7 +305,7 @@ class Report:
     findings: pl.DataFrame = attrs.field(factory=empty_findings, eq=False)
     #: the consolidated scope totals the report was built from: ``scope, year, indicator, value``
     totals: pl.DataFrame = attrs.field(factory=pl.DataFrame, eq=False)
-    #: the plan's own Tables 1 and 2 as published (:func:`soeplan.tables.build_table`), by language
+    #: the plan's own Tables 1 and 2 as published (:func:`soeplan.plan.tables.build_table`), by language
     published: Mapping[str, tuple[PublishedTable, ...]] = attrs.field(factory=dict, eq=False)
 
     def published_tables(self) -> tuple[PublishedTable, ...]:

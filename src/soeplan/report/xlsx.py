@@ -14,11 +14,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from soeplan.plan.tables import add_to_worksheet
 from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
 from soeplan.report.layout import Block, about_rows, blocks, section_blocks
 from soeplan.report.model import CellFormat, Report
-from soeplan.tables import add_to_worksheet
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDE7F3")

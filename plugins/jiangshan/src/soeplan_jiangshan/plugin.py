@@ -22,11 +22,11 @@ from soeplan import (
     UnitStructure,
     hookimpl,
 )
-from soeplan.comparable import comparable_growth
-from soeplan.rollup import rollup
+from soeplan.consolidation.comparable import comparable_growth
+from soeplan.consolidation.rollup import rollup
 from soeplan.rules import findings_frame
-from soeplan.structure_io import city_file, compose_structure, load_structure_file
-from soeplan.structures import EventKind
+from soeplan.structure.io import city_file, compose_structure, load_structure_file
+from soeplan.structure.records import EventKind
 
 UNIT = "jiangshan"
 RULE_ID = "jiangshan.entity_vanished"
@@ -115,7 +115,7 @@ def growth_table(
     observations: pl.DataFrame, structure: Structure, indicator: str, year: int
 ) -> pl.DataFrame:
     """Growth of ``indicator`` from ``year − 1`` to ``year`` for each Jiangshan group and the unit,
-    as reported and on a comparable basis (可比口径, :func:`soeplan.comparable.comparable_growth`).
+    as reported and on a comparable basis (可比口径, :func:`soeplan.consolidation.comparable.comparable_growth`).
 
     Reported growth compares each node with what it held last year; comparable growth restates
     last year's figures in this year's structure: a merged entity's figures go to the absorbing

@@ -27,7 +27,7 @@ from soeplan import (
 )
 from soeplan.indicators import load_indicators
 from soeplan.sdk import load_toml_observations, read_observations
-from soeplan.structure_io import load_structure_file
+from soeplan.structure.io import load_structure_file
 
 UNIT = "qujiang"
 GROUP = "qj.capital"

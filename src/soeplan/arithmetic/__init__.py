@@ -1,0 +1,1 @@
+"""Target arithmetic on plain numbers: growth rates, rounding conventions, published precision."""

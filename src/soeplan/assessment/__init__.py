@@ -1,0 +1,1 @@
+"""Progress against the plan: yearly milestones and the assessment of each target."""

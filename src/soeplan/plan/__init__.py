@@ -1,0 +1,1 @@
+"""The plan as data: its records, its file format, the published tables and the plan check."""

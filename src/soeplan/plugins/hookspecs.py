@@ -1,0 +1,97 @@
+"""The hook specifications of soeplan: what a plugin can provide.
+
+Every hook is prefixed ``soeplan_``. Hooks that *register* content return an iterable of frozen
+records; the host merges the records of all plugins, refuses two records with the same id (naming
+both providers), sorts them so registration order never matters, and stamps each with the plugin
+it came from. The core registers its own content through these same hooks (``soeplan.plugins.builtin``).
+
+An implementation may accept fewer arguments than the specification lists (pluggy passes only
+those it names), so new arguments can be added without breaking old plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from soeplan.indicators import Indicator
+    from soeplan.plan.model import Plan, PlanSource, Target
+    from soeplan.rules import Rule
+    from soeplan.sections import ReportSection
+    from soeplan.structure.records import UnitStructure
+
+hookspec = pluggy.HookspecMarker("soeplan")
+hookimpl = pluggy.HookimplMarker("soeplan")
+
+
+@hookspec
+def soeplan_indicators() -> Iterable[Indicator]:
+    """Register indicators: the core's catalogue, or a county's own metrics.
+
+    Return :class:`soeplan.Indicator` records. A county metric says whether it rolls up into
+    city-wide figures through its ``aggregation`` (``none`` keeps it local) and, optionally,
+    ``rolls_into`` (the code of a core indicator it counts toward).
+    """
+
+
+@hookspec
+def soeplan_plans() -> Iterable[PlanSource]:
+    """Register plans by id: return :class:`soeplan.PlanSource` records (an id and a file path)."""
+
+
+@hookspec
+def soeplan_targets(plan: Plan) -> Iterable[Target]:
+    """Register extra targets for ``plan`` (e.g. a county's own targets for its unit's scope).
+
+    ``plan`` is the :class:`soeplan.Plan` being run. Return :class:`soeplan.Target` records; a
+    target whose ``plan`` is empty is taken as one of ``plan``'s. Return nothing for plans the
+    plugin does not extend. :meth:`soeplan.plugins.host.Registry.targets` merges them with the plan's
+    own targets and refuses a target id (plan, scope, indicator, year) given twice.
+    """
+
+
+@hookspec
+def soeplan_structures() -> Iterable[UnitStructure]:
+    """Register dated operating structures, one :class:`soeplan.UnitStructure` per county-level unit.
+
+    A unit's registered structure is authoritative for its entities; entities that only appear in
+    a submission (or in the bundled sample) roll up flat under their unit.
+    """
+
+
+@hookspec
+def soeplan_rules() -> Iterable[Rule]:
+    """Register validation rules (审核公式): :class:`soeplan.Rule` records.
+
+    A rule's ``check`` takes a :class:`soeplan.RuleContext` and returns a findings frame (columns
+    :data:`soeplan.FINDING_SCHEMA`, messages in Chinese and English); it must not raise on valid
+    data. Ids are global: prefix them with the plugin's name (``jiangshan.entity_vanished``).
+    """
+
+
+@hookspec
+def soeplan_report_sections() -> Iterable[ReportSection]:
+    """Register report sections: :class:`soeplan.ReportSection` records.
+
+    A section's ``render`` takes a :class:`soeplan.SectionContext` and returns a
+    :class:`soeplan.SectionContent`: paragraphs and tables whose every label is a
+    :class:`soeplan.Text` with Chinese and English forms. It must render from any context,
+    saying so when the figures it needs are missing.
+    """
+
+
+@hookspec(firstresult=True)
+def soeplan_load_observations(unit: str, year: int, source: str) -> pl.DataFrame | None:
+    """Load a unit's observations for ``year`` from a county's own ``source`` (a path or URI).
+
+    ``unit`` is a county-level unit id (``"kecheng"``), ``year`` the report year and ``source``
+    whatever the caller names (a file path, a URI, or ``"sample"`` for a plugin's bundled
+    synthetic figures). Return a long frame (``unit, entity, year, indicator, value``) if this
+    plugin understands the source, else ``None``. Plugins are asked in name order; the first
+    well-formed frame wins (:meth:`soeplan.plugins.host.Registry.load_observations`).
+    """

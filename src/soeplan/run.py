@@ -1,0 +1,339 @@
+"""The yearly municipal run: observations in, the report out.
+
+:func:`report_from_observations` is the common core of ``soeplan rollup ... --out`` and
+``soeplan demo``: consolidate the (validated) observations through the composed dated structure
+of the core and the plugins (:func:`soeplan.consolidation.rollup.rollup`), assess the scopes against the plan
+(:func:`soeplan.assess_frame`), render the plugins' report sections, and build the
+:class:`~soeplan.report.model.Report`. :func:`run_demo` does it on the bundled synthetic sample.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import attrs
+import polars as pl
+
+from soeplan.consolidation.rollup import Rollup, rollup
+from soeplan.errors import Problem, SoeplanError
+from soeplan.frames import empty_long
+from soeplan.plan.model import Plan, load_plan
+from soeplan.report.build import build_report
+from soeplan.report.model import DebtLines, InputFile, Report, SetAside
+from soeplan.report.write import OBSERVATIONS_FILE, write_report
+from soeplan.rules import FINDING_SCHEMA, empty_findings
+from soeplan.sections import SectionContext, Text
+from soeplan.structure.io import Structure, city_structure
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@attrs.frozen
+class RunResult:
+    """What a run produced: the report, the rollup it was built from, and where it was written."""
+
+    report: Report
+    rollup: Rollup
+    out: Path | None = None
+
+
+def _frames(result: Rollup) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict[str, str]]:
+    v = result.values
+    totals = v.filter(pl.col("node_type") == "scope").select(
+        pl.col("node").alias("scope"), "year", "indicator", "value"
+    )
+    units = v.filter(pl.col("node_type") == "unit").select(
+        pl.col("node").alias("unit"), "year", "indicator", "value"
+    )
+    entities = v.filter(pl.col("node_type") == "entity").select(
+        pl.col("node").alias("entity"), "unit", "year", "indicator", "value"
+    )
+    names = dict(
+        v.filter(pl.col("node_type") == "entity")
+        .select("node", "name_zh")
+        .unique("node")
+        .iter_rows()
+    )
+    return totals, units, entities, {k: str(n or k) for k, n in names.items()}
+
+
+def report_from_observations(
+    observations: pl.DataFrame,
+    plan: Plan | str,
+    year: int,
+    *,
+    structure: Structure | None = None,
+    inputs: Sequence[InputFile] = (),
+    synthetic: bool = False,
+    findings: pl.DataFrame | None = None,
+    set_aside: Sequence[SetAside] = (),
+    lang: str = "zh",
+    debt_lines: DebtLines | None = None,
+    progress: Progress = _quiet,
+    explain_example: str | None = None,
+) -> RunResult:
+    """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
+    build the report of ``plan`` for ``year``.
+
+    ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
+    the rollup's own checks are added to them. ``set_aside`` lists units left out.
+    """
+    from soeplan.plugins.host import get_registry
+
+    plan = plan if isinstance(plan, Plan) else load_plan(plan)
+    plan = get_registry().plan_with_targets(plan)  # with the counties' own targets
+    years = (
+        sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
+    )
+    if year not in years:
+        shown = f"{years[0]}–{years[-1]}" if years else "none"
+        raise SoeplanError(
+            f"the observations have no figures for {year} (years found: {shown})\n"
+            "  fix: pass --year for a year the submissions cover, or add that year's submissions"
+        )
+    registry = get_registry()
+    progress("composing the structure (core and plugins)")
+    structure = structure or city_structure(sample=synthetic)
+    progress(f"consolidating {observations.height} observations, {years[0]}–{years[-1]}")
+    result = rollup(observations, structure)
+    totals, units, entities, names = _frames(result)
+    all_findings = pl.concat(
+        [
+            findings if findings is not None else empty_findings(),
+            result.findings,
+        ],
+        how="vertical_relaxed",
+    ).select(list(FINDING_SCHEMA))
+    sections = list(getattr(registry, "sections", {}).values())
+    progress(f"assessing against {plan.id} and rendering {len(sections)} report section(s)")
+    context = SectionContext(
+        year=year,
+        plan=plan,
+        structure=structure,
+        observations=observations,
+        rollup=result.values,
+        lang=lang,
+        options={"synthetic": synthetic},
+    )
+    report = build_report(
+        plan,
+        year,
+        totals,
+        units=units,
+        entities=entities,
+        findings=all_findings,
+        set_aside=set_aside,
+        sections=sections,
+        section_context=context,
+        providers=registry.host.providers.values(),
+        inputs=inputs,
+        synthetic=synthetic,
+        lang=lang,
+        debt_lines=debt_lines,
+        unit_names={u.id: Text(u.name_zh, u.name_en) for u in structure.units.values()},
+        entity_names=names,
+        explain_example=explain_example,
+    )
+    return RunResult(report=report, rollup=result)
+
+
+_OBS = ("unit", "entity", "year", "indicator", "value")
+
+
+def run_submissions(
+    submissions: Sequence[Path | str],
+    out: Path | str,
+    *,
+    plan: str = "quzhou-14th",
+    year: int,
+    store: Path | str | None = None,
+    lang: str = "zh",
+    debt_lines: DebtLines | None = None,
+    progress: Progress = _quiet,
+) -> RunResult:
+    """The yearly run on the units' submitted files (and/or an ingest store); writes the report.
+
+    Every file is read and validated (against last year's accepted figures in ``store``, when
+    given). A unit whose submission has blocking findings is set aside and listed in the report;
+    the others go on. With a ``store``, its accepted figures (other years, and units that did not
+    submit a file this time) are consolidated too.
+    """
+    from soeplan.submissions.ingest import check_file
+    from soeplan.submissions.readers import SubmissionReadError
+    from soeplan.submissions.store import Store, read_store
+
+    if not submissions and store is None:
+        raise SoeplanError(
+            "nothing to report on: give submission files, --store DIR, or both\n"
+            "  fix: e.g. soeplan rollup submissions/*.xlsx --year 2023 --out report"
+        )
+    plan_obj = load_plan(plan)
+    checked = []
+    problems: list[Problem] = []
+    for i, path in enumerate(submissions, start=1):
+        progress(f"reading and validating {path} ({i}/{len(submissions)})")
+        try:
+            checked.append(check_file(path, year=None, plan=plan_obj, store=store))
+        except SubmissionReadError as exc:
+            problems += exc.problems
+    if problems:
+        raise SubmissionReadError(
+            f"{len(problems)} problem(s) reading the submissions; no report was written",
+            problems=problems,
+        )
+    wrong_year = [c for c in checked if c.year != year]
+    if wrong_year:
+        raise SoeplanError(
+            f"{len(wrong_year)} submission(s) are not for {year}",
+            problems=[
+                from_problem(c.submission.path, f"declares the year {c.year}") for c in wrong_year
+            ],
+        )
+    frames: list[pl.DataFrame] = []
+    set_aside: list[SetAside] = []
+    inputs: list[InputFile] = []
+    synthetic = False
+    submitted_units: set[str] = set()
+    from soeplan.structure.io import city_structure as _cs
+
+    units = {u.id: Text(u.name_zh, u.name_en) for u in _cs(sample=False).units.values()}
+    for c in checked:
+        inputs.append(InputFile.of(c.submission.path, c.unit))
+        synthetic = synthetic or c.submission.synthetic
+        submitted_units.add(c.unit)
+        if c.acceptable:
+            frames.append(c.report.accepted_observations().select(_OBS))
+        else:
+            blocking = c.report.blocking.height
+            set_aside.append(SetAside(c.unit, units.get(c.unit, Text(c.unit, c.unit)), blocking))
+            progress(f"setting {c.unit} aside: {blocking} blocking finding(s)")
+    if store is not None:
+        st = Store(Path(store))
+        stored = read_store(store)
+        # this year's files replace the store's figures of their units for this year
+        stored = stored.filter(
+            ~((pl.col("year") == year) & pl.col("unit").is_in(sorted(submitted_units)))
+        )
+        frames.append(stored.select(_OBS))
+        for e in st.current():
+            if e.year == year and e.unit in submitted_units:
+                continue
+            inputs.append(InputFile(str(Path(store) / e.path), e.sha256, e.unit))
+            synthetic = synthetic or e.synthetic
+    findings = [
+        c.report.findings.select(list(FINDING_SCHEMA)) for c in checked if c.report.findings.height
+    ]
+    observations = (
+        pl.concat(
+            [f.with_columns(pl.col("year").cast(pl.Int32)) for f in frames], how="vertical_relaxed"
+        )
+        if frames
+        else empty_long()
+    )
+    scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
+    explain = (
+        f"soeplan explain --data {Path(out) / OBSERVATIONS_FILE} --scope {scope} "
+        f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
+    )
+    run = report_from_observations(
+        observations,
+        plan_obj,
+        year,
+        structure=city_structure(sample=synthetic),
+        explain_example=explain,
+        inputs=inputs,
+        synthetic=synthetic,
+        findings=pl.concat(findings) if findings else None,
+        set_aside=set_aside,
+        lang=lang,
+        debt_lines=debt_lines,
+        progress=progress,
+    )
+    progress(f"writing the report into {out}")
+    return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
+
+
+def from_problem(where: str, what: str) -> Problem:
+    return Problem(where, what, "submit each unit's file for the year being reported")
+
+
+#: The demo's policy: errors block; the sample's warnings are listed but count as explained,
+#: as if each unit had written its 出错说明 (the sample carries no explanation column).
+DEMO_POLICY_NOTE = "errors block; warnings are listed and treated as explained"
+
+
+def run_demo(
+    out: Path | str,
+    *,
+    plan: str = "quzhou-14th",
+    year: int = 2023,
+    lang: str = "zh",
+    debt_lines: DebtLines | None = None,
+    progress: Progress = _quiet,
+) -> RunResult:
+    """The yearly run on the bundled **synthetic** sample; writes the report into ``out``.
+
+    Each unit's sample figures for ``year`` are validated like a submission (against the unit's
+    figures of the year before) with :data:`DEMO_POLICY_NOTE`; a unit with blocking findings is
+    set aside for ``year``; earlier years are taken as accepted.
+    """
+    from soeplan.sample import sample_observations
+    from soeplan.sdk import overlay_plugin_samples
+    from soeplan.submissions.validation import Policy, validate
+
+    plan_obj = load_plan(plan)
+    progress("reading the bundled sample (synthetic data)")
+    # with the county plugins' own sample figures (their local metrics) laid over
+    observations = overlay_plugin_samples(sample_observations())
+    structure = city_structure(sample=True)
+    policy = Policy(explain=frozenset())
+    keep: list[pl.DataFrame] = [observations.filter(pl.col("year") != year)]
+    findings: list[pl.DataFrame] = []
+    set_aside: list[SetAside] = []
+    units = sorted(observations["unit"].unique().to_list())
+    for i, unit in enumerate(units, start=1):
+        progress(f"validating {unit}'s {year} figures ({i}/{len(units)})")
+        this = observations.filter((pl.col("unit") == unit) & (pl.col("year") == year))
+        prior = observations.filter((pl.col("unit") == unit) & (pl.col("year") == year - 1))
+        checked = validate(
+            this,
+            year=year,
+            unit=unit,
+            prior=prior if prior.height else None,
+            plan=plan_obj,
+            policy=policy,
+        )
+        if checked.findings.height:
+            findings.append(checked.findings.select(list(FINDING_SCHEMA)))
+        if checked.acceptable:
+            keep.append(this)
+        else:
+            u = structure.units.get(unit)
+            name = Text(u.name_zh, u.name_en) if u else Text(unit, unit)
+            set_aside.append(SetAside(unit, name, checked.blocking.height))
+            progress(f"setting {unit} aside: {checked.blocking.height} blocking finding(s)")
+    run = report_from_observations(
+        pl.concat(keep),
+        plan_obj,
+        year,
+        structure=structure,
+        explain_example=(
+            "soeplan explain --sample --scope "
+            f"{plan_obj.scopes[0].name_zh if lang == 'zh' else plan_obj.scopes[0].id} "
+            f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
+        ),
+        synthetic=True,
+        findings=pl.concat(findings) if findings else None,
+        set_aside=set_aside,
+        lang=lang,
+        debt_lines=debt_lines,
+        progress=progress,
+    )
+    progress(f"writing the report into {out}")
+    path = write_report(run.report, out)
+    return attrs.evolve(run, out=path)

@@ -1,0 +1,1 @@
+"""Operating structures: entity records, the dated model, structure files, composition, credit codes."""

@@ -1,0 +1,1 @@
+"""What a unit sends: the template, readers, validation rules, annotation, the store and ingest."""

@@ -1,0 +1,165 @@
+"""Checking and ingesting submitted files: read → validate (against last year's accepted
+figures) → store, only when acceptable.
+
+:func:`check_file` is what ``soeplan validate`` runs for each file; :func:`ingest_files` is
+``soeplan ingest``: every file is checked first, and only acceptable ones go into the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import polars as pl
+
+from soeplan.errors import Problem
+from soeplan.indicators import Kind
+from soeplan.plugins.host import get_registry
+from soeplan.submissions.readers import Submission, SubmissionReadError, read_submission
+from soeplan.submissions.store import Store, StoreEntry
+from soeplan.submissions.validation import Policy, ValidationReport, validate
+
+
+@attrs.frozen(kw_only=True)
+class CheckedFile:
+    """A submission read and validated."""
+
+    submission: Submission
+    unit: str
+    year: int
+    report: ValidationReport
+
+    @property
+    def acceptable(self) -> bool:
+        return self.report.acceptable
+
+
+@attrs.frozen(kw_only=True)
+class IngestResult:
+    checked: CheckedFile
+    entry: StoreEntry | None  #: None: refused (findings block)
+
+
+def _declared(sub: Submission, unit: str | None, year: int | None) -> tuple[str, int]:
+    obs = sub.observations
+    problems: list[Problem] = []
+    y = year if year is not None else sub.year
+    u = unit if unit is not None else sub.unit
+    if y is None:
+        years = sorted(int(v) for v in obs["year"].drop_nulls().unique().to_list())
+        problems.append(
+            Problem(
+                sub.path,
+                f"the file does not say which year it is for (years found: "
+                f"{', '.join(map(str, years)) or 'none'})",
+                "pass --year YEAR, or give one year per file",
+            )
+        )
+    if u is None:
+        units = sorted(str(v) for v in obs["unit"].drop_nulls().unique().to_list())
+        problems.append(
+            Problem(
+                sub.path,
+                f"the file does not say which unit it is for (units found: "
+                f"{', '.join(units) or 'none'})",
+                "pass --unit UNIT, or add a unit column with one unit per file",
+            )
+        )
+    if problems:
+        raise SubmissionReadError(
+            f"{sub.path}: cannot tell what this submission is", problems=problems
+        )
+    assert u is not None and y is not None
+    return u, y
+
+
+def prior_from_store(store: Store | Path | str | None, unit: str, year: int) -> pl.DataFrame | None:
+    """Last year's accepted observations of ``unit`` in ``store`` (None when there are none)."""
+    if store is None:
+        return None
+    st = store if isinstance(store, Store) else Store(Path(store))
+    if not any(e.unit == unit and e.year == year - 1 for e in st.current()):
+        return None
+    return st.read(unit, year - 1)
+
+
+def check_file(
+    path: Path | str,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
+    plan: Any = "quzhou-14th",
+    store: Store | Path | str | None = None,
+    prior: pl.DataFrame | None = None,
+    policy: Policy | None = None,
+    options: Mapping[str, Any] | None = None,
+    registry: Any = None,
+) -> CheckedFile:
+    """Read and validate one file. ``store`` supplies last year's accepted figures."""
+    sub = read_submission(path, unit=unit, year=year)
+    u, y = _declared(sub, unit, year)
+    if prior is None:
+        prior = prior_from_store(store, u, y)
+    report = validate(
+        sub.observations,
+        year=y,
+        unit=u,
+        prior=prior,
+        plan=plan if plan is not None else (sub.plan or "quzhou-14th"),
+        registry=registry,
+        policy=policy,
+        options=options,
+    )
+    return CheckedFile(submission=sub, unit=u, year=y, report=report)
+
+
+def check_files(paths: Iterable[Path | str], **kwargs: Any) -> list[CheckedFile]:
+    """Check several files; every unreadable file is reported at once (exit code 2)."""
+    out: list[CheckedFile] = []
+    problems: list[Problem] = []
+    for p in paths:
+        try:
+            out.append(check_file(p, **kwargs))
+        except SubmissionReadError as exc:
+            problems += exc.problems
+    if problems:
+        n = len(problems)
+        raise SubmissionReadError(
+            f"{n} problem{'s' if n != 1 else ''} reading the submissions; nothing was checked "
+            "further",
+            problems=problems,
+        )
+    return out
+
+
+def ingest_files(
+    paths: Iterable[Path | str], store: Store | Path | str, **kwargs: Any
+) -> list[IngestResult]:
+    """Check every file; put each acceptable one into ``store``, refuse the others."""
+    st = store if isinstance(store, Store) else Store(Path(store))
+    checked = check_files(paths, store=st, **kwargs)
+    reg = kwargs.get("registry") or get_registry()
+    ratios = sorted(code for code, ind in reg.indicators.items() if ind.kind is Kind.RATIO)
+    results = []
+    for c in checked:
+        entry = None
+        if c.acceptable:
+            # ratios are recomputed from their components, never stored
+            frame = c.report.accepted_observations().filter(~pl.col("indicator").is_in(ratios))
+            explained = c.report.findings.filter(
+                pl.col("explained") & (pl.col("severity") == "warning")
+            ).height
+            entry = st.put(
+                frame,
+                unit=c.unit,
+                year=c.year,
+                source=Path(c.submission.path).name,
+                source_sha256=hashlib.sha256(Path(c.submission.path).read_bytes()).hexdigest(),
+                synthetic=c.submission.synthetic,
+                warnings_explained=explained,
+            )
+        results.append(IngestResult(checked=c, entry=entry))
+    return results

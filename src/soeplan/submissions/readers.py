@@ -1,0 +1,462 @@
+"""Readers: a submitted file → the canonical observation frame.
+
+Every reader returns the same long frame (:data:`OBSERVATION_SCHEMA`): ``unit, entity, year,
+indicator, value`` plus the provenance of each value (``file, sheet, row, cell``), the text of a
+cell that is not a number (``raw``), and the submitter's explanation (``explanation``). A cell
+that holds text where a number belongs is *kept* (``value`` null, ``raw`` the text) so that
+validation can report it with its cell instead of the reader stopping at the first one.
+
+Accepted inputs: the workbook written by :func:`soeplan.submissions.template.write_template` (``.xlsx``),
+long-format CSV (UTF-8, UTF-8 with BOM, GBK / GB18030 as Chinese Excel writes it) and Parquet.
+A file that cannot be read at all raises :class:`SubmissionReadError` (exit code 2).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import polars as pl
+
+from soeplan.errors import Problem, SoeplanError
+from soeplan.frames import LONG_SCHEMA
+from soeplan.submissions import template as tpl
+
+#: Columns of the observation frame, in order.
+OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    **LONG_SCHEMA,
+    "raw": pl.String,
+    "explanation": pl.String,
+    "file": pl.String,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "cell": pl.String,
+}
+
+#: Encodings tried, in order, for a CSV file.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+CSV_REQUIRED = ("entity", "year", "indicator", "value")
+#: Header aliases accepted in CSV and Parquet files (Chinese headers as people type them).
+COLUMN_ALIASES = {
+    "单位": "unit",
+    "地区": "unit",
+    "企业": "entity",
+    "企业编号": "entity",
+    "年度": "year",
+    "年份": "year",
+    "指标": "indicator",
+    "指标代码": "indicator",
+    "数值": "value",
+    "说明": "explanation",
+}
+NEWLINE = b"\n"
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，　", "0123456789.-+, ")
+SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".parquet": "parquet"}
+
+
+class SubmissionReadError(SoeplanError):
+    """A submission that cannot be read at all (wrong type, not a workbook, missing columns)."""
+
+    exit_code = 2
+
+
+@attrs.frozen(kw_only=True)
+class Submission:
+    """One submitted file, read: its observations and what it declares about itself."""
+
+    path: str
+    format: str  #: ``xlsx``, ``csv``, ``parquet`` or ``plugin`` (a county's own format)
+    unit: str | None  #: the unit the file declares (workbook metadata or a single unit column)
+    year: int | None  #: the year the file declares (workbook metadata)
+    plan: str | None = None
+    synthetic: bool = False
+    observations: pl.DataFrame = attrs.field(eq=False)
+
+
+def empty_observations() -> pl.DataFrame:
+    return pl.DataFrame(schema=OBSERVATION_SCHEMA)
+
+
+def parse_value(v: object) -> tuple[float | None, str | None]:
+    """A cell's content → (number, text). Text that is not a number comes back as ``(None, text)``.
+
+    ``"1,234.5"`` and ``"55.60%"`` (a fraction, 0.556) are numbers; blanks are ``(None, None)``.
+    """
+    if v is None:
+        return None, None
+    if isinstance(v, bool):
+        return None, str(v)
+    if isinstance(v, int | float):
+        return float(v), None
+    s = str(v).strip()
+    if not s:
+        return None, None
+    # thousands separators and spaces go; full-width digits, point and minus (Chinese input
+    # methods) read as their ASCII forms
+    t = s.translate(_FULLWIDTH).replace(",", "").replace(" ", "")
+    pct = t.endswith(("%", "％"))
+    t = t.rstrip("%％")
+    try:
+        x = float(t)
+    except ValueError:
+        return None, s
+    if math.isnan(x) or math.isinf(x):
+        return x, s
+    return (x / 100 if pct else x), None
+
+
+def _fail(path: Path, what: str, fix: str) -> SubmissionReadError:
+    return SubmissionReadError(
+        f"{path}: cannot read this submission", problems=[Problem(str(path), what, fix)]
+    )
+
+
+def _kind(path: Path) -> str:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        if path.suffix.lower() == ".xls":
+            raise _fail(
+                path,
+                "an old-style .xls workbook",
+                "open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then submit that",
+            )
+        raise _fail(
+            path,
+            f"the file type {path.suffix or '(none)'!r} is not a submission",
+            "submit the .xlsx template, a .csv (entity, year, indicator, value) or a .parquet "
+            "file; a county's own format needs its plugin (soeplan_load_observations), --unit "
+            "and --year",
+        )
+    return kind
+
+
+def read_submission(
+    path: Path | str, *, unit: str | None = None, year: int | None = None
+) -> Submission:
+    """Read one submission (``.xlsx``, ``.csv`` or ``.parquet``) into a :class:`Submission`.
+
+    ``unit`` and ``year`` fill in what a CSV or Parquet file does not say; a workbook says both
+    itself (its hidden metadata).
+    """
+    p = Path(path)
+    if p.suffix.lower() not in SUFFIXES and p.exists():
+        sub = _from_plugins(p, unit, year)
+        if sub is not None:
+            return sub
+    kind = _kind(p)
+    if not p.is_file():
+        raise _fail(p, "no such file", "check the path and the file name")
+    if kind == "xlsx":
+        return _read_xlsx(p)
+    if kind == "csv":
+        return _read_csv(p, unit, year)
+    return _read_parquet(p, unit, year)
+
+
+def read_submissions(
+    paths: Iterable[Path | str], *, unit: str | None = None, year: int | None = None
+) -> list[Submission]:
+    """Read several files; every unreadable one is reported at once."""
+    out: list[Submission] = []
+    problems: list[Problem] = []
+    for p in paths:
+        try:
+            out.append(read_submission(p, unit=unit, year=year))
+        except SubmissionReadError as exc:
+            problems += exc.problems
+    if problems:
+        n = len(problems)
+        raise SubmissionReadError(
+            f"{n} submission{'s' if n != 1 else ''} cannot be read", problems=problems
+        )
+    return out
+
+
+def read_observations(
+    paths: Path | str | Sequence[Path | str], *, unit: str | None = None, year: int | None = None
+) -> pl.DataFrame:
+    """The observation frame of one or more files, blank cells left out."""
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    subs = read_submissions(items, unit=unit, year=year)
+    frames = [s.observations for s in subs]
+    frame = pl.concat(frames) if frames else empty_observations()
+    return frame.filter(pl.col("value").is_not_null() | pl.col("raw").is_not_null())
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def _read_xlsx(path: Path) -> Submission:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise _fail(
+            path,
+            f"not a readable Excel workbook ({type(exc).__name__})",
+            "save it from Excel or WPS as .xlsx; start from `soeplan template` if it is damaged",
+        ) from None
+    try:
+        meta: dict[str, Any] = {}
+        if tpl.META_SHEET in wb.sheetnames:
+            for row in wb[tpl.META_SHEET].iter_rows(values_only=True):
+                if row and row[0] is not None:
+                    meta[str(row[0])] = row[1] if len(row) > 1 else None
+        sheet_name = str(meta.get("data_sheet") or tpl.DATA_SHEET)
+        code_row = int(meta.get("code_row") or tpl.CODE_ROW)
+        first = int(meta.get("first_data_row") or tpl.FIRST_DATA_ROW)
+        if sheet_name not in wb.sheetnames:
+            raise _fail(
+                path,
+                f"no data sheet {sheet_name!r} (sheets: {', '.join(wb.sheetnames)})",
+                "submit the workbook written by `soeplan template` without renaming its sheets",
+            )
+        ws = wb[sheet_name]
+        rows = list(ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
+    codes = [
+        str(c).strip() if c is not None else ""
+        for c in (rows[code_row - 1] if len(rows) >= code_row else ())
+    ]
+    if tpl.ENTITY_CODE not in codes:
+        raise _fail(
+            path,
+            f"sheet {sheet_name!r}: the hidden code row {code_row} has no 'entity' column",
+            "do not delete the hidden first row or column A; start again from `soeplan template`",
+        )
+    unit = str(meta["unit"]) if meta.get("unit") else None
+    year = int(meta["year"]) if meta.get("year") is not None else None
+    if unit is None or year is None:
+        raise _fail(
+            path,
+            f"the hidden sheet {tpl.META_SHEET!r} (unit and year) is missing",
+            "start from the workbook written by `soeplan template --unit U --year Y`",
+        )
+    ecol = codes.index(tpl.ENTITY_CODE)
+    xcol = codes.index(tpl.EXPLANATION_CODE) if tpl.EXPLANATION_CODE in codes else None
+    skip = {tpl.ENTITY_CODE, tpl.NAME_CODE, tpl.TYPE_CODE, tpl.EXPLANATION_CODE, ""}
+    icols = [(j, c) for j, c in enumerate(codes) if c not in skip]
+    out: list[dict[str, Any]] = []
+    for r, row in enumerate(rows[first - 1 :], start=first):
+        cells = list(row) + [None] * (len(codes) - len(row))
+        ent = cells[ecol]
+        entity = str(ent).strip() if ent is not None and str(ent).strip() else None
+        expl = cells[xcol] if xcol is not None else None
+        explanation = str(expl).strip() if expl is not None and str(expl).strip() else None
+        parsed = [(j, c, parse_value(cells[j])) for j, c in icols]
+        if entity is None and all(v is None and t is None for _, _, (v, t) in parsed):
+            continue
+        for j, code, (v, t) in parsed:
+            out.append(
+                {
+                    "unit": unit,
+                    "entity": entity,
+                    "year": year,
+                    "indicator": code,
+                    "value": v,
+                    "raw": t,
+                    "explanation": explanation,
+                    "file": str(path),
+                    "sheet": sheet_name,
+                    "row": r,
+                    "cell": f"{get_column_letter(j + 1)}{r}",
+                }
+            )
+    frame = pl.DataFrame(out, schema=OBSERVATION_SCHEMA) if out else empty_observations()
+    return Submission(
+        path=str(path),
+        format="xlsx",
+        unit=unit,
+        year=year,
+        plan=str(meta["plan"]) if meta.get("plan") else None,
+        synthetic=str(meta.get("synthetic", "")).lower() == "true",
+        observations=frame,
+    )
+
+
+# ---------------------------------------------------------------- a county plugin's own format
+
+
+def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission | None:
+    """Ask the plugins' ``soeplan_load_observations`` hook (the first answer wins)."""
+    if unit is None or year is None:
+        return None
+    from soeplan.plugins.host import get_registry
+
+    reg = get_registry()
+    load = getattr(reg, "load_observations", None) or reg.host.pm.hook.soeplan_load_observations
+    try:
+        frame = load(unit=unit, year=year, source=str(path))
+    except Exception as exc:  # a plugin's bug: say which file, never a traceback
+        raise _fail(
+            path,
+            f"the plugin that reads this format failed ({type(exc).__name__}: {exc})",
+            "report it to the plugin's authors, or submit the .xlsx template instead",
+        ) from None
+    if frame is None:
+        return None
+    if not isinstance(frame, pl.DataFrame):
+        raise _fail(
+            path,
+            f"a plugin returned {type(frame).__name__}, not a polars DataFrame",
+            "report it to the plugin's authors",
+        )
+    frame = frame.select(
+        [pl.col(c).cast(pl.String) if c != "value" else pl.col(c) for c in frame.columns]
+    )
+    return _long_frame(path, frame, fmt="plugin", unit=unit, year=year, line_offset=1)
+
+
+# ---------------------------------------------------------------- csv and parquet
+
+
+def decode_csv(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(
+            path,
+            "the file is UTF-16 (Excel's 'Unicode text'), which is not accepted",
+            "save it as 'CSV UTF-8 (逗号分隔)' or as 'CSV (逗号分隔)' (GBK); accepted encodings: "
+            "UTF-8, UTF-8 with BOM, GBK / GB18030",
+        )
+    for enc in CSV_ENCODINGS:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            last = exc
+    raise _fail(
+        path,
+        f"the text cannot be decoded: line {data[: last.start].count(NEWLINE) + 1}, byte "
+        f"{last.start} ({data[last.start : last.start + 4]!r}) is neither UTF-8 nor GBK / GB18030",
+        "save the file as 'CSV UTF-8 (逗号分隔)'; accepted encodings: UTF-8, UTF-8 with BOM, "
+        "GBK / GB18030",
+    )
+
+
+def _normalise_columns(path: Path, columns: Sequence[str]) -> dict[str, str]:
+    rename: dict[str, str] = {}
+    for c in columns:
+        key = c.strip().lstrip("\ufeff")
+        target = COLUMN_ALIASES.get(key, key.lower())
+        if target not in rename.values():
+            rename[c] = target
+    return rename
+
+
+def _long_frame(
+    path: Path,
+    frame: pl.DataFrame,
+    *,
+    fmt: str,
+    unit: str | None,
+    year: int | None,
+    line_offset: int,
+) -> Submission:
+    from openpyxl.utils import get_column_letter
+
+    rename = _normalise_columns(path, frame.columns)
+    frame = frame.rename(rename).select(list(dict.fromkeys(rename.values())))
+    need = [c for c in CSV_REQUIRED if c not in frame.columns and not (c == "year" and year)]
+    if "unit" not in frame.columns and unit is None:
+        need.append("unit")
+    if need:
+        raise _fail(
+            path,
+            f"missing column{'s' if len(need) > 1 else ''}: {', '.join(need)} "
+            f"(found: {', '.join(frame.columns)})",
+            "give the columns unit, entity, year, indicator, value (and optionally explanation); "
+            "a file without a unit column needs --unit",
+        )
+    value_col = frame.columns.index("value")
+    letter = get_column_letter(value_col + 1)
+    rows: list[dict[str, Any]] = []
+    for i, r in enumerate(frame.iter_rows(named=True)):
+        line = i + line_offset
+        v, t = parse_value(r.get("value"))
+        y_raw = r.get("year")
+        y: int | None
+        if y_raw is None or str(y_raw).strip() == "":
+            y = year
+        else:
+            yv, _ = parse_value(str(y_raw).strip().removesuffix("年"))
+            # a year that is not a whole number is left blank: core.required reports it
+            y = int(yv) if yv is not None and math.isfinite(yv) and float(yv).is_integer() else None
+        u = r.get("unit")
+        ent = r.get("entity")
+        ind = r.get("indicator")
+        ex = r.get("explanation")
+        rows.append(
+            {
+                "unit": (str(u).strip() or None) if u is not None else unit,
+                "entity": (str(ent).strip() or None) if ent is not None else None,
+                "year": y,
+                "indicator": (str(ind).strip() or None) if ind is not None else None,
+                "value": v,
+                "raw": t,
+                "explanation": (str(ex).strip() or None) if ex is not None else None,
+                "file": str(path),
+                "sheet": None,
+                "row": line,
+                "cell": f"{letter}{line}",
+            }
+        )
+    obs = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA) if rows else empty_observations()
+    units = obs["unit"].drop_nulls().unique().to_list()
+    years = obs["year"].drop_nulls().unique().to_list()
+    synthetic = "note" in frame.columns and any(
+        "synthetic" in str(n).lower() or "合成" in str(n) for n in frame["note"].to_list() if n
+    )
+    return Submission(
+        path=str(path),
+        format=fmt,
+        unit=unit or (units[0] if len(units) == 1 else None),
+        year=year or (int(years[0]) if len(years) == 1 else None),
+        synthetic=synthetic,
+        observations=obs,
+    )
+
+
+def _read_csv(path: Path, unit: str | None, year: int | None) -> Submission:
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04"):
+        raise _fail(
+            path,
+            "this is an Excel workbook named .csv",
+            "rename it to .xlsx, or save it from Excel as CSV",
+        )
+    text, _enc = decode_csv(path, data)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")), infer_schema=False, truncate_ragged_lines=False
+        )
+    except Exception as exc:
+        raise _fail(
+            path,
+            f"not a readable CSV table ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})",
+            "save it as CSV with one header line: unit, entity, year, indicator, value",
+        ) from None
+    return _long_frame(path, frame, fmt="csv", unit=unit, year=year, line_offset=2)
+
+
+def _read_parquet(path: Path, unit: str | None, year: int | None) -> Submission:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:
+        raise _fail(
+            path,
+            f"not a readable Parquet file ({type(exc).__name__})",
+            "write it again with polars or pandas (.to_parquet), or submit the .xlsx / .csv",
+        ) from None
+    frame = frame.select(
+        [pl.col(c).cast(pl.String) if c != "value" else pl.col(c) for c in frame.columns]
+    )
+    if "value" in frame.columns and frame.schema["value"] != pl.String:
+        frame = frame.with_columns(pl.col("value").cast(pl.Float64))
+    return _long_frame(path, frame, fmt="parquet", unit=unit, year=year, line_offset=1)
