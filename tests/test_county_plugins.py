@@ -15,7 +15,8 @@ import polars as pl
 import pytest
 
 from soeplan.consolidation.rollup import rollup, scope_totals
-from soeplan.plugins.host import Registry, build_registry, make_host
+from soeplan.plugins.host import make_host
+from soeplan.plugins.registry import Registry, build_registry
 from soeplan.sample import sample_observations
 from soeplan.sdk import merge_observations
 from soeplan.structure.io import city_structure

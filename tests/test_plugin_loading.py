@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from soeplan.errors import PluginError
-from soeplan.plugins.host import build_registry, get_registry, make_host
+from soeplan.plugins.host import make_host
+from soeplan.plugins.registry import build_registry, get_registry
 from soeplan.testing import fake_distribution, installed
 
 GOOD = """

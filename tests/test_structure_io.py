@@ -8,7 +8,8 @@ import pytest
 
 import soeplan
 from soeplan.errors import DataFileError, PluginError, UnknownNameError
-from soeplan.plugins.host import build_registry, make_host
+from soeplan.plugins.host import make_host
+from soeplan.plugins.registry import build_registry
 from soeplan.structure.io import (
     StructureError,
     check_credit_code,

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from soeplan import hookimpl
 from soeplan.indicators import Aggregation, Category, Indicator, Kind
-from soeplan.plugins.host import build_registry, make_host, set_registry
+from soeplan.plugins.host import make_host
+from soeplan.plugins.registry import build_registry, set_registry
 from soeplan.rules import Rule, RuleContext, Severity, findings_frame
 from soeplan.structure.records import Entity, NodeType, UnitStructure
 from soeplan.submissions import template as tpl

@@ -13,7 +13,8 @@ GENERATED = Path(__file__).resolve().parent.parent / "_generated"
 
 
 def indicator_catalogue() -> str:
-    from soeplan.plugins.host import build_registry, make_host
+    from soeplan.plugins.host import make_host
+    from soeplan.plugins.registry import build_registry
 
     registry = build_registry(make_host(load_entry_points=False))
     lines = [
@@ -36,7 +37,8 @@ def indicator_catalogue() -> str:
 
 
 def rule_catalogue() -> str:
-    from soeplan.plugins.host import build_registry, make_host
+    from soeplan.plugins.host import make_host
+    from soeplan.plugins.registry import build_registry
 
     registry = build_registry(make_host(load_entry_points=False))
     lines = [

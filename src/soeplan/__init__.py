@@ -1,246 +1,418 @@
 """soeplan: run a state-owned-enterprise reform plan by its numbers.
 
-The public API is what this module exports; everything else is private.
+The public API is what this module exports (:data:`__all__`); everything else is private. Names
+are loaded on first use (PEP 562), so ``import soeplan`` and the command line's ``--help`` load
+no pandera, pandas, openpyxl or jinja2: each heavy library is imported by the module that uses
+it, when a name of that module is first asked for.
+
+Scripts use the plan, arithmetic, rollup, submission and report names; plugins use the records
+they register (:class:`Indicator`, :class:`Rule`, :class:`ReportSection`,
+:class:`UnitStructure`, :class:`Target`, ...), :data:`hookimpl`, and the helpers of
+:mod:`soeplan.sdk` and :mod:`soeplan.testing`.
 """
 
 from __future__ import annotations
 
-from soeplan._version import __version__
-from soeplan.arithmetic.growth import (
-    annual_change,
-    cagr,
-    compound,
-    compound_path,
-    interpolate,
-    required_growth,
-    total_growth,
-)
-from soeplan.arithmetic.precision import Interval
-from soeplan.arithmetic.rounding import Rounding, TableRounding
-from soeplan.assessment.milestones import MILESTONE_SCHEMA, Method, plan_milestones
-from soeplan.assessment.progress import (
-    ASSESSMENT_SCHEMA,
-    AssessmentError,
-    BoundAssessment,
-    BoundStatus,
-    MidTerm,
-    Progress,
-    Status,
-    assess_bound,
-    assess_frame,
-    assess_progress,
-)
-from soeplan.consolidation.comparable import comparable_base, comparable_growth
-from soeplan.consolidation.explain import Contribution, SourceRow, explain, render_explanation
-from soeplan.consolidation.rollup import VALUE_SCHEMA, GroupReported, Rollup, rollup, scope_totals
-from soeplan.errors import DataFileError, PluginError, Problem, SoeplanError, UnknownNameError
-from soeplan.indicators import Aggregation, Category, Direction, Flow, Indicator, Kind, Ratio
-from soeplan.plan.check import (
-    FigureCheck,
-    FindingKind,
-    InconsistentPlanError,
-    PlanCheck,
-    PlanFinding,
-    check_plan,
-)
-from soeplan.plan.model import (
-    Attribute,
-    Figure,
-    GrowthKind,
-    Plan,
-    PlanSource,
-    PublishedGrowth,
-    Scope,
-    TableLayout,
-    Target,
-    TargetKind,
-    load_plan,
-)
-from soeplan.plan.tables import (
-    CellKind,
-    HeaderCell,
-    PlanTable,
-    TableCell,
-    TableColumn,
-    TableNote,
-    TableRow,
-    build_table,
-)
-from soeplan.plugins.hookspecs import hookimpl
-from soeplan.plugins.host import PluginFailure, PluginInfo, Registry, get_registry
-from soeplan.provenance import Provider
-from soeplan.report import DebtLines, InputFile, Report, build_report, write_report
-from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext, Severity
-from soeplan.run import report_from_observations, run_demo, run_submissions
-from soeplan.sample import SYNTHETIC_NOTE, sample_observations, sample_unit
-from soeplan.sdk import merge_observations, read_observations
-from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
-from soeplan.structure.io import (
-    EntityState,
-    Snapshot,
-    Structure,
-    StructureError,
-    StructureFile,
-    check_credit_code,
-    city_structure,
-    compose_structure,
-    load_structure_file,
-)
-from soeplan.structure.records import (
-    CountyUnit,
-    Entity,
-    EventKind,
-    FunctionalClass,
-    NodeType,
-    ScopeComposition,
-    StructureEvent,
-    UnitStructure,
-)
-from soeplan.submissions.annotate import annotate_workbook
-from soeplan.submissions.ingest import check_file, ingest_files
-from soeplan.submissions.readers import (
-    OBSERVATION_SCHEMA,
-    Submission,
-    SubmissionReadError,
-    read_submission,
-)
-from soeplan.submissions.sample import write_sample
-from soeplan.submissions.store import Store, StoreEntry, read_store
-from soeplan.submissions.template import write_template
-from soeplan.submissions.validation import CORE_RULES, Policy, ValidationReport, validate
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "ASSESSMENT_SCHEMA",
-    "CORE_RULES",
-    "FINDING_SCHEMA",
-    "MILESTONE_SCHEMA",
-    "OBSERVATION_SCHEMA",
-    "SYNTHETIC_NOTE",
-    "VALUE_SCHEMA",
-    "Aggregation",
-    "AssessmentError",
-    "Attribute",
-    "BoundAssessment",
-    "BoundStatus",
-    "Category",
-    "CellKind",
-    "Contribution",
-    "CountyUnit",
-    "DataFileError",
-    "DebtLines",
-    "Direction",
-    "Entity",
-    "EntityState",
-    "EventKind",
-    "Figure",
-    "FigureCheck",
-    "FindingKind",
-    "Flow",
-    "FunctionalClass",
-    "GroupReported",
-    "GrowthKind",
-    "HeaderCell",
-    "InconsistentPlanError",
-    "Indicator",
-    "InputFile",
-    "Interval",
-    "Kind",
-    "Method",
-    "MidTerm",
-    "NodeType",
-    "Plan",
-    "PlanCheck",
-    "PlanFinding",
-    "PlanSource",
-    "PlanTable",
-    "PluginError",
-    "PluginFailure",
-    "PluginInfo",
-    "Policy",
-    "Problem",
-    "Progress",
-    "Provider",
-    "PublishedGrowth",
-    "Ratio",
-    "Registry",
-    "Report",
-    "ReportSection",
-    "Rollup",
-    "Rounding",
-    "Rule",
-    "RuleContext",
-    "Scope",
-    "ScopeComposition",
-    "SectionContent",
-    "SectionContext",
-    "SectionTable",
-    "Severity",
-    "Snapshot",
-    "SoeplanError",
-    "SourceRow",
-    "Status",
-    "Store",
-    "StoreEntry",
-    "Structure",
-    "StructureError",
-    "StructureEvent",
-    "StructureFile",
-    "Submission",
-    "SubmissionReadError",
-    "TableCell",
-    "TableColumn",
-    "TableLayout",
-    "TableNote",
-    "TableRounding",
-    "TableRow",
-    "Target",
-    "TargetKind",
-    "Text",
-    "UnitStructure",
-    "UnknownNameError",
-    "ValidationReport",
-    "__version__",
-    "annotate_workbook",
-    "annual_change",
-    "assess_bound",
-    "assess_frame",
-    "assess_progress",
-    "build_report",
-    "build_table",
-    "cagr",
-    "check_credit_code",
-    "check_file",
-    "check_plan",
-    "city_structure",
-    "comparable_base",
-    "comparable_growth",
-    "compose_structure",
-    "compound",
-    "compound_path",
-    "explain",
-    "get_registry",
-    "hookimpl",
-    "ingest_files",
-    "interpolate",
-    "load_plan",
-    "load_structure_file",
-    "merge_observations",
-    "plan_milestones",
-    "read_observations",
-    "read_store",
-    "read_submission",
-    "render_explanation",
-    "report_from_observations",
-    "required_growth",
-    "rollup",
-    "run_demo",
-    "run_submissions",
-    "sample_observations",
-    "sample_unit",
-    "scope_totals",
-    "total_growth",
-    "validate",
-    "write_report",
-    "write_sample",
-    "write_template",
-]
+from soeplan import context as _context
+from soeplan._version import __version__ as __version__
+
+#: Where each public name is defined: module -> names.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    # For scripts: the plan, its tables and its check
+    "soeplan.plan.model": (
+        "Attribute",
+        "Figure",
+        "GrowthKind",
+        "Plan",
+        "PlanSource",
+        "PublishedGrowth",
+        "Scope",
+        "TableLayout",
+        "Target",
+        "TargetKind",
+        "load_plan",
+    ),
+    "soeplan.plan.tables": (
+        "CellKind",
+        "HeaderCell",
+        "PlanTable",
+        "TableCell",
+        "TableColumn",
+        "TableNote",
+        "TableRow",
+        "build_table",
+    ),
+    "soeplan.plan.check": (
+        "FigureCheck",
+        "FindingKind",
+        "InconsistentPlanError",
+        "PlanCheck",
+        "PlanFinding",
+        "check_plan",
+    ),
+    # For scripts: target arithmetic
+    "soeplan.arithmetic.growth": (
+        "annual_change",
+        "cagr",
+        "compound",
+        "compound_path",
+        "interpolate",
+        "required_growth",
+        "total_growth",
+    ),
+    "soeplan.arithmetic.rounding": (
+        "Rounding",
+        "TableRounding",
+    ),
+    "soeplan.arithmetic.precision": ("Interval",),
+    # For scripts: milestones and assessment
+    "soeplan.assessment.milestones": (
+        "MILESTONE_SCHEMA",
+        "Method",
+        "plan_milestones",
+    ),
+    "soeplan.assessment.progress": (
+        "ASSESSMENT_SCHEMA",
+        "AssessmentError",
+        "BoundAssessment",
+        "BoundStatus",
+        "MidTerm",
+        "Progress",
+        "Status",
+        "assess_bound",
+        "assess_frame",
+        "assess_progress",
+    ),
+    # For scripts: structures and the rollup
+    "soeplan.structure.io": (
+        "EntityState",
+        "Snapshot",
+        "Structure",
+        "StructureError",
+        "StructureFile",
+        "check_credit_code",
+        "city_structure",
+        "compose_structure",
+        "load_structure_file",
+    ),
+    "soeplan.consolidation.rollup": (
+        "VALUE_SCHEMA",
+        "GroupReported",
+        "Rollup",
+        "rollup",
+        "scope_totals",
+    ),
+    "soeplan.consolidation.explain": (
+        "Contribution",
+        "SourceRow",
+        "explain",
+        "render_explanation",
+    ),
+    "soeplan.consolidation.comparable": (
+        "comparable_base",
+        "comparable_growth",
+    ),
+    # For scripts: submissions, validation and the store
+    "soeplan.submissions.template": ("write_template",),
+    "soeplan.submissions.readers": (
+        "OBSERVATION_SCHEMA",
+        "Submission",
+        "SubmissionReadError",
+        "read_submission",
+    ),
+    "soeplan.submissions.validation": (
+        "CORE_RULES",
+        "Policy",
+        "ValidationReport",
+        "validate",
+    ),
+    "soeplan.submissions.annotate": ("annotate_workbook",),
+    "soeplan.submissions.ingest": (
+        "check_file",
+        "ingest_files",
+    ),
+    "soeplan.submissions.store": (
+        "Store",
+        "StoreEntry",
+        "read_store",
+    ),
+    "soeplan.submissions.sample": ("write_sample",),
+    # For scripts: the yearly run and its report
+    "soeplan.run": (
+        "report_from_observations",
+        "run_demo",
+        "run_submissions",
+    ),
+    "soeplan.report": (
+        "DebtLines",
+        "InputFile",
+        "Report",
+        "build_report",
+        "write_report",
+    ),
+    "soeplan.sample": (
+        "SYNTHETIC_NOTE",
+        "sample_observations",
+        "sample_unit",
+    ),
+    # For plugins (and scripts): records a plugin registers, the hook marker, the registry
+    "soeplan.indicators": (
+        "Aggregation",
+        "Category",
+        "Direction",
+        "Flow",
+        "Indicator",
+        "Kind",
+        "Ratio",
+    ),
+    "soeplan.rules": (
+        "FINDING_SCHEMA",
+        "Rule",
+        "RuleContext",
+        "Severity",
+    ),
+    "soeplan.sections": (
+        "ReportSection",
+        "SectionContent",
+        "SectionContext",
+        "SectionTable",
+        "Text",
+    ),
+    "soeplan.structure.records": (
+        "CountyUnit",
+        "Entity",
+        "EventKind",
+        "FunctionalClass",
+        "NodeType",
+        "ScopeComposition",
+        "StructureEvent",
+        "UnitStructure",
+    ),
+    "soeplan.provenance": ("Provider",),
+    "soeplan.plugins.hookspecs": ("hookimpl",),
+    "soeplan.plugins.host": ("PluginFailure",),
+    "soeplan.plugins.registry": (
+        "PluginInfo",
+        "Registry",
+        "get_registry",
+    ),
+    "soeplan.sdk": (
+        "merge_observations",
+        "read_observations",
+    ),
+    # Errors
+    "soeplan.errors": (
+        "DataFileError",
+        "PluginError",
+        "Problem",
+        "SoeplanError",
+        "UnknownNameError",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted([*_WHERE, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'soeplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+def _default_registry() -> Registry:
+    from soeplan.plugins.registry import get_registry
+
+    return get_registry()
+
+
+# The process default that soeplan.context falls back to: the core plus every installed plugin.
+_context.install_default(_default_registry)
+
+if TYPE_CHECKING:
+    from soeplan.arithmetic.growth import (
+        annual_change as annual_change,
+        cagr as cagr,
+        compound as compound,
+        compound_path as compound_path,
+        interpolate as interpolate,
+        required_growth as required_growth,
+        total_growth as total_growth,
+    )
+    from soeplan.arithmetic.precision import Interval as Interval
+    from soeplan.arithmetic.rounding import Rounding as Rounding, TableRounding as TableRounding
+    from soeplan.assessment.milestones import (
+        MILESTONE_SCHEMA as MILESTONE_SCHEMA,
+        Method as Method,
+        plan_milestones as plan_milestones,
+    )
+    from soeplan.assessment.progress import (
+        ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
+        AssessmentError as AssessmentError,
+        BoundAssessment as BoundAssessment,
+        BoundStatus as BoundStatus,
+        MidTerm as MidTerm,
+        Progress as Progress,
+        Status as Status,
+        assess_bound as assess_bound,
+        assess_frame as assess_frame,
+        assess_progress as assess_progress,
+    )
+    from soeplan.consolidation.comparable import (
+        comparable_base as comparable_base,
+        comparable_growth as comparable_growth,
+    )
+    from soeplan.consolidation.explain import (
+        Contribution as Contribution,
+        SourceRow as SourceRow,
+        explain as explain,
+        render_explanation as render_explanation,
+    )
+    from soeplan.consolidation.rollup import (
+        VALUE_SCHEMA as VALUE_SCHEMA,
+        GroupReported as GroupReported,
+        Rollup as Rollup,
+        rollup as rollup,
+        scope_totals as scope_totals,
+    )
+    from soeplan.errors import (
+        DataFileError as DataFileError,
+        PluginError as PluginError,
+        Problem as Problem,
+        SoeplanError as SoeplanError,
+        UnknownNameError as UnknownNameError,
+    )
+    from soeplan.indicators import (
+        Aggregation as Aggregation,
+        Category as Category,
+        Direction as Direction,
+        Flow as Flow,
+        Indicator as Indicator,
+        Kind as Kind,
+        Ratio as Ratio,
+    )
+    from soeplan.plan.check import (
+        FigureCheck as FigureCheck,
+        FindingKind as FindingKind,
+        InconsistentPlanError as InconsistentPlanError,
+        PlanCheck as PlanCheck,
+        PlanFinding as PlanFinding,
+        check_plan as check_plan,
+    )
+    from soeplan.plan.model import (
+        Attribute as Attribute,
+        Figure as Figure,
+        GrowthKind as GrowthKind,
+        Plan as Plan,
+        PlanSource as PlanSource,
+        PublishedGrowth as PublishedGrowth,
+        Scope as Scope,
+        TableLayout as TableLayout,
+        Target as Target,
+        TargetKind as TargetKind,
+        load_plan as load_plan,
+    )
+    from soeplan.plan.tables import (
+        CellKind as CellKind,
+        HeaderCell as HeaderCell,
+        PlanTable as PlanTable,
+        TableCell as TableCell,
+        TableColumn as TableColumn,
+        TableNote as TableNote,
+        TableRow as TableRow,
+        build_table as build_table,
+    )
+    from soeplan.plugins.hookspecs import hookimpl as hookimpl
+    from soeplan.plugins.host import PluginFailure as PluginFailure
+    from soeplan.plugins.registry import (
+        PluginInfo as PluginInfo,
+        Registry as Registry,
+        get_registry as get_registry,
+    )
+    from soeplan.provenance import Provider as Provider
+    from soeplan.report import (
+        DebtLines as DebtLines,
+        InputFile as InputFile,
+        Report as Report,
+        build_report as build_report,
+        write_report as write_report,
+    )
+    from soeplan.rules import (
+        FINDING_SCHEMA as FINDING_SCHEMA,
+        Rule as Rule,
+        RuleContext as RuleContext,
+        Severity as Severity,
+    )
+    from soeplan.run import (
+        report_from_observations as report_from_observations,
+        run_demo as run_demo,
+        run_submissions as run_submissions,
+    )
+    from soeplan.sample import (
+        SYNTHETIC_NOTE as SYNTHETIC_NOTE,
+        sample_observations as sample_observations,
+        sample_unit as sample_unit,
+    )
+    from soeplan.sdk import (
+        merge_observations as merge_observations,
+        read_observations as read_observations,
+    )
+    from soeplan.sections import (
+        ReportSection as ReportSection,
+        SectionContent as SectionContent,
+        SectionContext as SectionContext,
+        SectionTable as SectionTable,
+        Text as Text,
+    )
+    from soeplan.structure.io import (
+        EntityState as EntityState,
+        Snapshot as Snapshot,
+        Structure as Structure,
+        StructureError as StructureError,
+        StructureFile as StructureFile,
+        check_credit_code as check_credit_code,
+        city_structure as city_structure,
+        compose_structure as compose_structure,
+        load_structure_file as load_structure_file,
+    )
+    from soeplan.structure.records import (
+        CountyUnit as CountyUnit,
+        Entity as Entity,
+        EventKind as EventKind,
+        FunctionalClass as FunctionalClass,
+        NodeType as NodeType,
+        ScopeComposition as ScopeComposition,
+        StructureEvent as StructureEvent,
+        UnitStructure as UnitStructure,
+    )
+    from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
+    from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
+    from soeplan.submissions.readers import (
+        OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
+        Submission as Submission,
+        SubmissionReadError as SubmissionReadError,
+        read_submission as read_submission,
+    )
+    from soeplan.submissions.sample import write_sample as write_sample
+    from soeplan.submissions.store import (
+        Store as Store,
+        StoreEntry as StoreEntry,
+        read_store as read_store,
+    )
+    from soeplan.submissions.template import write_template as write_template
+    from soeplan.submissions.validation import (
+        CORE_RULES as CORE_RULES,
+        Policy as Policy,
+        ValidationReport as ValidationReport,
+        validate as validate,
+    )

@@ -16,6 +16,7 @@ import attrs
 import polars as pl
 
 from soeplan.consolidation.rollup import Rollup, rollup
+from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
 from soeplan.frames import empty_long
 from soeplan.plan.model import Plan, load_plan
@@ -83,10 +84,8 @@ def report_from_observations(
     ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
     the rollup's own checks are added to them. ``set_aside`` lists units left out.
     """
-    from soeplan.plugins.host import get_registry
-
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
-    plan = get_registry().plan_with_targets(plan)  # with the counties' own targets
+    plan = current().plan_with_targets(plan)  # with the counties' own targets
     years = (
         sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
     )
@@ -96,7 +95,7 @@ def report_from_observations(
             f"the observations have no figures for {year} (years found: {shown})\n"
             "  fix: pass --year for a year the submissions cover, or add that year's submissions"
         )
-    registry = get_registry()
+    registry = current()
     progress("composing the structure (core and plugins)")
     structure = structure or city_structure(sample=synthetic)
     progress(f"consolidating {observations.height} observations, {years[0]}–{years[-1]}")

@@ -1,4 +1,10 @@
-"""Helpers for plugin authors: reading a plugin's own observation files.
+"""What a plugin author imports besides the package root: reading a plugin's own files.
+
+Plugins import public names only: the records and :data:`soeplan.hookimpl` from ``soeplan``,
+and from here the readers of a plugin's own data files (:func:`read_observations`,
+:func:`load_toml_observations`, :func:`load_indicators`, :func:`load_structure_file`), the city's
+structure file to compose with (:func:`city_file`, :func:`compose_structure`) and the findings
+frame a rule returns (:func:`findings_frame`).
 
 A county plugin ships its own figures (local metrics, or a sample) as TOML::
 
@@ -33,13 +39,29 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from soeplan._toml import read_toml
+from soeplan.context import current
 from soeplan.errors import DataFileError, Problem
 from soeplan.frames import LONG_SCHEMA
+from soeplan.indicators import load_indicators
+from soeplan.rules import findings_frame
+from soeplan.structure.io import city_file, compose_structure, load_structure_file
 
 if TYPE_CHECKING:
     from soeplan.indicators import Indicator
+    from soeplan.plugins.registry import Registry
 
-__all__ = ["OBSERVATION_SCHEMA", "merge_observations", "read_observations"]
+__all__ = [
+    "OBSERVATION_SCHEMA",
+    "city_file",
+    "compose_structure",
+    "findings_frame",
+    "load_indicators",
+    "load_structure_file",
+    "load_toml_observations",
+    "merge_observations",
+    "overlay_plugin_samples",
+    "read_observations",
+]
 
 #: The columns and types of an observations frame read from a plugin's file.
 OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -155,7 +177,7 @@ def merge_observations(
     >>> cols = ["unit", "entity", "year", "indicator", "value"]
     >>> base = pl.DataFrame([("x", "x.a", 2023, "revenue", 1.0)], schema=cols, orient="row")
     >>> mine = pl.DataFrame([("x", "x.a", 2023, "revenue", 2.0)], schema=cols, orient="row")
-    >>> merge_observations(base, mine, get_registry().indicators)["value"].to_list()
+    >>> merge_observations(base, mine, current().indicators)["value"].to_list()
     [2.0]
     """
     cols = ["unit", "entity", "year", "indicator", "value"]
@@ -183,7 +205,9 @@ def merge_observations(
     return pl.concat([kept, c]).select(cols).sort("unit", "entity", "year", "indicator")
 
 
-def overlay_plugin_samples(observations: pl.DataFrame, registry: Any = None) -> pl.DataFrame:
+def overlay_plugin_samples(
+    observations: pl.DataFrame, registry: Registry | None = None
+) -> pl.DataFrame:
     """``observations`` with every county plugin's own *synthetic sample* figures laid over.
 
     For each unit and year in ``observations``, asks ``soeplan_load_observations(unit, year,
@@ -191,9 +215,7 @@ def overlay_plugin_samples(observations: pl.DataFrame, registry: Any = None) -> 
     core indicator) is merged with :func:`merge_observations`. This is what the bundled sample
     looks like with the county plugins installed (``soeplan demo``, ``rollup --sample``).
     """
-    from soeplan.plugins.host import get_registry
-
-    reg = registry or get_registry()
+    reg = current(registry)
     pairs = observations.select("unit", "year").unique().sort("unit", "year").iter_rows()
     found = [
         f for u, y in pairs if (f := reg.load_observations(str(u), int(y), "sample")) is not None

@@ -36,14 +36,10 @@ import attrs
 import polars as pl
 
 from soeplan.errors import Problem, SoeplanError
-from soeplan.frames import empty_long
-from soeplan.plugins.host import (
-    OBSERVATION_COLUMNS,
-    Registry,
-    build_registry,
-    make_host,
-    record_problems,
-)
+from soeplan.frames import LONG_SCHEMA, empty_long
+from soeplan.plugins.checks import record_problems
+from soeplan.plugins.host import make_host
+from soeplan.plugins.registry import Registry, build_registry
 from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure.records import EventKind, UnitStructure
@@ -242,7 +238,7 @@ def _core_sample() -> pl.DataFrame:
 
 
 def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    cols = list(OBSERVATION_COLUMNS)
+    cols = list(LONG_SCHEMA)
     parts = [empty_long()]
     for f in frames:
         if all(c in f.columns for c in cols):
@@ -263,7 +259,7 @@ def _observation_problems(
 ) -> list[Problem]:
     where = f"load_observations({unit!r}, {year})"
     out = []
-    missing = [c for c in OBSERVATION_COLUMNS if c not in frame.columns]
+    missing = [c for c in LONG_SCHEMA if c not in frame.columns]
     if missing:
         return [Problem(where, f"the frame lacks {', '.join(missing)}", "add those columns")]
     unknown = sorted(set(frame["indicator"].cast(pl.String)) - set(registry.indicators))
@@ -529,7 +525,7 @@ def fake_distribution(
 @contextmanager
 def installed(*roots: Path) -> Iterator[None]:
     """Put fake distributions (see :func:`fake_distribution`) on ``sys.path`` for a block."""
-    from soeplan.plugins.host import set_registry
+    from soeplan.plugins.registry import set_registry
 
     before = list(sys.path)
     before_modules = set(sys.modules)

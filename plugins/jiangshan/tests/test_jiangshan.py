@@ -5,12 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 import soeplan_jiangshan.plugin as plugin
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from soeplan import RuleContext, SectionContext
-from soeplan.plugins.host import build_registry, make_host
-from soeplan.structure.io import city_structure
+from soeplan import Registry, RuleContext, SectionContext, city_structure
 from soeplan.testing import assert_plugin, check_section_content
 
 ENTITIES = ("js.hq", "js.tourism", "js.scenic", "js.water", "js.urban", "js.transport")
@@ -41,7 +38,7 @@ def test_conforms_to_soeplan() -> None:
 
 
 def test_transfer_and_merge_take_effect_on_their_dates() -> None:
-    reg = build_registry(make_host(load_entry_points=False, extra=[("jiangshan", plugin)]))
+    reg = Registry.build(("jiangshan", plugin), entry_points=False)
     s = city_structure(sample=True, registry=reg)
     assert s.at(2020)["js.water"].parent == "js.group.capital"
     assert s.at(2021)["js.water"].parent == "js.group.infra"
@@ -134,12 +131,12 @@ def test_section_renders_with_and_without_figures() -> None:
 
 
 def test_the_bundled_sample_is_consistent_with_the_events() -> None:
-    from soeplan.sample import sample_observations
+    from soeplan import sample_observations
 
     obs = sample_observations()
     structure = city_structure(
         sample=True,
-        registry=build_registry(make_host(load_entry_points=False, extra=[("jiangshan", plugin)])),
+        registry=Registry.build(("jiangshan", plugin), entry_points=False),
     )
     for year in range(2016, 2024):
         ctx = RuleContext(

@@ -5,14 +5,12 @@ from __future__ import annotations
 import polars as pl
 import soeplan_kecheng.plugin as plugin
 
-from soeplan.plugins.host import Registry, build_registry, make_host
-from soeplan.sections import SectionContext
-from soeplan.structure.io import city_structure
+from soeplan import Registry, SectionContext, city_structure
 from soeplan.testing import assert_plugin, check_section_content
 
 
 def registry() -> Registry:
-    return build_registry(make_host(load_entry_points=False, extra=[("kecheng", plugin)]))
+    return Registry.build(("kecheng", plugin), entry_points=False)
 
 
 def test_conforms_to_soeplan() -> None:

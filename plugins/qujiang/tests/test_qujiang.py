@@ -6,15 +6,12 @@ from decimal import Decimal
 
 import soeplan_qujiang.plugin as plugin
 
-from soeplan import load_plan
-from soeplan.plugins.host import Registry, build_registry, make_host
-from soeplan.sections import SectionContext
-from soeplan.structure.io import city_structure
+from soeplan import Registry, SectionContext, city_structure, load_plan
 from soeplan.testing import assert_plugin, check_section_content
 
 
 def registry() -> Registry:
-    return build_registry(make_host(load_entry_points=False, extra=[("qujiang", plugin)]))
+    return Registry.build(("qujiang", plugin), entry_points=False)
 
 
 def test_conforms_to_soeplan() -> None:
@@ -76,8 +73,7 @@ def test_aa_reported_under_both_codes_is_counted_once() -> None:
     """qj_rated_aa is reported instead of rated_aa: a submission with both counts once."""
     import polars as pl
 
-    from soeplan.consolidation.rollup import rollup, scope_totals
-    from soeplan.sample import sample_observations
+    from soeplan import rollup, sample_observations, scope_totals
 
     reg = registry()
     core = sample_observations().filter(pl.col("year") == 2020)
@@ -97,9 +93,7 @@ def test_aa_reported_under_both_codes_is_counted_once() -> None:
 def test_own_targets_are_assessed_on_the_unit_totals() -> None:
     import polars as pl
 
-    from soeplan.assessment.progress import assess_frame
-    from soeplan.consolidation.rollup import rollup, scope_totals
-    from soeplan.sample import sample_observations
+    from soeplan import assess_frame, rollup, sample_observations, scope_totals
     from soeplan.sdk import overlay_plugin_samples
 
     reg = registry()

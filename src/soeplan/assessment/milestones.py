@@ -32,6 +32,7 @@ from enum import StrEnum
 import polars as pl
 
 from soeplan.arithmetic.growth import compound_path, interpolate
+from soeplan.context import current
 from soeplan.errors import SoeplanError
 from soeplan.plan.model import Plan
 
@@ -73,9 +74,8 @@ _CHOICES = ("compound", "linear", "both")
 def indicator_frame() -> pl.DataFrame:
     """Registered indicators: ``indicator``, ``higher`` (bool) and ``compoundable`` (amounts)."""
     from soeplan.indicators import Kind
-    from soeplan.plugins.host import get_registry
 
-    inds = list(get_registry().indicators.values())
+    inds = list(current().indicators.values())
     return pl.DataFrame(
         {
             "indicator": [i.code for i in inds],

@@ -45,7 +45,7 @@ def cli(ctx: click.Context, strict_plugins: bool) -> None:
         import os
 
         os.environ["SOEPLAN_STRICT_PLUGINS"] = "1"
-        from soeplan.plugins.host import set_registry
+        from soeplan.plugins.registry import set_registry
 
         set_registry(None)
 
@@ -87,7 +87,7 @@ def format_option(choices: tuple[str, ...] = FORMATS, default: str = "table") ->
 
 def warn_plugin_failures() -> None:
     """Print the plugins that were skipped (to stderr)."""
-    from soeplan.plugins.host import get_registry
+    from soeplan.plugins.registry import get_registry
 
     for failure in get_registry().failures:
         click.echo(f"warning: {failure}", err=True)

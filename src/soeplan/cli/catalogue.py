@@ -18,7 +18,7 @@ def indicators_cmd(fmt: str, lang: str) -> None:
     Example:
       soeplan indicators --format md
     """
-    from soeplan.plugins.host import get_registry
+    from soeplan.plugins.registry import get_registry
 
     warn_plugin_failures()
     header = [

@@ -30,7 +30,7 @@ def fmt_value(value: float | None, kind: str) -> str:
 
 def indicator_kinds() -> dict[str, tuple[str, str, str, str]]:
     """code → (kind, name_zh, name_en, unit) for every registered indicator."""
-    from soeplan.plugins.host import get_registry
+    from soeplan.plugins.registry import get_registry
 
     return {
         code: (ind.kind.value, ind.name_zh, ind.name_en, ind.unit)

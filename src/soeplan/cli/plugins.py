@@ -25,7 +25,8 @@ def plugins_cmd(fmt: str) -> None:
       soeplan plugins --format json > plugins-audit.json
       SOEPLAN_PLUGINS=kecheng,qujiang soeplan plugins
     """
-    from soeplan.plugins.host import get_registry, pinned_plugins
+    from soeplan.plugins.host import pinned_plugins
+    from soeplan.plugins.registry import get_registry
 
     registry = get_registry()
     infos = registry.plugins()

@@ -231,7 +231,7 @@ def rollup_cmd(
         )
         return
     from soeplan.consolidation.rollup import rollup, scope_totals
-    from soeplan.plugins.host import get_registry
+    from soeplan.plugins.registry import get_registry
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()

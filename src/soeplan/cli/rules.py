@@ -17,7 +17,7 @@ def rules_cmd(fmt: str) -> None:
     Example:
       soeplan rules --format md
     """
-    from soeplan.plugins.host import get_registry
+    from soeplan.plugins.registry import get_registry
 
     warn_plugin_failures()
     header = ["id", "severity 严重性", "中文", "English", "provider"]

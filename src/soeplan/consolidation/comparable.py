@@ -26,13 +26,16 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _normalise, rollup
 from soeplan.indicators import Kind
 from soeplan.structure.io import Structure
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 __all__ = ["comparable_base", "comparable_growth"]
 
@@ -75,7 +78,7 @@ def comparable_growth(
     year: int,
     indicators: Iterable[str] | None = None,
     group_reported: GroupReported | str = GroupReported.CHECK,
-    registry: Any = None,
+    registry: Registry | None = None,
 ) -> pl.DataFrame:
     """Growth from ``base_year`` to ``year`` at every node, on ``year``'s structure.
 

@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
@@ -28,6 +28,9 @@ from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _n
 from soeplan.errors import UnknownNameError
 from soeplan.indicators import Indicator, Kind
 from soeplan.structure.io import Structure
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 __all__ = ["Contribution", "SourceRow", "explain", "render_explanation"]
 
@@ -87,7 +90,7 @@ def explain(
     indicator: str,
     year: int,
     group_reported: GroupReported | str = GroupReported.CHECK,
-    registry: Any = None,
+    registry: Registry | None = None,
 ) -> Contribution:
     """Trace ``node``'s ``indicator`` in ``year`` (a scope by id or name, a unit or an entity)."""
     cat = _indicator_catalogue(registry)

@@ -36,16 +36,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import polars as pl
 
+from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
 from soeplan.indicators import Aggregation, Indicator, Kind
 from soeplan.rules import FINDING_SCHEMA, Severity, empty_findings, findings_frame
 from soeplan.structure.io import Snapshot, Structure
 from soeplan.structure.records import NodeType
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 __all__ = [
     "VALUE_SCHEMA",
@@ -324,11 +328,9 @@ def _key_map(structure: Structure, years: Sequence[int], codes: _Codes) -> _KeyM
 # --------------------------------------------------------------------------- the rollup
 
 
-def _indicator_catalogue(registry: Any) -> Mapping[str, Indicator]:
+def _indicator_catalogue(registry: Registry | None) -> Mapping[str, Indicator]:
     if registry is None:
-        from soeplan.plugins.host import get_registry
-
-        registry = get_registry()
+        registry = current()
     cat: Mapping[str, Indicator] = registry.indicators
     return cat
 
@@ -386,7 +388,7 @@ def rollup(
     indicators: Iterable[str] | None = None,
     group_reported: GroupReported | str = GroupReported.CHECK,
     include_entities: bool = True,
-    registry: Any = None,
+    registry: Registry | None = None,
     structure_years: Mapping[int, int] | None = None,
     streaming: bool = False,
 ) -> Rollup:

@@ -32,6 +32,7 @@ import polars as pl
 
 from soeplan.arithmetic.precision import Interval, published_interval
 from soeplan.arithmetic.rounding import Rounding, format_percent, format_printed, round_decimal
+from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
 from soeplan.indicators import Indicator, Kind
 from soeplan.plan._computed import Computed, computed_growth, computed_ratio
@@ -557,9 +558,7 @@ def check_plan(plan: Plan, indicators: Mapping[str, Indicator] | None = None) ->
     registered catalogue.
     """
     if indicators is None:
-        from soeplan.plugins.host import get_registry
-
-        indicators = get_registry().indicators
+        indicators = current().indicators
     labels = _Labels(plan, indicators)
     checks: list[FigureCheck] = []
     findings: list[PlanFinding] = []
@@ -607,9 +606,7 @@ def findings_rows(
     zh = lang == "zh"
     if plan is not None:
         if indicators is None:
-            from soeplan.plugins.host import get_registry
-
-            indicators = get_registry().indicators
+            indicators = current().indicators
         labels = _Labels(plan, indicators)
         tables = {t.number: t for t in plan.tables}
 

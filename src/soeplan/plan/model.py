@@ -19,6 +19,7 @@ import polars as pl
 
 from soeplan._toml import read_toml
 from soeplan.arithmetic.rounding import ROUNDED_COLUMNS, Rounding, TableRounding
+from soeplan.context import current
 from soeplan.errors import DataFileError, Problem, UnknownNameError
 from soeplan.indicators import Indicator, Kind
 from soeplan.provenance import Provider
@@ -732,9 +733,7 @@ def load_plan(plan: str | Path) -> Plan:
     >>> plan.figure("city", "net_profit", 2020).value
     Decimal('12.26')
     """
-    from soeplan.plugins.host import get_registry
-
-    registry = get_registry()
+    registry = current()
     key = str(plan)
     if isinstance(plan, str) and key in registry.plans:
         path = Path(registry.plans[key].path)

@@ -38,6 +38,7 @@ import attrs
 
 from soeplan.arithmetic.precision import published_interval
 from soeplan.arithmetic.rounding import Rounding, format_percent, format_printed, round_decimal
+from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError, UnknownNameError
 from soeplan.indicators import UNIT_EN, Indicator, Kind
 from soeplan.plan._computed import Computed, computed_growth, computed_ratio, has_growth
@@ -217,9 +218,7 @@ def target_text(target: Target, lang: str = "zh", *, percent: bool | None = None
 
 
 def _is_percent(target: Target) -> bool:
-    from soeplan.plugins.host import get_registry
-
-    ind = get_registry().indicators.get(target.indicator)
+    ind = current().indicators.get(target.indicator)
     return ind is not None and ind.kind is Kind.RATIO
 
 
@@ -500,9 +499,7 @@ def build_table(
     if lang not in ("zh", "en"):
         raise SoeplanError(f"unknown language {lang!r}; use zh or en")
     if indicators is None:
-        from soeplan.plugins.host import get_registry
-
-        indicators = get_registry().indicators
+        indicators = current().indicators
     layout = plan.table(number)
     missing = [code for code in layout.rows if code not in indicators]
     if missing:

@@ -50,7 +50,7 @@ def soeplan_targets(plan: Plan) -> Iterable[Target]:
 
     ``plan`` is the :class:`soeplan.Plan` being run. Return :class:`soeplan.Target` records; a
     target whose ``plan`` is empty is taken as one of ``plan``'s. Return nothing for plans the
-    plugin does not extend. :meth:`soeplan.plugins.host.Registry.targets` merges them with the plan's
+    plugin does not extend. :meth:`soeplan.plugins.registry.Registry.targets` merges them with the plan's
     own targets and refuses a target id (plan, scope, indicator, year) given twice.
     """
 
@@ -93,5 +93,5 @@ def soeplan_load_observations(unit: str, year: int, source: str) -> pl.DataFrame
     whatever the caller names (a file path, a URI, or ``"sample"`` for a plugin's bundled
     synthetic figures). Return a long frame (``unit, entity, year, indicator, value``) if this
     plugin understands the source, else ``None``. Plugins are asked in name order; the first
-    well-formed frame wins (:meth:`soeplan.plugins.host.Registry.load_observations`).
+    well-formed frame wins (:meth:`soeplan.plugins.registry.Registry.load_observations`).
     """

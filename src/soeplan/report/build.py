@@ -18,6 +18,7 @@ from soeplan.arithmetic.growth import cagr
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.assessment.milestones import milestones
 from soeplan.assessment.progress import BoundStatus, MidTerm, Status, assess_frame
+from soeplan.context import current
 from soeplan.errors import SoeplanError
 from soeplan.indicators import Indicator, Kind
 from soeplan.plan.model import Plan, TargetKind
@@ -102,9 +103,7 @@ class _Lookup:
 
 
 def _indicators() -> Mapping[str, Indicator]:
-    from soeplan.plugins.host import get_registry
-
-    return get_registry().indicators
+    return current().indicators
 
 
 def plan_tables(

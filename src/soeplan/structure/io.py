@@ -27,11 +27,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from soeplan._toml import read_toml
+from soeplan.context import current
 from soeplan.errors import DataFileError, Problem, SoeplanError
 from soeplan.structure.records import (
     CountyUnit,
@@ -43,6 +44,9 @@ from soeplan.structure.records import (
     StructureEvent,
     UnitStructure,
 )
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 __all__ = [
     "EntityState",
@@ -1123,7 +1127,7 @@ def city_file() -> StructureFile:
 def city_structure(
     *,
     sample: bool = False,
-    registry: Any = None,
+    registry: Registry | None = None,
     extra_entities: Iterable[tuple[str, str] | Entity] | None = None,
     city: Path | str | None = None,
     fallback_files: Sequence[Path | str] = (),
@@ -1135,9 +1139,7 @@ def city_structure(
     with ``sample=True`` the bundled sample's entity list fills in what the registered layer
     lacks, then ``fallback_files``, then ``extra_entities``.
     """
-    from soeplan.plugins.host import get_registry
-
-    reg = registry if registry is not None else get_registry()
+    reg = current(registry)
     base = load_structure_file(city) if city is not None else city_file()
     registered: list[tuple[str, UnitStructure]] = []
     structures: Mapping[str, UnitStructure] = getattr(reg, "structures", {})

@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
 
+from soeplan.context import current
 from soeplan.errors import Problem
 from soeplan.indicators import Kind
-from soeplan.plugins.host import get_registry
 from soeplan.submissions.readers import Submission, SubmissionReadError, read_submission
 from soeplan.submissions.store import Store, StoreEntry
 from soeplan.submissions.validation import Policy, ValidationReport, validate
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 
 @attrs.frozen(kw_only=True)
@@ -96,7 +99,7 @@ def check_file(
     prior: pl.DataFrame | None = None,
     policy: Policy | None = None,
     options: Mapping[str, Any] | None = None,
-    registry: Any = None,
+    registry: Registry | None = None,
 ) -> CheckedFile:
     """Read and validate one file. ``store`` supplies last year's accepted figures."""
     sub = read_submission(path, unit=unit, year=year)
@@ -141,7 +144,7 @@ def ingest_files(
     """Check every file; put each acceptable one into ``store``, refuse the others."""
     st = store if isinstance(store, Store) else Store(Path(store))
     checked = check_files(paths, store=st, **kwargs)
-    reg = kwargs.get("registry") or get_registry()
+    reg = current(kwargs.get("registry"))
     ratios = sorted(code for code, ind in reg.indicators.items() if ind.kind is Kind.RATIO)
     results = []
     for c in checked:

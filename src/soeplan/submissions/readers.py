@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
 from soeplan.frames import LONG_SCHEMA
 from soeplan.submissions import template as tpl
@@ -288,9 +289,7 @@ def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission 
     """Ask the plugins' ``soeplan_load_observations`` hook (the first answer wins)."""
     if unit is None or year is None:
         return None
-    from soeplan.plugins.host import get_registry
-
-    reg = get_registry()
+    reg = current()
     load = getattr(reg, "load_observations", None) or reg.host.pm.hook.soeplan_load_observations
     try:
         frame = load(unit=unit, year=year, source=str(path))

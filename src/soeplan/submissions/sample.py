@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from soeplan.context import current
 from soeplan.errors import SoeplanError
 from soeplan.frames import empty_long
 from soeplan.sample import SYNTHETIC_NOTE, sample_unit
@@ -53,11 +54,10 @@ COLUMNS = ("unit", "entity", "year", "indicator", "value")
 def _plugin_sample(unit: str, year: int) -> pl.DataFrame:
     """The unit's plugin's own synthetic figures for its local metrics, if it has any
     (``soeplan_load_observations(unit, year, source="sample")``)."""
-    from soeplan.plugins.host import get_registry
     from soeplan.submissions.template import reported_indicators, unit_entities
 
     empty = empty_long()
-    reg = get_registry()
+    reg = current()
     try:
         got = reg.host.pm.hook.soeplan_load_observations(unit=unit, year=year, source="sample")
     except Exception:  # a plugin's sample is optional: the core sample stands on its own

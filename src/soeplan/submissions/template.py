@@ -14,13 +14,17 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
 
+from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
 from soeplan.indicators import Category, Indicator, Kind
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 #: Sheet names; every visible label carries its Chinese and its English form.
 README_SHEET = "填报说明 README"
@@ -75,15 +79,13 @@ class TemplateEntity:
     synthetic: bool = False
 
 
-def _registry(registry: Any) -> Any:
+def _registry(registry: Registry | None) -> Any:
     if registry is not None:
         return registry
-    from soeplan.plugins.host import get_registry
-
-    return get_registry()
+    return current()
 
 
-def reported_indicators(unit: str, registry: Any = None) -> tuple[Indicator, ...]:
+def reported_indicators(unit: str, registry: Registry | None = None) -> tuple[Indicator, ...]:
     """The indicators a unit's entities report: amounts and counts (ratios are recomputed).
 
     The core's scale and quality amounts and counts, plus every local indicator registered by the
@@ -110,7 +112,7 @@ def _catalogue_order() -> dict[str, int]:
     return {ind.code: i for i, ind in enumerate(builtin_indicators())}
 
 
-def required_indicators(unit: str, registry: Any = None) -> tuple[Indicator, ...]:
+def required_indicators(unit: str, registry: Registry | None = None) -> tuple[Indicator, ...]:
     """The indicators every required entity must fill: the reported ones except local metrics.
 
     A county plugin's local metrics (category ``local``) apply to some enterprises only (the
@@ -119,13 +121,15 @@ def required_indicators(unit: str, registry: Any = None) -> tuple[Indicator, ...
     return tuple(i for i in reported_indicators(unit, registry) if i.category is not Category.LOCAL)
 
 
-def _city_structure(sample: bool, registry: Any) -> Any:
+def _city_structure(sample: bool, registry: Registry | None) -> Any:
     from soeplan.structure import io as structure_io
 
     return structure_io.city_structure(sample=sample, registry=registry)
 
 
-def unit_entities(unit: str, year: int, registry: Any = None) -> tuple[TemplateEntity, ...]:
+def unit_entities(
+    unit: str, year: int, registry: Registry | None = None
+) -> tuple[TemplateEntity, ...]:
     """The unit's entities in force at the end of ``year``, parents before children.
 
     Uses the unit's registered structure; when that lists no enterprise for the unit (only
@@ -135,7 +139,7 @@ def unit_entities(unit: str, year: int, registry: Any = None) -> tuple[TemplateE
 
 
 def unit_context(
-    unit: str, year: int, registry: Any = None, *, structure: Any = None
+    unit: str, year: int, registry: Registry | None = None, *, structure: Any = None
 ) -> tuple[Any, tuple[TemplateEntity, ...]]:
     """The structure in force for ``unit`` and its entities in ``year`` (see :func:`unit_entities`)."""
     reg = _registry(registry)
@@ -251,7 +255,7 @@ def write_template(
     plan: str = "quzhou-14th",
     values: pl.DataFrame | None = None,
     synthetic: bool = False,
-    registry: Any = None,
+    registry: Registry | None = None,
 ) -> Path:
     """Write the submission workbook for ``unit`` and ``year`` to ``path`` (an ``.xlsx``).
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pandera.polars as pa
 import polars as pl
 
+from soeplan.context import current
 from soeplan.indicators import Aggregation, Indicator, Kind
 from soeplan.rules import (
     FINDING_SCHEMA,
@@ -32,6 +33,9 @@ from soeplan.rules import (
 )
 from soeplan.submissions.readers import OBSERVATION_SCHEMA
 from soeplan.submissions.template import can_be_negative
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 #: The share of change against last year's accepted figure beyond which a value needs an
 #: explanation (``RuleContext.options["jump_share"]``).
@@ -165,7 +169,7 @@ def validate(
     prior: pl.DataFrame | None = None,
     plan: Any = "quzhou-14th",
     structure: Any = None,
-    registry: Any = None,
+    registry: Registry | None = None,
     rules: Iterable[Rule] | None = None,
     policy: Policy | None = None,
     options: Mapping[str, Any] | None = None,
@@ -177,10 +181,9 @@ def validate(
     rule; ``policy`` to :class:`Policy` (errors block, warnings need an explanation).
     """
     from soeplan.plan.model import Plan, load_plan
-    from soeplan.plugins.host import get_registry
     from soeplan.submissions.template import required_indicators, unit_context
 
-    reg = registry if registry is not None else get_registry()
+    reg = current(registry)
     policy = policy or Policy()
     obs = normalise_observations(observations)
     if unit is None and "unit" in obs.columns:

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from soeplan import (
+    EventKind,
     ReportSection,
     Rule,
     RuleContext,
@@ -20,13 +21,11 @@ from soeplan import (
     Structure,
     Text,
     UnitStructure,
+    comparable_growth,
     hookimpl,
+    rollup,
 )
-from soeplan.consolidation.comparable import comparable_growth
-from soeplan.consolidation.rollup import rollup
-from soeplan.rules import findings_frame
-from soeplan.structure.io import city_file, compose_structure, load_structure_file
-from soeplan.structure.records import EventKind
+from soeplan.sdk import city_file, compose_structure, findings_frame, load_structure_file
 
 UNIT = "jiangshan"
 RULE_ID = "jiangshan.entity_vanished"

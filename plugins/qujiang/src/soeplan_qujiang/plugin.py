@@ -25,9 +25,12 @@ from soeplan import (
     UnitStructure,
     hookimpl,
 )
-from soeplan.indicators import load_indicators
-from soeplan.sdk import load_toml_observations, read_observations
-from soeplan.structure.io import load_structure_file
+from soeplan.sdk import (
+    load_indicators,
+    load_structure_file,
+    load_toml_observations,
+    read_observations,
+)
 
 UNIT = "qujiang"
 GROUP = "qj.capital"

@@ -1,0 +1,139 @@
+"""What the host checks in every record a plugin registers (every problem at once)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from soeplan.errors import Problem
+from soeplan.indicators import Indicator
+from soeplan.plan.model import PlanSource, Target
+from soeplan.rules import Rule, Severity
+from soeplan.sections import ReportSection, Text
+from soeplan.structure.records import EventKind, FunctionalClass, NodeType, UnitStructure
+
+_ID = re.compile(r"^[^\s]+$")
+
+
+def _names(t: type | tuple[type, ...]) -> str:
+    return " or ".join(x.__name__ for x in (t if isinstance(t, tuple) else (t,)))
+
+
+def check_records(
+    records: list[Any], record_type: type | tuple[type, ...], key: Callable[[Any], str]
+) -> list[str]:
+    out: list[str] = []
+    for i, rec in enumerate(records):
+        if not isinstance(rec, record_type):
+            out.append(f"record {i} is a {type(rec).__name__}, expected {_names(record_type)}")
+            continue
+        k = key(rec)
+        if not isinstance(k, str) or not _ID.match(k):
+            out.append(f"record {i} ({type(rec).__name__}) has no valid id: {k!r}")
+            continue
+        out += [f"{k}: {p.what}" for p in record_problems(rec)]
+    return out
+
+
+def record_problems(record: object) -> list[Problem]:
+    """What is wrong with one registered record, beyond its type (every problem at once).
+
+    Checks the labels people see (Chinese *and* English), ids, and the internal consistency of
+    a structure (unique entity ids, entities of the structure's own unit, events about known
+    entities). Used by the host on every record and by :mod:`soeplan.testing`.
+    """
+    problems: list[Problem] = []
+
+    def need(where: str, value: object, what: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            problems.append(Problem(where, f"{what} is missing", f"give it a {what}"))
+
+    if isinstance(record, Indicator):
+        where = f"indicator {record.code}"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", record.code):
+            problems.append(Problem(where, "code is not snake_case", "use e.g. waste_received"))
+        need(where, record.name_zh, "Chinese name (name_zh)")
+        need(where, record.name_en, "English name (name_en)")
+        need(where, record.unit, "unit")
+    elif isinstance(record, Rule):
+        where = f"rule {record.id}"
+        need(where, record.description_zh, "Chinese description (description_zh)")
+        need(where, record.description_en, "English description (description_en)")
+        if not isinstance(record.severity, Severity):
+            problems.append(Problem(where, "severity is not a Severity", "use Severity.WARNING"))
+        if not callable(record.check):
+            problems.append(Problem(where, "check is not callable", "pass a function"))
+    elif isinstance(record, ReportSection):
+        where = f"section {record.id}"
+        if not isinstance(record.title, Text):
+            problems.append(Problem(where, "title is not a Text", 'use Text(zh="…", en="…")'))
+        else:
+            need(where, record.title.zh, "Chinese title")
+            need(where, record.title.en, "English title")
+        if not callable(record.render):
+            problems.append(Problem(where, "render is not callable", "pass a function"))
+    elif isinstance(record, UnitStructure):
+        where = f"structure {record.unit}"
+        ids = [e.id for e in record.entities]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.append(Problem(where, f"entity id {dup!r} appears twice", "keep one"))
+        for e in record.entities:
+            if e.unit != record.unit:
+                problems.append(
+                    Problem(
+                        f"{where}, entity {e.id}",
+                        f"belongs to unit {e.unit!r}, not {record.unit!r}",
+                        "register each unit's entities in that unit's structure",
+                    )
+                )
+            need(f"{where}, entity {e.id}", e.name_zh, "Chinese name (name_zh)")
+            if not isinstance(e.node_type, NodeType):
+                problems.append(
+                    Problem(
+                        f"{where}, entity {e.id}",
+                        f"node_type {e.node_type!r} is not a NodeType",
+                        "use soeplan.NodeType (SINGLE, GROUP or DIFFERENCE)",
+                    )
+                )
+            if e.functional_class is not None and not isinstance(
+                e.functional_class, FunctionalClass
+            ):
+                problems.append(
+                    Problem(
+                        f"{where}, entity {e.id}",
+                        f"functional_class {e.functional_class!r} is not a FunctionalClass",
+                        "use soeplan.FunctionalClass or None",
+                    )
+                )
+        known = set(ids)
+        for e in record.entities:
+            if e.parent is not None and e.parent not in known:
+                problems.append(
+                    Problem(
+                        f"{where}, entity {e.id}",
+                        f"parent {e.parent!r} is not an entity of this structure",
+                        "add the parent, or correct the id",
+                    )
+                )
+        for n, ev in enumerate(record.events):
+            if not isinstance(ev.kind, EventKind):
+                problems.append(
+                    Problem(f"{where}, event {n}", f"kind {ev.kind!r} is not an EventKind", "")
+                )
+                continue
+            if ev.entity not in known:
+                problems.append(
+                    Problem(
+                        f"{where}, event {n} ({ev.kind.value} {ev.date})",
+                        f"entity {ev.entity!r} is not an entity of this structure",
+                        "events may only change the unit's own entities",
+                    )
+                )
+    elif isinstance(record, Target):
+        where = f"target {record.id}"
+        need(where, record.scope, "scope")
+        need(where, record.indicator, "indicator")
+    elif isinstance(record, PlanSource):
+        need(f"plan {record.id}", record.path, "path")
+    return problems
