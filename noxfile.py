@@ -52,7 +52,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format check) and mypy, over the core and the plugins."""
+    """ruff (lint and format check), mypy, and the import contracts (layers, no circle)."""
     install_all(session, "lint", "test")
     targets = ["src", "tests", "noxfile.py", *[str(p) for p in PLUGINS]]
     if (ROOT / "benchmarks").exists():
@@ -60,6 +60,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", *targets)
     session.run("ruff", "format", "--check", *targets)
     session.run("mypy")
+    session.run("lint-imports")  # pyproject.toml [tool.importlinter]: layers one way, no circle
     for plugin in PLUGINS:  # each plugin on its own: they all have a tests/ package
         session.run("mypy", "--strict", str(plugin / "src"), str(plugin / "tests"))
 
