@@ -91,6 +91,11 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks (slow; kept out of the tests). Pass sizes after --, e.g. nox -s bench -- 1e6."""
+    """Benchmarks (slow; kept out of the tests). Pass sizes after --, e.g. nox -s bench -- 1e6.
+
+    First the command line's start-up against ``python -c "import click, polars"``, then the
+    rollup at each size against hand-written polars and DuckDB.
+    """
     install_all(session, "bench")
+    session.run("python", "benchmarks/startup.py")
     session.run("python", "benchmarks/run.py", *session.posargs)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 import soeplan_jiangshan.plugin as plugin
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from soeplan import Registry, RuleContext, SectionContext, city_structure
 from soeplan.testing import assert_plugin, check_section_content

@@ -13,21 +13,19 @@ import sys
 import click
 
 # Subcommand modules register on import. Keep this list sorted.
-from soeplan.cli import (
-    assess as _assess,  # noqa: F401
-    catalogue as _catalogue,  # noqa: F401
-    milestones as _milestones,  # noqa: F401
-    plancheck as _plancheck,  # noqa: F401
-    plugins as _plugins,  # noqa: F401
-    report as _report,  # noqa: F401
-    rollup as _rollup,  # noqa: F401
-    rules as _rules,  # noqa: F401
-    scaffold as _scaffold,  # noqa: F401
-    store as _store,  # noqa: F401
-    tables as _tables,  # noqa: F401
-    templates as _templates,  # noqa: F401
-    validate as _validate,  # noqa: F401
-)
+from soeplan.cli import assess as _assess  # noqa: F401
+from soeplan.cli import catalogue as _catalogue  # noqa: F401
+from soeplan.cli import milestones as _milestones  # noqa: F401
+from soeplan.cli import plancheck as _plancheck  # noqa: F401
+from soeplan.cli import plugins as _plugins  # noqa: F401
+from soeplan.cli import report as _report  # noqa: F401
+from soeplan.cli import rollup as _rollup  # noqa: F401
+from soeplan.cli import rules as _rules  # noqa: F401
+from soeplan.cli import scaffold as _scaffold  # noqa: F401
+from soeplan.cli import store as _store  # noqa: F401
+from soeplan.cli import tables as _tables  # noqa: F401
+from soeplan.cli import templates as _templates  # noqa: F401
+from soeplan.cli import validate as _validate  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import polars as pl
 
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
 from soeplan.cli._render import render_rows
 from soeplan.cli.milestones import fmt_number, fmt_value, indicator_kinds, indicator_order
 from soeplan.errors import Problem, SoeplanError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class ObservationFileError(SoeplanError):
@@ -19,6 +22,8 @@ class ObservationFileError(SoeplanError):
 
 def read_observations(path: Path) -> pl.DataFrame:
     """Read a CSV or Parquet file of observations; every column as read (checked later)."""
+    import polars as pl
+
     if not path.exists():
         raise ObservationFileError(
             f"{path}: file not found",

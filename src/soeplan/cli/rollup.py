@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import polars as pl
 
 from soeplan.cli._common import cli, format_option, lang_option, warn_plugin_failures
 from soeplan.cli._render import render_rows
 from soeplan.cli.report import report_mode_options
 from soeplan.errors import DataFileError, Problem, SoeplanError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +49,8 @@ def data_options(f: F) -> F:
 
 def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
     """The observations the options name, as one lazy long frame."""
+    import polars as pl
+
     if sample == bool(data):
         raise SoeplanError(
             "give either --sample or --data FILE (not both, not neither)\n"
@@ -213,6 +217,8 @@ def rollup_cmd(
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
       soeplan rollup --store store/ --year 2023 --out report-2023 --lang en
     """
+    import polars as pl
+
     if out is not None or submissions:
         from soeplan.cli.report import report_mode
 

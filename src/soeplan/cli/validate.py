@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import polars as pl
 
 from soeplan.cli._common import cli, warn_plugin_failures
 from soeplan.cli._render import render_rows
 from soeplan.errors import SoeplanError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 VALIDATE_FORMATS = ("table", "csv", "md", "json")
 
@@ -115,6 +117,8 @@ def render_findings(findings: pl.DataFrame, fmt: str) -> str:
 
 
 def summary_line(checked: Any) -> str:
+    import polars as pl
+
     rep = checked.report
     c = rep.counts()
     unexplained = rep.findings.filter(
