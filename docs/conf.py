@@ -29,6 +29,14 @@ html_title = "soeplan"
 language = "en"
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+# Names that modules import for type checkers only (``if TYPE_CHECKING:``) cannot be evaluated by
+# autodoc; say which object each one is, so a signature links to one documented target.
+autodoc_type_aliases = {
+    "Registry": "soeplan.Registry",
+    "Structure": "soeplan.Structure",
+    "Plan": "soeplan.Plan",
+    "Indicator": "soeplan.Indicator",
+}
 nitpicky = False
 suppress_warnings = ["myst.header"]
 doctest_global_setup = """
