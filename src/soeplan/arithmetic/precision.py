@@ -126,10 +126,6 @@ def published_interval(value: Decimal, mode: Rounding) -> Interval:
     return Interval(-ulp, ulp)
 
 
-def interval_add(a: Interval, b: Interval) -> Interval:
-    return Interval(_down(lambda: a.lo + b.lo), _up(lambda: a.hi + b.hi))
-
-
 def interval_sub(a: Interval, b: Interval) -> Interval:
     return Interval(_down(lambda: a.lo - b.hi), _up(lambda: a.hi - b.lo))
 
