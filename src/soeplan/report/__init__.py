@@ -1,6 +1,8 @@
-"""The yearly report: the model (:mod:`.model`), built from a run's frames (:mod:`.build`), and
-its writers: an Excel workbook (:mod:`.xlsx`), a self-contained HTML page (:mod:`.html`) and a
-Markdown summary (:mod:`.markdown`). :func:`write_report` writes all three atomically.
+"""The yearly report: the model (:mod:`.model`), built from a run's frames (:mod:`.build`, one
+module per part: :mod:`.totals`, :mod:`.tables`, :mod:`.assessment`, :mod:`.series`,
+:mod:`.debt`, :mod:`.sections`), and its writers: an Excel workbook (:mod:`.xlsx`), a
+self-contained HTML page (:mod:`.html`) and a Markdown summary (:mod:`.markdown`).
+:func:`write_report` writes all three atomically.
 """
 
 from __future__ import annotations
@@ -15,14 +17,13 @@ from soeplan.report.model import (
     DebtLines,
     DebtWatchRow,
     InputFile,
-    PlanTable,
-    PluginInfo,
     RenderedSection,
     Report,
     ReportMeta,
+    ScopeRow,
+    ScopeTable,
     Series,
     SetAside,
-    TableRow,
     WatchLevel,
 )
 from soeplan.report.write import REPORT_FILES, write_report
@@ -37,14 +38,13 @@ __all__ = [
     "DebtLines",
     "DebtWatchRow",
     "InputFile",
-    "PlanTable",
-    "PluginInfo",
     "RenderedSection",
     "Report",
     "ReportMeta",
+    "ScopeRow",
+    "ScopeTable",
     "Series",
     "SetAside",
-    "TableRow",
     "WatchLevel",
     "build_report",
     "write_report",

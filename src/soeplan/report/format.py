@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from soeplan.arithmetic.rounding import Rounding
+from soeplan.indicators import Indicator, Kind
 from soeplan.report.model import CellFormat
 
 #: openpyxl number formats of each cell format.
@@ -26,6 +27,16 @@ EXCEL_FORMATS: dict[CellFormat, str] = {
 }
 
 _SNAP = Decimal("1e-12")
+
+
+def cell_format(ind: Indicator) -> CellFormat:
+    """How an indicator's numbers are shown: ratios as ratios, counts whole, the rest amounts."""
+    if ind.kind is Kind.RATIO:
+        return CellFormat.RATIO
+    if ind.kind is Kind.COUNT:
+        return CellFormat.COUNT
+    return CellFormat.AMOUNT
+
 
 _PLACES = {
     CellFormat.AMOUNT: Decimal("0.01"),

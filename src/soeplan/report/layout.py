@@ -16,7 +16,7 @@ import polars as pl
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.report.format import format_value
 from soeplan.report.i18n import label
-from soeplan.report.model import CellFormat, PlanTable, RenderedSection, Report
+from soeplan.report.model import CellFormat, RenderedSection, Report, ScopeTable
 from soeplan.sections import SectionTable
 
 
@@ -64,7 +64,7 @@ def _yn(v: bool | None, lang: str) -> Out:
     return Out("–" if v is None else label("yes" if v else "no", lang))
 
 
-def plan_table_block(t: PlanTable, lang: str) -> Block:
+def plan_table_block(t: ScopeTable, lang: str) -> Block:
     rows = []
     for r in t.rows:
         cells = [_t(r.label(lang)), _t(r.unit(lang))]

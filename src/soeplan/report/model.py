@@ -101,19 +101,6 @@ class InputFile:
 
 
 @attrs.frozen
-class PluginInfo:
-    """A plugin that contributed to the run, with its distribution and version."""
-
-    plugin: str
-    distribution: str = ""
-    version: str = ""
-
-    @classmethod
-    def of(cls, provider: Provider) -> PluginInfo:
-        return cls(provider.plugin, provider.distribution, provider.version)
-
-
-@attrs.frozen
 class SetAside:
     """A unit left out of the rollup because of blocking findings."""
 
@@ -132,7 +119,8 @@ class ReportMeta:
     target_year: int
     scopes: tuple[tuple[str, Text], ...]
     lang: str
-    plugins: tuple[PluginInfo, ...]
+    #: the plugins that contributed to the run (the core too), with distribution and version
+    plugins: tuple[Provider, ...]
     inputs: tuple[InputFile, ...]
     synthetic: bool
     generated_at: dt.datetime
@@ -155,7 +143,9 @@ class Cell:
 
 
 @attrs.frozen
-class TableRow:
+class ScopeRow:
+    """One indicator's row of a :class:`ScopeTable`: its label, unit and cells."""
+
     indicator: str
     label: Text
     unit: Text
@@ -163,15 +153,19 @@ class TableRow:
 
 
 @attrs.frozen(kw_only=True)
-class PlanTable:
-    """Table 1 or Table 2 of the plan, for one scope, in the plan's layout."""
+class ScopeTable:
+    """Table 1 or Table 2 of the plan, for one scope, in the plan's layout, with the run's figures.
+
+    Not the plan's table as published (:class:`soeplan.plan.tables.PlanTable`, all scopes, cells
+    as the document prints them): numbers here are the report's, at full precision.
+    """
 
     number: int
     scope: str
     scope_name: Text
     title: Text
     columns: tuple[Text, ...]
-    rows: tuple[TableRow, ...]
+    rows: tuple[ScopeRow, ...]
     #: (year, column index) of the cells that carry an indicator's value for a year
     year_columns: tuple[tuple[int, int], ...] = ()
 
@@ -284,7 +278,7 @@ class RenderedSection:
     id: str
     title: Text
     unit: str | None
-    provider: PluginInfo | None
+    provider: Provider | None
     content: SectionContent
     error: str | None = None  #: why the section could not be rendered, if it failed
 
@@ -294,7 +288,7 @@ class Report:
     """Everything a yearly run produced, ready for the writers."""
 
     meta: ReportMeta
-    tables: tuple[PlanTable, ...]
+    tables: tuple[ScopeTable, ...]
     assessment: tuple[AssessmentRow, ...]
     compliance: tuple[ComplianceRow, ...]
     debt_watch: tuple[DebtWatchRow, ...]
@@ -338,7 +332,7 @@ class Report:
                         out |= {str(v) for v in t.frame[col].drop_nulls().to_list()}
         return {s for s in out if s}
 
-    def table(self, number: int, scope: str) -> PlanTable:
+    def table(self, number: int, scope: str) -> ScopeTable:
         for t in self.tables:
             if t.number == number and t.scope == scope:
                 return t
