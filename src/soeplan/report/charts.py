@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from html import escape
 
+import attrs
+
 from soeplan.report.format import format_value
 from soeplan.report.i18n import label
 from soeplan.report.model import Breakdown, CellFormat, Series
@@ -36,6 +38,31 @@ def _axis_value(v: float, fmt: CellFormat) -> str:
     return f"{v:,.0f}"
 
 
+@attrs.frozen
+class _Plot:
+    """The drawing area of a trajectory chart: its box and the year/value to pixel scales."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    kx: float
+    bx: float
+    ky: float
+    by: float
+
+    def x(self, year: float) -> float:
+        return self.kx * year + self.bx
+
+    def y(self, value: float) -> float:
+        return self.ky * value + self.by
+
+    def pt(self, year: float, value: float) -> str:
+        return f"{self.x(year):.1f},{self.y(value):.1f}"
+
+
 def trajectory_svg(series: Series, lang: str = "zh", width: int = 420, height: int = 240) -> str:
     """An indicator's trajectory for one scope against its milestone path and target."""
     left, right, top, bottom = 64, 16, 34, 40
@@ -49,10 +76,7 @@ def trajectory_svg(series: Series, lang: str = "zh", width: int = 420, height: i
         lo, hi = math.floor(lo), 4.0 * max(1, math.ceil(max(values) / 4))
     kx, bx = _scale(y0, y1, left, width - right)
     ky, by = _scale(lo, hi, height - bottom, top)
-
-    def pt(y: float, v: float) -> str:
-        return f"{kx * y + bx:.1f},{ky * v + by:.1f}"
-
+    plot = _Plot(width, height, left, right, top, bottom, kx, bx, ky, by)
     title = label(
         "chart_trajectory", lang, indicator=series.label(lang), scope=series.scope_name(lang)
     )
@@ -64,68 +88,95 @@ def trajectory_svg(series: Series, lang: str = "zh", width: int = 420, height: i
         f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
-    # axes and grid
+    parts += _axes(plot, series.fmt, lo, hi, y0, y1)
+    parts += _target_marks(plot, series, lang)
+    parts += _paths(plot, series)
+    parts += _legend(plot, series, lang)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _axes(plot: _Plot, fmt: CellFormat, lo: float, hi: float, y0: int, y1: int) -> list[str]:
+    """The value grid with its labels, and the years along the bottom."""
+    left, right, width = plot.left, plot.right, plot.width
+    parts = []
     for i in range(5):
         v = lo + (hi - lo) * i / 4
-        yy = ky * v + by
+        yy = plot.y(v)
         parts.append(
             f'<line class="grid" x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" '
             f'stroke="#e5e5e5"/>'
             f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#555">'
-            f"{escape(_axis_value(v, series.fmt))}</text>"
+            f"{escape(_axis_value(v, fmt))}</text>"
         )
     for y in range(y0, y1 + 1):
         if (y1 - y0) > 8 and (y - y0) % 2:
             continue
         parts.append(
-            f'<text x="{kx * y + bx:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-            f'fill="#555">{y}</text>'
+            f'<text x="{plot.x(y):.1f}" y="{plot.height - plot.bottom + 16}" '
+            f'text-anchor="middle" fill="#555">{y}</text>'
         )
-    # target: a level/floor as a marker at the target year, a ceiling or floor as a line
-    ty = ky * series.target + by
+    return parts
+
+
+def _target_marks(plot: _Plot, series: Series, lang: str) -> list[str]:
+    """The target: a level/floor as a marker at the target year, a ceiling or floor as a line."""
+    left, right, width = plot.left, plot.right, plot.width
+    parts = []
+    ty = plot.y(series.target)
     if series.kind in ("ceiling", "floor"):
         parts.append(
             f'<line class="target-line" x1="{left}" x2="{width - right}" y1="{ty:.1f}" '
             f'y2="{ty:.1f}" stroke="{COLORS["target"]}" stroke-dasharray="6 3"/>'
         )
         if series.stretch is not None:
-            sy = ky * series.stretch + by
+            sy = plot.y(series.stretch)
             parts.append(
                 f'<line class="stretch-line" x1="{left}" x2="{width - right}" y1="{sy:.1f}" '
                 f'y2="{sy:.1f}" stroke="{COLORS["target"]}" stroke-dasharray="2 3"/>'
             )
     if series.kind != "ceiling":
         parts.append(
-            f'<circle class="target" cx="{kx * series.target_year + bx:.1f}" cy="{ty:.1f}" r="5" '
+            f'<circle class="target" cx="{plot.x(series.target_year):.1f}" cy="{ty:.1f}" r="5" '
             f'fill="none" stroke="{COLORS["target"]}" stroke-width="2">'
             f"<title>{escape(label('legend_target', lang))}: "
             f"{escape(format_value(series.target, series.fmt))}</title></circle>"
         )
+    return parts
+
+
+def _paths(plot: _Plot, series: Series) -> list[str]:
+    """The milestone path (dashed) and the actual values (a line with a point per year)."""
+    parts = []
     if series.milestones:
-        pts = " ".join(pt(y, v) for y, v in series.milestones)
+        pts = " ".join(plot.pt(y, v) for y, v in series.milestones)
         parts.append(
             f'<polyline class="milestone" points="{pts}" fill="none" '
             f'stroke="{COLORS["milestone"]}" stroke-dasharray="4 3" stroke-width="1.5"/>'
         )
     if series.actual:
-        pts = " ".join(pt(y, v) for y, v in series.actual)
+        pts = " ".join(plot.pt(y, v) for y, v in series.actual)
         parts.append(
             f'<polyline class="actual" points="{pts}" fill="none" stroke="{COLORS["actual"]}" '
             f'stroke-width="2.5"/>'
         )
         for y, v in series.actual:
             parts.append(
-                f'<circle class="actual-point" cx="{kx * y + bx:.1f}" cy="{ky * v + by:.1f}" r="3" '
+                f'<circle class="actual-point" cx="{plot.x(y):.1f}" cy="{plot.y(v):.1f}" r="3" '
                 f'fill="{COLORS["actual"]}"><title>{y}: '
                 f"{escape(format_value(v, series.fmt))}</title></circle>"
             )
-    # legend
-    lx = left
-    ly = height - 8
+    return parts
+
+
+def _legend(plot: _Plot, series: Series, lang: str) -> list[str]:
+    lx = plot.left
+    ly = plot.height - 8
     legend = [("actual", "legend_actual", "")]
     if series.milestones:
         legend.append(("milestone", "legend_milestone", ' stroke-dasharray="4 3"'))
     legend.append(("target", "legend_target", ' stroke-dasharray="6 3"'))
+    parts = []
     for key, lab, dash in legend:
         text = label(lab, lang)
         parts.append(
@@ -133,8 +184,7 @@ def trajectory_svg(series: Series, lang: str = "zh", width: int = 420, height: i
             f'stroke-width="2"{dash}/><text x="{lx + 22}" y="{ly}">{escape(text)}</text>'
         )
         lx += 30 + 11 * len(text) if lang == "zh" else 30 + 6 * len(text)
-    parts.append("</svg>")
-    return "".join(parts)
+    return parts
 
 
 def breakdown_svg(breakdown: Breakdown, year: int, lang: str = "zh", width: int = 420) -> str:

@@ -14,11 +14,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.plan.tables import add_to_worksheet
 from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
 from soeplan.report.layout import Block, about_rows, blocks, section_blocks
-from soeplan.report.model import CellFormat, Report
+from soeplan.report.model import CellFormat, RenderedSection, Report
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDE7F3")
@@ -81,8 +82,35 @@ def write_workbook(report: Report, path: Path) -> Path:
     about = wb.active
     assert about is not None
     taken: set[str] = set()
-    about.title = sheet_name(label("about", lang), taken)
     note = label("synthetic_banner", lang) if report.meta.synthetic else None
+    _about_sheet(about, report, sheet_name(label("about", lang), taken), note)
+    for published in report.published_tables():
+        _published_sheet(wb, published, taken, note, lang)
+    sheets: list[Worksheet] = []
+    by_name: dict[str, tuple[Worksheet, int]] = {}
+    for block in blocks(report, sections=False):
+        if block.sheet in by_name:
+            ws, r = by_name[block.sheet]
+            r = _write_block(ws, block, r, None)
+        else:
+            ws = wb.create_sheet(sheet_name(block.sheet, taken))
+            sheets.append(ws)
+            r = _write_block(ws, block, 1, note)
+        by_name[block.sheet] = (ws, r)
+    for sec in report.sections:  # one sheet per plugin section
+        ws = wb.create_sheet(sheet_name(sec.title(lang), taken))
+        sheets.append(ws)
+        _section_sheet(ws, report, sec, note)
+    for ws in sheets:
+        _widths(ws)
+    wb.save(path)
+    return path
+
+
+def _about_sheet(about: Worksheet, report: Report, title: str, note: str | None) -> None:
+    """The 说明/About sheet: the report's provenance, how to trace a figure, the rounding."""
+    lang = report.lang
+    about.title = title
     r = 1
     if note:
         about.cell(row=r, column=1, value=note).fill = _BANNER
@@ -103,55 +131,44 @@ def write_workbook(report: Report, path: Path) -> Path:
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 100
 
-    sheets: list[Worksheet] = []
-    for (
-        published
-    ) in report.published_tables():  # the plan's own tables, as the document prints them
-        ws = wb.create_sheet(sheet_name(label("published_sheet", lang, n=published.number), taken))
-        r = 1
-        if note:
-            ws.cell(row=r, column=1, value=note).fill = _BANNER
-            r += 1
-        ws.cell(row=r, column=1, value=label("published_note", lang))
-        add_to_worksheet(ws, published, top=r + 2)
-        ws.column_dimensions["B"].width = 24
-    by_name: dict[str, tuple[Worksheet, int]] = {}
-    for block in blocks(report, sections=False):
-        if block.sheet in by_name:
-            ws, r = by_name[block.sheet]
-            r = _write_block(ws, block, r, None)
-        else:
-            ws = wb.create_sheet(sheet_name(block.sheet, taken))
-            sheets.append(ws)
-            r = _write_block(ws, block, 1, note)
-        by_name[block.sheet] = (ws, r)
-    for sec in report.sections:  # one sheet per plugin section
-        ws = wb.create_sheet(sheet_name(sec.title(lang), taken))
-        sheets.append(ws)
-        r = 1
-        if note:
-            ws.cell(row=r, column=1, value=note).fill = _BANNER
-            r += 1
-        ws.cell(row=r, column=1, value=sec.title(lang)).font = Font(bold=True, size=12)
+
+def _published_sheet(
+    wb: Workbook, published: PublishedTable, taken: set[str], note: str | None, lang: str
+) -> None:
+    """One of the plan's own tables, as the document prints it."""
+    ws = wb.create_sheet(sheet_name(label("published_sheet", lang, n=published.number), taken))
+    r = 1
+    if note:
+        ws.cell(row=r, column=1, value=note).fill = _BANNER
         r += 1
-        if sec.provider:
-            p = sec.provider
-            ws.cell(
-                row=r,
-                column=1,
-                value=f"{label('provider', lang)}: {p.plugin} {p.distribution} {p.version}".strip(),
-            )
-            r += 1
-        for para in sec.content.paragraphs:
-            ws.cell(row=r, column=1, value=para(lang))
-            r += 1
-        if sec.error:
-            ws.cell(row=r, column=1, value=sec.error)
-            r += 1
+    ws.cell(row=r, column=1, value=label("published_note", lang))
+    add_to_worksheet(ws, published, top=r + 2)
+    ws.column_dimensions["B"].width = 24
+
+
+def _section_sheet(ws: Worksheet, report: Report, sec: RenderedSection, note: str | None) -> None:
+    """A rendered section's sheet: title, provider, paragraphs, its error if any, its tables."""
+    lang = report.lang
+    r = 1
+    if note:
+        ws.cell(row=r, column=1, value=note).fill = _BANNER
         r += 1
-        for block in section_blocks(report, sec):
-            r = _write_block(ws, block, r, None)
-    for ws in sheets:
-        _widths(ws)
-    wb.save(path)
-    return path
+    ws.cell(row=r, column=1, value=sec.title(lang)).font = Font(bold=True, size=12)
+    r += 1
+    if sec.provider:
+        p = sec.provider
+        ws.cell(
+            row=r,
+            column=1,
+            value=f"{label('provider', lang)}: {p.plugin} {p.distribution} {p.version}".strip(),
+        )
+        r += 1
+    for para in sec.content.paragraphs:
+        ws.cell(row=r, column=1, value=para(lang))
+        r += 1
+    if sec.error:
+        ws.cell(row=r, column=1, value=sec.error)
+        r += 1
+    r += 1
+    for block in section_blocks(report, sec):
+        r = _write_block(ws, block, r, None)
