@@ -11,7 +11,13 @@ from soeplan.indicators import Indicator
 from soeplan.plan.model import PlanSource, Target
 from soeplan.rules import Rule, Severity
 from soeplan.sections import ReportSection, Text
-from soeplan.structure.records import EventKind, FunctionalClass, NodeType, UnitStructure
+from soeplan.structure.records import (
+    Entity,
+    EventKind,
+    FunctionalClass,
+    NodeType,
+    UnitStructure,
+)
 
 _ID = re.compile(r"^[^\s]+$")
 
@@ -43,97 +49,143 @@ def record_problems(record: object) -> list[Problem]:
     a structure (unique entity ids, entities of the structure's own unit, events about known
     entities). Used by the host on every record and by :mod:`soeplan.testing`.
     """
+    for record_type, check in _CHECKS:
+        if isinstance(record, record_type):
+            return check(record)
+    return []
+
+
+def _need(problems: list[Problem], where: str, value: object, what: str) -> None:
+    """A label that must be a non-blank text."""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(where, f"{what} is missing", f"give it a {what}"))
+
+
+def _indicator_problems(record: Indicator) -> list[Problem]:
     problems: list[Problem] = []
-
-    def need(where: str, value: object, what: str) -> None:
-        if not isinstance(value, str) or not value.strip():
-            problems.append(Problem(where, f"{what} is missing", f"give it a {what}"))
-
-    if isinstance(record, Indicator):
-        where = f"indicator {record.code}"
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", record.code):
-            problems.append(Problem(where, "code is not snake_case", "use e.g. waste_received"))
-        need(where, record.name_zh, "Chinese name (name_zh)")
-        need(where, record.name_en, "English name (name_en)")
-        need(where, record.unit, "unit")
-    elif isinstance(record, Rule):
-        where = f"rule {record.id}"
-        need(where, record.description_zh, "Chinese description (description_zh)")
-        need(where, record.description_en, "English description (description_en)")
-        if not isinstance(record.severity, Severity):
-            problems.append(Problem(where, "severity is not a Severity", "use Severity.WARNING"))
-        if not callable(record.check):
-            problems.append(Problem(where, "check is not callable", "pass a function"))
-    elif isinstance(record, ReportSection):
-        where = f"section {record.id}"
-        if not isinstance(record.title, Text):
-            problems.append(Problem(where, "title is not a Text", 'use Text(zh="…", en="…")'))
-        else:
-            need(where, record.title.zh, "Chinese title")
-            need(where, record.title.en, "English title")
-        if not callable(record.render):
-            problems.append(Problem(where, "render is not callable", "pass a function"))
-    elif isinstance(record, UnitStructure):
-        where = f"structure {record.unit}"
-        ids = [e.id for e in record.entities]
-        for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            problems.append(Problem(where, f"entity id {dup!r} appears twice", "keep one"))
-        for e in record.entities:
-            if e.unit != record.unit:
-                problems.append(
-                    Problem(
-                        f"{where}, entity {e.id}",
-                        f"belongs to unit {e.unit!r}, not {record.unit!r}",
-                        "register each unit's entities in that unit's structure",
-                    )
-                )
-            need(f"{where}, entity {e.id}", e.name_zh, "Chinese name (name_zh)")
-            if not isinstance(e.node_type, NodeType):
-                problems.append(
-                    Problem(
-                        f"{where}, entity {e.id}",
-                        f"node_type {e.node_type!r} is not a NodeType",
-                        "use soeplan.NodeType (SINGLE, GROUP or DIFFERENCE)",
-                    )
-                )
-            if e.functional_class is not None and not isinstance(
-                e.functional_class, FunctionalClass
-            ):
-                problems.append(
-                    Problem(
-                        f"{where}, entity {e.id}",
-                        f"functional_class {e.functional_class!r} is not a FunctionalClass",
-                        "use soeplan.FunctionalClass or None",
-                    )
-                )
-        known = set(ids)
-        for e in record.entities:
-            if e.parent is not None and e.parent not in known:
-                problems.append(
-                    Problem(
-                        f"{where}, entity {e.id}",
-                        f"parent {e.parent!r} is not an entity of this structure",
-                        "add the parent, or correct the id",
-                    )
-                )
-        for n, ev in enumerate(record.events):
-            if not isinstance(ev.kind, EventKind):
-                problems.append(
-                    Problem(f"{where}, event {n}", f"kind {ev.kind!r} is not an EventKind", "")
-                )
-                continue
-            if ev.entity not in known:
-                problems.append(
-                    Problem(
-                        f"{where}, event {n} ({ev.kind.value} {ev.date})",
-                        f"entity {ev.entity!r} is not an entity of this structure",
-                        "events may only change the unit's own entities",
-                    )
-                )
-    elif isinstance(record, Target):
-        where = f"target {record.id}"
-        need(where, record.scope, "scope")
-        need(where, record.indicator, "indicator")
-    elif isinstance(record, PlanSource):
-        need(f"plan {record.id}", record.path, "path")
+    where = f"indicator {record.code}"
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", record.code):
+        problems.append(Problem(where, "code is not snake_case", "use e.g. waste_received"))
+    _need(problems, where, record.name_zh, "Chinese name (name_zh)")
+    _need(problems, where, record.name_en, "English name (name_en)")
+    _need(problems, where, record.unit, "unit")
     return problems
+
+
+def _rule_problems(record: Rule) -> list[Problem]:
+    problems: list[Problem] = []
+    where = f"rule {record.id}"
+    _need(problems, where, record.description_zh, "Chinese description (description_zh)")
+    _need(problems, where, record.description_en, "English description (description_en)")
+    if not isinstance(record.severity, Severity):
+        problems.append(Problem(where, "severity is not a Severity", "use Severity.WARNING"))
+    if not callable(record.check):
+        problems.append(Problem(where, "check is not callable", "pass a function"))
+    return problems
+
+
+def _section_problems(record: ReportSection) -> list[Problem]:
+    problems: list[Problem] = []
+    where = f"section {record.id}"
+    if not isinstance(record.title, Text):
+        problems.append(Problem(where, "title is not a Text", 'use Text(zh="…", en="…")'))
+    else:
+        _need(problems, where, record.title.zh, "Chinese title")
+        _need(problems, where, record.title.en, "English title")
+    if not callable(record.render):
+        problems.append(Problem(where, "render is not callable", "pass a function"))
+    return problems
+
+
+def _structure_problems(record: UnitStructure) -> list[Problem]:
+    """Unique entity ids, entities of the structure's own unit, parents and events it knows."""
+    where = f"structure {record.unit}"
+    ids = [e.id for e in record.entities]
+    problems = [
+        Problem(where, f"entity id {dup!r} appears twice", "keep one")
+        for dup in sorted({i for i in ids if ids.count(i) > 1})
+    ]
+    for e in record.entities:
+        problems += _entity_problems(record, e)
+    known = set(ids)
+    for e in record.entities:
+        if e.parent is not None and e.parent not in known:
+            problems.append(
+                Problem(
+                    f"{where}, entity {e.id}",
+                    f"parent {e.parent!r} is not an entity of this structure",
+                    "add the parent, or correct the id",
+                )
+            )
+    for n, ev in enumerate(record.events):
+        if not isinstance(ev.kind, EventKind):
+            problems.append(
+                Problem(f"{where}, event {n}", f"kind {ev.kind!r} is not an EventKind", "")
+            )
+            continue
+        if ev.entity not in known:
+            problems.append(
+                Problem(
+                    f"{where}, event {n} ({ev.kind.value} {ev.date})",
+                    f"entity {ev.entity!r} is not an entity of this structure",
+                    "events may only change the unit's own entities",
+                )
+            )
+    return problems
+
+
+def _entity_problems(record: UnitStructure, e: Entity) -> list[Problem]:
+    """One entity of a structure: its unit, Chinese name, node type and functional class."""
+    problems: list[Problem] = []
+    where = f"structure {record.unit}, entity {e.id}"
+    if e.unit != record.unit:
+        problems.append(
+            Problem(
+                where,
+                f"belongs to unit {e.unit!r}, not {record.unit!r}",
+                "register each unit's entities in that unit's structure",
+            )
+        )
+    _need(problems, where, e.name_zh, "Chinese name (name_zh)")
+    if not isinstance(e.node_type, NodeType):
+        problems.append(
+            Problem(
+                where,
+                f"node_type {e.node_type!r} is not a NodeType",
+                "use soeplan.NodeType (SINGLE, GROUP or DIFFERENCE)",
+            )
+        )
+    if e.functional_class is not None and not isinstance(e.functional_class, FunctionalClass):
+        problems.append(
+            Problem(
+                where,
+                f"functional_class {e.functional_class!r} is not a FunctionalClass",
+                "use soeplan.FunctionalClass or None",
+            )
+        )
+    return problems
+
+
+def _target_problems(record: Target) -> list[Problem]:
+    problems: list[Problem] = []
+    where = f"target {record.id}"
+    _need(problems, where, record.scope, "scope")
+    _need(problems, where, record.indicator, "indicator")
+    return problems
+
+
+def _plan_source_problems(record: PlanSource) -> list[Problem]:
+    problems: list[Problem] = []
+    _need(problems, f"plan {record.id}", record.path, "path")
+    return problems
+
+
+#: The check of each kind of registered record (the first matching type is used).
+_CHECKS: tuple[tuple[type[Any], Callable[[Any], list[Problem]]], ...] = (
+    (Indicator, _indicator_problems),
+    (Rule, _rule_problems),
+    (ReportSection, _section_problems),
+    (UnitStructure, _structure_problems),
+    (Target, _target_problems),
+    (PlanSource, _plan_source_problems),
+)
