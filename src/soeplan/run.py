@@ -4,13 +4,16 @@
 ``soeplan demo``: consolidate the (validated) observations through the composed dated structure
 of the core and the plugins (:func:`soeplan.consolidation.rollup.rollup`), assess the scopes against the plan
 (:func:`soeplan.assess_frame`), render the plugins' report sections, and build the
-:class:`~soeplan.report.model.Report`. :func:`run_demo` does it on the bundled synthetic sample.
+:class:`~soeplan.report.model.Report`. :func:`run_demo` does it on the bundled synthetic sample,
+which the core's plugin loads through ``soeplan_load_observations`` like a county's figures
+(:func:`soeplan.plugins.builtin.load_core_sample`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import polars as pl
@@ -20,12 +23,16 @@ from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
 from soeplan.frames import empty_long
 from soeplan.plan.model import Plan, load_plan
+from soeplan.plugins.builtin import load_core_sample
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, Report, SetAside
 from soeplan.report.write import OBSERVATIONS_FILE, write_report
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import SectionContext, Text
 from soeplan.structure.io import Structure, city_structure
+
+if TYPE_CHECKING:
+    from soeplan.submissions.ingest import CheckedFile
 
 Progress = Callable[[str], None]
 
@@ -108,7 +115,7 @@ def report_from_observations(
         ],
         how="vertical_relaxed",
     ).select(list(FINDING_SCHEMA))
-    sections = list(getattr(registry, "sections", {}).values())
+    sections = list(registry.sections.values())
     progress(f"assessing against {plan.id} and rendering {len(sections)} report section(s)")
     context = SectionContext(
         year=year,
@@ -162,22 +169,67 @@ def run_submissions(
     the others go on. With a ``store``, its accepted figures (other years, and units that did not
     submit a file this time) are consolidated too.
     """
-    from soeplan.submissions.ingest import check_file
-    from soeplan.submissions.readers import SubmissionReadError
-    from soeplan.submissions.store import Store, read_store
-
     if not submissions and store is None:
         raise SoeplanError(
             "nothing to report on: give submission files, --store DIR, or both\n"
             "  fix: e.g. soeplan rollup submissions/*.xlsx --year 2023 --out report"
         )
     plan_obj = load_plan(plan)
+    checked = _checked_submissions(submissions, plan_obj, year, store, progress)
+    accepted = _accepted(checked, progress)
+    if store is not None:
+        accepted = _with_store(accepted, Path(store), year)
+    findings = [
+        c.report.findings.select(list(FINDING_SCHEMA)) for c in checked if c.report.findings.height
+    ]
+    observations = (
+        pl.concat(
+            [f.with_columns(pl.col("year").cast(pl.Int32)) for f in accepted.frames],
+            how="vertical_relaxed",
+        )
+        if accepted.frames
+        else empty_long()
+    )
+    scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
+    explain = (
+        f"soeplan explain --data {Path(out) / OBSERVATIONS_FILE} --scope {scope} "
+        f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
+    )
+    run = report_from_observations(
+        observations,
+        plan_obj,
+        year,
+        structure=city_structure(sample=accepted.synthetic),
+        explain_example=explain,
+        inputs=accepted.inputs,
+        synthetic=accepted.synthetic,
+        findings=pl.concat(findings) if findings else None,
+        set_aside=accepted.set_aside,
+        lang=lang,
+        debt_lines=debt_lines,
+        progress=progress,
+    )
+    progress(f"writing the report into {out}")
+    return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
+
+
+def _checked_submissions(
+    submissions: Sequence[Path | str],
+    plan: Plan,
+    year: int,
+    store: Path | str | None,
+    progress: Progress,
+) -> list[CheckedFile]:
+    """Read and validate every file; every unreadable file, or one for another year, at once."""
+    from soeplan.submissions.ingest import check_file
+    from soeplan.submissions.readers import SubmissionReadError
+
     checked = []
     problems: list[Problem] = []
     for i, path in enumerate(submissions, start=1):
         progress(f"reading and validating {path} ({i}/{len(submissions)})")
         try:
-            checked.append(check_file(path, year=None, plan=plan_obj, store=store))
+            checked.append(check_file(path, year=None, plan=plan, store=store))
         except SubmissionReadError as exc:
             problems += exc.problems
     if problems:
@@ -193,14 +245,28 @@ def run_submissions(
                 from_problem(c.submission.path, f"declares the year {c.year}") for c in wrong_year
             ],
         )
+    return checked
+
+
+@attrs.frozen
+class _Accepted:
+    """What goes into the rollup: the accepted figures, the units set aside, the inputs read."""
+
+    frames: list[pl.DataFrame]
+    set_aside: list[SetAside]
+    inputs: list[InputFile]
+    synthetic: bool
+    submitted_units: frozenset[str]
+
+
+def _accepted(checked: Sequence[CheckedFile], progress: Progress) -> _Accepted:
+    """The acceptable submissions' figures; a unit with blocking findings is set aside."""
     frames: list[pl.DataFrame] = []
     set_aside: list[SetAside] = []
     inputs: list[InputFile] = []
     synthetic = False
     submitted_units: set[str] = set()
-    from soeplan.structure.io import city_structure as _cs
-
-    units = {u.id: Text(u.name_zh, u.name_en) for u in _cs(sample=False).units.values()}
+    units = {u.id: Text(u.name_zh, u.name_en) for u in city_structure(sample=False).units.values()}
     for c in checked:
         inputs.append(InputFile.of(c.submission.path, c.unit))
         synthetic = synthetic or c.submission.synthetic
@@ -211,50 +277,31 @@ def run_submissions(
             blocking = c.report.blocking.height
             set_aside.append(SetAside(c.unit, units.get(c.unit, Text(c.unit, c.unit)), blocking))
             progress(f"setting {c.unit} aside: {blocking} blocking finding(s)")
-    if store is not None:
-        st = Store(Path(store))
-        stored = read_store(store)
-        # this year's files replace the store's figures of their units for this year
-        stored = stored.filter(
-            ~((pl.col("year") == year) & pl.col("unit").is_in(sorted(submitted_units)))
-        )
-        frames.append(stored.select(_OBS))
-        for e in st.current():
-            if e.year == year and e.unit in submitted_units:
-                continue
-            inputs.append(InputFile(str(Path(store) / e.path), e.sha256, e.unit))
-            synthetic = synthetic or e.synthetic
-    findings = [
-        c.report.findings.select(list(FINDING_SCHEMA)) for c in checked if c.report.findings.height
-    ]
-    observations = (
-        pl.concat(
-            [f.with_columns(pl.col("year").cast(pl.Int32)) for f in frames], how="vertical_relaxed"
-        )
-        if frames
-        else empty_long()
-    )
-    scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
-    explain = (
-        f"soeplan explain --data {Path(out) / OBSERVATIONS_FILE} --scope {scope} "
-        f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
-    )
-    run = report_from_observations(
-        observations,
-        plan_obj,
-        year,
-        structure=city_structure(sample=synthetic),
-        explain_example=explain,
+    return _Accepted(frames, set_aside, inputs, synthetic, frozenset(submitted_units))
+
+
+def _with_store(accepted: _Accepted, store: Path, year: int) -> _Accepted:
+    """Add the store's accepted figures: other years, and the units that sent no file this time."""
+    from soeplan.submissions.store import Store, read_store
+
+    st = Store(store)
+    stored = read_store(store)
+    submitted = accepted.submitted_units
+    # this year's files replace the store's figures of their units for this year
+    stored = stored.filter(~((pl.col("year") == year) & pl.col("unit").is_in(sorted(submitted))))
+    inputs = list(accepted.inputs)
+    synthetic = accepted.synthetic
+    for e in st.current():
+        if e.year == year and e.unit in submitted:
+            continue
+        inputs.append(InputFile(str(store / e.path), e.sha256, e.unit))
+        synthetic = synthetic or e.synthetic
+    return attrs.evolve(
+        accepted,
+        frames=[*accepted.frames, stored.select(_OBS)],
         inputs=inputs,
         synthetic=synthetic,
-        findings=pl.concat(findings) if findings else None,
-        set_aside=set_aside,
-        lang=lang,
-        debt_lines=debt_lines,
-        progress=progress,
     )
-    progress(f"writing the report into {out}")
-    return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
 
 
 def from_problem(where: str, what: str) -> Problem:
@@ -281,14 +328,14 @@ def run_demo(
     figures of the year before) with :data:`DEMO_POLICY_NOTE`; a unit with blocking findings is
     set aside for ``year``; earlier years are taken as accepted.
     """
-    from soeplan.sample import sample_observations
     from soeplan.sdk import overlay_plugin_samples
     from soeplan.submissions.validation import Policy, validate
 
     plan_obj = load_plan(plan)
     progress("reading the bundled sample (synthetic data)")
-    # with the county plugins' own sample figures (their local metrics) laid over
-    observations = overlay_plugin_samples(sample_observations())
+    # the core's sample, loaded through its plugin as a county's figures are, with the county
+    # plugins' own sample figures (their local metrics) laid over
+    observations = overlay_plugin_samples(load_core_sample())
     structure = city_structure(sample=True)
     policy = Policy(explain=frozenset())
     keep: list[pl.DataFrame] = [observations.filter(pl.col("year") != year)]

@@ -57,11 +57,12 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
             "  fix: e.g. soeplan rollup --sample, or soeplan rollup --data figures.csv"
         )
     if sample:
-        from soeplan.sample import sample_observations
+        from soeplan.plugins.builtin import load_core_sample
         from soeplan.sdk import overlay_plugin_samples
 
-        # the bundled sample as it looks with the installed county plugins' own figures
-        return overlay_plugin_samples(sample_observations()).lazy()
+        # the bundled sample (loaded through the core's plugin, as a county's figures are) as
+        # it looks with the installed county plugins' own figures
+        return overlay_plugin_samples(load_core_sample()).lazy()
     frames = []
     for path in data:
         if not path.exists():

@@ -94,4 +94,9 @@ def soeplan_load_observations(unit: str, year: int, source: str) -> pl.DataFrame
     synthetic figures). Return a long frame (``unit, entity, year, indicator, value``) if this
     plugin understands the source, else ``None``. Plugins are asked in name order; the first
     well-formed frame wins (:meth:`soeplan.plugins.registry.Registry.load_observations`).
+
+    The core implements it too: for the source ``"soeplan:sample"``
+    (:data:`soeplan.plugins.builtin.SAMPLE_SOURCE`) it returns its bundled synthetic sample of
+    the unit, which is how the demo and ``soeplan rollup --sample`` load it. It never answers
+    ``"sample"``: that source stays each county plugin's own sample figures, laid over the core's.
     """
