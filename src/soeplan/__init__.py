@@ -123,8 +123,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "SubmissionReadError",
         "read_submission",
     ),
-    "soeplan.submissions.validation": (
-        "CORE_RULES",
+    "soeplan.submissions.core_rules": ("CORE_RULES",),
+    "soeplan.submissions.validate": (
         "Policy",
         "ValidationReport",
         "validate",
@@ -396,6 +396,7 @@ if TYPE_CHECKING:
         UnitStructure as UnitStructure,
     )
     from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
+    from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
     from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
     from soeplan.submissions.readers import (
         OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
@@ -410,8 +411,7 @@ if TYPE_CHECKING:
         read_store as read_store,
     )
     from soeplan.submissions.template import write_template as write_template
-    from soeplan.submissions.validation import (
-        CORE_RULES as CORE_RULES,
+    from soeplan.submissions.validate import (
         Policy as Policy,
         ValidationReport as ValidationReport,
         validate as validate,

@@ -34,6 +34,6 @@ def soeplan_structures() -> Iterable[UnitStructure]:
 
 @hookimpl
 def soeplan_rules() -> Iterable[Rule]:
-    from soeplan.submissions.validation import CORE_RULES
+    from soeplan.submissions.core_rules import CORE_RULES
 
     return CORE_RULES

@@ -23,7 +23,7 @@ FORMATS = (".xlsx", ".csv", ".parquet")
 def sample_submission(unit: str, year: int) -> pl.DataFrame:
     """The unit's synthetic figures for ``year`` in long format, with sample explanations:
     ``unit, entity, year, indicator, value, explanation, note``."""
-    from soeplan.submissions.validation import validate
+    from soeplan.submissions.validate import validate
 
     frame = pl.concat(
         [
