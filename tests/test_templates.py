@@ -14,7 +14,8 @@ from _submission_helpers import edit, write_sample_xlsx
 from soeplan.indicators import Kind
 from soeplan.submissions import template as tpl
 from soeplan.submissions.readers import read_observations, read_submission
-from soeplan.submissions.template import reported_indicators, unit_entities, write_template
+from soeplan.submissions.template import reported_indicators, unit_entities
+from soeplan.submissions.template_workbook import write_template
 
 
 def test_template_layout(tmp_path: Path) -> None:

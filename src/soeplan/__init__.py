@@ -116,7 +116,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "comparable_growth",
     ),
     # For scripts: submissions, validation and the store
-    "soeplan.submissions.template": ("write_template",),
+    "soeplan.submissions.template_workbook": ("write_template",),
     "soeplan.submissions.readers": (
         "OBSERVATION_SCHEMA",
         "Submission",
@@ -410,7 +410,7 @@ if TYPE_CHECKING:
         StoreEntry as StoreEntry,
         read_store as read_store,
     )
-    from soeplan.submissions.template import write_template as write_template
+    from soeplan.submissions.template_workbook import write_template as write_template
     from soeplan.submissions.validate import (
         Policy as Policy,
         ValidationReport as ValidationReport,
