@@ -74,17 +74,21 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Method",
         "plan_milestones",
     ),
-    "soeplan.assessment.progress": (
-        "ASSESSMENT_SCHEMA",
+    "soeplan.assessment.records": (
         "AssessmentError",
         "BoundAssessment",
         "BoundStatus",
         "MidTerm",
         "Progress",
         "Status",
+    ),
+    "soeplan.assessment.progress": (
         "assess_bound",
-        "assess_frame",
         "assess_progress",
+    ),
+    "soeplan.assessment.frame": (
+        "ASSESSMENT_SCHEMA",
+        "assess_frame",
     ),
     # For scripts: structures and the rollup
     "soeplan.structure.io": (
@@ -251,22 +255,26 @@ if TYPE_CHECKING:
     )
     from soeplan.arithmetic.precision import Interval as Interval
     from soeplan.arithmetic.rounding import Rounding as Rounding, TableRounding as TableRounding
+    from soeplan.assessment.frame import (
+        ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
+        assess_frame as assess_frame,
+    )
     from soeplan.assessment.milestones import (
         MILESTONE_SCHEMA as MILESTONE_SCHEMA,
         Method as Method,
         plan_milestones as plan_milestones,
     )
     from soeplan.assessment.progress import (
-        ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
+        assess_bound as assess_bound,
+        assess_progress as assess_progress,
+    )
+    from soeplan.assessment.records import (
         AssessmentError as AssessmentError,
         BoundAssessment as BoundAssessment,
         BoundStatus as BoundStatus,
         MidTerm as MidTerm,
         Progress as Progress,
         Status as Status,
-        assess_bound as assess_bound,
-        assess_frame as assess_frame,
-        assess_progress as assess_progress,
     )
     from soeplan.consolidation.comparable import (
         comparable_base as comparable_base,

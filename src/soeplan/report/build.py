@@ -16,8 +16,9 @@ import polars as pl
 
 from soeplan.arithmetic.growth import cagr
 from soeplan.arithmetic.rounding import Rounding
+from soeplan.assessment.frame import assess_frame
 from soeplan.assessment.milestones import milestones
-from soeplan.assessment.progress import BoundStatus, MidTerm, Status, assess_frame
+from soeplan.assessment.records import BoundStatus, MidTerm, Status
 from soeplan.context import current
 from soeplan.errors import SoeplanError
 from soeplan.indicators import Indicator, Kind
