@@ -11,6 +11,7 @@ import polars as pl
 
 from soeplan.submissions import template as tpl
 from soeplan.submissions.sample import sample_submission
+from soeplan.submissions.template_workbook import write_template
 
 
 def sample_frame(unit: str = "qujiang", year: int = 2023) -> pl.DataFrame:
@@ -18,7 +19,7 @@ def sample_frame(unit: str = "qujiang", year: int = 2023) -> pl.DataFrame:
 
 
 def write_sample_xlsx(path: Path, unit: str = "qujiang", year: int = 2023) -> Path:
-    tpl.write_template(path, unit=unit, year=year, values=sample_frame(unit, year), synthetic=True)
+    write_template(path, unit=unit, year=year, values=sample_frame(unit, year), synthetic=True)
     return path
 
 

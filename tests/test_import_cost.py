@@ -46,7 +46,17 @@ def test_a_light_name_stays_light() -> None:
 
 
 def test_a_heavy_name_loads_its_library_on_first_use() -> None:
-    assert "pandera" in loaded_after("import soeplan\nsoeplan.validate")
+    assert "openpyxl" in loaded_after("import soeplan\nsoeplan.write_template")
+
+
+def test_pandera_loads_only_when_a_submission_is_validated() -> None:
+    assert "pandera" not in loaded_after("import soeplan\nsoeplan.validate")
+    validated = (
+        "import soeplan\n"
+        "frame = soeplan.sample_unit('kecheng', 2023)\n"
+        "soeplan.validate(frame, unit='kecheng', year=2023)"
+    )
+    assert "pandera" in loaded_after(validated)
 
 
 @pytest.mark.parametrize("name", soeplan.__all__)

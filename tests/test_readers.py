@@ -11,7 +11,7 @@ from _submission_helpers import sample_frame, write_csv, write_sample_xlsx
 from soeplan.submissions.readers import (
     SubmissionReadError,
     parse_value,
-    read_observations,
+    read_observation_files,
     read_submission,
 )
 
@@ -25,7 +25,7 @@ def _frame() -> pl.DataFrame:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_encodings_read_the_same(tmp_path: Path, encoding: str) -> None:
     path = write_csv(tmp_path / f"{encoding}.csv", _frame(), encoding)
-    got = read_observations(path)
+    got = read_observation_files(path)
     assert set(got["explanation"]) == {EXPLAIN}
     assert (
         got.select("entity", "indicator", "value")
@@ -40,7 +40,7 @@ def test_gbk_chinese_headers(tmp_path: Path) -> None:
         {"unit": "单位", "entity": "企业", "year": "年度", "value": "数值", "explanation": "说明"}
     )
     path = write_csv(tmp_path / "zh.csv", frame, "gbk")
-    got = read_observations(path)
+    got = read_observation_files(path)
     assert got.height == frame.height and set(got["explanation"]) == {EXPLAIN}
 
 

@@ -19,7 +19,7 @@ from report_fixtures import (
     unit_names,
     units_for,
 )
-from soeplan.assessment.progress import BoundStatus, MidTerm, Status
+from soeplan.assessment.records import BoundStatus, MidTerm, Status
 from soeplan.report import (
     REPORT_FILES,
     DebtLines,

@@ -145,7 +145,7 @@ def _submissions(tmp: Path, broken: str = "kaihua") -> list[Path]:
     Workbooks from the template for two units, CSV for the others (both are accepted formats).
     """
     from soeplan.sample import sample_unit
-    from soeplan.submissions.template import write_template
+    from soeplan.submissions.template_workbook import write_template
 
     paths = []
     for unit in UNITS_2023:

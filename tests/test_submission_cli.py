@@ -209,7 +209,7 @@ def test_every_new_command_has_an_example(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_rules_command_lists_the_core_rules(capsys: pytest.CaptureFixture[str]) -> None:
-    from soeplan.submissions.validation import CORE_RULES
+    from soeplan.submissions.core_rules import CORE_RULES
 
     assert main(["rules", "--format", "csv"]) == 0
     listed = pl.read_csv(capsys.readouterr().out.encode())

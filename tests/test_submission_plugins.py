@@ -16,6 +16,7 @@ from soeplan.rules import Rule, RuleContext, Severity, findings_frame
 from soeplan.structure.records import Entity, NodeType, UnitStructure
 from soeplan.submissions import template as tpl
 from soeplan.submissions.ingest import check_file
+from soeplan.submissions.template_workbook import write_template
 
 
 class KaihuaPlugin:
@@ -97,7 +98,7 @@ def test_plugin_structure_metric_and_rule(tmp_path: Path) -> None:
     codes = [i.code for i in tpl.reported_indicators("kaihua")]
     assert codes[-1] == "kh_registered_assets" and "total_assets" in codes
     assert "kh_registered_assets" not in [i.code for i in tpl.reported_indicators("qujiang")]
-    path = tpl.write_template(tmp_path / "kh.xlsx", unit="kaihua", year=2023)
+    path = write_template(tmp_path / "kh.xlsx", unit="kaihua", year=2023)
     wb = load_workbook(path)
     ds = wb[tpl.DATA_SHEET]
     header = [c.value for c in ds[tpl.HEADER_ZH_ROW]]

@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 from _submission_helpers import edit, write_sample_xlsx
 from soeplan.indicators import Kind
 from soeplan.submissions import template as tpl
-from soeplan.submissions.readers import read_observations, read_submission
-from soeplan.submissions.template import reported_indicators, unit_entities, write_template
+from soeplan.submissions.readers import read_observation_files, read_submission
+from soeplan.submissions.template import reported_indicators, unit_entities
+from soeplan.submissions.template_workbook import write_template
 
 
 def test_template_layout(tmp_path: Path) -> None:
@@ -62,7 +63,9 @@ def test_sample_workbook_is_marked_synthetic(tmp_path: Path) -> None:
 def test_readback_survives_header_edits_and_sorting(tmp_path: Path) -> None:
     path = write_sample_xlsx(tmp_path / "s.xlsx")
     before = (
-        read_observations(path).select("entity", "indicator", "value").sort("entity", "indicator")
+        read_observation_files(path)
+        .select("entity", "indicator", "value")
+        .sort("entity", "indicator")
     )
     wb = load_workbook(path)
     ds = wb[tpl.DATA_SHEET]
@@ -75,7 +78,9 @@ def test_readback_survives_header_edits_and_sorting(tmp_path: Path) -> None:
         ds.cell(row=a, column=col).value, ds.cell(row=b, column=col).value = y, x
     wb.save(path)
     after = (
-        read_observations(path).select("entity", "indicator", "value").sort("entity", "indicator")
+        read_observation_files(path)
+        .select("entity", "indicator", "value")
+        .sort("entity", "indicator")
     )
     assert after.equals(before)
 
@@ -124,7 +129,7 @@ def test_round_trip_template_filled_with_generated_data(
         },
     )
     write_template(path, unit="qujiang", year=2023, values=frame)
-    got = read_observations(path)
+    got = read_observation_files(path)
     assert set(got["unit"]) <= {"qujiang"} and set(got["year"]) <= {2023}
     assert got["raw"].null_count() == got.height
     back = got.select("entity", "indicator", "value").sort("entity", "indicator")
@@ -140,6 +145,6 @@ def test_round_trip_template_filled_with_generated_data(
 def test_text_is_kept_with_its_cell(tmp_path: Path) -> None:
     path = write_sample_xlsx(tmp_path / "t.xlsx")
     cell = edit(path, "qj.water", "revenue", "约3亿")
-    got = read_observations(path).filter(pl.col("cell") == cell)
+    got = read_observation_files(path).filter(pl.col("cell") == cell)
     assert got["raw"].to_list() == ["约3亿"] and got["value"].to_list() == [None]
     assert got["sheet"].to_list() == [tpl.DATA_SHEET]

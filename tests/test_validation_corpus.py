@@ -10,8 +10,9 @@ import pytest
 
 from _submission_helpers import edit, sample_frame, write_csv, write_sample_xlsx
 from soeplan.rules import Rule, RuleContext, Severity, findings_frame
+from soeplan.submissions.core_rules import CORE_RULES
 from soeplan.submissions.ingest import check_file
-from soeplan.submissions.validation import CORE_RULES, Policy, validate
+from soeplan.submissions.validate import Policy, validate
 
 
 def findings_of(path: Path, **kw: object) -> pl.DataFrame:

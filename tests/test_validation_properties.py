@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import soeplan
 from _submission_helpers import sample_frame
 from soeplan.submissions.template import required_indicators
-from soeplan.submissions.validation import validate
+from soeplan.submissions.validate import validate
 
 BASE = sample_frame().select("unit", "entity", "year", "indicator", "value", "explanation")
 REQUIRED = [i.code for i in required_indicators("qujiang")]

@@ -74,17 +74,21 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Method",
         "plan_milestones",
     ),
-    "soeplan.assessment.progress": (
-        "ASSESSMENT_SCHEMA",
+    "soeplan.assessment.records": (
         "AssessmentError",
         "BoundAssessment",
         "BoundStatus",
         "MidTerm",
         "Progress",
         "Status",
+    ),
+    "soeplan.assessment.progress": (
         "assess_bound",
-        "assess_frame",
         "assess_progress",
+    ),
+    "soeplan.assessment.frame": (
+        "ASSESSMENT_SCHEMA",
+        "assess_frame",
     ),
     # For scripts: structures and the rollup
     "soeplan.structure.io": (
@@ -116,15 +120,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "comparable_growth",
     ),
     # For scripts: submissions, validation and the store
-    "soeplan.submissions.template": ("write_template",),
+    "soeplan.submissions.template_workbook": ("write_template",),
     "soeplan.submissions.readers": (
         "OBSERVATION_SCHEMA",
         "Submission",
         "SubmissionReadError",
         "read_submission",
     ),
-    "soeplan.submissions.validation": (
-        "CORE_RULES",
+    "soeplan.submissions.core_rules": ("CORE_RULES",),
+    "soeplan.submissions.validate": (
         "Policy",
         "ValidationReport",
         "validate",
@@ -251,22 +255,26 @@ if TYPE_CHECKING:
     )
     from soeplan.arithmetic.precision import Interval as Interval
     from soeplan.arithmetic.rounding import Rounding as Rounding, TableRounding as TableRounding
+    from soeplan.assessment.frame import (
+        ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
+        assess_frame as assess_frame,
+    )
     from soeplan.assessment.milestones import (
         MILESTONE_SCHEMA as MILESTONE_SCHEMA,
         Method as Method,
         plan_milestones as plan_milestones,
     )
     from soeplan.assessment.progress import (
-        ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
+        assess_bound as assess_bound,
+        assess_progress as assess_progress,
+    )
+    from soeplan.assessment.records import (
         AssessmentError as AssessmentError,
         BoundAssessment as BoundAssessment,
         BoundStatus as BoundStatus,
         MidTerm as MidTerm,
         Progress as Progress,
         Status as Status,
-        assess_bound as assess_bound,
-        assess_frame as assess_frame,
-        assess_progress as assess_progress,
     )
     from soeplan.consolidation.comparable import (
         comparable_base as comparable_base,
@@ -396,6 +404,7 @@ if TYPE_CHECKING:
         UnitStructure as UnitStructure,
     )
     from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
+    from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
     from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
     from soeplan.submissions.readers import (
         OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
@@ -409,9 +418,8 @@ if TYPE_CHECKING:
         StoreEntry as StoreEntry,
         read_store as read_store,
     )
-    from soeplan.submissions.template import write_template as write_template
-    from soeplan.submissions.validation import (
-        CORE_RULES as CORE_RULES,
+    from soeplan.submissions.template_workbook import write_template as write_template
+    from soeplan.submissions.validate import (
         Policy as Policy,
         ValidationReport as ValidationReport,
         validate as validate,

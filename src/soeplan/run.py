@@ -329,7 +329,7 @@ def run_demo(
     set aside for ``year``; earlier years are taken as accepted.
     """
     from soeplan.sdk import overlay_plugin_samples
-    from soeplan.submissions.validation import Policy, validate
+    from soeplan.submissions.validate import Policy, validate
 
     plan_obj = load_plan(plan)
     progress("reading the bundled sample (synthetic data)")

@@ -16,19 +16,20 @@ What is exact, and what is invented:
   amounts, they reproduce the published ones (the document truncates them to 0.01 pp).
   The city's 2015 net profit above its total profit (8.83 > 8.76) is kept as published; in the
   sample it comes from a (synthetic) deferred-tax credit of ``ly.industry`` in Longyou.
-* **Invented** (synthetic assumptions):
+* **Invented** (synthetic assumptions; the tables named here are in
+  :mod:`soeplan.sample_profiles`):
 
   - *Groups*. 市区 (urban) and the rest of the city (全市 − 市区) get their published totals; the
     years 2016–2019 interpolate geometrically between 2015 and 2020 with a seeded wobble of at most
-    ±2 %; 2021–2023 grow at the rates of ``_GROWTH`` (total assets roughly on the compound path to the
+    ±2 %; 2021–2023 grow at the rates of ``GROWTH`` (total assets roughly on the compound path to the
     2025 target; revenue and profits lagging, with a dip in 2022; net assets slower than assets,
     so the debt ratio rises but stays under the 65 % ceiling).
   - *Units*. Within each group, units get a share of every amount in proportion to their size
-    weight (``_UNIT_PROFILES``): 市本级 about 70 % of 市区, 柯城区 and 衢江区 sharing the rest; 江山市
+    weight (``UNIT_PROFILES``): 市本级 about 70 % of 市区, 柯城区 and 衢江区 sharing the rest; 江山市
     the largest county unit, then 龙游县, 常山县 and 开化县. A unit's (and an entity's) profile also
     sets its equity ratio, revenue per unit of assets, profit margin and net-to-total profit ratio;
     the split rescales them so that the group totals hold exactly.
-  - *Entities*. The same split again within each unit, by entity profiles (``_ENTITY_PROFILES``):
+  - *Entities*. The same split again within each unit, by entity profiles (``ENTITY_PROFILES``):
     group headquarters and the big platform companies carry most assets; the bus company and the
     airport run losses; the 城投 difference unit ``mun.chengtou.diff`` carries intra-group
     eliminations (negative amounts, as a 差额 unit does). Entity sizes wobble by at most ±3 % a
@@ -40,7 +41,7 @@ What is exact, and what is invented:
   - *Debt ratio*. ``qj.urban`` borrows heavily from 2022: its debt ratio, under 65 % through 2021,
     crosses the plan's 65 % ceiling in 2022 and the 70 % key-supervision line in 2023; every other
     entity stays under 65 %, and so do 全市 and 市区 (about 61 % in 2023).
-  - *Ratings and listing* (``_RATINGS``, ``_LISTED``): the three AA+ of 2020 are the headquarters of
+  - *Ratings and listing* (``RATINGS``, ``LISTED``): the three AA+ of 2020 are the headquarters of
     市国资公司, 交投集团 and 基投公司 (as the plan says); 衢江区 goes from 0 to 3 AA enterprises;
     by 2023 the city has one AAA (市国资公司), five AA+ and one listed company.
 
@@ -60,7 +61,6 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -68,6 +68,7 @@ import polars as pl
 
 from soeplan.errors import UnknownNameError
 from soeplan.frames import LONG_SCHEMA
+from soeplan.sample_profiles import ENTITY_PROFILES, GROWTH, LISTED, RATINGS, UNIT_PROFILES, Profile
 from soeplan.sections import Text
 
 __all__ = [
@@ -108,164 +109,6 @@ _ANCHORS = (2015, 2020)
 # Quantities split top-down. Total assets are net assets + liabilities, so both stay positive.
 _NA, _LIAB, _REV, _TP, _NP = "net_assets", "liabilities", "revenue", "total_profit", "net_profit"
 _QUANTITIES = (_NA, _LIAB, _REV, _TP, _NP)
-
-
-# ----------------------------------------------------------------------------- assumptions
-@attrs.frozen
-class _Profile:
-    """Synthetic profile of a unit or an entity; each field is a path over years.
-
-    ``size``: relative size (asset weight), given at 2015, 2020 and 2023 and linear in between.
-    ``equity``: net assets / total assets; ``intensity``: revenue / size; ``margin``: total profit /
-    revenue (negative: a loss); ``keep``: net profit / total profit (1 − tax rate; above 1: a tax
-    credit). A dict maps years to values (linear in between, flat outside); a string is constant.
-    """
-
-    size: tuple[str, str, str]
-    equity: str | Mapping[int, str]
-    intensity: str
-    margin: str
-    keep: str | Mapping[int, str]
-
-
-# Net profit / total profit of a profitable enterprise: low tax in 2015 (tax-exempt subsidies
-# and losses carried forward; 市区 kept 95 % of its total profit), an ordinary rate by 2020.
-_KEEP: Mapping[int, str] = MappingProxyType({2015: "0.97", 2020: "0.80"})
-
-
-def _p(
-    size: tuple[str, str, str],
-    equity: str | Mapping[int, str],
-    intensity: str,
-    margin: str,
-    keep: str | Mapping[int, str] = _KEEP,
-) -> _Profile:
-    return _Profile(size, equity, intensity, margin, keep)
-
-
-# Units: within 市区 and within the rest of the city (全市 − 市区).
-_UNIT_PROFILES: dict[str, _Profile] = {
-    "municipal": _p(("70", "72", "73"), "0.48", "1.2", "0.26"),
-    "kecheng": _p(("15", "13", "12"), "0.47", "1.0", "0.18"),
-    "qujiang": _p(("15", "15", "15"), "0.46", "0.6", "0.20"),
-    "jiangshan": _p(("36", "38", "38"), "0.47", "1.0", "0.20"),
-    "changshan": _p(("20", "19", "19"), "0.47", "0.9", "0.18"),
-    "kaihua": _p(("18", "17", "17"), "0.50", "0.8", "0.18"),
-    "longyou": _p(
-        ("26", "26", "26"), "0.48", "1.0", "0.20", {2015: "2.0", 2016: "1.3", 2017: "0.85"}
-    ),
-}
-
-# Entities: within their unit. HQs and platform companies are the largest.
-_ENTITY_PROFILES: dict[str, _Profile] = {
-    # 市本级
-    "mun.guozi.hq": _p(("14", "15", "15"), "0.54", "0.05", "0.60"),
-    "mun.guozi.capital": _p(("6", "8", "9"), "0.50", "0.15", "0.35"),
-    "mun.guozi.bus": _p(("2", "2", "2"), "0.47", "0.40", "-0.30", "1"),
-    "mun.jinkong.hq": _p(("8", "9", "10"), "0.54", "0.06", "0.50"),
-    "mun.jinkong.fund": _p(("3", "4", "5"), "0.58", "0.10", "0.50"),
-    "mun.jinkong.lease": _p(("3", "4", "5"), "0.48", "0.12", "0.30"),
-    "mun.jinkong.guarantee": _p(("2", "2", "2"), "0.56", "0.10", "0.30"),
-    "mun.jiaotou.hq": _p(("12", "15", "16"), "0.48", "0.03", "0.50"),
-    "mun.jiaotou.airport": _p(("2", "2", "2"), "0.54", "0.20", "-0.20", "1"),
-    "mun.jiaotou.road": _p(("8", "9", "10"), "0.47", "0.05", "0.20"),
-    "mun.chengtou.hq": _p(("15", "14", "14"), "0.48", "0.04", "0.40"),
-    "mun.chengtou.water": _p(("5", "4", "4"), "0.50", "0.15", "0.10"),
-    "mun.chengtou.build": _p(("4", "4", "4"), "0.48", "0.45", "0.06"),
-    # 差额: intra-group eliminations (negative); its own ratios are those of what it eliminates.
-    "mun.chengtou.diff": _p(("-2", "-2", "-2"), "0.50", "0.20", "0.10", "1"),
-    "mun.dahuayuan.hq": _p(("6", "7", "7"), "0.50", "0.05", "0.30"),
-    "mun.dahuayuan.tourism": _p(("3", "3", "3"), "0.50", "0.20", "0.10"),
-    "mun.dahuayuan.agri": _p(("2", "2", "2"), "0.54", "0.15", "0.05"),
-    "mun.lvfa.hq": _p(("5", "8", "9"), "0.48", "0.04", "0.40"),
-    "mun.lvfa.park": _p(("3", "5", "6"), "0.47", "0.05", "0.20"),
-    "mun.jitou.hq": _p(("5", "8", "9"), "0.48", "0.04", "0.40"),
-    "mun.jitou.property": _p(("1", "1", "1"), "0.47", "0.40", "0.05"),
-    # 柯城区
-    "kc.invest": _p(("8", "9", "9"), "0.50", "0.05", "0.50"),
-    "kc.urban": _p(("6", "7", "7"), "0.47", "0.05", "0.30"),
-    "kc.recycle": _p(("1", "2", "2"), "0.48", "0.30", "0.08"),
-    "kc.agri": _p(("1", "1", "1"), "0.54", "0.20", "0.05"),
-    # 衢江区: qj.urban borrows from 2022 and crosses the 70 % line in 2023.
-    "qj.capital.hq": _p(("5", "8", "9"), "0.50", "0.05", "0.50"),
-    "qj.transport": _p(("3", "5", "6"), "0.48", "0.05", "0.30"),
-    "qj.urban": _p(
-        ("4", "6", "8"),
-        {2015: "0.46", 2020: "0.44", 2021: "0.43", 2022: "0.38", 2023: "0.33"},
-        "0.05",
-        "0.30",
-        "0.85",
-    ),
-    "qj.industry": _p(("1", "2", "3"), "0.50", "0.30", "0.10"),
-    "qj.culture": _p(("1", "1", "1"), "0.50", "0.20", "0.08"),
-    "qj.water": _p(("1", "1", "1"), "0.50", "0.25", "0.06"),
-    "qj.housing": _p(("2", "2", "2"), "0.47", "0.10", "0.10"),
-    # 江山市: js.scenic merges into js.tourism in 2022 (the size moves with it).
-    "js.hq": _p(("6", "8", "8"), "0.48", "0.05", "0.50"),
-    "js.urban": _p(("5", "7", "7"), "0.47", "0.05", "0.30"),
-    "js.transport": _p(("4", "6", "6"), "0.47", "0.05", "0.30"),
-    "js.tourism": _p(("1", "1.5", "1.5"), "0.50", "0.30", "0.12"),
-    "js.scenic": _p(("1", "1", "1"), "0.50", "0.30", "0.12"),
-    "js.water": _p(("1", "1", "1"), "0.50", "0.25", "0.06"),
-    # 常山县
-    "cs.hq": _p(("6", "7", "7"), "0.48", "0.05", "0.50"),
-    "cs.liangshan": _p(("2", "4", "5"), "0.50", "0.10", "0.25"),
-    "cs.urban": _p(("5", "6", "6"), "0.47", "0.05", "0.30"),
-    # 开化县
-    "kh.hq": _p(("6", "7", "7"), "0.50", "0.05", "0.50"),
-    "kh.tourism": _p(("2", "3", "3"), "0.50", "0.30", "0.12"),
-    "kh.water": _p(("1", "1", "1"), "0.50", "0.25", "0.06"),
-    # 龙游县: ly.industry's deferred-tax credit in 2015–2016 lifts net profit above total profit.
-    "ly.hq": _p(("6", "7", "7"), "0.48", "0.05", "0.50"),
-    "ly.urban": _p(("5", "6", "7"), "0.47", "0.05", "0.30"),
-    "ly.industry": _p(
-        ("3", "4", "4"), "0.50", "0.30", "0.20", {2015: "4.5", 2016: "2.0", 2017: "0.8"}
-    ),
-}
-
-# Group growth 2021–2023 (urban, rest of the city), per quantity; ± 1 pp seeded wobble on top.
-_GROWTH: dict[str, dict[str, tuple[str, str, str]]] = {
-    "urban": {
-        "total_assets": ("0.16", "0.15", "0.14"),
-        _NA: ("0.10", "0.09", "0.08"),
-        _REV: ("0.12", "0.06", "0.09"),
-        _TP: ("0.08", "-0.05", "0.10"),
-        _NP: ("0.09", "-0.08", "0.10"),
-    },
-    "rest": {
-        "total_assets": ("0.12", "0.11", "0.11"),
-        _NA: ("0.09", "0.08", "0.08"),
-        _REV: ("0.10", "0.05", "0.08"),
-        _TP: ("0.08", "-0.03", "0.06"),
-        _NP: ("0.06", "-0.06", "0.06"),
-    },
-}
-
-# Credit ratings held at year end: entity -> ((from year, rating), ...); rating codes are indicators.
-_RATINGS: dict[str, tuple[tuple[int, str], ...]] = {
-    "mun.guozi.hq": ((2015, "rated_aa"), (2018, "rated_aa_plus"), (2023, "rated_aaa")),
-    "mun.jiaotou.hq": ((2016, "rated_aa"), (2019, "rated_aa_plus")),
-    "mun.jitou.hq": ((2017, "rated_aa"), (2020, "rated_aa_plus")),
-    "mun.chengtou.hq": ((2016, "rated_aa"), (2021, "rated_aa_plus")),
-    "mun.jinkong.hq": ((2018, "rated_aa"), (2023, "rated_aa_plus")),
-    "mun.dahuayuan.hq": ((2019, "rated_aa"),),
-    "mun.lvfa.hq": ((2020, "rated_aa"),),
-    "kc.invest": ((2018, "rated_aa"),),
-    "kc.urban": ((2022, "rated_aa"),),
-    "qj.capital.hq": ((2018, "rated_aa"),),
-    "qj.transport": ((2019, "rated_aa"),),
-    "qj.urban": ((2020, "rated_aa"),),
-    "js.hq": ((2016, "rated_aa"), (2022, "rated_aa_plus")),
-    "js.urban": ((2017, "rated_aa"),),
-    "js.transport": ((2019, "rated_aa"),),
-    "cs.hq": ((2017, "rated_aa"),),
-    "cs.liangshan": ((2023, "rated_aa"),),
-    "kh.hq": ((2018, "rated_aa"),),
-    "ly.hq": ((2016, "rated_aa"),),
-    "ly.urban": ((2020, "rated_aa"),),
-}
-# State-controlled listed companies (国有控股上市公司): entity -> first year counted.
-_LISTED: dict[str, int] = {"mun.guozi.capital": 2023}
 
 
 # ----------------------------------------------------------------------------- structure files
@@ -321,7 +164,7 @@ def _path(value: str | Mapping[int, str], year: int) -> Fraction:
     return points[-1][1]
 
 
-def _size(profile: _Profile, year: int) -> Fraction:
+def _size(profile: Profile, year: int) -> Fraction:
     s15, s20, s23 = (Fraction(s) for s in profile.size)
     return _path({2015: str(s15), 2020: str(s20), 2023: str(s23)}, year)
 
@@ -332,7 +175,7 @@ def _wobble(key: str, span: int) -> Fraction:
     return 1 + Fraction(rng.randint(-span, span), 1000)
 
 
-def _weights(profile: _Profile, size: Fraction, year: int) -> dict[str, Fraction]:
+def _weights(profile: Profile, size: Fraction, year: int) -> dict[str, Fraction]:
     equity = _path(profile.equity, year)
     revenue = size * _path(profile.intensity, year)
     profit = revenue * _path(profile.margin, year)
@@ -398,7 +241,7 @@ def _group_totals() -> dict[str, dict[int, dict[str, int]]]:
         for year in range(2021, SAMPLE_YEARS.stop):
             by_year[year] = {}
             for ind in levels:
-                rate = Fraction(_GROWTH[group][ind][year - 2021])
+                rate = Fraction(GROWTH[group][ind][year - 2021])
                 rate += Fraction(_wobble(f"{group}:{ind}:{year}", 10) - 1)
                 by_year[year][ind] = round(by_year[year - 1][ind] * (1 + rate))
         for totals in by_year.values():
@@ -411,7 +254,7 @@ def _group_totals() -> dict[str, dict[int, dict[str, int]]]:
 def _generate() -> pl.DataFrame:
     entities = _sample_entities()
     by_id = {e.id: e for e in entities}
-    missing = sorted(set(by_id) - set(_ENTITY_PROFILES))
+    missing = sorted(set(by_id) - set(ENTITY_PROFILES))
     if missing:
         raise ValueError(f"the sample has no synthetic profile for entities {missing}")
     scopes = _scope_units()
@@ -437,7 +280,7 @@ def _generate() -> pl.DataFrame:
     for year in SAMPLE_YEARS:
         for group, units in groups.items():
             unit_w = [
-                _weights(_UNIT_PROFILES[u], _size(_UNIT_PROFILES[u], year), year) for u in units
+                _weights(UNIT_PROFILES[u], _size(UNIT_PROFILES[u], year), year) for u in units
             ]
             unit_cents = {
                 q: _split(totals[group][year][q], [w[q] for w in unit_w]) for q in _QUANTITIES
@@ -450,12 +293,12 @@ def _generate() -> pl.DataFrame:
                 ]
                 ent_w = []
                 for e in members:
-                    size = _size(_ENTITY_PROFILES[e.id], year)
+                    size = _size(ENTITY_PROFILES[e.id], year)
                     for absorbed, since in e.absorbs:
                         if year >= since:
-                            size += _size(_ENTITY_PROFILES[absorbed], year)
+                            size += _size(ENTITY_PROFILES[absorbed], year)
                     size *= _wobble(f"{e.id}:{year}", 30)
-                    ent_w.append(_weights(_ENTITY_PROFILES[e.id], size, year))
+                    ent_w.append(_weights(ENTITY_PROFILES[e.id], size, year))
                 cents = {q: _split(unit_cents[q][ui], [w[q] for w in ent_w]) for q in _QUANTITIES}
                 for ei, e in enumerate(members):
                     na, liab = cents[_NA][ei], cents[_LIAB][ei]
@@ -474,11 +317,11 @@ def _generate() -> pl.DataFrame:
 
 
 def _counts(entity: str, year: int) -> dict[str, int]:
-    held = [r for y, r in _RATINGS.get(entity, ()) if y <= year]
+    held = [r for y, r in RATINGS.get(entity, ()) if y <= year]
     counts = dict.fromkeys(SAMPLE_COUNTS, 0)
     if held:
         counts[held[-1]] = 1
-    listed = _LISTED.get(entity)
+    listed = LISTED.get(entity)
     counts["listed"] = int(listed is not None and listed <= year)
     return counts
 

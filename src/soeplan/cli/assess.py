@@ -108,8 +108,9 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
       soeplan assess --plan quzhou-14th --data rollup.csv --year 2023
       soeplan assess --data rollup.csv --year 2023 --format md --lang en
     """
+    from soeplan.assessment.frame import assess_frame
     from soeplan.assessment.milestones import Method
-    from soeplan.assessment.progress import BoundStatus, MidTerm, Status, assess_frame
+    from soeplan.assessment.records import BoundStatus, MidTerm, Status
     from soeplan.plan.model import load_plan
     from soeplan.plugins.registry import get_registry
 

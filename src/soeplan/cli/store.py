@@ -51,7 +51,7 @@ def ingest_cmd(
       soeplan ingest qujiang-2023.xlsx --store store/
     """
     from soeplan.submissions.ingest import ingest_files
-    from soeplan.submissions.validation import Policy
+    from soeplan.submissions.validate import Policy
 
     warn_plugin_failures()
     results = ingest_files(

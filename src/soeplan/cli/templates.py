@@ -32,7 +32,8 @@ def template_cmd(plan: str, unit: str, year: int, output: Path | None) -> None:
     Example:
       soeplan template --plan quzhou-14th --unit qujiang --year 2023 -o qujiang-2023.xlsx
     """
-    from soeplan.submissions.template import unit_entities, write_template
+    from soeplan.submissions.template import unit_entities
+    from soeplan.submissions.template_workbook import write_template
 
     warn_plugin_failures()
     out = output or Path(f"{unit}-{year}.xlsx")

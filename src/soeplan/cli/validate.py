@@ -190,7 +190,7 @@ def validate_cmd(
     """
     from soeplan.submissions.annotate import annotate_workbook, default_annotated_path
     from soeplan.submissions.ingest import check_files
-    from soeplan.submissions.validation import Policy, ValidationReport
+    from soeplan.submissions.validate import Policy, ValidationReport
 
     warn_plugin_failures()
     if output is not None and (not annotate or len(files) != 1):

@@ -61,7 +61,7 @@ def soeplan_structures() -> Iterable[UnitStructure]:
 
 @hookimpl
 def soeplan_rules() -> Iterable[Rule]:
-    from soeplan.submissions.validation import CORE_RULES
+    from soeplan.submissions.core_rules import CORE_RULES
 
     return CORE_RULES
 

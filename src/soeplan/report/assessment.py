@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from soeplan.assessment.progress import BoundStatus, MidTerm, Status, assess_frame
+from soeplan.assessment.frame import assess_frame
+from soeplan.assessment.records import BoundStatus, MidTerm, Status
 from soeplan.indicators import Indicator
 from soeplan.plan.model import Plan
 from soeplan.report.format import cell_format

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from soeplan.assessment.progress import BoundStatus, MidTerm, Status
+from soeplan.assessment.records import BoundStatus, MidTerm, Status
 from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.report.charts import breakdown_svg, trajectory_svg
 from soeplan.report.i18n import LABELS, label

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from soeplan.assessment.progress import Status
+from soeplan.assessment.records import Status
 from soeplan.report.i18n import label
 from soeplan.report.layout import (
     Block,

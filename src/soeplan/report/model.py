@@ -16,7 +16,7 @@ import attrs
 import polars as pl
 
 from soeplan.arithmetic.rounding import Rounding
-from soeplan.assessment.progress import BoundStatus, MidTerm, Status
+from soeplan.assessment.records import BoundStatus, MidTerm, Status
 from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.provenance import Provider
 from soeplan.rules import empty_findings

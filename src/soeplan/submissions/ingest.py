@@ -20,7 +20,7 @@ from soeplan.errors import Problem
 from soeplan.indicators import Kind
 from soeplan.submissions.readers import Submission, SubmissionReadError, read_submission
 from soeplan.submissions.store import Store, StoreEntry
-from soeplan.submissions.validation import Policy, ValidationReport, validate
+from soeplan.submissions.validate import Policy, ValidationReport, validate
 
 if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry

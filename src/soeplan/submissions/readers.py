@@ -6,7 +6,7 @@ cell that is not a number (``raw``), and the submitter's explanation (``explanat
 that holds text where a number belongs is *kept* (``value`` null, ``raw`` the text) so that
 validation can report it with its cell instead of the reader stopping at the first one.
 
-Accepted inputs: the workbook written by :func:`soeplan.submissions.template.write_template` (``.xlsx``),
+Accepted inputs: the workbook written by :func:`soeplan.submissions.template_workbook.write_template` (``.xlsx``),
 long-format CSV (UTF-8, UTF-8 with BOM, GBK / GB18030 as Chinese Excel writes it) and Parquet.
 A file that cannot be read at all raises :class:`SubmissionReadError` (exit code 2).
 """
@@ -177,7 +177,7 @@ def read_submissions(
     return out
 
 
-def read_observations(
+def read_observation_files(
     paths: Path | str | Sequence[Path | str], *, unit: str | None = None, year: int | None = None
 ) -> pl.DataFrame:
     """The observation frame of one or more files, blank cells left out."""
@@ -192,8 +192,53 @@ def read_observations(
 
 
 def _read_xlsx(path: Path) -> Submission:
+    sheet = _load_data_sheet(path)
+    meta, sheet_name, code_row, rows = sheet.meta, sheet.name, sheet.code_row, sheet.rows
+    codes = [
+        str(c).strip() if c is not None else ""
+        for c in (rows[code_row - 1] if len(rows) >= code_row else ())
+    ]
+    if tpl.ENTITY_CODE not in codes:
+        raise _fail(
+            path,
+            f"sheet {sheet_name!r}: the hidden code row {code_row} has no 'entity' column",
+            "do not delete the hidden first row or column A; start again from `soeplan template`",
+        )
+    unit = str(meta["unit"]) if meta.get("unit") else None
+    year = int(meta["year"]) if meta.get("year") is not None else None
+    if unit is None or year is None:
+        raise _fail(
+            path,
+            f"the hidden sheet {tpl.META_SHEET!r} (unit and year) is missing",
+            "start from the workbook written by `soeplan template --unit U --year Y`",
+        )
+    out = _xlsx_observations(path, sheet, codes, unit, year)
+    frame = pl.DataFrame(out, schema=OBSERVATION_SCHEMA) if out else empty_observations()
+    return Submission(
+        path=str(path),
+        format="xlsx",
+        unit=unit,
+        year=year,
+        plan=str(meta["plan"]) if meta.get("plan") else None,
+        synthetic=str(meta.get("synthetic", "")).lower() == "true",
+        observations=frame,
+    )
+
+
+@attrs.frozen
+class _DataSheet:
+    """A template workbook's data sheet as read: its rows, and where the hidden codes are."""
+
+    meta: dict[str, Any]  #: the hidden metadata sheet's key → value
+    name: str
+    code_row: int
+    first: int  #: the first data row (1-based)
+    rows: list[tuple[Any, ...]] = attrs.field(eq=False)
+
+
+def _load_data_sheet(path: Path) -> _DataSheet:
+    """Open the workbook and read its metadata and its data sheet's rows."""
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -222,30 +267,22 @@ def _read_xlsx(path: Path) -> Submission:
         rows = list(ws.iter_rows(values_only=True))
     finally:
         wb.close()
-    codes = [
-        str(c).strip() if c is not None else ""
-        for c in (rows[code_row - 1] if len(rows) >= code_row else ())
-    ]
-    if tpl.ENTITY_CODE not in codes:
-        raise _fail(
-            path,
-            f"sheet {sheet_name!r}: the hidden code row {code_row} has no 'entity' column",
-            "do not delete the hidden first row or column A; start again from `soeplan template`",
-        )
-    unit = str(meta["unit"]) if meta.get("unit") else None
-    year = int(meta["year"]) if meta.get("year") is not None else None
-    if unit is None or year is None:
-        raise _fail(
-            path,
-            f"the hidden sheet {tpl.META_SHEET!r} (unit and year) is missing",
-            "start from the workbook written by `soeplan template --unit U --year Y`",
-        )
+    return _DataSheet(meta=meta, name=sheet_name, code_row=code_row, first=first, rows=rows)
+
+
+def _xlsx_observations(
+    path: Path, sheet: _DataSheet, codes: Sequence[str], unit: str, year: int
+) -> list[dict[str, Any]]:
+    """One observation per indicator cell of every data row that is not blank."""
+    from openpyxl.utils import get_column_letter
+
     ecol = codes.index(tpl.ENTITY_CODE)
     xcol = codes.index(tpl.EXPLANATION_CODE) if tpl.EXPLANATION_CODE in codes else None
     skip = {tpl.ENTITY_CODE, tpl.NAME_CODE, tpl.TYPE_CODE, tpl.EXPLANATION_CODE, ""}
     icols = [(j, c) for j, c in enumerate(codes) if c not in skip]
     out: list[dict[str, Any]] = []
-    for r, row in enumerate(rows[first - 1 :], start=first):
+    first = sheet.first
+    for r, row in enumerate(sheet.rows[first - 1 :], start=first):
         cells = list(row) + [None] * (len(codes) - len(row))
         ent = cells[ecol]
         entity = str(ent).strip() if ent is not None and str(ent).strip() else None
@@ -265,21 +302,12 @@ def _read_xlsx(path: Path) -> Submission:
                     "raw": t,
                     "explanation": explanation,
                     "file": str(path),
-                    "sheet": sheet_name,
+                    "sheet": sheet.name,
                     "row": r,
                     "cell": f"{get_column_letter(j + 1)}{r}",
                 }
             )
-    frame = pl.DataFrame(out, schema=OBSERVATION_SCHEMA) if out else empty_observations()
-    return Submission(
-        path=str(path),
-        format="xlsx",
-        unit=unit,
-        year=year,
-        plan=str(meta["plan"]) if meta.get("plan") else None,
-        synthetic=str(meta.get("synthetic", "")).lower() == "true",
-        observations=frame,
-    )
+    return out
 
 
 # ---------------------------------------------------------------- a county plugin's own format

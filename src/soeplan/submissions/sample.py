@@ -15,7 +15,7 @@ from soeplan.context import current
 from soeplan.errors import SoeplanError
 from soeplan.frames import empty_long
 from soeplan.sample import SYNTHETIC_NOTE, sample_unit
-from soeplan.submissions.template import SYNTHETIC_MARK, write_template
+from soeplan.submissions.template import SYNTHETIC_MARK
 
 FORMATS = (".xlsx", ".csv", ".parquet")
 
@@ -23,7 +23,7 @@ FORMATS = (".xlsx", ".csv", ".parquet")
 def sample_submission(unit: str, year: int) -> pl.DataFrame:
     """The unit's synthetic figures for ``year`` in long format, with sample explanations:
     ``unit, entity, year, indicator, value, explanation, note``."""
-    from soeplan.submissions.validation import validate
+    from soeplan.submissions.validate import validate
 
     frame = pl.concat(
         [
@@ -98,6 +98,8 @@ def write_sample(path: Path | str, *, unit: str, year: int) -> pl.DataFrame:
     frame = sample_submission(unit, year)
     try:
         if suffix == ".xlsx":
+            from soeplan.submissions.template_workbook import write_template
+
             write_template(p, unit=unit, year=year, values=frame, synthetic=True)
         elif suffix == ".csv":
             # UTF-8 with BOM, so that Excel shows the Chinese note correctly.

@@ -1,0 +1,303 @@
+"""Validation of submissions: the workflow policy, the report, and running the rules.
+
+:func:`validate` runs every registered :class:`~soeplan.rules.Rule` over one submission's
+observation frame and returns a :class:`ValidationReport` holding *every* finding at once. The
+:class:`Policy` then decides, finding by finding, whether it blocks the submission: by default
+errors (错误) block, warnings (警告) block unless the submitter wrote an explanation (出错说明) in
+the explanation column of that row, and hints (提示) only inform.
+
+The rules themselves are :data:`soeplan.submissions.core_rules.CORE_RULES` and every rule a
+plugin registers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import polars as pl
+
+from soeplan.context import current
+from soeplan.rules import (
+    FINDING_SCHEMA,
+    Rule,
+    RuleContext,
+    Severity,
+    empty_findings,
+    findings_frame,
+)
+from soeplan.submissions.core_rules import CORE_RULES, SCHEMA_RULE_ID
+from soeplan.submissions.figure_rules import DEFAULT_JUMP_SHARE
+from soeplan.submissions.readers import OBSERVATION_SCHEMA
+from soeplan.submissions.rule_helpers import KEY
+from soeplan.submissions.template import required_indicators, unit_context
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
+
+
+# ---------------------------------------------------------------- policy and report
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """Which findings block a submission (上报).
+
+    ``blocking`` severities always block; ``explain`` severities block unless the row carries a
+    written explanation (出错说明); any other severity only informs.
+    """
+
+    blocking: frozenset[Severity] = frozenset({Severity.ERROR})
+    explain: frozenset[Severity] = frozenset({Severity.WARNING})
+
+    def blocks(self, severity: Severity, explained: bool) -> bool:
+        return severity in self.blocking or (severity in self.explain and not explained)
+
+    @classmethod
+    def named(cls, name: str) -> Policy:
+        """A named policy: ``default`` (errors block, warnings need an explanation), ``strict``
+        (errors and warnings block, explained or not) or ``lenient`` (only errors block)."""
+        if name == "default":
+            return cls()
+        if name == "strict":
+            return cls(blocking=frozenset({Severity.ERROR, Severity.WARNING}), explain=frozenset())
+        if name == "lenient":
+            return cls(explain=frozenset())
+        raise ValueError(f"unknown policy {name!r}: use default, strict or lenient")
+
+
+#: Columns a :class:`ValidationReport`'s findings frame adds to :data:`FINDING_SCHEMA`.
+REPORT_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "explained": pl.Boolean,
+    "blocks": pl.Boolean,
+}
+
+
+@attrs.frozen(kw_only=True)
+class ValidationReport:
+    """Every finding about one submission (or several), and whether it can be accepted."""
+
+    findings: pl.DataFrame = attrs.field(eq=False)  #: FINDING_SCHEMA + ``explained, blocks``
+    observations: pl.DataFrame = attrs.field(eq=False)
+    policy: Policy = Policy()
+
+    @property
+    def acceptable(self) -> bool:
+        """No finding blocks."""
+        return not bool(self.findings["blocks"].any())
+
+    @property
+    def blocking(self) -> pl.DataFrame:
+        return self.findings.filter(pl.col("blocks"))
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per severity."""
+        return {
+            s.value: int(self.findings.filter(pl.col("severity") == s.value).height)
+            for s in Severity
+        }
+
+    def accepted_observations(self) -> pl.DataFrame:
+        """The submitted numbers in the store's shape: ``unit, entity, year, indicator, value``."""
+        return (
+            self.observations.filter(pl.col("value").is_not_null())
+            .select([*list(KEY), "value", "explanation"])
+            .sort(list(KEY))
+        )
+
+    @staticmethod
+    def combine(reports: Iterable[ValidationReport]) -> ValidationReport:
+        reports = list(reports)
+        policy = reports[0].policy if reports else Policy()
+        findings = (
+            pl.concat([r.findings for r in reports])
+            if reports
+            else pl.DataFrame(schema={**FINDING_SCHEMA, **REPORT_COLUMNS})
+        )
+        obs = (
+            pl.concat([r.observations for r in reports])
+            if reports
+            else pl.DataFrame(schema=OBSERVATION_SCHEMA)
+        )
+        return ValidationReport(findings=findings, observations=obs, policy=policy)
+
+
+# ---------------------------------------------------------------- running the rules
+
+
+def normalise_observations(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the optional provenance columns a frame lacks and align numeric types.
+
+    Only safe conversions are made (integer years to Int32, numeric values to Float64); anything
+    else is left for the schema rule to report.
+    """
+    cols = []
+    for name, dtype in OBSERVATION_SCHEMA.items():
+        if name not in frame.columns:
+            if name in KEY or name == "value":
+                continue  # reported by the schema rule
+            cols.append(pl.lit(None, dtype=dtype).alias(name))
+    out = frame.with_columns(cols) if cols else frame
+    schema = out.schema
+    fixes = []
+    if "year" in schema and schema["year"].is_integer() and schema["year"] != pl.Int32:
+        fixes.append(pl.col("year").cast(pl.Int32))
+    if "value" in schema and schema["value"].is_numeric() and schema["value"] != pl.Float64:
+        fixes.append(pl.col("value").cast(pl.Float64))
+    if "row" in schema and schema["row"].is_integer() and schema["row"] != pl.Int64:
+        fixes.append(pl.col("row").cast(pl.Int64))
+    return out.with_columns(fixes) if fixes else out
+
+
+def validate(
+    observations: pl.DataFrame,
+    *,
+    year: int,
+    unit: str | None = None,
+    prior: pl.DataFrame | None = None,
+    plan: Any = "quzhou-14th",
+    structure: Any = None,
+    registry: Registry | None = None,
+    rules: Iterable[Rule] | None = None,
+    policy: Policy | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> ValidationReport:
+    """Run every rule over one submission's observations; collect every finding.
+
+    ``year`` (and ``unit``) are what the submitter declares. ``prior`` holds last year's accepted
+    observations of the unit (for the prior-period rule). ``rules`` defaults to every registered
+    rule; ``policy`` to :class:`Policy` (errors block, warnings need an explanation).
+    """
+    from soeplan.plan.model import Plan, load_plan
+
+    reg = current(registry)
+    policy = policy or Policy()
+    obs = normalise_observations(observations)
+    if unit is None and "unit" in obs.columns:
+        units = obs["unit"].drop_nulls().unique().to_list()
+        unit = units[0] if len(units) == 1 else None
+    plan_obj = plan if isinstance(plan, Plan) or plan is None else load_plan(plan)
+    expected: tuple[Any, ...] = ()
+    if structure is None and unit is not None:
+        structure, expected = unit_context(unit, year, reg)
+    elif structure is not None and unit is not None:
+        _, expected = unit_context(unit, year, reg, structure=structure)
+    required = [i.code for i in required_indicators(unit, reg)] if unit is not None else []
+    targets: list[Any] = []
+    if plan_obj is not None:
+        merged = getattr(reg, "targets", None)
+        targets = list(merged(plan_obj).values()) if callable(merged) else list(plan_obj.targets)
+    opts = {
+        "jump_share": DEFAULT_JUMP_SHARE,
+        "entities": expected,
+        "required": required,
+        "targets": targets,
+        **(options or {}),
+    }
+    ctx = RuleContext(
+        observations=obs,
+        year=year,
+        unit=unit,
+        prior=normalise_observations(prior) if prior is not None else None,
+        structure=structure,
+        plan=plan_obj,
+        indicators=dict(reg.indicators),
+        options=opts,
+    )
+    chosen = sorted(rules if rules is not None else _registered_rules(reg), key=lambda r: r.id)
+    frames: list[pl.DataFrame] = []
+    schema_rules = [r for r in chosen if r.id == SCHEMA_RULE_ID]
+    for rule in schema_rules:
+        frames.append(_run(rule, ctx))
+    if not any(_fatal_schema(f) for f in frames):
+        for rule in chosen:
+            if rule.id != SCHEMA_RULE_ID:
+                frames.append(_run(rule, ctx))
+    findings = pl.concat(frames) if frames else empty_findings()
+    findings = _judge(findings, obs, policy)
+    return ValidationReport(findings=findings, observations=obs, policy=policy)
+
+
+def _registered_rules(reg: Any) -> list[Rule]:
+    rules = getattr(reg, "rules", None)
+    if rules:
+        return list(rules.values())
+    return list(CORE_RULES)
+
+
+def _run(rule: Rule, ctx: RuleContext) -> pl.DataFrame:
+    try:
+        out = rule.check(ctx)
+        if not isinstance(out, pl.DataFrame):
+            raise TypeError(f"returned {type(out).__name__}, not a polars DataFrame")
+        out = out.select(
+            [
+                (pl.col(c) if c in out.columns else pl.lit(None)).cast(t).alias(c)
+                for c, t in FINDING_SCHEMA.items()
+            ]
+        )
+        out = out.with_columns(
+            pl.col("rule").fill_null(rule.id), pl.col("severity").fill_null(rule.severity.value)
+        )
+        bad = set(out["severity"].unique().to_list()) - {s.value for s in Severity}
+        if bad:
+            raise ValueError(f"unknown severity {sorted(bad)[0]!r} (use hint, warning or error)")
+        return out
+    except Exception as exc:  # a rule's bug is reported as a finding, never a traceback
+        provider = rule.provider.plugin if rule.provider else "?"
+        return findings_frame(
+            [
+                {
+                    "severity": Severity.ERROR.value,
+                    "rule": rule.id,
+                    "unit": ctx.unit,
+                    "year": ctx.year,
+                    "expected": "规则正常运行 / the rule runs",
+                    "found": f"{type(exc).__name__}: {exc}",
+                    "message_zh": f"审核规则 {rule.id} 运行出错（插件 {provider}）",
+                    "message_en": f"validation rule {rule.id} failed to run (plugin {provider})",
+                    "fix": "报告给规则作者 / report this to the rule's author (a bug, not your data)",
+                }
+            ]
+        )
+
+
+def _fatal_schema(findings: pl.DataFrame) -> bool:
+    """A schema finding that is not about one row (a missing column, a wrong type)."""
+    return bool(
+        findings.filter((pl.col("rule") == SCHEMA_RULE_ID) & pl.col("row").is_null()).height
+    )
+
+
+def _judge(findings: pl.DataFrame, obs: pl.DataFrame, policy: Policy) -> pl.DataFrame:
+    """Add ``explained`` (the row carries an explanation) and ``blocks`` (per the policy)."""
+    explained_rows: set[tuple[str | None, int | None]] = set()
+    explained_keys: set[tuple[str | None, str | None]] = set()
+    if "explanation" in obs.columns:
+        ex = obs.filter(
+            pl.col("explanation").is_not_null() & (pl.col("explanation").str.strip_chars() != "")
+        )
+        for r in ex.iter_rows(named=True):
+            explained_rows.add((r.get("file"), r.get("row")))
+            explained_keys.add((r.get("entity"), r.get("indicator")))
+    explained = []
+    blocks = []
+    for r in findings.iter_rows(named=True):
+        e = (r["row"] is not None and (r["file"], r["row"]) in explained_rows) or (
+            r["entity"] is not None and (r["entity"], r["indicator"]) in explained_keys
+        )
+        explained.append(e)
+        blocks.append(policy.blocks(Severity(r["severity"]), e))
+    out = findings.with_columns(
+        pl.Series("explained", explained, dtype=pl.Boolean),
+        pl.Series("blocks", blocks, dtype=pl.Boolean),
+    )
+    rank = {"error": 0, "warning": 1, "hint": 2}
+    return (
+        out.with_columns(
+            pl.col("severity").replace_strict(rank, default=3, return_dtype=pl.Int8).alias("_r")
+        )
+        .sort(["_r", "file", "row", "cell", "rule"], nulls_last=True)
+        .drop("_r")
+    )
