@@ -87,17 +87,21 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "assess_progress",
     ),
     # For scripts: structures and the rollup
-    "soeplan.structure.io": (
+    "soeplan.structure.dated": (
         "EntityState",
         "Snapshot",
         "Structure",
+    ),
+    "soeplan.structure.compose": (
         "StructureError",
-        "StructureFile",
-        "check_credit_code",
-        "city_structure",
         "compose_structure",
+    ),
+    "soeplan.structure.file": (
+        "StructureFile",
         "load_structure_file",
     ),
+    "soeplan.structure.credit_code": ("check_credit_code",),
+    "soeplan.structure.city": ("city_structure",),
     "soeplan.consolidation.rollup": (
         "VALUE_SCHEMA",
         "GroupReported",
@@ -374,15 +378,19 @@ if TYPE_CHECKING:
         SectionTable as SectionTable,
         Text as Text,
     )
-    from soeplan.structure.io import (
+    from soeplan.structure.city import city_structure as city_structure
+    from soeplan.structure.compose import (
+        StructureError as StructureError,
+        compose_structure as compose_structure,
+    )
+    from soeplan.structure.credit_code import check_credit_code as check_credit_code
+    from soeplan.structure.dated import (
         EntityState as EntityState,
         Snapshot as Snapshot,
         Structure as Structure,
-        StructureError as StructureError,
+    )
+    from soeplan.structure.file import (
         StructureFile as StructureFile,
-        check_credit_code as check_credit_code,
-        city_structure as city_structure,
-        compose_structure as compose_structure,
         load_structure_file as load_structure_file,
     )
     from soeplan.structure.records import (

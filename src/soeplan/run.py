@@ -25,7 +25,8 @@ from soeplan.report.model import DebtLines, InputFile, Report, SetAside
 from soeplan.report.write import OBSERVATIONS_FILE, write_report
 from soeplan.rules import FINDING_SCHEMA, empty_findings
 from soeplan.sections import SectionContext, Text
-from soeplan.structure.io import Structure, city_structure
+from soeplan.structure.city import city_structure
+from soeplan.structure.dated import Structure
 
 Progress = Callable[[str], None]
 
@@ -198,7 +199,7 @@ def run_submissions(
     inputs: list[InputFile] = []
     synthetic = False
     submitted_units: set[str] = set()
-    from soeplan.structure.io import city_structure as _cs
+    from soeplan.structure.city import city_structure as _cs
 
     units = {u.id: Text(u.name_zh, u.name_en) for u in _cs(sample=False).units.values()}
     for c in checked:

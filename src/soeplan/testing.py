@@ -335,7 +335,7 @@ def _composition_problems(
     back to a flat rollup, and each unit's total of every summed indicator must equal the sum of
     its entities' figures (nothing lost, nothing counted twice)."""
     from soeplan.consolidation.rollup import rollup
-    from soeplan.structure.io import city_structure
+    from soeplan.structure.city import city_structure
 
     extra = sorted({(str(e), str(u)) for e, u in observations.select("entity", "unit").iter_rows()})
     try:

@@ -27,7 +27,7 @@ def soeplan_plans() -> Iterable[PlanSource]:
 
 @hookimpl
 def soeplan_structures() -> Iterable[UnitStructure]:
-    from soeplan.structure.io import city_file
+    from soeplan.structure.city import city_file
 
     return city_file().unit_structures
 
