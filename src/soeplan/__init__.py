@@ -33,8 +33,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TableLayout",
         "Target",
         "TargetKind",
-        "load_plan",
     ),
+    "soeplan.plan.load": ("load_plan",),
     "soeplan.plan.tables": (
         "CellKind",
         "HeaderCell",
@@ -313,6 +313,7 @@ if TYPE_CHECKING:
         PlanFinding as PlanFinding,
         check_plan as check_plan,
     )
+    from soeplan.plan.load import load_plan as load_plan
     from soeplan.plan.model import (
         Attribute as Attribute,
         Figure as Figure,
@@ -324,7 +325,6 @@ if TYPE_CHECKING:
         TableLayout as TableLayout,
         Target as Target,
         TargetKind as TargetKind,
-        load_plan as load_plan,
     )
     from soeplan.plan.tables import (
         CellKind as CellKind,

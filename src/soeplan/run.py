@@ -19,7 +19,8 @@ from soeplan.consolidation.rollup import Rollup, rollup
 from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
 from soeplan.frames import empty_long
-from soeplan.plan.model import Plan, load_plan
+from soeplan.plan.load import load_plan
+from soeplan.plan.model import Plan
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, Report, SetAside
 from soeplan.report.write import OBSERVATIONS_FILE, write_report

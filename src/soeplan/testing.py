@@ -214,7 +214,7 @@ def _mine(registry: Registry, name: str) -> dict[str, list[Any]]:
 
     targets: list[Any] = []
     for source in registry.plans.values():
-        from soeplan.plan.model import load_plan_file
+        from soeplan.plan.file import load_plan_file
 
         plan = load_plan_file(Path(source.path), registry.indicators)
         targets += own(registry.targets(plan))
@@ -435,7 +435,7 @@ def _rule_problems(
 def _section_problems(
     section: ReportSection, registry: Registry, observations: pl.DataFrame, year: int
 ) -> list[Problem]:
-    from soeplan.plan.model import load_plan_file
+    from soeplan.plan.file import load_plan_file
 
     plans = list(registry.plans.values())
     plan = load_plan_file(Path(plans[0].path), registry.indicators) if plans else None

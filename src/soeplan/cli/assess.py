@@ -105,7 +105,7 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     """
     from soeplan.assessment.milestones import Method
     from soeplan.assessment.progress import BoundStatus, MidTerm, Status, assess_frame
-    from soeplan.plan.model import load_plan
+    from soeplan.plan.load import load_plan
     from soeplan.plugins.registry import get_registry
 
     warn_plugin_failures()

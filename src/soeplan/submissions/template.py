@@ -268,7 +268,7 @@ def write_template(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from soeplan.plan.model import load_plan
+    from soeplan.plan.load import load_plan
 
     reg = _registry(registry)
     plan_obj = load_plan(plan) if plan in reg.plans or Path(plan).exists() else None

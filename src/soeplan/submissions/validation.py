@@ -180,7 +180,8 @@ def validate(
     observations of the unit (for the prior-period rule). ``rules`` defaults to every registered
     rule; ``policy`` to :class:`Policy` (errors block, warnings need an explanation).
     """
-    from soeplan.plan.model import Plan, load_plan
+    from soeplan.plan.load import load_plan
+    from soeplan.plan.model import Plan
     from soeplan.submissions.template import required_indicators, unit_context
 
     reg = current(registry)
