@@ -45,14 +45,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TableRow",
         "build_table",
     ),
-    "soeplan.plan.check": (
+    "soeplan.plan.findings": (
         "FigureCheck",
         "FindingKind",
         "InconsistentPlanError",
         "PlanCheck",
         "PlanFinding",
-        "check_plan",
     ),
+    "soeplan.plan.check": ("check_plan",),
     # For scripts: target arithmetic
     "soeplan.arithmetic.growth": (
         "annual_change",
@@ -305,13 +305,13 @@ if TYPE_CHECKING:
         Kind as Kind,
         Ratio as Ratio,
     )
-    from soeplan.plan.check import (
+    from soeplan.plan.check import check_plan as check_plan
+    from soeplan.plan.findings import (
         FigureCheck as FigureCheck,
         FindingKind as FindingKind,
         InconsistentPlanError as InconsistentPlanError,
         PlanCheck as PlanCheck,
         PlanFinding as PlanFinding,
-        check_plan as check_plan,
     )
     from soeplan.plan.load import load_plan as load_plan
     from soeplan.plan.model import (
