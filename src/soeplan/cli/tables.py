@@ -36,7 +36,8 @@ def table_cmd(number: int, plan: str, lang: str, fmt: str, output: Path | None) 
       soeplan table 1 --format xlsx -o table1.xlsx
     """
     from soeplan.plan.load import load_plan
-    from soeplan.plan.tables import build_table, render_table, write_xlsx
+    from soeplan.plan.table_output import render_table, write_xlsx
+    from soeplan.plan.tables import build_table
 
     warn_plugin_failures()
     table = build_table(load_plan(plan), number, lang)
