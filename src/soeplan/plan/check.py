@@ -86,24 +86,13 @@ def _check_figure(
     places = max(0, -exp - 2) if isinstance(exp, int) else 2
     number = table.number if table is not None else None
     if comp is None:
-        check = FigureCheck(
-            table=number,
-            scope=scope,
-            indicator=code,
-            column=column,
-            published=published,
-            conventions=conventions,
-            computed=None,
-            achievable=None,
-            stands_for=stands_for,
-            reproduced=False,
-            explained=False,
+        reproduced = explained = False
+    else:
+        reproduced = any(
+            round_decimal(comp.value.scaleb(2), places, m) == published.scaleb(2)
+            for m in conventions
         )
-        return check, _not_computable(labels, table, scope, code, column, published)
-    reproduced = any(
-        round_decimal(comp.value.scaleb(2), places, m) == published.scaleb(2) for m in conventions
-    )
-    explained = any(comp.interval.meets(published_interval(published, m)) for m in conventions)
+        explained = any(comp.interval.meets(published_interval(published, m)) for m in conventions)
     check = FigureCheck(
         table=number,
         scope=scope,
@@ -111,42 +100,56 @@ def _check_figure(
         column=column,
         published=published,
         conventions=conventions,
-        computed=comp.value,
-        achievable=comp.interval,
+        computed=None if comp is None else comp.value,
+        achievable=None if comp is None else comp.interval,
         stands_for=stands_for,
         reproduced=reproduced,
         explained=explained,
-        inputs=comp.inputs,
+        inputs=() if comp is None else comp.inputs,
     )
+    if comp is None:
+        return check, _not_computable(labels, table, check)
     if reproduced:
         return check, None
     return check, _unexplained(labels, table, check, comp, places)
 
 
-def _not_computable(
-    labels: _Labels,
-    table: TableLayout | None,
-    scope: str,
-    code: str,
-    column: str,
-    published: Decimal,
-) -> PlanFinding:
+def _not_computable(labels: _Labels, table: TableLayout | None, check: FigureCheck) -> PlanFinding:
     """A published figure whose inputs are missing (or whose growth is undefined)."""
-    number = table.number if table is not None else None
-    return PlanFinding(
-        severity=Severity.WARNING,
-        kind=FindingKind.NOT_COMPUTABLE,
-        table=number,
-        scope=scope,
-        indicator=code,
-        column=column,
-        published=_pct(published),
-        computed="",
-        message_zh=f"{labels.where(table, scope, code, column, 'zh')}：公布为 {_pct(published)}，"
+    scope, code, column, published = check.scope, check.indicator, check.column, check.published
+    return _figure_finding(
+        check,
+        Severity.WARNING,
+        FindingKind.NOT_COMPUTABLE,
+        "",
+        f"{labels.where(table, scope, code, column, 'zh')}：公布为 {_pct(published)}，"
         "但缺少计算它的数据（或增长率无定义），无法核对。",
-        message_en=f"{labels.where(table, scope, code, column, 'en')}: published as "
+        f"{labels.where(table, scope, code, column, 'en')}: published as "
         f"{_pct(published)}, but its inputs are missing (or the growth is undefined), "
         "so it cannot be checked.",
+    )
+
+
+def _figure_finding(
+    check: FigureCheck,
+    severity: Severity,
+    kind: FindingKind,
+    computed: str,
+    message_zh: str,
+    message_en: str,
+) -> PlanFinding:
+    """A finding about the published figure of ``check``."""
+    return PlanFinding(
+        severity=severity,
+        kind=kind,
+        table=check.table,
+        scope=check.scope,
+        indicator=check.indicator,
+        column=check.column,
+        published=_pct(check.published),
+        computed=computed,
+        message_zh=message_zh,
+        message_en=message_en,
     )
 
 
@@ -155,7 +158,7 @@ def _unexplained(
 ) -> PlanFinding:
     """The finding on a figure the printed inputs do not reproduce: a hint when their precision
     explains it, else an inconsistency."""
-    number, scope, code, column = check.table, check.scope, check.indicator, check.column
+    scope, code, column = check.scope, check.indicator, check.column
     published, conventions, explained = check.published, check.conventions, check.explained
     conv_zh = "或".join(m.zh for m in conventions)
     conv_en = " or ".join(m.en for m in conventions)
@@ -166,36 +169,28 @@ def _unexplained(
     w_zh = labels.where(table, scope, code, column, "zh")
     w_en = labels.where(table, scope, code, column, "en")
     if explained:
-        return PlanFinding(
-            severity=Severity.HINT,
-            kind=FindingKind.EXPLAINED,
-            table=number,
-            scope=scope,
-            indicator=code,
-            column=column,
-            published=_pct(published),
-            computed=shown,
-            message_zh=f"{w_zh}：公布 {_pct(published)}，按{conv_zh}由打印数据计算得 {shown}；"
+        return _figure_finding(
+            check,
+            Severity.HINT,
+            FindingKind.EXPLAINED,
+            shown,
+            f"{w_zh}：公布 {_pct(published)}，按{conv_zh}由打印数据计算得 {shown}；"
             f"输入在其打印精度内可得 {achievable}，与公布值所代表的 {stands} 相交，"
             f"可由输入数据的舍入解释（{inputs}）。",
-            message_en=f"{w_en}: published {_pct(published)}; the printed inputs give {shown} "
+            f"{w_en}: published {_pct(published)}; the printed inputs give {shown} "
             f"({conv_en}), but inputs anywhere within their printed precision give {achievable}, "
             f"which meets the {stands} the published figure stands for: explained by the "
             f"rounding of the inputs ({inputs}).",
         )
-    return PlanFinding(
-        severity=Severity.ERROR,
-        kind=FindingKind.INCONSISTENT,
-        table=number,
-        scope=scope,
-        indicator=code,
-        column=column,
-        published=_pct(published),
-        computed=shown,
-        message_zh=f"{w_zh}：公布 {_pct(published)}（按{conv_zh}代表 {stands}），"
+    return _figure_finding(
+        check,
+        Severity.ERROR,
+        FindingKind.INCONSISTENT,
+        shown,
+        f"{w_zh}：公布 {_pct(published)}（按{conv_zh}代表 {stands}），"
         f"但输入在其打印精度内只能得到 {achievable}（{inputs}，按{conv_zh}为 {shown}）："
         "任何输入舍入都不能解释公布值。请核对该数字或其输入。",
-        message_en=f"{w_en}: published {_pct(published)} (under {conv_en} it stands for "
+        f"{w_en}: published {_pct(published)} (under {conv_en} it stands for "
         f"{stands}), but inputs anywhere within their printed precision give only {achievable} "
         f"({inputs}; {shown} under {conv_en}): no rounding of the inputs explains it. "
         "Check the figure or its inputs against the document.",
