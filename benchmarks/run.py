@@ -47,7 +47,8 @@ import polars as pl
 
 from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import Aggregation, Category, Indicator, Kind, builtin_indicators
-from soeplan.structure.io import Structure, compose_structure
+from soeplan.structure.compose import compose_structure
+from soeplan.structure.dated import Structure
 from soeplan.structure.records import CountyUnit, Entity, NodeType, ScopeComposition, UnitStructure
 
 SEED = 20240601

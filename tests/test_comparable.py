@@ -6,7 +6,7 @@ import pytest
 from soeplan.consolidation.comparable import comparable_growth
 from soeplan.consolidation.rollup import rollup
 from soeplan.sample import sample_observations
-from soeplan.structure.io import city_structure
+from soeplan.structure.city import city_structure
 
 
 def test_comparable_growth_ignores_the_merger_and_the_transfer() -> None:

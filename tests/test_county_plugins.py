@@ -19,7 +19,7 @@ from soeplan.plugins.host import make_host
 from soeplan.plugins.registry import Registry, build_registry
 from soeplan.sample import sample_observations
 from soeplan.sdk import merge_observations
-from soeplan.structure.io import city_structure
+from soeplan.structure.city import city_structure
 
 ROOT = Path(__file__).resolve().parent.parent
 

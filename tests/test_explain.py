@@ -6,7 +6,7 @@ import pytest
 from soeplan.consolidation.explain import explain, render_explanation
 from soeplan.consolidation.rollup import rollup
 from soeplan.sample import sample_observations
-from soeplan.structure.io import city_structure
+from soeplan.structure.city import city_structure
 
 
 def test_explain_tree_adds_up() -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 import soeplan
+from soeplan.arithmetic.precision import half_ulp
 from soeplan.errors import DataFileError
-from soeplan.plan.model import half_ulp, parse_number
+from soeplan.plan.file import parse_number
 
 BUILTIN = Path(soeplan.__file__).parent / "data" / "plans" / "quzhou-14th.toml"
 

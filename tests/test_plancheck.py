@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import soeplan
-from soeplan.plan.check import FindingKind, check_plan
+from soeplan.plan.check import check_plan
+from soeplan.plan.findings import FindingKind
 from soeplan.rules import FINDING_SCHEMA, Severity
 
 BUILTIN = Path(soeplan.__file__).parent / "data" / "plans" / "quzhou-14th.toml"

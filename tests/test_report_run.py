@@ -16,7 +16,7 @@ from soeplan.report.i18n import LABELS, has_cjk
 from soeplan.report.xlsx import sheet_name
 from soeplan.run import run_demo
 from soeplan.sample import sample_observations
-from soeplan.structure.io import city_structure
+from soeplan.structure.city import city_structure
 
 
 def _cells(path: Path) -> dict[str, list[list[object]]]:

@@ -11,7 +11,8 @@ import soeplan
 from soeplan.consolidation.rollup import rollup, scope_totals
 from soeplan.indicators import Aggregation, Category, Indicator, Kind, builtin_indicators
 from soeplan.sample import sample_observations
-from soeplan.structure.io import city_structure, compose_structure
+from soeplan.structure.city import city_structure
+from soeplan.structure.compose import compose_structure
 from soeplan.structure.records import (
     CountyUnit,
     Entity,

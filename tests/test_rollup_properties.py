@@ -20,7 +20,8 @@ from polars.testing import assert_frame_equal
 from soeplan.consolidation.comparable import comparable_growth
 from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import builtin_indicators
-from soeplan.structure.io import Structure, compose_structure
+from soeplan.structure.compose import compose_structure
+from soeplan.structure.dated import Structure
 from soeplan.structure.records import (
     CountyUnit,
     Entity,

@@ -10,13 +10,10 @@ import soeplan
 from soeplan.errors import DataFileError, PluginError, UnknownNameError
 from soeplan.plugins.host import make_host
 from soeplan.plugins.registry import build_registry
-from soeplan.structure.io import (
-    StructureError,
-    check_credit_code,
-    city_structure,
-    compose_structure,
-    load_structure_file,
-)
+from soeplan.structure.city import city_structure
+from soeplan.structure.compose import StructureError, compose_structure
+from soeplan.structure.credit_code import check_credit_code
+from soeplan.structure.file import load_structure_file
 from soeplan.structure.records import CountyUnit, Entity, ScopeComposition, UnitStructure
 
 HEAD = """

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import soeplan
-from soeplan.plan.tables import MARK, CellKind, build_table, csv_rows, render_table, target_text
+from soeplan.plan.table_output import csv_rows, render_table
+from soeplan.plan.tables import MARK, CellKind, build_table, target_text
 
 BUILTIN = Path(soeplan.__file__).parent / "data" / "plans" / "quzhou-14th.toml"
 
@@ -237,7 +238,7 @@ def test_bad_rounding_key_names_it(tmp_path: Path, rounding: str, where: str, sa
 def test_xlsx_has_merged_headers_and_printed_values(plan: soeplan.Plan, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from soeplan.plan.tables import write_xlsx
+    from soeplan.plan.table_output import write_xlsx
 
     path = write_xlsx([build_table(plan, 1), build_table(plan, 2)], tmp_path / "t.xlsx")
     wb = load_workbook(path)

@@ -33,8 +33,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TableLayout",
         "Target",
         "TargetKind",
-        "load_plan",
     ),
+    "soeplan.plan.load": ("load_plan",),
     "soeplan.plan.tables": (
         "CellKind",
         "HeaderCell",
@@ -45,14 +45,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TableRow",
         "build_table",
     ),
-    "soeplan.plan.check": (
+    "soeplan.plan.findings": (
         "FigureCheck",
         "FindingKind",
         "InconsistentPlanError",
         "PlanCheck",
         "PlanFinding",
-        "check_plan",
     ),
+    "soeplan.plan.check": ("check_plan",),
     # For scripts: target arithmetic
     "soeplan.arithmetic.growth": (
         "annual_change",
@@ -91,17 +91,21 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "assess_frame",
     ),
     # For scripts: structures and the rollup
-    "soeplan.structure.io": (
+    "soeplan.structure.dated": (
         "EntityState",
         "Snapshot",
         "Structure",
+    ),
+    "soeplan.structure.compose": (
         "StructureError",
-        "StructureFile",
-        "check_credit_code",
-        "city_structure",
         "compose_structure",
+    ),
+    "soeplan.structure.file": (
+        "StructureFile",
         "load_structure_file",
     ),
+    "soeplan.structure.credit_code": ("check_credit_code",),
+    "soeplan.structure.city": ("city_structure",),
     "soeplan.consolidation.rollup": (
         "VALUE_SCHEMA",
         "GroupReported",
@@ -309,14 +313,15 @@ if TYPE_CHECKING:
         Kind as Kind,
         Ratio as Ratio,
     )
-    from soeplan.plan.check import (
+    from soeplan.plan.check import check_plan as check_plan
+    from soeplan.plan.findings import (
         FigureCheck as FigureCheck,
         FindingKind as FindingKind,
         InconsistentPlanError as InconsistentPlanError,
         PlanCheck as PlanCheck,
         PlanFinding as PlanFinding,
-        check_plan as check_plan,
     )
+    from soeplan.plan.load import load_plan as load_plan
     from soeplan.plan.model import (
         Attribute as Attribute,
         Figure as Figure,
@@ -328,7 +333,6 @@ if TYPE_CHECKING:
         TableLayout as TableLayout,
         Target as Target,
         TargetKind as TargetKind,
-        load_plan as load_plan,
     )
     from soeplan.plan.tables import (
         CellKind as CellKind,
@@ -382,15 +386,19 @@ if TYPE_CHECKING:
         SectionTable as SectionTable,
         Text as Text,
     )
-    from soeplan.structure.io import (
+    from soeplan.structure.city import city_structure as city_structure
+    from soeplan.structure.compose import (
+        StructureError as StructureError,
+        compose_structure as compose_structure,
+    )
+    from soeplan.structure.credit_code import check_credit_code as check_credit_code
+    from soeplan.structure.dated import (
         EntityState as EntityState,
         Snapshot as Snapshot,
         Structure as Structure,
-        StructureError as StructureError,
+    )
+    from soeplan.structure.file import (
         StructureFile as StructureFile,
-        check_credit_code as check_credit_code,
-        city_structure as city_structure,
-        compose_structure as compose_structure,
         load_structure_file as load_structure_file,
     )
     from soeplan.structure.records import (

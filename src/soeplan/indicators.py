@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -175,22 +175,6 @@ def indicator_from_mapping(
     raw: Mapping[str, Any], where: str, problems: list[Problem]
 ) -> Indicator | None:
     """Build an :class:`Indicator` from a TOML table, appending every problem found."""
-
-    def enum(cls: type[StrEnum], key: str, default: str | None = None) -> Any:
-        value = raw.get(key, default)
-        try:
-            return cls(value)
-        except ValueError:
-            allowed = ", ".join(m.value for m in cls)
-            problems.append(
-                Problem(
-                    f"{where}.{key}",
-                    f"{value!r} is not one of: {allowed}",
-                    f"set {key} to one of: {allowed}",
-                )
-            )
-            return None
-
     code = raw.get("code")
     if not isinstance(code, str) or not code or not set(code) <= _CODE_CHARS:
         problems.append(
@@ -210,33 +194,19 @@ def indicator_from_mapping(
                     f"give {code} a {key} (every label has a Chinese and an English form)",
                 )
             )
-    formula = None
-    f = raw.get("formula")
-    if f is not None:
-        if not isinstance(f, Mapping) or not {"numerator", "denominator"} <= set(f):
-            problems.append(
-                Problem(
-                    f"{where}.formula",
-                    "formula needs numerator and denominator",
-                    'write formula = { numerator = "...", denominator = "..." }',
-                )
-            )
-        else:
-            formula = Ratio(
-                str(f["numerator"]),
-                str(f["denominator"]),
-                bool(f.get("one_minus", False)),
-                bool(f.get("denominator_average", False)),
-            )
-    values = dict(
-        category=enum(Category, "category", "local"),
-        kind=enum(Kind, "kind"),
-        aggregation=enum(Aggregation, "aggregation", "sum"),
-        direction=enum(Direction, "direction", "higher"),
-        flow=enum(Flow, "flow", "none"),
-    )
-    if any(v is None for v in values.values()) or any(
-        not isinstance(raw.get(k), str) for k in ("name_zh", "name_en", "unit")
+    formula = _formula(raw, where, problems)
+    category = _enum(Category, raw, "category", "local", where, problems)
+    kind = _enum(Kind, raw, "kind", None, where, problems)
+    aggregation = _enum(Aggregation, raw, "aggregation", "sum", where, problems)
+    direction = _enum(Direction, raw, "direction", "higher", where, problems)
+    flow = _enum(Flow, raw, "flow", "none", where, problems)
+    if (
+        category is None
+        or kind is None
+        or aggregation is None
+        or direction is None
+        or flow is None
+        or any(not isinstance(raw.get(k), str) for k in ("name_zh", "name_en", "unit"))
     ):
         return None
     ind = Indicator(
@@ -248,13 +218,72 @@ def indicator_from_mapping(
         rolls_into=raw.get("rolls_into"),
         note_zh=raw.get("note_zh", ""),
         note_en=raw.get("note_en", ""),
-        **values,
+        category=category,
+        kind=kind,
+        aggregation=aggregation,
+        direction=direction,
+        flow=flow,
     )
+    _check_ratio(ind, where, problems)
+    return ind
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _enum(
+    cls: type[_E],
+    raw: Mapping[str, Any],
+    key: str,
+    default: str | None,
+    where: str,
+    problems: list[Problem],
+) -> _E | None:
+    """The value of ``key`` as a member of ``cls`` (``None``, with a problem, when it is not one)."""
+    value = raw.get(key, default)
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in cls)
+        problems.append(
+            Problem(
+                f"{where}.{key}",
+                f"{value!r} is not one of: {allowed}",
+                f"set {key} to one of: {allowed}",
+            )
+        )
+        return None
+
+
+def _formula(raw: Mapping[str, Any], where: str, problems: list[Problem]) -> Ratio | None:
+    """The ``formula`` of a ratio, if the table has one."""
+    f = raw.get("formula")
+    if f is None:
+        return None
+    if not isinstance(f, Mapping) or not {"numerator", "denominator"} <= set(f):
+        problems.append(
+            Problem(
+                f"{where}.formula",
+                "formula needs numerator and denominator",
+                'write formula = { numerator = "...", denominator = "..." }',
+            )
+        )
+        return None
+    return Ratio(
+        str(f["numerator"]),
+        str(f["denominator"]),
+        bool(f.get("one_minus", False)),
+        bool(f.get("denominator_average", False)),
+    )
+
+
+def _check_ratio(ind: Indicator, where: str, problems: list[Problem]) -> None:
+    """A ratio has a formula and is recomputed, never summed."""
     if ind.kind is Kind.RATIO and ind.formula is None:
         problems.append(
             Problem(
                 f"{where}.formula",
-                f"ratio {code} has no formula",
+                f"ratio {ind.code} has no formula",
                 "give a formula over other indicators, or make it an amount",
             )
         )
@@ -262,11 +291,10 @@ def indicator_from_mapping(
         problems.append(
             Problem(
                 f"{where}.aggregation",
-                f"ratio {code} cannot be summed",
+                f"ratio {ind.code} cannot be summed",
                 'use aggregation = "recompute" (or "none" for a local figure)',
             )
         )
-    return ind
 
 
 def load_indicators(path: Path | str) -> tuple[Indicator, ...]:

@@ -70,7 +70,7 @@ class RuleContext:
     ``observations`` is the long frame being validated: ``unit, entity, year, indicator, value``
     plus, where known, the source columns ``file, sheet, row, cell``. ``prior`` holds last year's
     accepted observations of the same unit (or ``None``). ``structure`` is the composed
-    :class:`~soeplan.structure.io.Structure` in force, ``plan`` the plan being run.
+    :class:`~soeplan.structure.dated.Structure` in force, ``plan`` the plan being run.
     """
 
     observations: pl.DataFrame

@@ -211,7 +211,7 @@ def _cents(value: Decimal) -> int:
 
 def _group_totals() -> dict[str, dict[int, dict[str, int]]]:
     """Cents per group (urban, rest), year and quantity; exact at the anchors."""
-    from soeplan.plan.model import load_plan
+    from soeplan.plan.load import load_plan
 
     plan = load_plan(_PLAN)
 

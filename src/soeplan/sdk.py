@@ -44,7 +44,9 @@ from soeplan.errors import DataFileError, Problem
 from soeplan.frames import LONG_SCHEMA
 from soeplan.indicators import load_indicators
 from soeplan.rules import findings_frame
-from soeplan.structure.io import city_file, compose_structure, load_structure_file
+from soeplan.structure.city import city_file
+from soeplan.structure.compose import compose_structure
+from soeplan.structure.file import load_structure_file
 
 if TYPE_CHECKING:
     from soeplan.indicators import Indicator

@@ -111,7 +111,7 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     from soeplan.assessment.frame import assess_frame
     from soeplan.assessment.milestones import Method
     from soeplan.assessment.records import BoundStatus, MidTerm, Status
-    from soeplan.plan.model import load_plan
+    from soeplan.plan.load import load_plan
     from soeplan.plugins.registry import get_registry
 
     warn_plugin_failures()
@@ -125,7 +125,7 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     def scope_name(scope: str) -> str:
         """A plan scope's name, or a county-level unit's (a plugin's own targets)."""
         if scope not in names:
-            from soeplan.structure.io import city_structure
+            from soeplan.structure.city import city_structure
 
             units = city_structure().units
             names[scope] = units[scope].name(lang) if scope in units else scope

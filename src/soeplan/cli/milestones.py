@@ -70,7 +70,7 @@ def milestones_cmd(plan: str, method: str, fmt: str, lang: str) -> None:
       soeplan milestones --method both --format csv --lang en
     """
     from soeplan.assessment.milestones import Method, plan_milestones
-    from soeplan.plan.model import load_plan
+    from soeplan.plan.load import load_plan
 
     warn_plugin_failures()
     p = load_plan(plan)

@@ -39,8 +39,9 @@ def check_plan_cmd(plan: str, fmt: str, lang: str, show_all: bool) -> None:
       soeplan check-plan
       soeplan check-plan --plan my-plan.toml --lang en --all
     """
-    from soeplan.plan.check import check_plan, findings_rows, summary
-    from soeplan.plan.model import load_plan
+    from soeplan.plan.check import check_plan
+    from soeplan.plan.findings import findings_rows, summary
+    from soeplan.plan.load import load_plan
 
     warn_plugin_failures()
     loaded = load_plan(plan)

@@ -135,7 +135,7 @@ def _inputs(
 
 
 def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
-    from soeplan.structure.io import city_structure
+    from soeplan.structure.city import city_structure
 
     return city_structure(sample=sample, fallback_files=structure_files)
 

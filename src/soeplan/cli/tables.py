@@ -35,8 +35,9 @@ def table_cmd(number: int, plan: str, lang: str, fmt: str, output: Path | None) 
       soeplan table 2 --lang en --format csv
       soeplan table 1 --format xlsx -o table1.xlsx
     """
-    from soeplan.plan.model import load_plan
-    from soeplan.plan.tables import build_table, render_table, write_xlsx
+    from soeplan.plan.load import load_plan
+    from soeplan.plan.table_output import render_table, write_xlsx
+    from soeplan.plan.tables import build_table
 
     warn_plugin_failures()
     table = build_table(load_plan(plan), number, lang)

@@ -14,7 +14,7 @@ A merger or a transfer therefore shows up neither as growth nor as decline. Rati
 over the comparable base; for them ``growth`` is empty and ``change`` is the change in the ratio.
 
 >>> from soeplan.sample import sample_observations
->>> from soeplan.structure.io import city_structure
+>>> from soeplan.structure.city import city_structure
 >>> g = comparable_growth(sample_observations(), city_structure(sample=True),
 ...                       base_year=2021, year=2023, indicators=["total_assets"])
 >>> row = g.filter(pl.col("node") == "js.tourism")
@@ -32,7 +32,7 @@ import polars as pl
 
 from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _normalise, rollup
 from soeplan.indicators import Kind
-from soeplan.structure.io import Structure
+from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry

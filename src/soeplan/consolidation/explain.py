@@ -6,7 +6,7 @@ entities, each with the observation rows its value came from. A ratio's tree has
 its numerator and its denominator. :func:`render_explanation` prints it as text.
 
 >>> from soeplan.sample import sample_observations
->>> from soeplan.structure.io import city_structure
+>>> from soeplan.structure.city import city_structure
 >>> tree = explain(sample_observations(), city_structure(sample=True),
 ...                node="kecheng", indicator="total_assets", year=2020)
 >>> round(tree.value, 2) == round(sum(c.value for c in tree.children), 2)
@@ -27,7 +27,7 @@ import polars as pl
 from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _normalise, rollup
 from soeplan.errors import UnknownNameError
 from soeplan.indicators import Indicator, Kind
-from soeplan.structure.io import Structure
+from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry

@@ -1,7 +1,7 @@
 """The consolidated rollup: from enterprises' figures to groups, county-level units and scopes.
 
 :func:`rollup` takes long observations (``entity, year, indicator, value``; ``unit`` optional)
-and a :class:`~soeplan.structure.io.Structure` and returns every node's figures: each entity,
+and a :class:`~soeplan.structure.dated.Structure` and returns every node's figures: each entity,
 each group (all its ancestors), each county-level unit and each scope (全市, 市区). Amounts and
 counts are summed; ratios are recomputed from the rolled-up components; nothing is counted
 twice. The structure in force at the end of each year is used for that year.
@@ -17,7 +17,7 @@ usual case) the work after the pass runs in wide form, one row per node and year
 outside the catalogue cannot roll up and are left out. See ``docs/explanation/consolidation.md``.
 
 >>> import polars as pl
->>> from soeplan.structure.io import city_structure
+>>> from soeplan.structure.city import city_structure
 >>> obs = pl.DataFrame({
 ...     "entity": ["mun.jinkong.hq", "mun.jinkong.fund", "kc.invest"],
 ...     "year": [2020, 2020, 2020],
@@ -45,7 +45,7 @@ from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
 from soeplan.indicators import Aggregation, Indicator, Kind
 from soeplan.rules import FINDING_SCHEMA, Severity, empty_findings, findings_frame
-from soeplan.structure.io import Snapshot, Structure
+from soeplan.structure.dated import Snapshot, Structure
 from soeplan.structure.records import NodeType
 
 if TYPE_CHECKING:

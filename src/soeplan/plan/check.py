@@ -10,6 +10,7 @@ reproduce from the printed inputs, but that their precision explains, is reporte
 
 It also reports plausibility warnings (net profit above total profit) and the coherence of the
 targets (a ratio target against the ratio its amount targets imply); neither is an inconsistency.
+The result and its findings are records of :mod:`soeplan.plan.findings`.
 
 >>> import soeplan
 >>> from soeplan.plan.check import check_plan
@@ -24,195 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
 
-import attrs
-import polars as pl
-
-from soeplan.arithmetic.precision import Interval, published_interval
+from soeplan.arithmetic.precision import published_interval
 from soeplan.arithmetic.rounding import Rounding, format_percent, format_printed, round_decimal
 from soeplan.context import current
-from soeplan.errors import Problem, SoeplanError
 from soeplan.indicators import Indicator, Kind
 from soeplan.plan._computed import Computed, computed_growth, computed_ratio
+from soeplan.plan.findings import FigureCheck, FindingKind, PlanCheck, PlanFinding, _Labels, _pct
 from soeplan.plan.model import GrowthKind, Plan, TableLayout, Target, TargetKind
-from soeplan.rules import FINDING_SCHEMA, Severity
+from soeplan.rules import Severity
 
-
-class InconsistentPlanError(SoeplanError):
-    """A plan publishes figures that no rounding of their inputs explains (exit status 1)."""
-
-    exit_code = 1
-
-
-class FindingKind(StrEnum):
-    """What a finding of :func:`check_plan` is about."""
-
-    INCONSISTENT = "inconsistent"  #: no rounding of the inputs explains the published figure
-    EXPLAINED = (
-        "explained"  #: not reproduced from the printed inputs, but explained by their precision
-    )
-    NOT_COMPUTABLE = "not_computable"  #: a published figure whose inputs are missing or undefined
-    PLAUSIBILITY = "plausibility"  #: possible, but worth a look (net profit above total profit)
-    COHERENCE = "coherence"  #: a ratio target against the ratio its amount targets imply
-    TARGET_BELOW_BASE = (
-        "target_below_base"  #: a level target below (or, lower-better, above) the base
-    )
-
-
-@attrs.frozen(kw_only=True)
-class FigureCheck:
-    """One published figure checked against its inputs.
-
-    ``column`` is the year of a ratio (``"2020"``) or the growth kind (``"cagr"``,
-    ``"total_growth"``). ``conventions`` are the roundings the figure may have been printed with
-    (its table's, or both when no table prints it). ``achievable`` is the interval of values from
-    inputs anywhere inside their printed precision; ``stands_for`` the values that print as the
-    published figure (under the first convention).
-    """
-
-    table: int | None
-    scope: str
-    indicator: str
-    column: str
-    published: Decimal
-    conventions: tuple[Rounding, ...]
-    computed: Decimal | None
-    achievable: Interval | None
-    stands_for: Interval
-    reproduced: bool
-    explained: bool
-    inputs: tuple[tuple[str, Decimal], ...] = ()
-
-
-@attrs.frozen(kw_only=True)
-class PlanFinding:
-    """Something :func:`check_plan` reports, with a message in both languages."""
-
-    severity: Severity
-    kind: FindingKind
-    table: int | None
-    scope: str
-    indicator: str
-    column: str
-    published: str
-    computed: str
-    message_zh: str
-    message_en: str
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
-
-
-@attrs.frozen(kw_only=True)
-class PlanCheck:
-    """The result of checking a plan: every figure checked, and the findings."""
-
-    plan: str
-    path: str
-    checks: tuple[FigureCheck, ...]
-    findings: tuple[PlanFinding, ...]
-
-    @property
-    def inconsistent(self) -> tuple[PlanFinding, ...]:
-        return tuple(f for f in self.findings if f.kind is FindingKind.INCONSISTENT)
-
-    @property
-    def ok(self) -> bool:
-        """True when no published figure is inconsistent with its inputs."""
-        return not self.inconsistent
-
-    def raise_if_inconsistent(self, lang: str = "zh") -> None:
-        """Raise :class:`InconsistentPlanError` naming every inconsistent figure."""
-        bad = self.inconsistent
-        if not bad:
-            return
-        n = len(bad)
-        if lang == "zh":
-            message = f"规划 {self.plan}（{self.path}）有 {n} 个公布数字与其输入数据不一致"
-            fix = "核对文件中的该数字及其输入；若是录入错误，请在规划文件中更正"
-        else:
-            message = (
-                f"plan {self.plan} ({self.path}): {n} published figure{'s' if n != 1 else ''} "
-                "inconsistent with their inputs"
-            )
-            fix = "check the figure and its inputs against the document; correct the plan file"
-        problems = [
-            Problem(
-                f.message(lang).partition("：" if lang == "zh" else ": ")[0],
-                f"published {f.published}, computed {f.computed}"
-                if lang != "zh"
-                else f"公布 {f.published}，计算 {f.computed}",
-                fix,
-            )
-            for f in bad
-        ]
-        raise InconsistentPlanError(message, problems=problems)
-
-    def findings_frame(self) -> pl.DataFrame:
-        """The findings in the common findings layout (:data:`soeplan.rules.FINDING_SCHEMA`)."""
-        rows = [
-            {
-                "severity": f.severity.value,
-                "rule": f"check-plan.{f.kind.value}",
-                "file": self.path,
-                "sheet": f"表{f.table}" if f.table is not None else None,
-                "cell": f"{f.scope}:{f.column}",
-                "unit": f.scope,
-                "indicator": f.indicator,
-                "year": int(f.column) if f.column.isdigit() else None,
-                "expected": f.computed,
-                "found": f.published,
-                "message_zh": f.message_zh,
-                "message_en": f.message_en,
-                "fix": "",
-            }
-            for f in self.findings
-        ]
-        full = [{k: r.get(k) for k in FINDING_SCHEMA} for r in rows]
-        return pl.DataFrame(full, schema=FINDING_SCHEMA)
-
-
-# -- labels -----------------------------------------------------------------------------------
-
-
-class _Labels:
-    def __init__(self, plan: Plan, indicators: Mapping[str, Indicator]) -> None:
-        self.plan = plan
-        self.indicators = indicators
-
-    def scope(self, scope: str, lang: str) -> str:
-        return self.plan.scope(scope).name(lang)
-
-    def indicator(self, code: str, lang: str) -> str:
-        ind = self.indicators.get(code)
-        return ind.name(lang) if ind is not None else code
-
-    def column(self, column: str, table: TableLayout | None, lang: str) -> str:
-        if column.isdigit():
-            return f"{column}年" if lang == "zh" else column
-        kind = GrowthKind(column)
-        if kind is GrowthKind.TOTAL and table is not None and table.kind == "targets":
-            return "增长率" if lang == "zh" else "growth"
-        return kind.zh if lang == "zh" else kind.en.lower()
-
-    def where(
-        self, table: TableLayout | None, scope: str, code: str, column: str, lang: str
-    ) -> str:
-        parts = []
-        if table is not None:
-            parts.append(f"表{table.number}" if lang == "zh" else f"Table {table.number}")
-        parts += [
-            self.scope(scope, lang),
-            self.indicator(code, lang),
-            self.column(column, table, lang),
-        ]
-        return (" " if lang == "zh" else ", ").join(parts)
-
-
-def _pct(value: Decimal) -> str:
-    return format_printed(value, percent=True)
+__all__ = ["check_plan", "implied_meets"]
 
 
 # -- the checks ---------------------------------------------------------------------------------
@@ -252,6 +75,7 @@ def _check_figure(
     comp: Computed | None,
     rounding_column: str,
 ) -> tuple[FigureCheck, PlanFinding | None]:
+    """Check one published figure against ``comp``, computed from the printed inputs."""
     conventions = (
         (table.rounding.for_column(rounding_column),)
         if table is not None
@@ -262,39 +86,13 @@ def _check_figure(
     places = max(0, -exp - 2) if isinstance(exp, int) else 2
     number = table.number if table is not None else None
     if comp is None:
-        check = FigureCheck(
-            table=number,
-            scope=scope,
-            indicator=code,
-            column=column,
-            published=published,
-            conventions=conventions,
-            computed=None,
-            achievable=None,
-            stands_for=stands_for,
-            reproduced=False,
-            explained=False,
+        reproduced = explained = False
+    else:
+        reproduced = any(
+            round_decimal(comp.value.scaleb(2), places, m) == published.scaleb(2)
+            for m in conventions
         )
-        finding = PlanFinding(
-            severity=Severity.WARNING,
-            kind=FindingKind.NOT_COMPUTABLE,
-            table=number,
-            scope=scope,
-            indicator=code,
-            column=column,
-            published=_pct(published),
-            computed="",
-            message_zh=f"{labels.where(table, scope, code, column, 'zh')}：公布为 {_pct(published)}，"
-            "但缺少计算它的数据（或增长率无定义），无法核对。",
-            message_en=f"{labels.where(table, scope, code, column, 'en')}: published as "
-            f"{_pct(published)}, but its inputs are missing (or the growth is undefined), "
-            "so it cannot be checked.",
-        )
-        return check, finding
-    reproduced = any(
-        round_decimal(comp.value.scaleb(2), places, m) == published.scaleb(2) for m in conventions
-    )
-    explained = any(comp.interval.meets(published_interval(published, m)) for m in conventions)
+        explained = any(comp.interval.meets(published_interval(published, m)) for m in conventions)
     check = FigureCheck(
         table=number,
         scope=scope,
@@ -302,15 +100,66 @@ def _check_figure(
         column=column,
         published=published,
         conventions=conventions,
-        computed=comp.value,
-        achievable=comp.interval,
+        computed=None if comp is None else comp.value,
+        achievable=None if comp is None else comp.interval,
         stands_for=stands_for,
         reproduced=reproduced,
         explained=explained,
-        inputs=comp.inputs,
+        inputs=() if comp is None else comp.inputs,
     )
+    if comp is None:
+        return check, _not_computable(labels, table, check)
     if reproduced:
         return check, None
+    return check, _unexplained(labels, table, check, comp, places)
+
+
+def _not_computable(labels: _Labels, table: TableLayout | None, check: FigureCheck) -> PlanFinding:
+    """A published figure whose inputs are missing (or whose growth is undefined)."""
+    scope, code, column, published = check.scope, check.indicator, check.column, check.published
+    return _figure_finding(
+        check,
+        Severity.WARNING,
+        FindingKind.NOT_COMPUTABLE,
+        "",
+        f"{labels.where(table, scope, code, column, 'zh')}：公布为 {_pct(published)}，"
+        "但缺少计算它的数据（或增长率无定义），无法核对。",
+        f"{labels.where(table, scope, code, column, 'en')}: published as "
+        f"{_pct(published)}, but its inputs are missing (or the growth is undefined), "
+        "so it cannot be checked.",
+    )
+
+
+def _figure_finding(
+    check: FigureCheck,
+    severity: Severity,
+    kind: FindingKind,
+    computed: str,
+    message_zh: str,
+    message_en: str,
+) -> PlanFinding:
+    """A finding about the published figure of ``check``."""
+    return PlanFinding(
+        severity=severity,
+        kind=kind,
+        table=check.table,
+        scope=check.scope,
+        indicator=check.indicator,
+        column=check.column,
+        published=_pct(check.published),
+        computed=computed,
+        message_zh=message_zh,
+        message_en=message_en,
+    )
+
+
+def _unexplained(
+    labels: _Labels, table: TableLayout | None, check: FigureCheck, comp: Computed, places: int
+) -> PlanFinding:
+    """The finding on a figure the printed inputs do not reproduce: a hint when their precision
+    explains it, else an inconsistency."""
+    scope, code, column = check.scope, check.indicator, check.column
+    published, conventions, explained = check.published, check.conventions, check.explained
     conv_zh = "或".join(m.zh for m in conventions)
     conv_en = " or ".join(m.en for m in conventions)
     shown = format_percent(comp.value, places, conventions[0])
@@ -320,36 +169,28 @@ def _check_figure(
     w_zh = labels.where(table, scope, code, column, "zh")
     w_en = labels.where(table, scope, code, column, "en")
     if explained:
-        return check, PlanFinding(
-            severity=Severity.HINT,
-            kind=FindingKind.EXPLAINED,
-            table=number,
-            scope=scope,
-            indicator=code,
-            column=column,
-            published=_pct(published),
-            computed=shown,
-            message_zh=f"{w_zh}：公布 {_pct(published)}，按{conv_zh}由打印数据计算得 {shown}；"
+        return _figure_finding(
+            check,
+            Severity.HINT,
+            FindingKind.EXPLAINED,
+            shown,
+            f"{w_zh}：公布 {_pct(published)}，按{conv_zh}由打印数据计算得 {shown}；"
             f"输入在其打印精度内可得 {achievable}，与公布值所代表的 {stands} 相交，"
             f"可由输入数据的舍入解释（{inputs}）。",
-            message_en=f"{w_en}: published {_pct(published)}; the printed inputs give {shown} "
+            f"{w_en}: published {_pct(published)}; the printed inputs give {shown} "
             f"({conv_en}), but inputs anywhere within their printed precision give {achievable}, "
             f"which meets the {stands} the published figure stands for: explained by the "
             f"rounding of the inputs ({inputs}).",
         )
-    return check, PlanFinding(
-        severity=Severity.ERROR,
-        kind=FindingKind.INCONSISTENT,
-        table=number,
-        scope=scope,
-        indicator=code,
-        column=column,
-        published=_pct(published),
-        computed=shown,
-        message_zh=f"{w_zh}：公布 {_pct(published)}（按{conv_zh}代表 {stands}），"
+    return _figure_finding(
+        check,
+        Severity.ERROR,
+        FindingKind.INCONSISTENT,
+        shown,
+        f"{w_zh}：公布 {_pct(published)}（按{conv_zh}代表 {stands}），"
         f"但输入在其打印精度内只能得到 {achievable}（{inputs}，按{conv_zh}为 {shown}）："
         "任何输入舍入都不能解释公布值。请核对该数字或其输入。",
-        message_en=f"{w_en}: published {_pct(published)} (under {conv_en} it stands for "
+        f"{w_en}: published {_pct(published)} (under {conv_en} it stands for "
         f"{stands}), but inputs anywhere within their printed precision give only {achievable} "
         f"({inputs}; {shown} under {conv_en}): no rounding of the inputs explains it. "
         "Check the figure or its inputs against the document.",
@@ -588,109 +429,3 @@ def check_plan(plan: Plan, indicators: Mapping[str, Indicator] | None = None) ->
     findings += _below_base(plan, indicators, labels)
     findings.sort(key=lambda f: (-f.severity.rank, f.table or 99, f.kind.value))
     return PlanCheck(plan=plan.id, path=plan.path, checks=tuple(checks), findings=tuple(findings))
-
-
-def findings_rows(
-    result: PlanCheck,
-    lang: str = "zh",
-    *,
-    include_checks: bool = False,
-    plan: Plan | None = None,
-    indicators: Mapping[str, Indicator] | None = None,
-) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows for printing the findings (and, with ``include_checks``, every check).
-
-    With ``plan`` (and ``indicators``, default the registered catalogue), the scope, indicator and
-    column are given by their names in ``lang``; without, by their ids (for machines: CSV).
-    """
-    zh = lang == "zh"
-    if plan is not None:
-        if indicators is None:
-            indicators = current().indicators
-        labels = _Labels(plan, indicators)
-        tables = {t.number: t for t in plan.tables}
-
-        def scope_of(scope: str) -> str:
-            return labels.scope(scope, lang)
-
-        def indicator_of(code: str) -> str:
-            return labels.indicator(code, lang)
-
-        def column_of(column: str, table: int | None) -> str:
-            if column == "target":
-                return "目标" if zh else "target"
-            return labels.column(column, tables.get(table) if table else None, lang)
-    else:
-
-        def scope_of(scope: str) -> str:
-            return scope
-
-        def indicator_of(code: str) -> str:
-            return code
-
-        def column_of(column: str, table: int | None) -> str:
-            return column
-
-    header = (
-        ["级别", "表", "范围", "指标", "列", "公布", "计算", "说明"]
-        if zh
-        else [
-            "severity",
-            "table",
-            "scope",
-            "indicator",
-            "column",
-            "published",
-            "computed",
-            "message",
-        ]
-    )
-    rows: list[list[Any]] = []
-    for f in result.findings:
-        rows.append(
-            [
-                f.severity.zh if zh else f.severity.value,
-                "" if f.table is None else f.table,
-                scope_of(f.scope),
-                indicator_of(f.indicator),
-                column_of(f.column, f.table),
-                f.published,
-                f.computed,
-                f.message(lang),
-            ]
-        )
-    if include_checks:
-        for c in result.checks:
-            status_zh = "复现" if c.reproduced else ("可解释" if c.explained else "不一致")
-            status_en = (
-                "reproduced" if c.reproduced else ("explained" if c.explained else "inconsistent")
-            )
-            achievable = c.achievable.percent_text(4) if c.achievable is not None else ""
-            rows.append(
-                [
-                    "核对" if zh else "check",
-                    "" if c.table is None else c.table,
-                    scope_of(c.scope),
-                    indicator_of(c.indicator),
-                    column_of(c.column, c.table),
-                    _pct(c.published),
-                    achievable,
-                    (status_zh if zh else status_en)
-                    + f" ({', '.join(m.zh if zh else m.en for m in c.conventions)})",
-                ]
-            )
-    return header, rows
-
-
-def summary(result: PlanCheck, lang: str = "zh") -> str:
-    """One line: how many figures were checked, and how many are inconsistent."""
-    n = len(result.checks)
-    bad = len(result.inconsistent)
-    explained = sum(1 for c in result.checks if c.explained and not c.reproduced)
-    warnings = sum(1 for f in result.findings if f.severity is Severity.WARNING)
-    if lang == "zh":
-        return f"核对 {n} 个公布数字：{bad} 个不一致，{explained} 个由输入舍入解释；{warnings} 条警告。"
-    return (
-        f"checked {n} published figures: {bad} inconsistent, {explained} explained by the "
-        f"rounding of the inputs; {warnings} warnings."
-    )

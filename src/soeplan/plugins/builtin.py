@@ -54,7 +54,7 @@ def soeplan_plans() -> Iterable[PlanSource]:
 
 @hookimpl
 def soeplan_structures() -> Iterable[UnitStructure]:
-    from soeplan.structure.io import city_file
+    from soeplan.structure.city import city_file
 
     return city_file().unit_structures
 
@@ -96,7 +96,7 @@ def load_core_sample(registry: Registry | None = None) -> pl.DataFrame:
 
     from soeplan.frames import LONG_SCHEMA, empty_long
     from soeplan.sample import SAMPLE_YEARS
-    from soeplan.structure.io import city_file
+    from soeplan.structure.city import city_file
 
     reg = current(registry)
     frames = [

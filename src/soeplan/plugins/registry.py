@@ -22,7 +22,8 @@ from soeplan.context import using
 from soeplan.errors import PluginError, Problem, SoeplanError
 from soeplan.frames import LONG_SCHEMA
 from soeplan.indicators import Indicator, check_formulas
-from soeplan.plan.model import Plan, PlanSource, Target, load_plan_file
+from soeplan.plan.file import load_plan_file
+from soeplan.plan.model import Plan, PlanSource, Target
 from soeplan.plugins.host import CORE, PluginFailure, PluginHost, duplicate_error, make_host
 from soeplan.provenance import Provider
 from soeplan.rules import Rule

@@ -32,7 +32,8 @@ def _template_root() -> Path:
 
 def _context(name: str, unit: str) -> dict[str, Any]:
     from soeplan.sample import SAMPLE_STRUCTURE_PATH
-    from soeplan.structure.io import city_file, load_structure_file
+    from soeplan.structure.city import city_file
+    from soeplan.structure.file import load_structure_file
 
     units = {u.id: u for u in city_file().units if u.kind != "municipal"}
     if unit not in units:

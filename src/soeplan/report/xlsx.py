@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from soeplan.plan.table_output import add_to_worksheet
 from soeplan.plan.tables import PlanTable as PublishedTable
-from soeplan.plan.tables import add_to_worksheet
 from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
 from soeplan.report.layout import Block, about_rows, blocks, section_blocks

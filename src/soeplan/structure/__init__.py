@@ -1,1 +1,1 @@
-"""Operating structures: entity records, the dated model, structure files, composition, credit codes."""
+"""Operating structures: the records, structure files, composing and checking, the dated model, the city."""

@@ -6,8 +6,10 @@ of ``Y``. Structures are data (TOML); each county-level unit's structure is a :c
 registered through the ``soeplan_structures`` hook, by the core for the municipal groups, by a
 county's plugin for its own unit.
 
-This module holds the records. Loading, checking and composing them is in :mod:`soeplan.structure.io`
-(see ``docs/reference/structure-format.md``).
+This module holds the records. A structure file is read by :mod:`soeplan.structure.file` (see
+``docs/reference/structure-format.md``), the sources are composed and checked by
+:mod:`soeplan.structure.compose` into the dated :class:`~soeplan.structure.dated.Structure`, and
+the city's is put together by :mod:`soeplan.structure.city`.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ class Entity:
     """An enterprise (or group, or difference unit) as it first appears in a structure.
 
     ``parent`` is ``None`` for a top-level entity of its unit. Later renames, merges and transfers
-    are :class:`StructureEvent` records; :meth:`soeplan.structure.io.Structure.at` applies them.
+    are :class:`StructureEvent` records; :meth:`soeplan.structure.dated.Structure.at` applies them.
     """
 
     id: str

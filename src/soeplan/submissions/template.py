@@ -115,9 +115,9 @@ def required_indicators(unit: str, registry: Registry | None = None) -> tuple[In
 
 
 def _city_structure(sample: bool, registry: Registry | None) -> Any:
-    from soeplan.structure import io as structure_io
+    from soeplan.structure.city import city_structure
 
-    return structure_io.city_structure(sample=sample, registry=registry)
+    return city_structure(sample=sample, registry=registry)
 
 
 def unit_entities(

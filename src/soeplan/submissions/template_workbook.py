@@ -161,7 +161,7 @@ def write_template(
 
 
 def _known_plan(plan: str, reg: Registry) -> Plan:
-    from soeplan.plan.model import load_plan
+    from soeplan.plan.load import load_plan
 
     plan_obj = load_plan(plan) if plan in reg.plans or Path(plan).exists() else None
     if plan_obj is None:

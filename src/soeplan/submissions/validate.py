@@ -169,7 +169,8 @@ def validate(
     observations of the unit (for the prior-period rule). ``rules`` defaults to every registered
     rule; ``policy`` to :class:`Policy` (errors block, warnings need an explanation).
     """
-    from soeplan.plan.model import Plan, load_plan
+    from soeplan.plan.load import load_plan
+    from soeplan.plan.model import Plan
 
     reg = current(registry)
     policy = policy or Policy()

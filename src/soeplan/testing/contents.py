@@ -75,7 +75,7 @@ def composition_problems(
     back to a flat rollup, and each unit's total of every summed indicator must equal the sum of
     its entities' figures (nothing lost, nothing counted twice)."""
     from soeplan.consolidation.rollup import rollup
-    from soeplan.structure.io import city_structure
+    from soeplan.structure.city import city_structure
 
     extra = sorted({(str(e), str(u)) for e, u in observations.select("entity", "unit").iter_rows()})
     try:
@@ -175,7 +175,7 @@ def rule_problems(
 def section_problems(
     section: ReportSection, registry: Registry, observations: pl.DataFrame, year: int
 ) -> list[Problem]:
-    from soeplan.plan.model import load_plan_file
+    from soeplan.plan.file import load_plan_file
 
     plans = list(registry.plans.values())
     plan = load_plan_file(Path(plans[0].path), registry.indicators) if plans else None

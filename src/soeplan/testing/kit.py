@@ -218,7 +218,7 @@ def _mine(registry: Registry, name: str) -> dict[str, list[Any]]:
 
     targets: list[Any] = []
     for source in registry.plans.values():
-        from soeplan.plan.model import load_plan_file
+        from soeplan.plan.file import load_plan_file
 
         plan = load_plan_file(Path(source.path), registry.indicators)
         targets += own(registry.targets(plan))

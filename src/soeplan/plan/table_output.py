@@ -1,0 +1,164 @@
+"""The plan's published tables, printed: terminal, CSV and Markdown text, and Excel worksheets.
+
+A :class:`~soeplan.plan.tables.PlanTable` (laid out by :func:`~soeplan.plan.tables.build_table`)
+is plain data; :func:`render_table` prints it as a terminal table, CSV or Markdown,
+:func:`write_xlsx` and :func:`add_to_worksheet` put it in an Excel workbook with merged header
+cells. Computed values are rounded here, at the edge, by their column's convention.
+
+>>> import soeplan
+>>> from soeplan.plan.tables import build_table
+>>> table = build_table(soeplan.load_plan("quzhou-14th"), 1)
+>>> csv_rows(table)[2][:4]
+['总体规模', '资产总额', '亿元', '920.12']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from soeplan.arithmetic.rounding import round_decimal
+from soeplan.errors import SoeplanError
+from soeplan.plan.tables import CellKind, PlanTable, TableCell
+
+__all__ = ["add_to_worksheet", "csv_rows", "render_table", "write_xlsx"]
+
+
+def csv_rows(table: PlanTable) -> list[list[str]]:
+    """The rows of the CSV: header and body as printed, then, if any cell is marked, an empty
+    row and one row per note (the note's text in the first cell)."""
+    rows = table.grid()
+    if table.notes:
+        rows.append([])
+        rows += [[n.text] for n in table.notes]
+    return rows
+
+
+def render_table(table: PlanTable, fmt: str) -> str:
+    """Render as ``table`` (terminal), ``csv`` or ``md`` text."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(csv_rows(table))
+        return buf.getvalue()
+    header = table.header_grid()
+    body = table.body_grid()
+    # Markdown and the terminal have one header row: a scope's label goes with each of its
+    # columns (on a line of its own in the terminal).
+    pairs: list[tuple[str, str]] = []
+    for i in range(len(table.columns)):
+        above = next(
+            (h.text for h in table.header if h.row == 0 and h.col <= i < h.col + h.colspan), ""
+        )
+        pairs.append((above, header[1][i]))
+    top = [f"{a} {b}" if b else a for a, b in pairs]
+    if fmt == "md":
+
+        def esc(s: str) -> str:
+            return s.replace("|", "\\|")
+
+        out = [f"**{esc(table.title)}**", ""]
+        out.append("| " + " | ".join(esc(h) for h in top) + " |")
+        out.append("|" + "|".join(" --- " for _ in top) + "|")
+        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in body]
+        if table.notes:
+            out.append("")
+            out += [esc(n.text) + "  " for n in table.notes]
+        return "\n".join(out) + "\n"
+    if fmt == "table":
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.table import Table
+
+        rich_table = Table(title=escape(table.title), show_lines=False)
+        for above, below in pairs:
+            rich_table.add_column(escape(f"{above}\n{below}" if below else above))
+        for row in body:
+            rich_table.add_row(*(escape(c) for c in row))
+        buf = io.StringIO()
+        console = Console(file=buf, width=240, force_terminal=False, color_system=None)
+        console.print(rich_table)
+        for n in table.notes:
+            console.print(escape(n.text), soft_wrap=True)
+        return buf.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
+    """Write ``table`` into an openpyxl worksheet from row ``top``; return the next free row.
+
+    A title row, the two header rows with merged cells, the body (numbers as numbers, with the
+    number format that prints them as the document does; marked and text cells as text), then the
+    notes. Computed values are written rounded by their column's convention: rounding happens here,
+    at the edge.
+    """
+    from openpyxl.styles import Alignment, Font
+
+    ncols = len(table.columns)
+    ws.cell(row=top, column=1, value=table.title).font = Font(bold=True)
+    if ncols > 1:
+        ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=ncols)
+    first = top + 1
+    for h in table.header:
+        c = ws.cell(row=first + h.row, column=1 + h.col, value=h.text)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if h.rowspan > 1 or h.colspan > 1:
+            ws.merge_cells(
+                start_row=first + h.row,
+                start_column=1 + h.col,
+                end_row=first + h.row + h.rowspan - 1,
+                end_column=1 + h.col + h.colspan - 1,
+            )
+    r = first + table.header_rows
+    for row in table.rows:
+        for j, cell in enumerate(row.cells):
+            target = ws.cell(row=r, column=1 + j)
+            value, number_format = _xlsx_value(cell, table)
+            target.value = value
+            if number_format:
+                target.number_format = number_format
+                target.alignment = Alignment(horizontal="right")
+        r += 1
+    if table.notes:
+        r += 1
+        for n in table.notes:
+            ws.cell(row=r, column=1, value=n.text)
+            r += 1
+    return r
+
+
+def _xlsx_value(cell: TableCell, table: PlanTable) -> tuple[object, str]:
+    if cell.marked or cell.value is None or cell.kind in (CellKind.LABEL, CellKind.TARGET):
+        return cell.text, ""
+    if cell.kind is CellKind.COMPUTED and cell.rounding is not None:
+        places = len(cell.text.rstrip("%").partition(".")[2])
+        rounded = round_decimal(cell.value.scaleb(2), places, cell.rounding).scaleb(-2)
+        return float(rounded), ("0." + "0" * places + "%") if places else "0%"
+    exp = cell.value.as_tuple().exponent
+    places = -exp if isinstance(exp, int) and exp < 0 else 0
+    return float(cell.value), ("0." + "0" * places) if places else "0"
+
+
+def write_xlsx(tables: Sequence[PlanTable], path: Path | str) -> Path:
+    """Write each table on a sheet of its own (``表1`` / ``Table 1``) of a new workbook."""
+    from openpyxl import Workbook
+
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables:
+        name = f"表{table.number}" if table.lang == "zh" else f"Table {table.number}"
+        ws = wb.create_sheet(name)
+        add_to_worksheet(ws, table)
+        ws.column_dimensions["B"].width = 22
+    try:
+        wb.save(path)
+    except OSError as exc:
+        raise SoeplanError(
+            f"cannot write {path}: {exc.strerror or exc}\n"
+            "  fix: choose a path in a folder that exists and that you can write to"
+        ) from None
+    return path
