@@ -82,13 +82,3 @@ def format_value(
     if fmt is CellFormat.COUNT:
         return f"{d:.0f}"
     return f"{d:,.2f}"
-
-
-def format_pp(value: float | None) -> str:
-    """A difference of two rates in percentage points (0.0123 → "1.23")."""
-    if value is None:
-        return "–"
-    d = abs(Decimal(0)) + Decimal(repr(value * 100)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
-    return f"{d:.2f}"

@@ -18,7 +18,7 @@ sample's, or entities discovered in observations), and returns the checked
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,8 +66,7 @@ def city_structure(
     reg = current(registry)
     base = load_structure_file(city) if city is not None else city_file()
     registered: list[tuple[str, UnitStructure]] = []
-    structures: Mapping[str, UnitStructure] = getattr(reg, "structures", {})
-    for us in structures.values():
+    for us in reg.structures.values():
         origin = f"plugin {us.provider}" if us.provider is not None else "registered"
         if city is not None and any(f.unit == us.unit for f in base.unit_structures):
             continue  # an explicit city file replaces the registered structure of its units

@@ -318,9 +318,8 @@ def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission 
     if unit is None or year is None:
         return None
     reg = current()
-    load = getattr(reg, "load_observations", None) or reg.host.pm.hook.soeplan_load_observations
     try:
-        frame = load(unit=unit, year=year, source=str(path))
+        frame = reg.load_observations(unit, year, str(path))
     except Exception as exc:  # a plugin's bug: say which file, never a traceback
         raise _fail(
             path,

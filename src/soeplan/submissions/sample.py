@@ -58,11 +58,9 @@ def _plugin_sample(unit: str, year: int) -> pl.DataFrame:
 
     empty = empty_long()
     reg = current()
-    try:
-        got = reg.host.pm.hook.soeplan_load_observations(unit=unit, year=year, source="sample")
-    except Exception:  # a plugin's sample is optional: the core sample stands on its own
-        return empty
-    if not isinstance(got, pl.DataFrame) or not set(COLUMNS) <= set(got.columns):
+    # through the registry: plugins asked in name order, a failing one reported and skipped
+    got = reg.load_observations(unit, year, "sample")
+    if got is None:
         return empty
     codes = [i.code for i in reported_indicators(unit, reg) if str(i.category) == "local"]
     ids = [e.id for e in unit_entities(unit, year, reg)]

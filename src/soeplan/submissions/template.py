@@ -13,7 +13,7 @@ edits or translates the visible headers. :mod:`soeplan.submissions.readers` read
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -85,8 +85,7 @@ def reported_indicators(unit: str, registry: Registry | None = None) -> tuple[In
     plugin that registers this unit's structure (a county's own metrics).
     """
     reg = current(registry)
-    structures: Mapping[str, Any] = getattr(reg, "structures", {}) or {}
-    unit_provider = getattr(structures.get(unit), "provider", None)
+    unit_provider = getattr(reg.structures.get(unit), "provider", None)
     order = _catalogue_order()
     out = []
     for ind in sorted(reg.indicators.values(), key=lambda i: (order.get(i.code, 999), i.code)):

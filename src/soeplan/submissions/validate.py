@@ -187,8 +187,7 @@ def validate(
     required = [i.code for i in required_indicators(unit, reg)] if unit is not None else []
     targets: list[Any] = []
     if plan_obj is not None:
-        merged = getattr(reg, "targets", None)
-        targets = list(merged(plan_obj).values()) if callable(merged) else list(plan_obj.targets)
+        targets = list(reg.targets(plan_obj).values())
     opts = {
         "jump_share": DEFAULT_JUMP_SHARE,
         "entities": expected,
@@ -220,11 +219,8 @@ def validate(
     return ValidationReport(findings=findings, observations=obs, policy=policy)
 
 
-def _registered_rules(reg: Any) -> list[Rule]:
-    rules = getattr(reg, "rules", None)
-    if rules:
-        return list(rules.values())
-    return list(CORE_RULES)
+def _registered_rules(reg: Registry) -> list[Rule]:
+    return list(reg.rules.values()) if reg.rules else list(CORE_RULES)
 
 
 def _run(rule: Rule, ctx: RuleContext) -> pl.DataFrame:
