@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 import soeplan
+from soeplan.frames import FINDING_SCHEMA
 from soeplan.plan.check import check_plan
 from soeplan.plan.findings import FindingKind
-from soeplan.rules import FINDING_SCHEMA, Severity
+from soeplan.rules import Severity
 
 BUILTIN = Path(soeplan.__file__).parent / "data" / "plans" / "quzhou-14th.toml"
 

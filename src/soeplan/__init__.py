@@ -126,7 +126,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     # For scripts: submissions, validation and the store
     "soeplan.submissions.template_workbook": ("write_template",),
     "soeplan.submissions.readers": (
-        "OBSERVATION_SCHEMA",
         "Submission",
         "SubmissionReadError",
         "read_submission",
@@ -176,8 +175,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Kind",
         "Ratio",
     ),
+    "soeplan.frames": ("FINDING_SCHEMA", "OBSERVATION_SCHEMA"),
     "soeplan.rules": (
-        "FINDING_SCHEMA",
         "Rule",
         "RuleContext",
         "Severity",
@@ -304,6 +303,10 @@ if TYPE_CHECKING:
         SoeplanError as SoeplanError,
         UnknownNameError as UnknownNameError,
     )
+    from soeplan.frames import (
+        FINDING_SCHEMA as FINDING_SCHEMA,
+        OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
+    )
     from soeplan.indicators import (
         Aggregation as Aggregation,
         Category as Category,
@@ -360,7 +363,6 @@ if TYPE_CHECKING:
         write_report as write_report,
     )
     from soeplan.rules import (
-        FINDING_SCHEMA as FINDING_SCHEMA,
         Rule as Rule,
         RuleContext as RuleContext,
         Severity as Severity,
@@ -415,7 +417,6 @@ if TYPE_CHECKING:
     from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
     from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
     from soeplan.submissions.readers import (
-        OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
         Submission as Submission,
         SubmissionReadError as SubmissionReadError,
         read_submission as read_submission,

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import polars as pl
 
+from soeplan.frames import FINDING_SCHEMA
 from soeplan.provenance import Provider
 
 
@@ -31,26 +32,6 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         return {"hint": 0, "warning": 1, "error": 2}[self.value]
-
-
-#: Columns of every findings frame, in order. ``expected`` and ``found`` are text as shown to people.
-FINDING_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "severity": pl.String,
-    "rule": pl.String,
-    "file": pl.String,
-    "sheet": pl.String,
-    "cell": pl.String,
-    "row": pl.Int64,
-    "unit": pl.String,
-    "entity": pl.String,
-    "indicator": pl.String,
-    "year": pl.Int32,
-    "expected": pl.String,
-    "found": pl.String,
-    "message_zh": pl.String,
-    "message_en": pl.String,
-    "fix": pl.String,
-}
 
 
 def empty_findings() -> pl.DataFrame:

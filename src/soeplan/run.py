@@ -21,14 +21,14 @@ import polars as pl
 from soeplan.consolidation.rollup import Rollup, rollup
 from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
-from soeplan.frames import empty_long
+from soeplan.frames import FINDING_SCHEMA, empty_long
 from soeplan.plan.load import load_plan
 from soeplan.plan.model import Plan
 from soeplan.plugins.builtin import load_core_sample
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, Report, SetAside
 from soeplan.report.write import OBSERVATIONS_FILE, write_report
-from soeplan.rules import FINDING_SCHEMA, empty_findings
+from soeplan.rules import empty_findings
 from soeplan.sections import SectionContext, Text
 from soeplan.structure.city import city_structure
 from soeplan.structure.dated import Structure

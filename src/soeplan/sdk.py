@@ -41,7 +41,7 @@ import polars as pl
 from soeplan._toml import read_toml
 from soeplan.context import current
 from soeplan.errors import DataFileError, Problem
-from soeplan.frames import LONG_SCHEMA
+from soeplan.frames import SERIES_SCHEMA
 from soeplan.indicators import load_indicators
 from soeplan.rules import findings_frame
 from soeplan.structure.city import city_file
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry
 
 __all__ = [
-    "OBSERVATION_SCHEMA",
+    "SERIES_SCHEMA",
     "city_file",
     "compose_structure",
     "findings_frame",
@@ -64,13 +64,6 @@ __all__ = [
     "overlay_plugin_samples",
     "read_observations",
 ]
-
-#: The columns and types of an observations frame read from a plugin's file.
-OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    **LONG_SCHEMA,
-    "synthetic": pl.Boolean,
-    "source": pl.String,
-}
 
 
 def read_observations(
@@ -128,7 +121,7 @@ def read_observations(
                 )
     if problems:
         raise DataFileError(path, problems)
-    frame = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA)
+    frame = pl.DataFrame(rows, schema=SERIES_SCHEMA)
     if year is not None:
         frame = frame.filter(pl.col("year") == year)
     return frame.sort("entity", "indicator", "year")

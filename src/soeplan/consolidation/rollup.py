@@ -43,8 +43,9 @@ import polars as pl
 
 from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
+from soeplan.frames import FINDING_SCHEMA
 from soeplan.indicators import Aggregation, Indicator, Kind
-from soeplan.rules import FINDING_SCHEMA, Severity, empty_findings, findings_frame
+from soeplan.rules import Severity, empty_findings, findings_frame
 from soeplan.structure.dated import Snapshot, Structure
 from soeplan.structure.records import NodeType
 

@@ -19,9 +19,10 @@ from soeplan.arithmetic.precision import Interval
 from soeplan.arithmetic.rounding import Rounding, format_printed
 from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
+from soeplan.frames import FINDING_SCHEMA
 from soeplan.indicators import Indicator
 from soeplan.plan.model import GrowthKind, Plan, TableLayout
-from soeplan.rules import FINDING_SCHEMA, Severity
+from soeplan.rules import Severity
 
 __all__ = [
     "FigureCheck",
@@ -145,7 +146,7 @@ class PlanCheck:
         raise InconsistentPlanError(message, problems=problems)
 
     def findings_frame(self) -> pl.DataFrame:
-        """The findings in the common findings layout (:data:`soeplan.rules.FINDING_SCHEMA`)."""
+        """The findings in the common findings layout (:data:`soeplan.frames.FINDING_SCHEMA`)."""
         rows = [
             {
                 "severity": f.severity.value,

@@ -24,6 +24,7 @@ from soeplan._version import __version__
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.context import current
 from soeplan.errors import SoeplanError
+from soeplan.frames import FINDING_SCHEMA
 from soeplan.indicators import Indicator
 from soeplan.plan.model import Plan
 from soeplan.plan.tables import build_table
@@ -35,7 +36,7 @@ from soeplan.report.sections import render_sections
 from soeplan.report.series import breakdowns, trajectories
 from soeplan.report.tables import plan_tables
 from soeplan.report.totals import TotalsLookup, with_history
-from soeplan.rules import FINDING_SCHEMA, empty_findings
+from soeplan.rules import empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
 
 

@@ -24,19 +24,8 @@ import polars as pl
 
 from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
-from soeplan.frames import LONG_SCHEMA
+from soeplan.frames import OBSERVATION_SCHEMA
 from soeplan.submissions import template as tpl
-
-#: Columns of the observation frame, in order.
-OBSERVATION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    **LONG_SCHEMA,
-    "raw": pl.String,
-    "explanation": pl.String,
-    "file": pl.String,
-    "sheet": pl.String,
-    "row": pl.Int64,
-    "cell": pl.String,
-}
 
 #: Encodings tried, in order, for a CSV file.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")

@@ -32,19 +32,13 @@ import attrs
 import polars as pl
 
 from soeplan.errors import Problem, SoeplanError, UnknownNameError
-from soeplan.frames import LONG_SCHEMA
+from soeplan.frames import STORE_SCHEMA
 
 MANIFEST = "manifest.json"
 STORE_FORMAT = 1
 #: Fault injection for tests: ``sleep:SECONDS`` or ``raise`` between writing the staged data and
 #: switching the manifest.
 FAULT_ENV = "SOEPLAN_STORE_FAULT"
-
-#: Columns of the frames the store keeps and returns.
-STORE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    **LONG_SCHEMA,
-    "explanation": pl.String,
-}
 
 
 class StoreError(SoeplanError):

@@ -19,8 +19,8 @@ import attrs
 import polars as pl
 
 from soeplan.context import current
+from soeplan.frames import FINDING_SCHEMA, OBSERVATION_SCHEMA
 from soeplan.rules import (
-    FINDING_SCHEMA,
     Rule,
     RuleContext,
     Severity,
@@ -29,7 +29,6 @@ from soeplan.rules import (
 )
 from soeplan.submissions.core_rules import CORE_RULES, SCHEMA_RULE_ID
 from soeplan.submissions.figure_rules import DEFAULT_JUMP_SHARE
-from soeplan.submissions.readers import OBSERVATION_SCHEMA
 from soeplan.submissions.rule_helpers import KEY
 from soeplan.submissions.template import required_indicators, unit_context
 

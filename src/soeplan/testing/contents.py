@@ -13,9 +13,10 @@ from pathlib import Path
 import polars as pl
 
 from soeplan.errors import Problem, SoeplanError
+from soeplan.frames import FINDING_SCHEMA
 from soeplan.plugins.checks import record_problems
 from soeplan.plugins.registry import Registry
-from soeplan.rules import FINDING_SCHEMA, Rule, RuleContext
+from soeplan.rules import Rule, RuleContext
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure.records import EventKind, UnitStructure
 
