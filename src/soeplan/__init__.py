@@ -106,13 +106,13 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "soeplan.structure.credit_code": ("check_credit_code",),
     "soeplan.structure.city": ("city_structure",),
-    "soeplan.consolidation.rollup": (
+    "soeplan.consolidation.records": (
         "VALUE_SCHEMA",
         "GroupReported",
         "Rollup",
-        "rollup",
         "scope_totals",
     ),
+    "soeplan.consolidation.rollup": ("rollup",),
     "soeplan.consolidation.explain": (
         "Contribution",
         "SourceRow",
@@ -289,13 +289,13 @@ if TYPE_CHECKING:
         explain as explain,
         render_explanation as render_explanation,
     )
-    from soeplan.consolidation.rollup import (
+    from soeplan.consolidation.records import (
         VALUE_SCHEMA as VALUE_SCHEMA,
         GroupReported as GroupReported,
         Rollup as Rollup,
-        rollup as rollup,
         scope_totals as scope_totals,
     )
+    from soeplan.consolidation.rollup import rollup as rollup
     from soeplan.errors import (
         DataFileError as DataFileError,
         PluginError as PluginError,

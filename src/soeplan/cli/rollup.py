@@ -237,7 +237,8 @@ def rollup_cmd(
             quiet=quiet,
         )
         return
-    from soeplan.consolidation.rollup import rollup, scope_totals
+    from soeplan.consolidation.records import scope_totals
+    from soeplan.consolidation.rollup import rollup
     from soeplan.plugins.registry import get_registry
     from soeplan.sample import SYNTHETIC_NOTE
 

@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _normalise, rollup
+from soeplan.consolidation.inputs import indicator_catalogue, normalise_observations
+from soeplan.consolidation.records import GroupReported
+from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import Kind
 from soeplan.structure.dated import Structure
 
@@ -45,7 +47,7 @@ def comparable_base(
 ) -> pl.LazyFrame:
     """The observations of ``base_year`` (and the year before it) with each entity replaced by
     where its figures belong in ``year``'s structure; dissolved entities dropped."""
-    lf, _ = _normalise(observations)
+    lf, _ = normalise_observations(observations)
     snap = structure.at(year)
     mapping: dict[str, str | None] = {}
     for eid in structure.entities:
@@ -92,7 +94,7 @@ def comparable_growth(
         raise SoeplanError(
             f"base year {base_year} is not before year {year}; give the earlier year as base_year"
         )
-    cat = _indicator_catalogue(registry)
+    cat = indicator_catalogue(registry)
     inds = list(indicators) if indicators is not None else None
     later = rollup(
         observations,

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import polars as pl
 
-from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _normalise, rollup
+from soeplan.consolidation.inputs import indicator_catalogue, normalise_observations
+from soeplan.consolidation.records import GroupReported
+from soeplan.consolidation.rollup import rollup
 from soeplan.errors import UnknownNameError
 from soeplan.indicators import Indicator, Kind
 from soeplan.structure.dated import Structure
@@ -93,7 +95,7 @@ def explain(
     registry: Registry | None = None,
 ) -> Contribution:
     """Trace ``node``'s ``indicator`` in ``year`` (a scope by id or name, a unit or an entity)."""
-    cat = _indicator_catalogue(registry)
+    cat = indicator_catalogue(registry)
     if indicator not in cat:
         raise UnknownNameError(f"unknown indicator {indicator!r}; known: {', '.join(sorted(cat))}")
     target = _resolve(structure, node)
@@ -107,7 +109,7 @@ def explain(
         registry=registry,
     )
     values = result.values
-    lf, _ = _normalise(observations)
+    lf, _ = normalise_observations(observations)
     raw = observations.lazy().filter(pl.col("year").cast(pl.Int64) == year)
     extra: list[str] = [
         c for c in ("file", "sheet", "row", "cell") if c in raw.collect_schema().names()
@@ -229,7 +231,7 @@ def render_explanation(
     tree: Contribution, *, lang: str = "zh", catalogue: Mapping[str, Indicator] | None = None
 ) -> str:
     """The tree as indented text: node, value, and the rows under each entity."""
-    cat = catalogue if catalogue is not None else _indicator_catalogue(None)
+    cat = catalogue if catalogue is not None else indicator_catalogue(None)
 
     def label(c: Contribution) -> str:
         name = c.name_zh if lang == "zh" else c.name_en
