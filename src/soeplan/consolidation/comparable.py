@@ -33,6 +33,7 @@ import polars as pl
 from soeplan.consolidation.inputs import indicator_catalogue, normalise_observations
 from soeplan.consolidation.records import GroupReported
 from soeplan.consolidation.rollup import rollup
+from soeplan.frames import COLUMNS
 from soeplan.indicators import Kind
 from soeplan.structure.dated import Structure
 
@@ -133,8 +134,8 @@ def comparable_growth(
         "name_en",
         "unit",
         "indicator",
-        base_year=pl.lit(base_year, pl.Int64),
-        year=pl.lit(year, pl.Int64),
+        base_year=pl.lit(base_year, COLUMNS["year"]),
+        year=pl.lit(year, COLUMNS["year"]),
         base_value="base_value",
         value="value",
         change=pl.col("value") - pl.col("base_value"),

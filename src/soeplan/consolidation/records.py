@@ -12,6 +12,7 @@ from enum import StrEnum
 import attrs
 import polars as pl
 
+from soeplan.frames import DType, columns
 from soeplan.structure.dated import Structure
 
 __all__ = ["VALUE_SCHEMA", "GroupReported", "Rollup", "scope_totals"]
@@ -26,16 +27,9 @@ class GroupReported(StrEnum):
 
 
 #: Columns of a rollup's values frame, in order.
-VALUE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "node": pl.String,
-    "node_type": pl.String,
-    "name_zh": pl.String,
-    "name_en": pl.String,
-    "unit": pl.String,
-    "year": pl.Int64,
-    "indicator": pl.String,
-    "value": pl.Float64,
-}
+VALUE_SCHEMA: dict[str, DType] = columns(
+    "node", "node_type", "name_zh", "name_en", "unit", "year", "indicator", "value"
+)
 #: The output's order of node types within a year.
 _TYPE_ORDER = {"scope": 0, "unit": 1, "group": 2, "entity": 3}
 
