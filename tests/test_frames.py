@@ -53,5 +53,5 @@ def test_a_rollup_and_an_observation_frame_join_on_year_without_a_cast() -> None
     observations = soeplan.sample_observations([2023])
     result = soeplan.rollup(observations, soeplan.city_structure(), include_entities=False)
     assert result.values.schema["year"] == observations.schema["year"] == pl.Int32
-    joined = result.values.join(observations, on=["year", "indicator"], how="semi")
+    joined = result.values.join(observations, on="year", how="semi")
     assert joined.height == result.values.height
