@@ -20,7 +20,7 @@ class ObservationFileError(SoeplanError):
     """An observations file that cannot be read."""
 
 
-def read_observations(path: Path) -> pl.DataFrame:
+def read_figures_file(path: Path) -> pl.DataFrame:
     """Read a CSV or Parquet file of observations; every column as read (checked later)."""
     import polars as pl
 
@@ -114,7 +114,7 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
 
     warn_plugin_failures()
     p = get_registry().plan_with_targets(load_plan(plan))
-    frame = assess_frame(read_observations(data), p, year)
+    frame = assess_frame(read_figures_file(data), p, year)
     order = indicator_order([t.rows for t in p.tables if t.kind == "targets"])
     scope_order = {s.id: i for i, s in enumerate(p.scopes)}
     records = sorted(
