@@ -22,7 +22,7 @@ from _submission_helpers import sample_frame, tree, write_sample_xlsx
 from soeplan.cli import main
 from soeplan.submissions import template as tpl
 from soeplan.submissions.readers import SubmissionReadError, read_submission
-from soeplan.submissions.workbook_limits import LIMITS, WorkbookLimits
+from soeplan.submissions.workbook_limits import WORKBOOK_LIMITS, WorkbookLimits
 from soeplan.submissions.workbook_scan import (
     _exact_scan,
     _fast_scan,
@@ -38,12 +38,12 @@ def _oversized(tmp: Path) -> Path:
     path = tmp / "big.xlsx"
     with path.open("wb") as fh:
         fh.write(b"PK\x03\x04")
-        fh.truncate(LIMITS.file_bytes + 1)
+        fh.truncate(WORKBOOK_LIMITS.file_bytes + 1)
     return path
 
 
 def _many_parts(tmp: Path) -> Path:
-    extra = {f"xl/media/p{i}.bin": b"" for i in range(LIMITS.members + 1)}
+    extra = {f"xl/media/p{i}.bin": b"" for i in range(WORKBOOK_LIMITS.members + 1)}
     return hw.rezip(hw.sample(tmp), tmp / "parts.xlsx", extra=extra)
 
 
@@ -307,5 +307,5 @@ def test_cells_without_coordinates_are_counted_by_position() -> None:
         b'<worksheet xmlns="x"><sheetData><row><c><v>1</v></c><c t="s"><v>0</v></c></row>'
         b'<row r="4"><c/><c/><c><f>A1</f></c></row></sheetData></worksheet>'
     )
-    got = _exact_scan(io.BytesIO(xml), LIMITS)
+    got = _exact_scan(io.BytesIO(xml), WORKBOOK_LIMITS)
     assert (got.rows, got.columns, got.formulas_without_value) == (4, 3, ("C4",))

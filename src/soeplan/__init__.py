@@ -130,6 +130,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "SubmissionReadError",
         "read_submission",
     ),
+    "soeplan.submissions.workbook_limits": (
+        "WORKBOOK_LIMITS",
+        "WorkbookLimits",
+    ),
     "soeplan.submissions.core_rules": ("CORE_RULES",),
     "soeplan.submissions.validate": (
         "Policy",
@@ -428,6 +432,10 @@ if TYPE_CHECKING:
         read_store as read_store,
     )
     from soeplan.submissions.template_workbook import write_template as write_template
+    from soeplan.submissions.workbook_limits import (
+        WORKBOOK_LIMITS as WORKBOOK_LIMITS,
+        WorkbookLimits as WorkbookLimits,
+    )
     from soeplan.submissions.validate import (
         Policy as Policy,
         ValidationReport as ValidationReport,

@@ -13,7 +13,7 @@ in bounded memory, before any reader does the heavy work:
 * then, for each sheet that is read, its *real* extent
   (:func:`soeplan.submissions.workbook_scan.scan_sheet`), never its declared ``<dimension>``.
 
-The limits are :data:`LIMITS` (:class:`WorkbookLimits`), in one place.
+The limits are :data:`WORKBOOK_LIMITS` (:class:`WorkbookLimits`), in one place.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class WorkbookLimits:
 
 
 #: The limits in force (see the docs page "What soeplan refuses, and why").
-LIMITS = WorkbookLimits()
+WORKBOOK_LIMITS = WorkbookLimits()
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -82,7 +82,7 @@ class WorkbookSurvey:
     limits: WorkbookLimits
 
 
-def survey_workbook(path: Path, limits: WorkbookLimits = LIMITS) -> WorkbookSurvey:
+def survey_workbook(path: Path, limits: WorkbookLimits = WORKBOOK_LIMITS) -> WorkbookSurvey:
     """Check an ``.xlsx`` file against ``limits`` and list its sheets, inflating only the
     workbook's small index parts. Raises :class:`SubmissionReadError` (exit code 2)."""
     size = path.stat().st_size

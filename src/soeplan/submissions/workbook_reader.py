@@ -23,7 +23,7 @@ import attrs
 from soeplan.submissions import template as tpl
 from soeplan.submissions.read_errors import SubmissionReadError, read_failure
 from soeplan.submissions.workbook_limits import (
-    LIMITS,
+    WORKBOOK_LIMITS,
     WorkbookLimits,
     WorkbookSurvey,
     survey_workbook,
@@ -50,7 +50,7 @@ class DataSheet:
     rows: list[tuple[Any, ...]] = attrs.field(eq=False)
 
 
-def load_data_sheet(path: Path, limits: WorkbookLimits = LIMITS) -> DataSheet:
+def load_data_sheet(path: Path, limits: WorkbookLimits = WORKBOOK_LIMITS) -> DataSheet:
     """Survey the workbook, then read its metadata and its data sheet's rows (1-based: row ``r``
     of the sheet is ``rows[r - 1]``). Raises :class:`SubmissionReadError` (exit code 2)."""
     survey = survey_workbook(path, limits)

@@ -27,8 +27,8 @@ import attrs
 
 from soeplan.submissions.read_errors import read_failure
 from soeplan.submissions.workbook_limits import (
-    LIMITS,
     SAVE_AS_XLSX,
+    WORKBOOK_LIMITS,
     WorkbookLimits,
     WorkbookSurvey,
     XmlRefused,
@@ -210,7 +210,7 @@ class _CellScanner:
             self.errors[(r, c)] = "".join(self._text)[:32]
 
 
-def _exact_scan(fh: IO[bytes], limits: WorkbookLimits = LIMITS) -> SheetScan:
+def _exact_scan(fh: IO[bytes], limits: WorkbookLimits = WORKBOOK_LIMITS) -> SheetScan:
     """Follow rows and cells with expat, in chunks, building no tree."""
     scanner = _CellScanner(limits)
     parser = safe_parser()
