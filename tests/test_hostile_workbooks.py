@@ -75,7 +75,13 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
     "zip parts": (_many_parts, ("parts, more than the 1000 a submission may have",)),
     "sparse sheet": (
         hw.far_cell,
-        ("数据填报 Data", "cell XFD1048576 holds a value", "last row 5000", "column GR (200)"),
+        (
+            "单元格超出填报范围",
+            "数据填报 Data",
+            "cell XFD1048576 holds a value",
+            "last row 5000",
+            "column GR (200)",
+        ),
     ),
     "row past the limit": (
         lambda tmp: hw.far_cell(tmp, "D5001"),
@@ -226,6 +232,17 @@ def test_an_excel_error_is_named_by_its_cell_and_text(
     findings = pl.read_csv(capsys.readouterr().out.encode())
     row = findings.filter(pl.col("cell") == cell)
     assert row["rule"].to_list() == ["core.number"] and "#DIV/0!" in row["found"][0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_long_files_keep_the_size_limit_too(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / f"big{suffix}"
+    with path.open("wb") as fh:
+        fh.truncate(WORKBOOK_LIMITS.file_bytes + 1)
+    assert main(["validate", str(path), "--unit", "qujiang", "--year", "2023"]) == 2
+    assert "文件过大" in capsys.readouterr().err
 
 
 def test_a_macro_free_xlsm_is_read(tmp_path: Path) -> None:

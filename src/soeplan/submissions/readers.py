@@ -30,6 +30,7 @@ from soeplan.frames import OBSERVATION_SCHEMA
 from soeplan.submissions import template as tpl
 from soeplan.submissions.read_errors import SubmissionReadError as SubmissionReadError
 from soeplan.submissions.read_errors import read_failure as _fail
+from soeplan.submissions.workbook_limits import check_size
 from soeplan.submissions.workbook_reader import DataSheet, load_data_sheet
 
 #: Encodings tried, in order, for a CSV file.
@@ -135,6 +136,7 @@ def read_submission(
         raise _fail(p, "no such file", "check the path and the file name")
     if kind == "xlsx":
         return _read_xlsx(p)
+    check_size(p)
     if kind == "csv":
         return _read_csv(p, unit, year)
     return _read_parquet(p, unit, year)

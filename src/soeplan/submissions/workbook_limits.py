@@ -85,15 +85,7 @@ class WorkbookSurvey:
 def survey_workbook(path: Path, limits: WorkbookLimits = WORKBOOK_LIMITS) -> WorkbookSurvey:
     """Check an ``.xlsx`` file against ``limits`` and list its sheets, inflating only the
     workbook's small index parts. Raises :class:`SubmissionReadError` (exit code 2)."""
-    size = path.stat().st_size
-    if size > limits.file_bytes:
-        raise read_failure(
-            path,
-            f"文件过大 / the file is {_mb(size)}, more than the {_mb(limits.file_bytes)} a "
-            "submission may be",
-            "submit the unit's template only (one sheet of figures); remove pictures and other "
-            "sheets",
-        )
+    check_size(path, limits)
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE2_SIGNATURE:
@@ -109,6 +101,19 @@ def survey_workbook(path: Path, limits: WorkbookLimits = WORKBOOK_LIMITS) -> Wor
             path, f"not a readable Excel workbook (damaged zip: {exc})", SAVE_AS_XLSX
         ) from None
     return WorkbookSurvey(path=path, sheets=sheets, limits=limits)
+
+
+def check_size(path: Path, limits: WorkbookLimits = WORKBOOK_LIMITS) -> None:
+    """Refuse a submitted file (a workbook, a CSV or a Parquet file) over ``limits.file_bytes``."""
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise read_failure(
+            path,
+            f"文件过大 / the file is {_mb(size)}, more than the {_mb(limits.file_bytes)} a "
+            "submission may be",
+            "submit one unit's figures only (the template, or one long table); remove pictures "
+            "and other sheets",
+        )
 
 
 def _ole2(path: Path) -> SubmissionReadError:

@@ -104,7 +104,7 @@ def scan_sheet(survey: WorkbookSurvey, sheet: str) -> SheetScan:
     except _TooLarge as big:
         raise read_failure(
             path,
-            f"sheet {sheet!r}: cell {big.ref} holds a value, past the last row {limits.rows} or "
+            f"单元格超出填报范围 / sheet {sheet!r}: cell {big.ref} holds a value, past the last row {limits.rows} or "
             f"column {column_letters(limits.columns)} ({limits.columns}) a submission may use",
             f"delete what is in {big.ref} and anything else far below or to the right of the "
             "figures (select the rows or columns, right-click → 删除 / Delete), save, and submit "
