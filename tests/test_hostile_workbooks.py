@@ -326,3 +326,18 @@ def test_cells_without_coordinates_are_counted_by_position() -> None:
     )
     got = _exact_scan(io.BytesIO(xml), WORKBOOK_LIMITS)
     assert (got.rows, got.columns, got.formulas_without_value) == (4, 3, ("C4",))
+
+
+def test_the_template_is_scanned_by_the_fast_scanner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import soeplan.submissions.workbook_scan as scan
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the exact scanner ran")
+
+    monkeypatch.setattr(scan, "_exact_scan", refuse)
+    path = write_sample_xlsx(tmp_path / "s.xlsx")
+    assert read_submission(path).observations.height > 0
+    with pytest.raises(AssertionError, match="exact scanner"):
+        read_submission(hw.formula(tmp_path, ENTITY, CODE, cached="3")[0])
