@@ -149,6 +149,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "SubmissionReadError",
                 "read_submission",
             ),
+            "soeplan.submissions.workbook_limits": ("WORKBOOK_LIMITS", "WorkbookLimits"),
             "soeplan.submissions.core_rules": ("CORE_RULES",),
             "soeplan.submissions.validate": (
                 "Policy",
@@ -387,6 +388,10 @@ if TYPE_CHECKING:
         Submission as Submission,
         SubmissionReadError as SubmissionReadError,
         read_submission as read_submission,
+    )
+    from soeplan.submissions.workbook_limits import (
+        WORKBOOK_LIMITS as WORKBOOK_LIMITS,
+        WorkbookLimits as WorkbookLimits,
     )
     from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
     from soeplan.submissions.validate import (

@@ -8,7 +8,9 @@ validation can report it with its cell instead of the reader stopping at the fir
 
 Accepted inputs: the workbook written by :func:`soeplan.submissions.template_workbook.write_template` (``.xlsx``),
 long-format CSV (UTF-8, UTF-8 with BOM, GBK / GB18030 as Chinese Excel writes it) and Parquet.
-A file that cannot be read at all raises :class:`SubmissionReadError` (exit code 2).
+A file that cannot be read at all raises :class:`SubmissionReadError` (exit code 2). A workbook
+is checked against the limits of :mod:`soeplan.submissions.workbook_limits` before it is read,
+and read as a person sees it by :mod:`soeplan.submissions.workbook_reader`.
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ import attrs
 import polars as pl
 
 from soeplan.context import current
-from soeplan.errors import Problem, SoeplanError
+from soeplan.errors import Problem
 from soeplan.frames import OBSERVATION_SCHEMA
 from soeplan.submissions import template as tpl
+from soeplan.submissions.read_errors import SubmissionReadError as SubmissionReadError
+from soeplan.submissions.read_errors import read_failure as _fail
+from soeplan.submissions.workbook_limits import check_size
+from soeplan.submissions.workbook_reader import DataSheet, load_data_sheet
 
 #: Encodings tried, in order, for a CSV file.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -46,12 +52,6 @@ COLUMN_ALIASES = {
 NEWLINE = b"\n"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，　", "0123456789.-+, ")
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".parquet": "parquet"}
-
-
-class SubmissionReadError(SoeplanError):
-    """A submission that cannot be read at all (wrong type, not a workbook, missing columns)."""
-
-    exit_code = 2
 
 
 @attrs.frozen(kw_only=True)
@@ -99,12 +99,6 @@ def parse_value(v: object) -> tuple[float | None, str | None]:
     return (x / 100 if pct else x), None
 
 
-def _fail(path: Path, what: str, fix: str) -> SubmissionReadError:
-    return SubmissionReadError(
-        f"{path}: cannot read this submission", problems=[Problem(str(path), what, fix)]
-    )
-
-
 def _kind(path: Path) -> str:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -142,6 +136,7 @@ def read_submission(
         raise _fail(p, "no such file", "check the path and the file name")
     if kind == "xlsx":
         return _read_xlsx(p)
+    check_size(p)
     if kind == "csv":
         return _read_csv(p, unit, year)
     return _read_parquet(p, unit, year)
@@ -181,7 +176,7 @@ def read_observation_files(
 
 
 def _read_xlsx(path: Path) -> Submission:
-    sheet = _load_data_sheet(path)
+    sheet = load_data_sheet(path)
     meta, sheet_name, code_row, rows = sheet.meta, sheet.name, sheet.code_row, sheet.rows
     codes = [
         str(c).strip() if c is not None else ""
@@ -214,53 +209,8 @@ def _read_xlsx(path: Path) -> Submission:
     )
 
 
-@attrs.frozen
-class _DataSheet:
-    """A template workbook's data sheet as read: its rows, and where the hidden codes are."""
-
-    meta: dict[str, Any]  #: the hidden metadata sheet's key → value
-    name: str
-    code_row: int
-    first: int  #: the first data row (1-based)
-    rows: list[tuple[Any, ...]] = attrs.field(eq=False)
-
-
-def _load_data_sheet(path: Path) -> _DataSheet:
-    """Open the workbook and read its metadata and its data sheet's rows."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise _fail(
-            path,
-            f"not a readable Excel workbook ({type(exc).__name__})",
-            "save it from Excel or WPS as .xlsx; start from `soeplan template` if it is damaged",
-        ) from None
-    try:
-        meta: dict[str, Any] = {}
-        if tpl.META_SHEET in wb.sheetnames:
-            for row in wb[tpl.META_SHEET].iter_rows(values_only=True):
-                if row and row[0] is not None:
-                    meta[str(row[0])] = row[1] if len(row) > 1 else None
-        sheet_name = str(meta.get("data_sheet") or tpl.DATA_SHEET)
-        code_row = int(meta.get("code_row") or tpl.CODE_ROW)
-        first = int(meta.get("first_data_row") or tpl.FIRST_DATA_ROW)
-        if sheet_name not in wb.sheetnames:
-            raise _fail(
-                path,
-                f"no data sheet {sheet_name!r} (sheets: {', '.join(wb.sheetnames)})",
-                "submit the workbook written by `soeplan template` without renaming its sheets",
-            )
-        ws = wb[sheet_name]
-        rows = list(ws.iter_rows(values_only=True))
-    finally:
-        wb.close()
-    return _DataSheet(meta=meta, name=sheet_name, code_row=code_row, first=first, rows=rows)
-
-
 def _xlsx_observations(
-    path: Path, sheet: _DataSheet, codes: Sequence[str], unit: str, year: int
+    path: Path, sheet: DataSheet, codes: Sequence[str], unit: str, year: int
 ) -> list[dict[str, Any]]:
     """One observation per indicator cell of every data row that is not blank."""
     from openpyxl.utils import get_column_letter
