@@ -131,6 +131,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "read_submission",
     ),
     "soeplan.submissions.core_rules": ("CORE_RULES",),
+    "soeplan.submissions.magnitude": (
+        "PlausibleRange",
+        "plausible_ranges",
+    ),
     "soeplan.submissions.validate": (
         "Policy",
         "ValidationReport",
@@ -217,6 +221,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Problem",
         "SoeplanError",
         "UnknownNameError",
+        "YearOutsidePlanError",
     ),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -302,6 +307,7 @@ if TYPE_CHECKING:
         Problem as Problem,
         SoeplanError as SoeplanError,
         UnknownNameError as UnknownNameError,
+        YearOutsidePlanError as YearOutsidePlanError,
     )
     from soeplan.frames import (
         FINDING_SCHEMA as FINDING_SCHEMA,
@@ -416,6 +422,10 @@ if TYPE_CHECKING:
     from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
     from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
     from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
+    from soeplan.submissions.magnitude import (
+        PlausibleRange as PlausibleRange,
+        plausible_ranges as plausible_ranges,
+    )
     from soeplan.submissions.readers import (
         Submission as Submission,
         SubmissionReadError as SubmissionReadError,
