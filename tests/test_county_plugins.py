@@ -14,7 +14,8 @@ from types import ModuleType
 import polars as pl
 import pytest
 
-from soeplan.consolidation.rollup import rollup, scope_totals
+from soeplan.consolidation.records import scope_totals
+from soeplan.consolidation.rollup import rollup
 from soeplan.plugins.host import make_host
 from soeplan.plugins.registry import Registry, build_registry
 from soeplan.sample import sample_observations

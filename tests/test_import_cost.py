@@ -81,5 +81,5 @@ def test_lazy_map_and_type_checking_imports_agree() -> None:
         if isinstance(node, ast.ImportFrom)
         for alias in node.names
     }
-    lazy = {(module, name) for module, names in soeplan._EXPORTS.items() for name in names}
+    lazy = {(module, name) for name, module in soeplan._WHERE.items()}
     assert typed == lazy

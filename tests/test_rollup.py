@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 import soeplan
-from soeplan.consolidation.rollup import rollup, scope_totals
+from soeplan.consolidation.records import scope_totals
+from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import Aggregation, Category, Indicator, Kind, builtin_indicators
 from soeplan.sample import sample_observations
 from soeplan.structure.city import city_structure
@@ -355,7 +356,7 @@ def test_streaming_gives_the_same_frame_in_one_pass_or_several(
 ) -> None:
     import importlib
 
-    rollup_module = importlib.import_module("soeplan.consolidation.rollup")
+    rollup_module = importlib.import_module("soeplan.consolidation.scan")
 
     data = sample_observations()
     s = city_structure(sample=True)

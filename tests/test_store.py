@@ -134,7 +134,8 @@ def test_store_errors_name_the_manifest(tmp_path: Path) -> None:
 
 def test_the_rollup_reads_the_store(tmp_path: Path) -> None:
     """Every unit's sample for 2020, ingested, rolls up to Table 1's city-wide total assets."""
-    from soeplan.consolidation.rollup import rollup, scope_totals
+    from soeplan.consolidation.records import scope_totals
+    from soeplan.consolidation.rollup import rollup
     from soeplan.plan.load import load_plan
     from soeplan.structure.city import city_structure
     from soeplan.submissions.sample import write_sample

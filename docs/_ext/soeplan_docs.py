@@ -106,10 +106,33 @@ def hook_reference() -> str:
     return "\n".join(parts)
 
 
+def api_reference() -> str:
+    """The public names of the package root, in its groups, each documented where it lives."""
+    import inspect
+
+    import soeplan
+
+    out: list[str] = []
+    for title, modules in soeplan._API:
+        out += [f"## {title}", "", "```{eval-rst}", ".. currentmodule:: soeplan", ""]
+        for module, names in modules.items():
+            for name in names:
+                obj = getattr(soeplan, name)
+                if inspect.isclass(obj):
+                    out += [f".. autoclass:: {name}", "   :members:", ""]
+                elif inspect.isfunction(obj):
+                    out += [f".. autofunction:: {name}", ""]
+                else:  # a constant: documented by its ``#:`` comment where it is defined
+                    out += [f".. autodata:: {module}.{name}", "   :no-value:", "   :no-index:", ""]
+        out += ["```", ""]
+    return "\n".join(out)
+
+
 GENERATORS = {
     "indicators.md": indicator_catalogue,
     "hooks.md": hook_reference,
     "rules.md": rule_catalogue,
+    "api.md": api_reference,
 }
 
 

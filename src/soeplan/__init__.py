@@ -2,13 +2,14 @@
 
 The public API is what this module exports (:data:`__all__`); everything else is private. Names
 are loaded on first use (PEP 562), so ``import soeplan`` and the command line's ``--help`` load
-no pandera, pandas, openpyxl or jinja2: each heavy library is imported by the module that uses
-it, when a name of that module is first asked for.
+no polars, pandera, pandas, openpyxl or jinja2: each heavy library is imported by the module that
+uses it, when a name of that module is first asked for.
 
 Scripts use the plan, arithmetic, rollup, submission and report names; plugins use the records
 they register (:class:`Indicator`, :class:`Rule`, :class:`ReportSection`,
 :class:`UnitStructure`, :class:`Target`, ...), :data:`hookimpl`, and the helpers of
-:mod:`soeplan.sdk` and :mod:`soeplan.testing`.
+:mod:`soeplan.sdk` and :mod:`soeplan.testing`. The API reference lists them in the groups of
+:data:`_API` below.
 """
 
 from __future__ import annotations
@@ -19,212 +20,250 @@ from typing import TYPE_CHECKING, Any
 from soeplan import context as _context
 from soeplan._version import __version__ as __version__
 
-#: Where each public name is defined: module -> names.
-_EXPORTS: dict[str, tuple[str, ...]] = {
-    # For scripts: the plan, its tables and its check
-    "soeplan.plan.model": (
-        "Attribute",
-        "Figure",
-        "GrowthKind",
-        "Plan",
-        "PlanSource",
-        "PublishedGrowth",
-        "Scope",
-        "TableLayout",
-        "Target",
-        "TargetKind",
+#: The public names by audience and concept: (heading, {defining module: names}).
+_API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
+    (
+        "For scripts: the plan, its tables and its check",
+        {
+            "soeplan.plan.model": (
+                "Attribute",
+                "Figure",
+                "GrowthKind",
+                "Plan",
+                "PlanSource",
+                "PublishedGrowth",
+                "Scope",
+                "TableLayout",
+                "Target",
+                "TargetKind",
+            ),
+            "soeplan.plan.load": ("load_plan",),
+            "soeplan.plan.tables": (
+                "CellKind",
+                "HeaderCell",
+                "PlanTable",
+                "TableCell",
+                "TableColumn",
+                "TableNote",
+                "TableRow",
+                "build_table",
+            ),
+            "soeplan.plan.findings": (
+                "FigureCheck",
+                "FindingKind",
+                "InconsistentPlanError",
+                "PlanCheck",
+                "PlanFinding",
+            ),
+            "soeplan.plan.check": ("check_plan",),
+        },
     ),
-    "soeplan.plan.load": ("load_plan",),
-    "soeplan.plan.tables": (
-        "CellKind",
-        "HeaderCell",
-        "PlanTable",
-        "TableCell",
-        "TableColumn",
-        "TableNote",
-        "TableRow",
-        "build_table",
+    (
+        "For scripts: target arithmetic",
+        {
+            "soeplan.arithmetic.growth": (
+                "annual_change",
+                "cagr",
+                "compound",
+                "compound_path",
+                "interpolate",
+                "required_growth",
+                "total_growth",
+            ),
+            "soeplan.arithmetic.rounding": (
+                "Rounding",
+                "TableRounding",
+            ),
+            "soeplan.arithmetic.precision": ("Interval",),
+        },
     ),
-    "soeplan.plan.findings": (
-        "FigureCheck",
-        "FindingKind",
-        "InconsistentPlanError",
-        "PlanCheck",
-        "PlanFinding",
+    (
+        "For scripts: milestones and assessment",
+        {
+            "soeplan.assessment.milestones": (
+                "MILESTONE_SCHEMA",
+                "Method",
+                "plan_milestones",
+            ),
+            "soeplan.assessment.records": (
+                "AssessmentError",
+                "BoundAssessment",
+                "BoundStatus",
+                "MidTerm",
+                "Progress",
+                "Status",
+            ),
+            "soeplan.assessment.progress": (
+                "assess_bound",
+                "assess_progress",
+            ),
+            "soeplan.assessment.frame": (
+                "ASSESSMENT_SCHEMA",
+                "assess_frame",
+            ),
+        },
     ),
-    "soeplan.plan.check": ("check_plan",),
-    # For scripts: target arithmetic
-    "soeplan.arithmetic.growth": (
-        "annual_change",
-        "cagr",
-        "compound",
-        "compound_path",
-        "interpolate",
-        "required_growth",
-        "total_growth",
+    (
+        "For scripts: structures and the rollup",
+        {
+            "soeplan.structure.dated": (
+                "EntityState",
+                "Snapshot",
+                "Structure",
+            ),
+            "soeplan.structure.compose": (
+                "StructureError",
+                "compose_structure",
+            ),
+            "soeplan.structure.file": (
+                "StructureFile",
+                "load_structure_file",
+            ),
+            "soeplan.structure.credit_code": ("check_credit_code",),
+            "soeplan.structure.city": ("city_structure",),
+            "soeplan.consolidation.records": (
+                "VALUE_SCHEMA",
+                "GroupReported",
+                "Rollup",
+                "scope_totals",
+            ),
+            "soeplan.consolidation.rollup": ("rollup",),
+            "soeplan.consolidation.explain": (
+                "Contribution",
+                "SourceRow",
+                "explain",
+                "render_explanation",
+            ),
+            "soeplan.consolidation.comparable": (
+                "comparable_base",
+                "comparable_growth",
+            ),
+        },
     ),
-    "soeplan.arithmetic.rounding": (
-        "Rounding",
-        "TableRounding",
+    (
+        "For scripts: submissions, validation and the store",
+        {
+            "soeplan.submissions.template_workbook": ("write_template",),
+            "soeplan.submissions.readers": (
+                "Submission",
+                "SubmissionReadError",
+                "read_submission",
+            ),
+            "soeplan.submissions.core_rules": ("CORE_RULES",),
+            "soeplan.submissions.magnitude": (
+                "PlausibleRange",
+                "plausible_ranges",
+            ),
+            "soeplan.submissions.validate": (
+                "Policy",
+                "ValidationReport",
+                "validate",
+            ),
+            "soeplan.submissions.annotate": ("annotate_workbook",),
+            "soeplan.submissions.ingest": (
+                "check_file",
+                "ingest_files",
+            ),
+            "soeplan.submissions.store": (
+                "Store",
+                "StoreEntry",
+                "read_store",
+            ),
+            "soeplan.submissions.sample": ("write_sample",),
+            "soeplan.frames": (
+                "FINDING_SCHEMA",
+                "OBSERVATION_SCHEMA",
+            ),
+        },
     ),
-    "soeplan.arithmetic.precision": ("Interval",),
-    # For scripts: milestones and assessment
-    "soeplan.assessment.milestones": (
-        "MILESTONE_SCHEMA",
-        "Method",
-        "plan_milestones",
+    (
+        "For scripts: the yearly run, its report and the synthetic sample",
+        {
+            "soeplan.run": (
+                "report_from_observations",
+                "run_demo",
+                "run_submissions",
+            ),
+            "soeplan.report": (
+                "DebtLines",
+                "InputFile",
+                "Report",
+                "build_report",
+                "write_report",
+            ),
+            "soeplan.sample": (
+                "SYNTHETIC_NOTE",
+                "sample_observations",
+                "sample_unit",
+            ),
+        },
     ),
-    "soeplan.assessment.records": (
-        "AssessmentError",
-        "BoundAssessment",
-        "BoundStatus",
-        "MidTerm",
-        "Progress",
-        "Status",
+    (
+        "For plugins (and scripts): the records a plugin registers, the hook marker, the registry",
+        {
+            "soeplan.indicators": (
+                "Aggregation",
+                "Category",
+                "Direction",
+                "Flow",
+                "Indicator",
+                "Kind",
+                "Ratio",
+            ),
+            "soeplan.rules": (
+                "Rule",
+                "RuleContext",
+                "Severity",
+            ),
+            "soeplan.sections": (
+                "ReportSection",
+                "SectionContent",
+                "SectionContext",
+                "SectionTable",
+                "Text",
+            ),
+            "soeplan.structure.records": (
+                "CountyUnit",
+                "Entity",
+                "EventKind",
+                "FunctionalClass",
+                "NodeType",
+                "ScopeComposition",
+                "StructureEvent",
+                "UnitStructure",
+            ),
+            "soeplan.provenance": ("Provider",),
+            "soeplan.plugins.hookspecs": ("hookimpl",),
+            "soeplan.plugins.host": ("PluginFailure",),
+            "soeplan.plugins.registry": (
+                "PluginInfo",
+                "Registry",
+                "get_registry",
+            ),
+            "soeplan.sdk": (
+                "merge_observations",
+                "read_observations",
+            ),
+        },
     ),
-    "soeplan.assessment.progress": (
-        "assess_bound",
-        "assess_progress",
+    (
+        "Errors",
+        {
+            "soeplan.errors": (
+                "DataFileError",
+                "PluginError",
+                "Problem",
+                "SoeplanError",
+                "UnknownNameError",
+                "YearOutsidePlanError",
+            ),
+        },
     ),
-    "soeplan.assessment.frame": (
-        "ASSESSMENT_SCHEMA",
-        "assess_frame",
-    ),
-    # For scripts: structures and the rollup
-    "soeplan.structure.dated": (
-        "EntityState",
-        "Snapshot",
-        "Structure",
-    ),
-    "soeplan.structure.compose": (
-        "StructureError",
-        "compose_structure",
-    ),
-    "soeplan.structure.file": (
-        "StructureFile",
-        "load_structure_file",
-    ),
-    "soeplan.structure.credit_code": ("check_credit_code",),
-    "soeplan.structure.city": ("city_structure",),
-    "soeplan.consolidation.rollup": (
-        "VALUE_SCHEMA",
-        "GroupReported",
-        "Rollup",
-        "rollup",
-        "scope_totals",
-    ),
-    "soeplan.consolidation.explain": (
-        "Contribution",
-        "SourceRow",
-        "explain",
-        "render_explanation",
-    ),
-    "soeplan.consolidation.comparable": (
-        "comparable_base",
-        "comparable_growth",
-    ),
-    # For scripts: submissions, validation and the store
-    "soeplan.submissions.template_workbook": ("write_template",),
-    "soeplan.submissions.readers": (
-        "Submission",
-        "SubmissionReadError",
-        "read_submission",
-    ),
-    "soeplan.submissions.core_rules": ("CORE_RULES",),
-    "soeplan.submissions.magnitude": (
-        "PlausibleRange",
-        "plausible_ranges",
-    ),
-    "soeplan.submissions.validate": (
-        "Policy",
-        "ValidationReport",
-        "validate",
-    ),
-    "soeplan.submissions.annotate": ("annotate_workbook",),
-    "soeplan.submissions.ingest": (
-        "check_file",
-        "ingest_files",
-    ),
-    "soeplan.submissions.store": (
-        "Store",
-        "StoreEntry",
-        "read_store",
-    ),
-    "soeplan.submissions.sample": ("write_sample",),
-    # For scripts: the yearly run and its report
-    "soeplan.run": (
-        "report_from_observations",
-        "run_demo",
-        "run_submissions",
-    ),
-    "soeplan.report": (
-        "DebtLines",
-        "InputFile",
-        "Report",
-        "build_report",
-        "write_report",
-    ),
-    "soeplan.sample": (
-        "SYNTHETIC_NOTE",
-        "sample_observations",
-        "sample_unit",
-    ),
-    # For plugins (and scripts): records a plugin registers, the hook marker, the registry
-    "soeplan.indicators": (
-        "Aggregation",
-        "Category",
-        "Direction",
-        "Flow",
-        "Indicator",
-        "Kind",
-        "Ratio",
-    ),
-    "soeplan.frames": ("FINDING_SCHEMA", "OBSERVATION_SCHEMA"),
-    "soeplan.rules": (
-        "Rule",
-        "RuleContext",
-        "Severity",
-    ),
-    "soeplan.sections": (
-        "ReportSection",
-        "SectionContent",
-        "SectionContext",
-        "SectionTable",
-        "Text",
-    ),
-    "soeplan.structure.records": (
-        "CountyUnit",
-        "Entity",
-        "EventKind",
-        "FunctionalClass",
-        "NodeType",
-        "ScopeComposition",
-        "StructureEvent",
-        "UnitStructure",
-    ),
-    "soeplan.provenance": ("Provider",),
-    "soeplan.plugins.hookspecs": ("hookimpl",),
-    "soeplan.plugins.host": ("PluginFailure",),
-    "soeplan.plugins.registry": (
-        "PluginInfo",
-        "Registry",
-        "get_registry",
-    ),
-    "soeplan.sdk": (
-        "merge_observations",
-        "read_observations",
-    ),
-    # Errors
-    "soeplan.errors": (
-        "DataFileError",
-        "PluginError",
-        "Problem",
-        "SoeplanError",
-        "UnknownNameError",
-        "YearOutsidePlanError",
-    ),
+)
+#: Where each public name is defined.
+_WHERE = {
+    name: module for _, modules in _API for module, names in modules.items() for name in names
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = sorted([*_WHERE, "__version__"])
 
@@ -251,86 +290,8 @@ def _default_registry() -> Registry:
 # The process default that soeplan.context falls back to: the core plus every installed plugin.
 _context.install_default(_default_registry)
 
+# For type checkers and IDEs: the same names, imported eagerly (tests check the two lists agree).
 if TYPE_CHECKING:
-    from soeplan.arithmetic.growth import (
-        annual_change as annual_change,
-        cagr as cagr,
-        compound as compound,
-        compound_path as compound_path,
-        interpolate as interpolate,
-        required_growth as required_growth,
-        total_growth as total_growth,
-    )
-    from soeplan.arithmetic.precision import Interval as Interval
-    from soeplan.arithmetic.rounding import Rounding as Rounding, TableRounding as TableRounding
-    from soeplan.assessment.frame import (
-        ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
-        assess_frame as assess_frame,
-    )
-    from soeplan.assessment.milestones import (
-        MILESTONE_SCHEMA as MILESTONE_SCHEMA,
-        Method as Method,
-        plan_milestones as plan_milestones,
-    )
-    from soeplan.assessment.progress import (
-        assess_bound as assess_bound,
-        assess_progress as assess_progress,
-    )
-    from soeplan.assessment.records import (
-        AssessmentError as AssessmentError,
-        BoundAssessment as BoundAssessment,
-        BoundStatus as BoundStatus,
-        MidTerm as MidTerm,
-        Progress as Progress,
-        Status as Status,
-    )
-    from soeplan.consolidation.comparable import (
-        comparable_base as comparable_base,
-        comparable_growth as comparable_growth,
-    )
-    from soeplan.consolidation.explain import (
-        Contribution as Contribution,
-        SourceRow as SourceRow,
-        explain as explain,
-        render_explanation as render_explanation,
-    )
-    from soeplan.consolidation.rollup import (
-        VALUE_SCHEMA as VALUE_SCHEMA,
-        GroupReported as GroupReported,
-        Rollup as Rollup,
-        rollup as rollup,
-        scope_totals as scope_totals,
-    )
-    from soeplan.errors import (
-        DataFileError as DataFileError,
-        PluginError as PluginError,
-        Problem as Problem,
-        SoeplanError as SoeplanError,
-        UnknownNameError as UnknownNameError,
-        YearOutsidePlanError as YearOutsidePlanError,
-    )
-    from soeplan.frames import (
-        FINDING_SCHEMA as FINDING_SCHEMA,
-        OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
-    )
-    from soeplan.indicators import (
-        Aggregation as Aggregation,
-        Category as Category,
-        Direction as Direction,
-        Flow as Flow,
-        Indicator as Indicator,
-        Kind as Kind,
-        Ratio as Ratio,
-    )
-    from soeplan.plan.check import check_plan as check_plan
-    from soeplan.plan.findings import (
-        FigureCheck as FigureCheck,
-        FindingKind as FindingKind,
-        InconsistentPlanError as InconsistentPlanError,
-        PlanCheck as PlanCheck,
-        PlanFinding as PlanFinding,
-    )
-    from soeplan.plan.load import load_plan as load_plan
     from soeplan.plan.model import (
         Attribute as Attribute,
         Figure as Figure,
@@ -343,6 +304,7 @@ if TYPE_CHECKING:
         Target as Target,
         TargetKind as TargetKind,
     )
+    from soeplan.plan.load import load_plan as load_plan
     from soeplan.plan.tables import (
         CellKind as CellKind,
         HeaderCell as HeaderCell,
@@ -353,14 +315,111 @@ if TYPE_CHECKING:
         TableRow as TableRow,
         build_table as build_table,
     )
-    from soeplan.plugins.hookspecs import hookimpl as hookimpl
-    from soeplan.plugins.host import PluginFailure as PluginFailure
-    from soeplan.plugins.registry import (
-        PluginInfo as PluginInfo,
-        Registry as Registry,
-        get_registry as get_registry,
+    from soeplan.plan.findings import (
+        FigureCheck as FigureCheck,
+        FindingKind as FindingKind,
+        InconsistentPlanError as InconsistentPlanError,
+        PlanCheck as PlanCheck,
+        PlanFinding as PlanFinding,
     )
-    from soeplan.provenance import Provider as Provider
+    from soeplan.plan.check import check_plan as check_plan
+    from soeplan.arithmetic.growth import (
+        annual_change as annual_change,
+        cagr as cagr,
+        compound as compound,
+        compound_path as compound_path,
+        interpolate as interpolate,
+        required_growth as required_growth,
+        total_growth as total_growth,
+    )
+    from soeplan.arithmetic.rounding import Rounding as Rounding, TableRounding as TableRounding
+    from soeplan.arithmetic.precision import Interval as Interval
+    from soeplan.assessment.milestones import (
+        MILESTONE_SCHEMA as MILESTONE_SCHEMA,
+        Method as Method,
+        plan_milestones as plan_milestones,
+    )
+    from soeplan.assessment.records import (
+        AssessmentError as AssessmentError,
+        BoundAssessment as BoundAssessment,
+        BoundStatus as BoundStatus,
+        MidTerm as MidTerm,
+        Progress as Progress,
+        Status as Status,
+    )
+    from soeplan.assessment.progress import (
+        assess_bound as assess_bound,
+        assess_progress as assess_progress,
+    )
+    from soeplan.assessment.frame import (
+        ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
+        assess_frame as assess_frame,
+    )
+    from soeplan.structure.dated import (
+        EntityState as EntityState,
+        Snapshot as Snapshot,
+        Structure as Structure,
+    )
+    from soeplan.structure.compose import (
+        StructureError as StructureError,
+        compose_structure as compose_structure,
+    )
+    from soeplan.structure.file import (
+        StructureFile as StructureFile,
+        load_structure_file as load_structure_file,
+    )
+    from soeplan.structure.credit_code import check_credit_code as check_credit_code
+    from soeplan.structure.city import city_structure as city_structure
+    from soeplan.consolidation.records import (
+        VALUE_SCHEMA as VALUE_SCHEMA,
+        GroupReported as GroupReported,
+        Rollup as Rollup,
+        scope_totals as scope_totals,
+    )
+    from soeplan.consolidation.rollup import rollup as rollup
+    from soeplan.consolidation.explain import (
+        Contribution as Contribution,
+        SourceRow as SourceRow,
+        explain as explain,
+        render_explanation as render_explanation,
+    )
+    from soeplan.consolidation.comparable import (
+        comparable_base as comparable_base,
+        comparable_growth as comparable_growth,
+    )
+    from soeplan.submissions.template_workbook import write_template as write_template
+    from soeplan.submissions.readers import (
+        Submission as Submission,
+        SubmissionReadError as SubmissionReadError,
+        read_submission as read_submission,
+    )
+    from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
+    from soeplan.submissions.magnitude import (
+        PlausibleRange as PlausibleRange,
+        plausible_ranges as plausible_ranges,
+    )
+    from soeplan.submissions.validate import (
+        Policy as Policy,
+        ValidationReport as ValidationReport,
+        validate as validate,
+    )
+    from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
+    from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
+    from soeplan.submissions.store import (
+        Store as Store,
+        StoreEntry as StoreEntry,
+        read_store as read_store,
+    )
+    from soeplan.submissions.sample import write_sample as write_sample
+    from soeplan.frames import (
+        FINDING_SCHEMA as FINDING_SCHEMA,
+        OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
+    )
+    from soeplan.run import (
+        report_from_observations as report_from_observations,
+        run_demo as run_demo,
+        run_submissions as run_submissions,
+    )
     from soeplan.report import (
         DebtLines as DebtLines,
         InputFile as InputFile,
@@ -368,46 +427,27 @@ if TYPE_CHECKING:
         build_report as build_report,
         write_report as write_report,
     )
-    from soeplan.rules import (
-        Rule as Rule,
-        RuleContext as RuleContext,
-        Severity as Severity,
-    )
-    from soeplan.run import (
-        report_from_observations as report_from_observations,
-        run_demo as run_demo,
-        run_submissions as run_submissions,
-    )
     from soeplan.sample import (
         SYNTHETIC_NOTE as SYNTHETIC_NOTE,
         sample_observations as sample_observations,
         sample_unit as sample_unit,
     )
-    from soeplan.sdk import (
-        merge_observations as merge_observations,
-        read_observations as read_observations,
+    from soeplan.indicators import (
+        Aggregation as Aggregation,
+        Category as Category,
+        Direction as Direction,
+        Flow as Flow,
+        Indicator as Indicator,
+        Kind as Kind,
+        Ratio as Ratio,
     )
+    from soeplan.rules import Rule as Rule, RuleContext as RuleContext, Severity as Severity
     from soeplan.sections import (
         ReportSection as ReportSection,
         SectionContent as SectionContent,
         SectionContext as SectionContext,
         SectionTable as SectionTable,
         Text as Text,
-    )
-    from soeplan.structure.city import city_structure as city_structure
-    from soeplan.structure.compose import (
-        StructureError as StructureError,
-        compose_structure as compose_structure,
-    )
-    from soeplan.structure.credit_code import check_credit_code as check_credit_code
-    from soeplan.structure.dated import (
-        EntityState as EntityState,
-        Snapshot as Snapshot,
-        Structure as Structure,
-    )
-    from soeplan.structure.file import (
-        StructureFile as StructureFile,
-        load_structure_file as load_structure_file,
     )
     from soeplan.structure.records import (
         CountyUnit as CountyUnit,
@@ -419,27 +459,23 @@ if TYPE_CHECKING:
         StructureEvent as StructureEvent,
         UnitStructure as UnitStructure,
     )
-    from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
-    from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
-    from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
-    from soeplan.submissions.magnitude import (
-        PlausibleRange as PlausibleRange,
-        plausible_ranges as plausible_ranges,
+    from soeplan.provenance import Provider as Provider
+    from soeplan.plugins.hookspecs import hookimpl as hookimpl
+    from soeplan.plugins.host import PluginFailure as PluginFailure
+    from soeplan.plugins.registry import (
+        PluginInfo as PluginInfo,
+        Registry as Registry,
+        get_registry as get_registry,
     )
-    from soeplan.submissions.readers import (
-        Submission as Submission,
-        SubmissionReadError as SubmissionReadError,
-        read_submission as read_submission,
+    from soeplan.sdk import (
+        merge_observations as merge_observations,
+        read_observations as read_observations,
     )
-    from soeplan.submissions.sample import write_sample as write_sample
-    from soeplan.submissions.store import (
-        Store as Store,
-        StoreEntry as StoreEntry,
-        read_store as read_store,
-    )
-    from soeplan.submissions.template_workbook import write_template as write_template
-    from soeplan.submissions.validate import (
-        Policy as Policy,
-        ValidationReport as ValidationReport,
-        validate as validate,
+    from soeplan.errors import (
+        DataFileError as DataFileError,
+        PluginError as PluginError,
+        Problem as Problem,
+        SoeplanError as SoeplanError,
+        UnknownNameError as UnknownNameError,
+        YearOutsidePlanError as YearOutsidePlanError,
     )

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import attrs
 import polars as pl
 
-from soeplan.consolidation.rollup import Rollup, rollup
+from soeplan.consolidation.records import Rollup
+from soeplan.consolidation.rollup import rollup
 from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
 from soeplan.frames import FINDING_SCHEMA, empty_long

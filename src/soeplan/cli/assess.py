@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,7 +20,7 @@ class ObservationFileError(SoeplanError):
     """An observations file that cannot be read."""
 
 
-def read_observations(path: Path) -> pl.DataFrame:
+def read_figures_file(path: Path) -> pl.DataFrame:
     """Read a CSV or Parquet file of observations; every column as read (checked later)."""
     import polars as pl
 
@@ -109,111 +109,106 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
       soeplan assess --data rollup.csv --year 2023 --format md --lang en
     """
     from soeplan.assessment.frame import assess_frame
-    from soeplan.assessment.milestones import Method
-    from soeplan.assessment.records import BoundStatus, MidTerm, Status
     from soeplan.plan.load import load_plan
     from soeplan.plugins.registry import get_registry
 
     warn_plugin_failures()
     p = get_registry().plan_with_targets(load_plan(plan))
-    frame = assess_frame(read_observations(data), p, year)
-    kinds = indicator_kinds()
+    frame = assess_frame(read_figures_file(data), p, year)
     order = indicator_order([t.rows for t in p.tables if t.kind == "targets"])
     scope_order = {s.id: i for i, s in enumerate(p.scopes)}
-    names = {s.id: s.name(lang) for s in p.scopes}
-
-    def scope_name(scope: str) -> str:
-        """A plan scope's name, or a county-level unit's (a plugin's own targets)."""
-        if scope not in names:
-            from soeplan.structure.city import city_structure
-
-            units = city_structure().units
-            names[scope] = units[scope].name(lang) if scope in units else scope
-        return names[scope]
-
-    zh = lang == "zh"
-    header = (
-        [
-            "范围",
-            "指标",
-            "方法",
-            f"基期值({p.base_year})",
-            f"本期值({year})",
-            "目标值",
-            f"{year}年里程碑",
-            "实际年均",
-            "所需年均",
-            "比值",
-            "评价",
-            "完成进度",
-            "中期评价",
-            "目标年预计",
-            "缺口",
-            "距限值",
-        ]
-        if zh
-        else [
-            "Scope",
-            "Indicator",
-            "Method",
-            f"Base ({p.base_year})",
-            f"Value ({year})",
-            "Target value",
-            f"Milestone {year}",
-            "Actual per year",
-            "Required per year",
-            "Ratio",
-            "Assessment",
-            "Completion",
-            "Mid-term",
-            "Projection",
-            "Gap",
-            "Headroom",
-        ]
-    )
-    rows = []
     records = sorted(
         frame.iter_rows(named=True),
         key=lambda r: (scope_order.get(r["scope"], 99), order.get(r["indicator"], 999)),
     )
-    for r in records:
-        ikind, name_zh, name_en, _unit = kinds.get(r["indicator"], ("amount", "", "", ""))
-        name = (name_zh if zh else name_en) or r["indicator"]
-        target = fmt_value(r["target"], ikind)
-        if r["kind"] == "ceiling":
-            target = ("<" if r["strict"] else "≤") + target
-        elif r["kind"] == "floor":
-            target = "≥" + target
-        if r["stretch"] is not None:
-            target += ("，力争" if zh else ", stretch ") + fmt_value(r["stretch"], ikind)
-        if r["kind"] == "level":
-            verdict = Status(r["status"]).label(lang) if r["status"] else ""
-        else:
-            verdict = BoundStatus(r["compliance"]).label(lang) if r["compliance"] else ""
-        rows.append(
-            [
-                scope_name(r["scope"]),
-                name,
-                Method(r["method"]).label(lang),
-                fmt_value(r["base"], ikind),
-                fmt_value(r["current"], ikind),
-                target,
-                fmt_value(r["milestone"], ikind),
-                _rate(r["actual_rate"], r["method"], ikind),
-                _rate(r["required_rate"], r["method"], ikind),
-                fmt_number(r["ratio"], 2),
-                verdict,
-                _pct(r["completion_share"]),
-                MidTerm(r["category"]).label(lang) if r["category"] else "",
-                fmt_value(r["projection"], ikind),
-                _diff(r["gap"], ikind),
-                _diff(r["headroom"], ikind),
-            ]
-        )
+    names = _ScopeNames({s.id: s.name(lang) for s in p.scopes}, lang)
+    kinds = indicator_kinds()
+    rows = [_row(r, kinds, names, lang) for r in records]
+    header = _header(lang, p.base_year, year)
     share = _pct((year - p.base_year) / (p.target_year - p.base_year))
     title = (
         f"{p.title_zh}：{year}年目标进展评估（时间进度 {share}）"
-        if zh
+        if lang == "zh"
         else f"{p.title_en}: progress in {year} ({share} of the time elapsed)"
     )
     click.echo(render_rows(header, rows, fmt, title=title), nl=False)
+
+
+_HEADER = {
+    "zh": (
+        "范围", "指标", "方法", "基期值({base})", "本期值({year})", "目标值", "{year}年里程碑",
+        "实际年均", "所需年均", "比值", "评价", "完成进度", "中期评价", "目标年预计", "缺口",
+        "距限值",
+    ),
+    "en": (
+        "Scope", "Indicator", "Method", "Base ({base})", "Value ({year})", "Target value",
+        "Milestone {year}", "Actual per year", "Required per year", "Ratio", "Assessment",
+        "Completion", "Mid-term", "Projection", "Gap", "Headroom",
+    ),
+}  # fmt: skip
+
+
+def _header(lang: str, base_year: int, year: int) -> list[str]:
+    return [h.format(base=base_year, year=year) for h in _HEADER[lang]]
+
+
+class _ScopeNames:
+    """A plan scope's name, or a county-level unit's (a plugin's own targets), looked up once."""
+
+    def __init__(self, names: dict[str, str], lang: str) -> None:
+        self.names, self.lang = names, lang
+
+    def __call__(self, scope: str) -> str:
+        if scope not in self.names:
+            from soeplan.structure.city import city_structure
+
+            units = city_structure().units
+            self.names[scope] = units[scope].name(self.lang) if scope in units else scope
+        return self.names[scope]
+
+
+def _target_text(r: dict[str, Any], ikind: str, zh: bool) -> str:
+    target = fmt_value(r["target"], ikind)
+    if r["kind"] == "ceiling":
+        target = ("<" if r["strict"] else "≤") + target
+    elif r["kind"] == "floor":
+        target = "≥" + target
+    if r["stretch"] is not None:
+        target += ("，力争" if zh else ", stretch ") + fmt_value(r["stretch"], ikind)
+    return target
+
+
+def _row(
+    r: dict[str, Any],
+    kinds: dict[str, tuple[str, str, str, str]],
+    scope_name: _ScopeNames,
+    lang: str,
+) -> list[str]:
+    """One printed row of the assessment: the figures rounded for print only."""
+    from soeplan.assessment.milestones import Method
+    from soeplan.assessment.records import BoundStatus, MidTerm, Status
+
+    zh = lang == "zh"
+    ikind, name_zh, name_en, _unit = kinds.get(r["indicator"], ("amount", "", "", ""))
+    if r["kind"] == "level":
+        verdict = Status(r["status"]).label(lang) if r["status"] else ""
+    else:
+        verdict = BoundStatus(r["compliance"]).label(lang) if r["compliance"] else ""
+    return [
+        scope_name(r["scope"]),
+        (name_zh if zh else name_en) or r["indicator"],
+        Method(r["method"]).label(lang),
+        fmt_value(r["base"], ikind),
+        fmt_value(r["current"], ikind),
+        _target_text(r, ikind, zh),
+        fmt_value(r["milestone"], ikind),
+        _rate(r["actual_rate"], r["method"], ikind),
+        _rate(r["required_rate"], r["method"], ikind),
+        fmt_number(r["ratio"], 2),
+        verdict,
+        _pct(r["completion_share"]),
+        MidTerm(r["category"]).label(lang) if r["category"] else "",
+        fmt_value(r["projection"], ikind),
+        _diff(r["gap"], ikind),
+        _diff(r["headroom"], ikind),
+    ]

@@ -16,6 +16,8 @@ from soeplan.errors import DataFileError, Problem, SoeplanError
 if TYPE_CHECKING:
     import polars as pl
 
+    from soeplan.consolidation.records import Rollup
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -260,7 +262,6 @@ def rollup_cmd(
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
       soeplan rollup --store store/ --year 2023 --out report-2023 --lang en
     """
-    import polars as pl
 
     if out is not None or submissions:
         from soeplan.cli.report import report_mode
@@ -279,8 +280,8 @@ def rollup_cmd(
             quiet=quiet,
         )
         return
-    from soeplan.consolidation.rollup import rollup, scope_totals
-    from soeplan.plugins.registry import get_registry
+    from soeplan.consolidation.records import scope_totals
+    from soeplan.consolidation.rollup import rollup
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
@@ -302,33 +303,7 @@ def rollup_cmd(
         rows = [[s, y, i, repr(v)] for s, y, i, v in totals.iter_rows()]
         click.echo(render_rows(["scope", "year", "indicator", "value"], rows, "csv"), nl=False)
         return
-    cat = get_registry().indicators
-    order = {code: i for i, code in enumerate(cat)}
-    frame = (
-        result.values.filter(pl.col("node_type").is_in(["scope", "unit"]))
-        .with_columns(
-            _t=pl.col("node_type").replace_strict({"scope": 0, "unit": 1}),
-            _i=pl.col("indicator").replace_strict(order, default=len(order)),
-        )
-        .sort(["_t", "node", "year", "_i"])
-    )
-    header = (
-        ["范围", "年份", "指标", "单位", "数值"]
-        if lang == "zh"
-        else ["scope", "year", "indicator", "unit", "value"]
-    )
-    rows2 = []
-    for r in frame.iter_rows(named=True):
-        ind = cat.get(r["indicator"])
-        name = r["name_zh"] if lang == "zh" else r["name_en"]
-        label = name if r["node_type"] == "scope" else f"{name} ({r['node']})"
-        if ind is None:
-            rows2.append([label, r["year"], r["indicator"], "", _fmt_value(r["value"], "amount")])
-            continue
-        unit = ind.unit if lang == "zh" else ind.unit_en
-        rows2.append([label, r["year"], ind.name(lang), unit, _fmt_value(r["value"], ind.kind)])
-    title = "汇总 Consolidated totals" + (f" — {SYNTHETIC_NOTE(lang)}" if sample else "")
-    click.echo(render_rows(header, rows2, fmt, title=title), nl=False)
+    _echo_table(result, fmt, lang, sample=sample)
 
 
 @cli.command("explain")
@@ -387,3 +362,39 @@ def explain_cmd(
     if sample:
         click.echo(SYNTHETIC_NOTE(lang))
     click.echo(render_explanation(tree, lang=lang), nl=False)
+
+
+def _echo_table(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
+    """The units' and scopes' figures as a table or Markdown, rounded for reading."""
+    import polars as pl
+
+    from soeplan.plugins.registry import get_registry
+    from soeplan.sample import SYNTHETIC_NOTE
+
+    cat = get_registry().indicators
+    order = {code: i for i, code in enumerate(cat)}
+    frame = (
+        result.values.filter(pl.col("node_type").is_in(["scope", "unit"]))
+        .with_columns(
+            _t=pl.col("node_type").replace_strict({"scope": 0, "unit": 1}),
+            _i=pl.col("indicator").replace_strict(order, default=len(order)),
+        )
+        .sort(["_t", "node", "year", "_i"])
+    )
+    header = (
+        ["范围", "年份", "指标", "单位", "数值"]
+        if lang == "zh"
+        else ["scope", "year", "indicator", "unit", "value"]
+    )
+    rows2 = []
+    for r in frame.iter_rows(named=True):
+        ind = cat.get(r["indicator"])
+        name = r["name_zh"] if lang == "zh" else r["name_en"]
+        label = name if r["node_type"] == "scope" else f"{name} ({r['node']})"
+        if ind is None:
+            rows2.append([label, r["year"], r["indicator"], "", _fmt_value(r["value"], "amount")])
+            continue
+        unit = ind.unit if lang == "zh" else ind.unit_en
+        rows2.append([label, r["year"], ind.name(lang), unit, _fmt_value(r["value"], ind.kind)])
+    title = "汇总 Consolidated totals" + (f" — {SYNTHETIC_NOTE(lang)}" if sample else "")
+    click.echo(render_rows(header, rows2, fmt, title=title), nl=False)

@@ -30,7 +30,10 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _normalise, rollup
+from soeplan.consolidation.inputs import indicator_catalogue, normalise_observations
+from soeplan.consolidation.records import GroupReported
+from soeplan.consolidation.rollup import rollup
+from soeplan.frames import COLUMNS
 from soeplan.indicators import Kind
 from soeplan.structure.dated import Structure
 
@@ -45,7 +48,7 @@ def comparable_base(
 ) -> pl.LazyFrame:
     """The observations of ``base_year`` (and the year before it) with each entity replaced by
     where its figures belong in ``year``'s structure; dissolved entities dropped."""
-    lf, _ = _normalise(observations)
+    lf, _ = normalise_observations(observations)
     snap = structure.at(year)
     mapping: dict[str, str | None] = {}
     for eid in structure.entities:
@@ -92,7 +95,7 @@ def comparable_growth(
         raise SoeplanError(
             f"base year {base_year} is not before year {year}; give the earlier year as base_year"
         )
-    cat = _indicator_catalogue(registry)
+    cat = indicator_catalogue(registry)
     inds = list(indicators) if indicators is not None else None
     later = rollup(
         observations,
@@ -131,8 +134,8 @@ def comparable_growth(
         "name_en",
         "unit",
         "indicator",
-        base_year=pl.lit(base_year, pl.Int64),
-        year=pl.lit(year, pl.Int64),
+        base_year=pl.lit(base_year, COLUMNS["year"]),
+        year=pl.lit(year, COLUMNS["year"]),
         base_value="base_value",
         value="value",
         change=pl.col("value") - pl.col("base_value"),

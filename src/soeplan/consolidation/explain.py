@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import polars as pl
 
-from soeplan.consolidation.rollup import GroupReported, _indicator_catalogue, _normalise, rollup
+from soeplan.consolidation.inputs import indicator_catalogue, normalise_observations
+from soeplan.consolidation.records import GroupReported
+from soeplan.consolidation.rollup import rollup
 from soeplan.errors import UnknownNameError
-from soeplan.indicators import Indicator, Kind
-from soeplan.structure.dated import Structure
+from soeplan.indicators import Indicator, Kind, Ratio
+from soeplan.structure.dated import Snapshot, Structure
 
 if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry
@@ -93,7 +95,7 @@ def explain(
     registry: Registry | None = None,
 ) -> Contribution:
     """Trace ``node``'s ``indicator`` in ``year`` (a scope by id or name, a unit or an entity)."""
-    cat = _indicator_catalogue(registry)
+    cat = indicator_catalogue(registry)
     if indicator not in cat:
         raise UnknownNameError(f"unknown indicator {indicator!r}; known: {', '.join(sorted(cat))}")
     target = _resolve(structure, node)
@@ -107,7 +109,7 @@ def explain(
         registry=registry,
     )
     values = result.values
-    lf, _ = _normalise(observations)
+    lf, _ = normalise_observations(observations)
     raw = observations.lazy().filter(pl.col("year").cast(pl.Int64) == year)
     extra: list[str] = [
         c for c in ("file", "sheet", "row", "cell") if c in raw.collect_schema().names()
@@ -124,7 +126,7 @@ def explain(
         if extra
         else lf.filter(pl.col("year") == year).collect()
     )
-    return _explain(result.structure, values, rows, extra, cat, target, ind, year)
+    return _explain(result.structure, values, rows, extra, target, ind, year)
 
 
 def _explain(
@@ -132,11 +134,71 @@ def _explain(
     values: pl.DataFrame,
     rows: pl.DataFrame,
     extra: list[str],
-    cat: Mapping[str, Indicator],
     target: str,
     ind: Indicator,
     year: int,
 ) -> Contribution:
+    tracer = _tracer(structure, values, rows, extra, year)
+    if ind.kind is Kind.RATIO and ind.formula is not None:
+        return _ratio_tree(tracer, target, ind, ind.formula)
+    tree = tracer.build(target, ind.code)
+    if tree is None:
+        raise UnknownNameError(f"{target} has no {ind.code} for {year}: no observations reach it")
+    return tree
+
+
+@attrs.frozen
+class _Tracer:
+    """What tracing one year's figures looks up: the nodes, their values, their source rows."""
+
+    structure: Structure
+    snap: Snapshot  # the structure in force at the end of the year
+    year: int
+    info: Mapping[str, Mapping[str, Any]]  # node → node_type, name_zh, name_en, unit
+    vals: Mapping[tuple[str, str], float]  # (node, indicator) → value
+    row_map: Mapping[tuple[str, str], list[SourceRow]]  # (entity, indicator) → its rows
+    by_unit: Mapping[str, list[str]]  # unit → entities flat under it (unknown or not in force)
+
+    def kids(self, n: str) -> list[str]:
+        structure, snap = self.structure, self.snap
+        if n in structure.scopes:
+            return list(structure.scopes[n].units)
+        if n in structure.units:
+            return [*snap.roots(n), *sorted(self.by_unit.get(n, ()))]
+        return list(snap.children(n)) if n in snap else []
+
+    def build(self, n: str, code: str) -> Contribution | None:
+        """``n``'s ``code`` and what it is made of (``None``: no value)."""
+        value = self.vals.get((n, code))
+        if value is None:
+            return None
+        meta = self.info.get(n) or {"node_type": "entity", "name_zh": n, "name_en": n}
+        children = tuple(c for k in self.kids(n) if (c := self.build(k, code)) is not None)
+        own = tuple(self.row_map.get((n, code), ()))
+        note_zh = note_en = ""
+        if children and own:
+            reported = sum(r.value for r in own)
+            note_zh = f"本级报送 {_fmt(reported)}（未计入：下级已报送，按下级合计）"
+            note_en = f"reported its own {_fmt(reported)} (not added: its children report)"
+            own = ()
+        return Contribution(
+            node=n,
+            node_type=meta["node_type"],
+            name_zh=meta["name_zh"],
+            name_en=meta["name_en"],
+            indicator=code,
+            year=self.year,
+            value=value,
+            children=children,
+            rows=own,
+            note_zh=note_zh,
+            note_en=note_en,
+        )
+
+
+def _tracer(
+    structure: Structure, values: pl.DataFrame, rows: pl.DataFrame, extra: list[str], year: int
+) -> _Tracer:
     info = {
         r["node"]: r
         for r in values.select("node", "node_type", "name_zh", "name_en", "unit")
@@ -158,66 +220,29 @@ def _explain(
         row_map.setdefault((r["entity"], r["indicator"]), []).append(
             SourceRow(r["entity"], year, r["indicator"], r["value"], where)
         )
+    return _Tracer(structure, snap, year, info, vals, row_map, by_unit)
 
-    def kids(n: str) -> list[str]:
-        if n in structure.scopes:
-            return list(structure.scopes[n].units)
-        if n in structure.units:
-            return [*snap.roots(n), *sorted(by_unit.get(n, ()))]
-        return list(snap.children(n)) if n in snap else []
 
-    def build(n: str, code: str) -> Contribution | None:
-        value = vals.get((n, code))
-        if value is None:
-            return None
-        meta = info.get(n) or {"node_type": "entity", "name_zh": n, "name_en": n}
-        children = tuple(c for k in kids(n) if (c := build(k, code)) is not None)
-        own = tuple(row_map.get((n, code), ()))
-        note_zh = note_en = ""
-        if children and own:
-            reported = sum(r.value for r in own)
-            note_zh = f"本级报送 {_fmt(reported)}（未计入：下级已报送，按下级合计）"
-            note_en = f"reported its own {_fmt(reported)} (not added: its children report)"
-            own = ()
-        return Contribution(
-            node=n,
-            node_type=meta["node_type"],
-            name_zh=meta["name_zh"],
-            name_en=meta["name_en"],
-            indicator=code,
-            year=year,
-            value=value,
-            children=children,
-            rows=own,
-            note_zh=note_zh,
-            note_en=note_en,
-        )
-
-    if ind.kind is Kind.RATIO and ind.formula is not None:
-        f = ind.formula
-        value = vals.get((target, ind.code))
-        parts = tuple(c for code in f.components if (c := build(target, code)) is not None)
-        meta = info.get(target)
-        if value is None or meta is None:
-            raise UnknownNameError(
-                f"{target} has no {ind.code} for {year} (a component is missing)"
-            )
-        return Contribution(
-            node=target,
-            node_type=meta["node_type"],
-            name_zh=meta["name_zh"],
-            name_en=meta["name_en"],
-            indicator=ind.code,
-            year=year,
-            value=value,
-            children=parts,
-            note_zh=f"比率，由汇总后的分子分母重新计算：{f.describe()}",
-            note_en=f"ratio recomputed from rolled-up components: {f.describe()}",
-        )
-    tree = build(target, ind.code)
-    if tree is None:
-        raise UnknownNameError(f"{target} has no {ind.code} for {year}: no observations reach it")
-    return tree
+def _ratio_tree(tracer: _Tracer, target: str, ind: Indicator, f: Ratio) -> Contribution:
+    """A ratio's tree: its value, with its numerator's and its denominator's trees."""
+    year = tracer.year
+    value = tracer.vals.get((target, ind.code))
+    parts = tuple(c for code in f.components if (c := tracer.build(target, code)) is not None)
+    meta = tracer.info.get(target)
+    if value is None or meta is None:
+        raise UnknownNameError(f"{target} has no {ind.code} for {year} (a component is missing)")
+    return Contribution(
+        node=target,
+        node_type=meta["node_type"],
+        name_zh=meta["name_zh"],
+        name_en=meta["name_en"],
+        indicator=ind.code,
+        year=year,
+        value=value,
+        children=parts,
+        note_zh=f"比率，由汇总后的分子分母重新计算：{f.describe()}",
+        note_en=f"ratio recomputed from rolled-up components: {f.describe()}",
+    )
 
 
 def _fmt(v: float) -> str:
@@ -229,7 +254,7 @@ def render_explanation(
     tree: Contribution, *, lang: str = "zh", catalogue: Mapping[str, Indicator] | None = None
 ) -> str:
     """The tree as indented text: node, value, and the rows under each entity."""
-    cat = catalogue if catalogue is not None else _indicator_catalogue(None)
+    cat = catalogue if catalogue is not None else indicator_catalogue(None)
 
     def label(c: Contribution) -> str:
         name = c.name_zh if lang == "zh" else c.name_en

@@ -6,9 +6,8 @@ reads one into a :class:`~soeplan.plan.model.Plan` (:func:`soeplan.plan.load.loa
 registered plan by its id). Numbers are written as strings so that their printed precision
 survives (:func:`parse_number`).
 
-Longer than most modules (about 580 lines) on purpose: it is the whole file format in one place,
-one function per section in the order of the file, so every rule of the format and its message is
-found here.
+Long: about 580 lines on purpose: it is the whole file format in one place, one function per
+section in the order of the file, so every rule of the format and its message is found here.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ and puts it in an Excel workbook with merged header cells
 (:func:`~soeplan.plan.table_output.write_xlsx`,
 :func:`~soeplan.plan.table_output.add_to_worksheet`).
 
-A little over 500 lines: the table's records and the builder that fills them, read together.
+Long: a little over 500 lines: the table's records and the builder that fills them, read together.
 
 >>> from decimal import Decimal
 >>> import soeplan

@@ -136,6 +136,7 @@ class Structure:
     origins: Mapping[str, str] = attrs.field(factory=dict)
     registered_units: frozenset[str] = frozenset()
     discovered: frozenset[str] = frozenset()
+    #: the structure's own snapshots by year, computed on first use (nothing else writes here)
     _cache: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def at(self, year: int) -> Snapshot:
@@ -151,11 +152,6 @@ class Structure:
                 snap = Snapshot(year, same.entities, children_map=same._children)
             self._cache[year] = snap
         return snap
-
-    @property
-    def memo(self) -> dict[Any, Any]:
-        """A cache for tables derived from this (frozen) structure, e.g. by the rollup."""
-        return self._cache
 
     def signature(self, year: int) -> tuple[int, int]:
         """Years with the same signature have the same entities in force (a cheap cache key)."""
