@@ -116,7 +116,7 @@ def test_a_plain_workbook_is_not_a_template(tmp_path: Path) -> None:
     [
         (12, (12.0, None)),
         ("1,234.5", (1234.5, None)),
-        ("55.60%", (0.556, None)),
+        ("55.60%", (0.556, "55.60%")),  # the text kept: a % is for ratio columns only
         (" 3 ", (3.0, None)),
         ("", (None, None)),
         (None, (None, None)),
@@ -124,7 +124,7 @@ def test_a_plain_workbook_is_not_a_template(tmp_path: Path) -> None:
         (True, (None, "True")),
         ("１２．５", (12.5, None)),
         ("－３", (-3.0, None)),
-        ("1，200", (1200.0, None)),
+        ("1，200", (None, "1，200")),  # a full-width comma: 1.2 or 1200? refused
     ],
 )
 def test_parse_value(cell: object, expected: tuple[float | None, str | None]) -> None:

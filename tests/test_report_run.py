@@ -112,10 +112,15 @@ def test_demo_states_plugins_with_versions() -> None:
 def test_a_year_without_data_is_an_error_for_people(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["demo", "--out", str(tmp_path / "x"), "--year", "2024", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "no figures for 2024" in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
+    # a year outside the plan is refused before anything is read, with the plan's span
     assert main(["demo", "--out", str(tmp_path / "x"), "--year", "2031", "-q"]) == 2
     err = capsys.readouterr().err
-    assert "no figures for 2031" in err and "Traceback" not in err
-    assert not (tmp_path / "x").exists()
+    assert "2031 is outside the plan quzhou-14th, which covers 2015–2025" in err
+    assert "Traceback" not in err and not (tmp_path / "x").exists()
 
 
 def test_debt_lines_are_configurable_from_the_command_line(

@@ -40,10 +40,15 @@ def test_template_layout(tmp_path: Path) -> None:
     assert ds.cell(row=tpl.HEADER_EN_ROW, column=col).value == "Total assets (100 million yuan)"
     assert ds.cell(row=tpl.HEADER_ZH_ROW, column=len(codes)).value == "说明"
     assert ds.cell(row=tpl.HEADER_EN_ROW, column=len(codes)).value == "Explanation"
-    rules = {(dv.type, dv.operator, dv.formula1) for dv in ds.data_validations.dataValidation}
-    assert ("decimal", "greaterThanOrEqual", "0") in rules  # total assets, revenue
-    assert ("whole", "greaterThanOrEqual", "0") in rules  # counts
-    assert ("decimal", "between", "-1E+12") in rules  # profits may be negative
+    rules = {
+        (dv.type, dv.operator, dv.formula1, dv.formula2)
+        for dv in ds.data_validations.dataValidation
+    }
+    # bounded by the plausible range: 10 × the plan's largest figure (total assets: 4000 亿元)
+    assert ("decimal", "between", "0", "40000") in rules  # total assets
+    assert ("decimal", "between", "0", "2000") in rules  # revenue
+    assert ("whole", "between", "0", "150") in rules  # counts (rated AA: 15 in 2020)
+    assert ("decimal", "between", "-350", "350") in rules  # net profit may be negative
     by_col = {str(dv.sqref).split(":")[0][0]: dv.type for dv in ds.data_validations.dataValidation}
     letter = chr(ord("A") + codes.index("rated_aa"))
     assert by_col[letter] == "whole"

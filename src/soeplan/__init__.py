@@ -151,6 +151,10 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             ),
             "soeplan.submissions.workbook_limits": ("WORKBOOK_LIMITS", "WorkbookLimits"),
             "soeplan.submissions.core_rules": ("CORE_RULES",),
+            "soeplan.submissions.magnitude": (
+                "PlausibleRange",
+                "plausible_ranges",
+            ),
             "soeplan.submissions.validate": (
                 "Policy",
                 "ValidationReport",
@@ -252,6 +256,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "Problem",
                 "SoeplanError",
                 "UnknownNameError",
+                "YearOutsidePlanError",
             ),
         },
     ),
@@ -394,6 +399,10 @@ if TYPE_CHECKING:
         WorkbookLimits as WorkbookLimits,
     )
     from soeplan.submissions.core_rules import CORE_RULES as CORE_RULES
+    from soeplan.submissions.magnitude import (
+        PlausibleRange as PlausibleRange,
+        plausible_ranges as plausible_ranges,
+    )
     from soeplan.submissions.validate import (
         Policy as Policy,
         ValidationReport as ValidationReport,
@@ -473,4 +482,5 @@ if TYPE_CHECKING:
         Problem as Problem,
         SoeplanError as SoeplanError,
         UnknownNameError as UnknownNameError,
+        YearOutsidePlanError as YearOutsidePlanError,
     )

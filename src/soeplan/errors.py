@@ -64,3 +64,34 @@ class UnknownNameError(SoeplanError):
 
 class PluginError(SoeplanError):
     """A plugin failed to load, or its records conflict with another provider's."""
+
+
+class YearOutsidePlanError(SoeplanError):
+    """A year outside the span of the plan being run (its published figures to its targets).
+
+    Carries the plan's span, so that a caller collecting problems over several files can turn it
+    into a :class:`Problem` (:meth:`problem`).
+    """
+
+    def __init__(self, year: int, *, plan: str, first: int, last: int, what: str = "") -> None:
+        self.year, self.plan, self.first, self.last = year, plan, first, last
+        self.what = what
+        super().__init__(f"{self.describe()}\n  fix: {self.fix}")
+
+    def describe(self) -> str:
+        subject = f"{self.what} " if self.what else ""
+        return (
+            f"{subject}{self.year} is outside the plan {self.plan}, which covers "
+            f"{self.first}–{self.last} / {self.year} 年不在规划 {self.plan} 的年度范围"
+            f"（{self.first}–{self.last} 年）内"
+        )
+
+    @property
+    def fix(self) -> str:
+        return (
+            f"use a year from {self.first} to {self.last}, or pass --plan with a plan that covers "
+            f"{self.year} / 使用 {self.first}–{self.last} 年之间的年度"
+        )
+
+    def problem(self, where: str) -> Problem:
+        return Problem(where, self.describe(), self.fix)

@@ -133,6 +133,9 @@ class Indicator:
     #: (e.g. a county's AA-rated enterprises count toward ``rated_aa``). It is reported instead
     #: of that indicator: for the same entity and year it replaces the core figure (counted once).
     rolls_into: str | None = None
+    #: The largest value the indicator reaches city-wide, in its unit, where the plan publishes
+    #: no figure for it: it sets the plausible range (:mod:`soeplan.submissions.magnitude`).
+    magnitude: float | None = None
     note_zh: str = ""
     note_en: str = ""
     provider: Provider | None = attrs.field(default=None, eq=False)
@@ -195,6 +198,7 @@ def indicator_from_mapping(
                 )
             )
     formula = _formula(raw, where, problems)
+    magnitude = _magnitude(raw, where, problems)
     category = _enum(Category, raw, "category", "local", where, problems)
     kind = _enum(Kind, raw, "kind", None, where, problems)
     aggregation = _enum(Aggregation, raw, "aggregation", "sum", where, problems)
@@ -216,6 +220,7 @@ def indicator_from_mapping(
         unit=raw["unit"],
         formula=formula,
         rolls_into=raw.get("rolls_into"),
+        magnitude=magnitude,
         note_zh=raw.get("note_zh", ""),
         note_en=raw.get("note_en", ""),
         category=category,
@@ -253,6 +258,24 @@ def _enum(
             )
         )
         return None
+
+
+def _magnitude(raw: Mapping[str, Any], where: str, problems: list[Problem]) -> float | None:
+    """The ``magnitude`` of an indicator, if the table gives one: a positive, finite number."""
+    m = raw.get("magnitude")
+    if m is None:
+        return None
+    if isinstance(m, bool) or not isinstance(m, int | float) or not 0 < m < float("inf"):
+        problems.append(
+            Problem(
+                f"{where}.magnitude",
+                f"magnitude {m!r} is not a positive number",
+                "give the largest value the indicator reaches city-wide, in its unit, e.g. "
+                "magnitude = 200000",
+            )
+        )
+        return None
+    return float(m)
 
 
 def _formula(raw: Mapping[str, Any], where: str, problems: list[Problem]) -> Ratio | None:

@@ -95,6 +95,7 @@ def report_from_observations(
     the rollup's own checks are added to them. ``set_aside`` lists units left out.
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
+    plan.require_year(year, what="the report's year")
     plan = current().plan_with_targets(plan)  # with the counties' own targets
     years = (
         sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
@@ -178,6 +179,7 @@ def run_submissions(
             "  fix: e.g. soeplan rollup submissions/*.xlsx --year 2023 --out report"
         )
     plan_obj = load_plan(plan)
+    plan_obj.require_year(year, what="the report's year")
     checked = _checked_submissions(submissions, plan_obj, year, store, progress)
     accepted = _accepted(checked, progress)
     if store is not None:
@@ -335,6 +337,7 @@ def run_demo(
     from soeplan.submissions.validate import Policy, validate
 
     plan_obj = load_plan(plan)
+    plan_obj.require_year(year, what="the report's year")
     progress("reading the bundled sample (synthetic data)")
     # the core's sample, loaded through its plugin as a county's figures are, with the county
     # plugins' own sample figures (their local metrics) laid over

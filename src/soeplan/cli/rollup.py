@@ -136,6 +136,48 @@ def _inputs(
     return obs, load_structure(sample, structure_files)
 
 
+def refuse_implausible(obs: pl.LazyFrame, plan: str, years: Sequence[int]) -> pl.LazyFrame:
+    """Refuse a ``--year`` outside the plan's span, figures for years outside it, and figures
+    that are not finite or beyond their plausible range (nothing in a rollup validated them)."""
+    import polars as pl
+
+    from soeplan.plan.load import load_plan
+    from soeplan.submissions.magnitude import implausible_figures, plausible_ranges
+
+    plan_obj = load_plan(plan)
+    for y in years:
+        plan_obj.require_year(y, what="--year")
+    frame = obs.collect()
+    span = plan_obj.span
+    problems = []
+    outside = frame.filter(~pl.col("year").cast(pl.Int64).is_between(span.start, span.stop - 1))
+    for (y,), rows in sorted(outside.group_by("year"), key=lambda g: str(g[0][0])):
+        problems.append(
+            Problem(
+                f"year {y}",
+                f"{rows.height} figure(s) for {y}, outside the plan {plan_obj.id} "
+                f"({span.start}–{span.stop - 1}) / 规划期外的年度",
+                "remove those rows, or pass --plan with a plan that covers them",
+            )
+        )
+    bad = implausible_figures(frame, plausible_ranges(plan_obj))
+    for r in bad.head(10).iter_rows(named=True):
+        problems.append(
+            Problem(
+                f"{r.get('entity')} {r['indicator']} {r['year']}",
+                f"{r['value']!r} is not finite or beyond the plausible range (|x| <= "
+                f"{r['high']:.6g}) / 数值不合理",
+                "check the figure and its unit (amounts in 亿元); soeplan validate names the "
+                "likely unit mistake",
+            )
+        )
+    if bad.height > 10:
+        problems.append(Problem("…", f"and {bad.height - 10} more implausible figure(s)"))
+    if problems:
+        raise SoeplanError("the figures cannot be rolled up / 数据不能汇总", problems=problems)
+    return frame.lazy()
+
+
 def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
     from soeplan.structure.city import city_structure
 
@@ -244,6 +286,7 @@ def rollup_cmd(
 
     warn_plugin_failures()
     obs, structure = _inputs(store, sample, data, structure_files)
+    obs = refuse_implausible(obs, plan, years)
     result = rollup(
         obs,
         structure,

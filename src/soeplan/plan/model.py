@@ -17,7 +17,7 @@ import polars as pl
 
 from soeplan.arithmetic.precision import half_ulp
 from soeplan.arithmetic.rounding import TableRounding
-from soeplan.errors import UnknownNameError
+from soeplan.errors import UnknownNameError, YearOutsidePlanError
 from soeplan.provenance import Provider
 
 
@@ -173,6 +173,37 @@ class Plan:
     targets: tuple[Target, ...]
     path: str = ""
     provider: Provider | None = attrs.field(default=None, eq=False)
+
+    @property
+    def first_year(self) -> int:
+        """The earliest year the plan speaks of: its published figures and tables (Table 1 goes
+        back to 2015), its base year and the start of its period."""
+        years = [self.period_start, self.base_year, *(f.year for f in self.figures)]
+        return min(years + [y for t in self.tables for y in t.years])
+
+    @property
+    def last_year(self) -> int:
+        """The last year the plan speaks of: its target year, or a later target's year."""
+        return max([self.target_year, *(t.year for t in self.targets)])
+
+    @property
+    def span(self) -> range:
+        """The years the plan covers, :attr:`first_year` to :attr:`last_year` inclusive.
+
+        >>> from soeplan import load_plan
+        >>> span = load_plan("quzhou-14th").span
+        >>> span.start, span.stop - 1, 2030 in span
+        (2015, 2025, False)
+        """
+        return range(self.first_year, self.last_year + 1)
+
+    def require_year(self, year: int, *, what: str = "") -> None:
+        """Refuse a year outside :attr:`span` (:class:`~soeplan.errors.YearOutsidePlanError`,
+        naming the plan's span); ``what`` says what the year is of (``"the template's year"``)."""
+        if year not in self.span:
+            raise YearOutsidePlanError(
+                year, plan=self.id, first=self.first_year, last=self.last_year, what=what
+            )
 
     def scope(self, scope_id: str) -> Scope:
         for s in self.scopes:

@@ -35,7 +35,8 @@ def soeplan_indicators() -> Iterable[Indicator]:
 
     Return :class:`soeplan.Indicator` records. A county metric says whether it rolls up into
     city-wide figures through its ``aggregation`` (``none`` keeps it local) and, optionally,
-    ``rolls_into`` (the code of a core indicator it counts toward).
+    ``rolls_into`` (the code of a core indicator it counts toward) and ``magnitude`` (its largest
+    value city-wide, which sets its plausible range where the plan publishes no figure for it).
     """
 
 

@@ -14,6 +14,7 @@ import polars as pl
 
 from soeplan.indicators import Indicator, Kind
 from soeplan.rules import RuleContext, findings_frame
+from soeplan.submissions.numbers import refusal
 from soeplan.submissions.rule_helpers import KEY, _fmt, _label, _loc, _values, _where
 from soeplan.submissions.template import can_be_negative
 
@@ -57,22 +58,37 @@ def check_required(ctx: RuleContext) -> pl.DataFrame:
 
 
 def check_numbers(ctx: RuleContext) -> pl.DataFrame:
-    """A number cell holds a finite number, not text."""
+    """A number cell holds a finite number, not text (:func:`~soeplan.submissions.numbers.refusal`
+    says why a text is not read as one, and what to type); a percent sign only in a ratio."""
     rows = []
     for r in ctx.observations.iter_rows(named=True):
         v, raw = r.get("value"), r.get("raw")
-        if raw is not None and (v is None or not math.isfinite(v)):
-            zh, en = _label(ctx, r.get("indicator"))
+        zh, en = _label(ctx, r.get("indicator"))
+        why = refusal(raw) if raw is not None else None
+        if why is not None:
             finite = v is not None
             rows.append(
                 {
                     **_where(r),
                     "expected": "有限的数字 / a finite number" if finite else "数字 / a number",
                     "found": repr(raw),
-                    "message_zh": f"{zh}：{raw!r} 不是{'有限的' if finite else ''}数字",
-                    "message_en": f"{en}: {raw!r} is not a {'finite ' if finite else ''}number",
-                    "fix": "只填数字，不带单位或文字（金额以亿元计）/ type the number only, without units "
-                    "or words (amounts in 100 million yuan)",
+                    "message_zh": f"{zh}：{why.zh}",
+                    "message_en": f"{en}: {why.en}",
+                    "fix": why.fix,
+                }
+            )
+        elif raw is not None and _is_percent(raw) and _not_a_ratio(ctx, r.get("indicator")):
+            unit = ctx.indicators[r["indicator"]].unit
+            rows.append(
+                {
+                    **_where(r),
+                    "expected": f"{unit}，不带 % / {unit}, without %",
+                    "found": repr(raw),
+                    "message_zh": f"{zh}：{raw!r} 带百分号，但该列不是比率（单位为{unit}）",
+                    "message_en": f"{en}: {raw!r} has a percent sign, but this column is not a "
+                    f"ratio (its unit is {unit})",
+                    "fix": f"填写{unit}数，不带 %；比率由系统计算 / enter the figure in {unit} "
+                    "without %; ratios are recomputed",
                 }
             )
         elif v is not None and not math.isfinite(v):
@@ -87,6 +103,16 @@ def check_numbers(ctx: RuleContext) -> pl.DataFrame:
                 }
             )
     return findings_frame(rows)
+
+
+def _is_percent(raw: str) -> bool:
+    return raw.strip().endswith(("%", "％"))
+
+
+def _not_a_ratio(ctx: RuleContext, code: str | None) -> bool:
+    """A known indicator that is not a ratio (an unknown one is reported by ``core.known``)."""
+    ind: Indicator | None = ctx.indicators.get(code or "")
+    return ind is not None and ind.kind is not Kind.RATIO
 
 
 def check_non_negative(ctx: RuleContext) -> pl.DataFrame:

@@ -30,6 +30,7 @@ from soeplan.submissions.figure_rules import (
     check_profit_plausible,
     check_ratio_identities,
 )
+from soeplan.submissions.magnitude import check_magnitude, check_magnitude_small
 
 SCHEMA_RULE_ID = "core.schema"
 
@@ -69,8 +70,8 @@ CORE_RULES: tuple[Rule, ...] = (
     _rule(
         "core.number",
         _E,
-        "数字单元格应为有限的数字",
-        "Numbers are numbers, and finite",
+        "数字单元格应为有限的数字（小数点为半角句点，金额和户数不带 %）",
+        "Numbers are numbers, and finite: a point for decimals, no % outside ratios",
         check_numbers,
     ),
     _rule(
@@ -79,6 +80,21 @@ CORE_RULES: tuple[Rule, ...] = (
         "资产总额、营业收入和户数不得为负，户数为整数",
         "Amounts that cannot be negative, and counts, are >= 0; counts are whole",
         check_non_negative,
+    ),
+    _rule(
+        "core.magnitude",
+        _E,
+        "数值应在合理范围内（按规划数测算）；以元、万元误填为亿元的须改正",
+        "Figures lie within their plausible range (from the plan); no amount in 元 or 万元 "
+        "where 亿元 is asked",
+        check_magnitude,
+    ),
+    _rule(
+        "core.magnitude-small",
+        _W,
+        "非零金额小得不合常理（低于规划数的百万分之一）",
+        "A non-zero amount below a millionth of the plan's scale",
+        check_magnitude_small,
     ),
     _rule("core.known", _E, "企业和指标应已登记", "Entities and indicators are known", check_known),
     _rule(

@@ -15,6 +15,7 @@ import polars as pl
 
 from soeplan.indicators import Aggregation, Kind
 from soeplan.rules import RuleContext, empty_findings, findings_frame
+from soeplan.submissions.magnitude import ABSURD, ranges_of, unit_mistake
 from soeplan.submissions.rule_helpers import (
     _fmt,
     _label,
@@ -22,6 +23,7 @@ from soeplan.submissions.rule_helpers import (
     _where,
     _wide,
     _written_half_ulp,
+    prior_values,
 )
 
 #: The share of change against last year's accepted figure beyond which a value needs an
@@ -132,14 +134,14 @@ def check_debt_ratio_range(ctx: RuleContext) -> pl.DataFrame:
 def check_prior_jump(ctx: RuleContext) -> pl.DataFrame:
     """An amount that changed by more than the configured share against last year's accepted
     figure needs an explanation. Counts are not checked (0 → 3 rated enterprises is news, not an
-    error); a zero last year is skipped (no share can be computed)."""
+    error); a zero last year is skipped (no share can be computed); so is a figure that
+    ``core.magnitude`` refuses (a unit mistake, or beyond the plausible range), which no
+    explanation clears."""
     if ctx.prior is None or not ctx.prior.height:
         return empty_findings()
     share = float(ctx.options.get("jump_share", DEFAULT_JUMP_SHARE))
-    prior: dict[tuple[str, str], float] = {}
-    for pr in ctx.prior.iter_rows(named=True):
-        if pr.get("value") is not None and pr.get("entity") and pr.get("indicator"):
-            prior[(pr["entity"], pr["indicator"])] = pr["value"]
+    prior = prior_values(ctx)
+    ranges = ranges_of(ctx)
     rows = []
     for ent, vals in _wide(ctx).items():
         for code, r in vals.items():
@@ -147,8 +149,12 @@ def check_prior_jump(ctx: RuleContext) -> pl.DataFrame:
             if ind is None or ind.kind is not Kind.AMOUNT or (ent, code) not in prior:
                 continue
             p = prior[(ent, code)]
-            if p == 0:
-                continue
+            rng = ranges.get(code)
+            high = rng.high if rng is not None else ABSURD
+            if p == 0 or abs(r["value"]) > high:
+                continue  # no share; or beyond the range: an error of core.magnitude
+            if unit_mistake(r["value"], ind.unit, high=high, prior=p) is not None:
+                continue  # a unit mistake: an error of core.magnitude, not a change to explain
             change = (r["value"] - p) / abs(p)
             if abs(change) > share:
                 rows.append(

@@ -16,7 +16,7 @@ import attrs
 import polars as pl
 
 from soeplan.context import current
-from soeplan.errors import Problem
+from soeplan.errors import Problem, YearOutsidePlanError
 from soeplan.indicators import Kind
 from soeplan.submissions.readers import Submission, SubmissionReadError, read_submission
 from soeplan.submissions.store import Store, StoreEntry
@@ -101,21 +101,29 @@ def check_file(
     options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
 ) -> CheckedFile:
-    """Read and validate one file. ``store`` supplies last year's accepted figures."""
+    """Read and validate one file. ``store`` supplies last year's accepted figures.
+
+    A file for a year outside the plan's span is refused (:class:`SubmissionReadError`, naming
+    the span), like a file that cannot be read."""
     sub = read_submission(path, unit=unit, year=year)
     u, y = _declared(sub, unit, year)
     if prior is None:
         prior = prior_from_store(store, u, y)
-    report = validate(
-        sub.observations,
-        year=y,
-        unit=u,
-        prior=prior,
-        plan=plan if plan is not None else (sub.plan or "quzhou-14th"),
-        registry=registry,
-        policy=policy,
-        options=options,
-    )
+    try:
+        report = validate(
+            sub.observations,
+            year=y,
+            unit=u,
+            prior=prior,
+            plan=plan if plan is not None else (sub.plan or "quzhou-14th"),
+            registry=registry,
+            policy=policy,
+            options=options,
+        )
+    except YearOutsidePlanError as exc:  # said with the file, and collected with the others'
+        raise SubmissionReadError(
+            f"{sub.path}: not a year of the plan", problems=[exc.problem(sub.path)]
+        ) from None
     return CheckedFile(submission=sub, unit=u, year=y, report=report)
 
 
@@ -131,8 +139,7 @@ def check_files(paths: Iterable[Path | str], **kwargs: Any) -> list[CheckedFile]
     if problems:
         n = len(problems)
         raise SubmissionReadError(
-            f"{n} problem{'s' if n != 1 else ''} reading the submissions; nothing was checked "
-            "further",
+            f"{n} problem{'s' if n != 1 else ''} with the submissions; nothing was checked further",
             problems=problems,
         )
     return out

@@ -4,7 +4,8 @@ Every reader returns the same long frame (:data:`OBSERVATION_SCHEMA`): ``unit, e
 indicator, value`` plus the provenance of each value (``file, sheet, row, cell``), the text of a
 cell that is not a number (``raw``), and the submitter's explanation (``explanation``). A cell
 that holds text where a number belongs is *kept* (``value`` null, ``raw`` the text) so that
-validation can report it with its cell instead of the reader stopping at the first one.
+validation can report it with its cell instead of the reader stopping at the first one. How a
+cell's text is read as a number is :func:`soeplan.submissions.numbers.parse_value`.
 
 Accepted inputs: the workbook written by :func:`soeplan.submissions.template_workbook.write_template` (``.xlsx``),
 long-format CSV (UTF-8, UTF-8 with BOM, GBK / GB18030 as Chinese Excel writes it) and Parquet.
@@ -28,6 +29,7 @@ from soeplan.context import current
 from soeplan.errors import Problem
 from soeplan.frames import OBSERVATION_SCHEMA
 from soeplan.submissions import template as tpl
+from soeplan.submissions.numbers import parse_value
 from soeplan.submissions.read_errors import SubmissionReadError as SubmissionReadError
 from soeplan.submissions.read_errors import read_failure as _fail
 from soeplan.submissions.workbook_limits import check_size
@@ -50,7 +52,6 @@ COLUMN_ALIASES = {
     "说明": "explanation",
 }
 NEWLINE = b"\n"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，　", "0123456789.-+, ")
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -69,34 +70,6 @@ class Submission:
 
 def empty_observations() -> pl.DataFrame:
     return pl.DataFrame(schema=OBSERVATION_SCHEMA)
-
-
-def parse_value(v: object) -> tuple[float | None, str | None]:
-    """A cell's content → (number, text). Text that is not a number comes back as ``(None, text)``.
-
-    ``"1,234.5"`` and ``"55.60%"`` (a fraction, 0.556) are numbers; blanks are ``(None, None)``.
-    """
-    if v is None:
-        return None, None
-    if isinstance(v, bool):
-        return None, str(v)
-    if isinstance(v, int | float):
-        return float(v), None
-    s = str(v).strip()
-    if not s:
-        return None, None
-    # thousands separators and spaces go; full-width digits, point and minus (Chinese input
-    # methods) read as their ASCII forms
-    t = s.translate(_FULLWIDTH).replace(",", "").replace(" ", "")
-    pct = t.endswith(("%", "％"))
-    t = t.rstrip("%％")
-    try:
-        x = float(t)
-    except ValueError:
-        return None, s
-    if math.isnan(x) or math.isinf(x):
-        return x, s
-    return (x / 100 if pct else x), None
 
 
 def _kind(path: Path) -> str:

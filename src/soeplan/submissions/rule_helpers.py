@@ -41,7 +41,7 @@ def _loc(r: Mapping[str, Any]) -> str:
 def _fmt(x: float | None) -> str:
     if x is None:
         return ""
-    if math.isfinite(x) and float(x).is_integer():
+    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.6g}"
 
@@ -79,4 +79,15 @@ def _wide(ctx: RuleContext) -> dict[str, dict[str, dict[str, Any]]]:
         if r["value"] is None or not math.isfinite(r["value"]):
             continue
         out.setdefault(r["entity"], {}).setdefault(r["indicator"], r)
+    return out
+
+
+def prior_values(ctx: RuleContext) -> dict[tuple[str, str], float]:
+    """Last year's accepted figures (``ctx.prior``) by (entity, indicator)."""
+    out: dict[tuple[str, str], float] = {}
+    if ctx.prior is None:
+        return out
+    for pr in ctx.prior.iter_rows(named=True):
+        if pr.get("value") is not None and pr.get("entity") and pr.get("indicator"):
+            out[(pr["entity"], pr["indicator"])] = pr["value"]
     return out

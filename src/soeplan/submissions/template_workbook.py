@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
 from soeplan.indicators import Category, Indicator, Kind
+from soeplan.submissions.magnitude import ABSURD, plausible_ranges
 from soeplan.submissions.template import (
     CODE_ROW,
     DATA_SHEET,
@@ -67,7 +68,7 @@ _README_ZH = """\
 填报说明
 
 1. 本表为 {unit_zh}（{unit_en}）{year} 年度国有企业主要指标报表，依据《{plan_zh}》的指标体系生成。
-2. 请在“{data_sheet}”工作表中逐户填写：每行一家企业，每列一项指标。金额单位为亿元，保留两位小数；户数单位为家，填整数。
+2. 请在“{data_sheet}”工作表中逐户填写：每行一家企业，每列一项指标。金额单位为亿元，保留两位小数（9.22 亿元填 9.22，不要按元或万元填成 922000000 或 92200），小数点用半角句点“.”；户数单位为家，填整数。
 3. 带 * 号的行（单户、差额单位）为必填行，每个指标都须填写（标明“地方指标”的列只由适用企业填写）；集团汇总行可以不填，若填写，应等于其下级企业之和。
 4. 只填写金额与户数；资产负债率、净资产收益率、利润率等比率由系统根据填报数自动计算，不必填写。
 5. 资产总额、营业收入及各类户数不得为负数；利润总额、净利润、净资产可以为负数（亏损或资不抵债）。
@@ -82,7 +83,8 @@ How to fill this workbook
 1. This is the {year} report of the main SOE indicators of {unit_en} ({unit_zh}), generated from
    the indicator system of the plan "{plan_en}".
 2. Fill in the sheet "{data_sheet}": one row per enterprise, one column per indicator. Amounts are
-   in 100 million yuan (亿元) with two decimals; counts are numbers of enterprises (家), whole numbers.
+   in 100 million yuan (亿元) with two decimals (9.22 亿元 is 9.22, not 922000000 in 元 or 92200 in
+   万元), with a point for decimals; counts are numbers of enterprises (家), whole numbers.
 3. Rows marked * (single enterprises, difference units) are required: fill every indicator (a
    column marked "local metric" only where it applies). Group rows are optional; if you fill
    them, they must equal the sum of their children.
@@ -134,10 +136,13 @@ def write_template(
     """Write the submission workbook for ``unit`` and ``year`` to ``path`` (an ``.xlsx``).
 
     With ``values`` (a frame with ``entity, indicator, value`` and optionally ``explanation``) the
-    cells are filled in; ``synthetic`` marks the workbook visibly as synthetic sample data.
+    cells are filled in; ``synthetic`` marks the workbook visibly as synthetic sample data. A
+    year outside the plan's span is refused (:class:`~soeplan.errors.YearOutsidePlanError`) and
+    nothing is written.
     """
     reg = current(registry)
     plan_obj = _known_plan(plan, reg)
+    plan_obj.require_year(year, what="the template's year")
     indicators = reported_indicators(unit, reg)
     entities = unit_entities(unit, year, reg)
     structure = _city_structure(False, reg)
@@ -155,7 +160,8 @@ def write_template(
     _write_data_rows(ds, indicators, entities, filled, notes, style)
     _set_data_layout(ds, len(indicators))
     if entities:
-        _add_data_validations(ds, indicators, entities)
+        highs = {c: r.high for c, r in plausible_ranges(plan_obj, reg.indicators).items()}
+        _add_data_validations(ds, indicators, entities, highs)
     _write_metadata(wb.create_sheet(META_SHEET), plan_obj.id, unit, year, synthetic)
     return _save(wb, Path(path))
 
@@ -311,9 +317,14 @@ def _set_data_layout(ds: Worksheet, n_indicators: int) -> None:
 
 
 def _add_data_validations(
-    ds: Worksheet, indicators: Sequence[Indicator], entities: Sequence[TemplateEntity]
+    ds: Worksheet,
+    indicators: Sequence[Indicator],
+    entities: Sequence[TemplateEntity],
+    highs: Mapping[str, float],
 ) -> None:
-    """In-cell validation of every indicator column, signed where a difference unit reports."""
+    """In-cell validation of every indicator column, signed where a difference unit reports, and
+    bounded by the indicator's plausible range (``highs``; :data:`ABSURD` without one), so that
+    Excel already stops a figure typed in 元 or 万元."""
     last_row = FIRST_DATA_ROW + len(entities) - 1
     for j, ind in enumerate(indicators, start=FIRST_INDICATOR_COL):
         col = get_column_letter(j)
@@ -326,7 +337,9 @@ def _add_data_validations(
         # a difference unit (差额) carries eliminations: its amounts take either sign
         for rows_, signed in ((strict_rows, False), (signed_rows, True)):
             if rows_:
-                dv = _validation(DataValidation, ind, signed=signed)
+                dv = _validation(
+                    DataValidation, ind, signed=signed, high=highs.get(ind.code, ABSURD)
+                )
                 for rng in _ranges(col, rows_):
                     dv.add(rng)
                 ds.add_data_validation(dv)
@@ -373,35 +386,45 @@ def _ranges(col: str, rows: Sequence[int]) -> list[str]:
     return [f"{col}{a}:{col}{b}" if a != b else f"{col}{a}" for a, b in runs]
 
 
-def _validation(cls: Any, ind: Indicator, *, signed: bool) -> Any:
+def _excel_number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.6G}"
+
+
+def _validation(cls: Any, ind: Indicator, *, signed: bool, high: float) -> Any:
     unit = f"{ind.unit} / {ind.unit_en}"
+    top = _excel_number(high)
     if ind.kind is Kind.COUNT:
         return cls(
             type="whole",
-            operator="greaterThanOrEqual",
+            operator="between",
             formula1="0",
+            formula2=top,
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="户数 / Count",
-            error=f"{ind.name_zh}应为不小于 0 的整数（{unit}）。/ {ind.name_en}: a whole number >= 0.",
+            error=f"{ind.name_zh}应为 0 到 {top} 之间的整数（{unit}）。/ {ind.name_en}: a whole "
+            f"number from 0 to {top}.",
         )
     if signed or can_be_negative(ind):
         return cls(
             type="decimal",
             operator="between",
-            formula1="-1E+12",
-            formula2="1E+12",
+            formula1=f"-{top}",
+            formula2=top,
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="数字 / Number",
-            error=f"{ind.name_zh}应为数字（{unit}），亏损填负数。/ {ind.name_en}: a number; a loss is negative.",
+            error=f"{ind.name_zh}应为 -{top} 到 {top} 之间的数字（{unit}），亏损填负数。/ "
+            f"{ind.name_en}: a number from -{top} to {top} ({ind.unit_en}); a loss is negative.",
         )
     return cls(
         type="decimal",
-        operator="greaterThanOrEqual",
+        operator="between",
         formula1="0",
+        formula2=top,
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="金额 / Amount",
-        error=f"{ind.name_zh}应为不小于 0 的数字（{unit}）。/ {ind.name_en}: a number >= 0.",
+        error=f"{ind.name_zh}应为 0 到 {top} 之间的数字（{unit}）。/ {ind.name_en}: a number "
+        f"from 0 to {top} ({ind.unit_en}).",
     )

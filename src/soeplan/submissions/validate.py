@@ -4,7 +4,9 @@
 observation frame and returns a :class:`ValidationReport` holding *every* finding at once. The
 :class:`Policy` then decides, finding by finding, whether it blocks the submission: by default
 errors (错误) block, warnings (警告) block unless the submitter wrote an explanation (出错说明) in
-the explanation column of that row, and hints (提示) only inform.
+the explanation column of that row that says something (:func:`says_something`: at least
+:attr:`Policy.min_explanation` letters or digits, not one repeated character), and hints (提示)
+only inform.
 
 The rules themselves are :data:`soeplan.submissions.core_rules.CORE_RULES` and every rule a
 plugin registers.
@@ -12,6 +14,7 @@ plugin registers.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,7 @@ import polars as pl
 
 from soeplan.context import current
 from soeplan.frames import FINDING_SCHEMA, OBSERVATION_SCHEMA
+from soeplan.indicators import Kind
 from soeplan.rules import (
     Rule,
     RuleContext,
@@ -29,6 +33,7 @@ from soeplan.rules import (
 )
 from soeplan.submissions.core_rules import CORE_RULES, SCHEMA_RULE_ID
 from soeplan.submissions.figure_rules import DEFAULT_JUMP_SHARE
+from soeplan.submissions.magnitude import plausible_ranges
 from soeplan.submissions.rule_helpers import KEY
 from soeplan.submissions.template import required_indicators, unit_context
 
@@ -49,6 +54,9 @@ class Policy:
 
     blocking: frozenset[Severity] = frozenset({Severity.ERROR})
     explain: frozenset[Severity] = frozenset({Severity.WARNING})
+    #: What an explanation must hold to count (:func:`says_something`): at least this many
+    #: letters or digits, not all the same character.
+    min_explanation: int = 4
 
     def blocks(self, severity: Severity, explained: bool) -> bool:
         return severity in self.blocking or (severity in self.explain and not explained)
@@ -64,6 +72,24 @@ class Policy:
         if name == "lenient":
             return cls(explain=frozenset())
         raise ValueError(f"unknown policy {name!r}: use default, strict or lenient")
+
+
+def says_something(text: str | None, minimum: int = 4) -> bool:
+    """Whether an explanation (出错说明) says something: after whitespace, punctuation and symbols
+    are stripped, at least ``minimum`` characters remain, with at least one letter (any script:
+    Chinese characters count) and not all the same character.
+
+    >>> [says_something(t) for t in (".", "。。。。", "aaaa", "ok", "1234", "资产划转", "merger")]
+    [False, False, False, False, False, True, True]
+    """
+    if text is None:
+        return False
+    kept = [c for c in text if unicodedata.category(c)[0] in "LN"]
+    return (
+        len(kept) >= minimum
+        and len(set(kept)) > 1
+        and any(unicodedata.category(c)[0] == "L" for c in kept)
+    )
 
 
 #: Columns a :class:`ValidationReport`'s findings frame adds to :data:`FINDING_SCHEMA`.
@@ -164,9 +190,12 @@ def validate(
 ) -> ValidationReport:
     """Run every rule over one submission's observations; collect every finding.
 
-    ``year`` (and ``unit``) are what the submitter declares. ``prior`` holds last year's accepted
-    observations of the unit (for the prior-period rule). ``rules`` defaults to every registered
-    rule; ``policy`` to :class:`Policy` (errors block, warnings need an explanation).
+    ``year`` (and ``unit``) are what the submitter declares: a year outside the plan's span is
+    refused (:class:`~soeplan.errors.YearOutsidePlanError`). ``prior`` holds last year's accepted
+    observations of the unit (for the prior-period and magnitude rules). ``rules`` defaults to
+    every registered rule; ``policy`` to :class:`Policy` (errors block, warnings need an
+    explanation that says something). ``options["plausible"]`` holds each indicator's plausible
+    range (:func:`~soeplan.submissions.magnitude.plausible_ranges` of the plan).
     """
     from soeplan.plan.load import load_plan
     from soeplan.plan.model import Plan
@@ -177,7 +206,10 @@ def validate(
     if unit is None and "unit" in obs.columns:
         units = obs["unit"].drop_nulls().unique().to_list()
         unit = units[0] if len(units) == 1 else None
+    obs = _percent_only_in_ratios(obs, reg.indicators)
     plan_obj = plan if isinstance(plan, Plan) or plan is None else load_plan(plan)
+    if plan_obj is not None:
+        plan_obj.require_year(year, what="the submission's year")
     expected: tuple[Any, ...] = ()
     if structure is None and unit is not None:
         structure, expected = unit_context(unit, year, reg)
@@ -192,6 +224,7 @@ def validate(
         "entities": expected,
         "required": required,
         "targets": targets,
+        "plausible": plausible_ranges(plan_obj, reg.indicators, targets),
         **(options or {}),
     }
     ctx = RuleContext(
@@ -216,6 +249,20 @@ def validate(
     findings = pl.concat(frames) if frames else empty_findings()
     findings = _judge(findings, obs, policy)
     return ValidationReport(findings=findings, observations=obs, policy=policy)
+
+
+def _percent_only_in_ratios(obs: pl.DataFrame, indicators: Mapping[str, Any]) -> pl.DataFrame:
+    """A percentage (``"46%"``) where an amount or a count belongs is not read as a number: its
+    text stays for ``core.number`` to report, and no other rule works on a figure 100 times off."""
+    if "raw" not in obs.columns or "indicator" not in obs.columns:
+        return obs
+    ratios = [c for c, i in indicators.items() if i.kind is Kind.RATIO]
+    percent = pl.col("raw").str.strip_chars().str.contains("[%％]$") & ~pl.col("indicator").is_in(
+        ratios
+    )
+    return obs.with_columns(
+        pl.when(percent.fill_null(False)).then(None).otherwise(pl.col("value")).alias("value")
+    )
 
 
 def _registered_rules(reg: Registry) -> list[Rule]:
@@ -267,27 +314,43 @@ def _fatal_schema(findings: pl.DataFrame) -> bool:
 
 
 def _judge(findings: pl.DataFrame, obs: pl.DataFrame, policy: Policy) -> pl.DataFrame:
-    """Add ``explained`` (the row carries an explanation) and ``blocks`` (per the policy)."""
-    explained_rows: set[tuple[str | None, int | None]] = set()
-    explained_keys: set[tuple[str | None, str | None]] = set()
+    """Add ``explained`` (the row carries an explanation that says something) and ``blocks`` (per
+    the policy). A finding the policy lets an explanation clear, on a row whose explanation says
+    too little (:func:`says_something`), has its ``fix`` say so."""
+    explained_rows: dict[tuple[str | None, int | None], bool] = {}
+    explained_keys: dict[tuple[str | None, str | None], bool] = {}
+    texts: dict[tuple[str | None, int | None], str] = {}
     if "explanation" in obs.columns:
         ex = obs.filter(
             pl.col("explanation").is_not_null() & (pl.col("explanation").str.strip_chars() != "")
         )
         for r in ex.iter_rows(named=True):
-            explained_rows.add((r.get("file"), r.get("row")))
-            explained_keys.add((r.get("entity"), r.get("indicator")))
-    explained = []
-    blocks = []
+            ok = says_something(r["explanation"], policy.min_explanation)
+            where = (r.get("file"), r.get("row"))
+            explained_rows[where] = explained_rows.get(where, False) or ok
+            key = (r.get("entity"), r.get("indicator"))
+            explained_keys[key] = explained_keys.get(key, False) or ok
+            texts.setdefault(where, r["explanation"])
+    explained, blocks, fixes = [], [], []
     for r in findings.iter_rows(named=True):
-        e = (r["row"] is not None and (r["file"], r["row"]) in explained_rows) or (
-            r["entity"] is not None and (r["entity"], r["indicator"]) in explained_keys
+        where, key = (r["file"], r["row"]), (r["entity"], r["indicator"])
+        given = (r["row"] is not None and where in explained_rows) or (
+            r["entity"] is not None and key in explained_keys
         )
+        e = (r["row"] is not None and explained_rows.get(where, False)) or (
+            r["entity"] is not None and explained_keys.get(key, False)
+        )
+        severity = Severity(r["severity"])
         explained.append(e)
-        blocks.append(policy.blocks(Severity(r["severity"]), e))
+        blocks.append(policy.blocks(severity, e))
+        fix = r["fix"]
+        if given and not e and severity in policy.explain:
+            fix = f"{fix or ''}{'; ' if fix else ''}{_too_short(texts.get(where), policy)}"
+        fixes.append(fix)
     out = findings.with_columns(
         pl.Series("explained", explained, dtype=pl.Boolean),
         pl.Series("blocks", blocks, dtype=pl.Boolean),
+        pl.Series("fix", fixes, dtype=pl.String),
     )
     rank = {"error": 0, "warning": 1, "hint": 2}
     return (
@@ -296,4 +359,16 @@ def _judge(findings: pl.DataFrame, obs: pl.DataFrame, policy: Policy) -> pl.Data
         )
         .sort(["_r", "file", "row", "cell", "rule"], nulls_last=True)
         .drop("_r")
+    )
+
+
+def _too_short(text: str | None, policy: Policy) -> str:
+    """What the fix adds when the row's explanation says too little (:func:`says_something`)."""
+    n = policy.min_explanation
+    zh = f"“{text}”" if text else ""
+    en = f" {text!r}" if text else ""
+    return (
+        f"说明{zh}过短，不能作为出错说明：请用至少 {n} 个字写明原因 / the explanation{en} "
+        f"says too little to clear this: write the reason in at least {n} letters or digits, "
+        "not one character repeated"
     )
