@@ -11,7 +11,7 @@ which the core's plugin loads through ``soeplan_load_observations`` like a count
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from soeplan.frames import FINDING_SCHEMA, empty_long
 from soeplan.plan.load import load_plan
 from soeplan.plan.model import Plan
 from soeplan.plugins.builtin import load_core_sample
+from soeplan.provenance import HookTiming, PluginFailure, slow
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, Report, SetAside
 from soeplan.report.write import OBSERVATIONS_FILE, write_report
@@ -36,6 +37,7 @@ from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
     from soeplan.submissions.ingest import CheckedFile
+    from soeplan.submissions.validate import ValidationReport
 
 Progress = Callable[[str], None]
 
@@ -87,12 +89,17 @@ def report_from_observations(
     debt_lines: DebtLines | None = None,
     progress: Progress = _quiet,
     explain_example: str | None = None,
+    plugin_failures: Sequence[PluginFailure] = (),
 ) -> RunResult:
     """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
     build the report of ``plan`` for ``year``.
 
     ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
     the rollup's own checks are added to them. ``set_aside`` lists units left out.
+    ``plugin_failures`` are the plugins' failures so far (their rules'); the report lists them
+    with the registry's load failures and the sections that fail here. In strict plugin mode a
+    section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
+    written.
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan = current().plan_with_targets(plan)  # with the counties' own targets
@@ -147,8 +154,32 @@ def report_from_observations(
         unit_names={u.id: Text(u.name_zh, u.name_en) for u in structure.units.values()},
         entity_names=names,
         explain_example=explain_example,
+        plugin_failures=[*registry.load_failures(), *plugin_failures],
+    )
+    for sec in report.sections:
+        if sec.failure is not None:
+            registry.report_failure(sec.failure)  # strict plugin mode: stops here, nothing written
+    show_slow(
+        (
+            HookTiming(s.provider.plugin if s.provider else "?", "section", s.id, s.seconds)
+            for s in report.sections
+        ),
+        progress,
     )
     return RunResult(report=report, rollup=result)
+
+
+def show_slow(timings: Iterable[HookTiming], progress: Progress) -> None:
+    """Name each plugin call slower than :func:`soeplan.provenance.slow_plugin_seconds`."""
+    for t in slow(timings):
+        progress(str(t))
+
+
+def _rule_notes(reports: Iterable[ValidationReport], progress: Progress) -> list[PluginFailure]:
+    """The rules' plugin failures of the submissions' validation; their slow calls shown."""
+    reports = list(reports)
+    show_slow((t for r in reports for t in r.timings), progress)
+    return [f for r in reports for f in r.plugin_failures]
 
 
 _OBS = ("unit", "entity", "year", "indicator", "value")
@@ -211,6 +242,7 @@ def run_submissions(
         lang=lang,
         debt_lines=debt_lines,
         progress=progress,
+        plugin_failures=_rule_notes((c.report for c in checked), progress),
     )
     progress(f"writing the report into {out}")
     return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
@@ -344,6 +376,7 @@ def run_demo(
     keep: list[pl.DataFrame] = [observations.filter(pl.col("year") != year)]
     findings: list[pl.DataFrame] = []
     set_aside: list[SetAside] = []
+    reports: list[ValidationReport] = []
     units = sorted(observations["unit"].unique().to_list())
     for i, unit in enumerate(units, start=1):
         progress(f"validating {unit}'s {year} figures ({i}/{len(units)})")
@@ -357,6 +390,7 @@ def run_demo(
             plan=plan_obj,
             policy=policy,
         )
+        reports.append(checked)
         if checked.findings.height:
             findings.append(checked.findings.select(list(FINDING_SCHEMA)))
         if checked.acceptable:
@@ -382,6 +416,7 @@ def run_demo(
         lang=lang,
         debt_lines=debt_lines,
         progress=progress,
+        plugin_failures=_rule_notes(reports, progress),
     )
     progress(f"writing the report into {out}")
     path = write_report(run.report, out)
