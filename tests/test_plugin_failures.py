@@ -361,6 +361,22 @@ def test_when_one_reader_fails_the_next_plugin_reads_the_file(tmp_path: Path) ->
     assert [f.plugin for f in reg.failures] == ["bad"]
 
 
+def test_a_sample_loader_that_fails_is_listed_in_the_demo_report(tmp_path: Path) -> None:
+    def load(unit: str, year: int, source: str) -> Any:
+        if unit == "kecheng" and source == "sample":
+            raise OSError("the county's sample file is missing")
+        return None
+
+    reg = lenient(("bad", SimpleNamespace(soeplan_load_observations=hookimpl(load))))
+    with reg.active():
+        run = run_demo(tmp_path / "out")
+    failed = [f for f in run.report.meta.plugin_failures if f.stage == "soeplan_load_observations"]
+    assert [f.plugin for f in failed] == ["bad"]
+    assert "kecheng" in failed[0].where and "sample file is missing" in failed[0].reason
+    summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert "插件 bad 在 soeplan_load_observations" in summary
+
+
 def test_in_strict_mode_a_failing_reader_is_a_plugin_error(tmp_path: Path) -> None:
     path = tmp_path / "qujiang-2023.county"
     path.write_text("x", encoding="utf-8")

@@ -36,6 +36,7 @@ from soeplan.structure.city import city_structure
 from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
     from soeplan.submissions.ingest import CheckedFile
     from soeplan.submissions.validate import ValidationReport
 
@@ -103,15 +104,7 @@ def report_from_observations(
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan = current().plan_with_targets(plan)  # with the counties' own targets
-    years = (
-        sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
-    )
-    if year not in years:
-        shown = f"{years[0]}–{years[-1]}" if years else "none"
-        raise SoeplanError(
-            f"the observations have no figures for {year} (years found: {shown})\n"
-            "  fix: pass --year for a year the submissions cover, or add that year's submissions"
-        )
+    years = _years(observations, year)
     registry = current()
     progress("composing the structure (core and plugins)")
     structure = structure or city_structure(sample=synthetic)
@@ -156,9 +149,30 @@ def report_from_observations(
         explain_example=explain_example,
         plugin_failures=[*registry.load_failures(), *plugin_failures],
     )
+    _after_sections(report, registry, progress)
+    return RunResult(report=report, rollup=result)
+
+
+def _years(observations: pl.DataFrame, year: int) -> list[int]:
+    """The years the observations cover; refused when ``year`` is not among them."""
+    years = (
+        sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
+    )
+    if year not in years:
+        shown = f"{years[0]}–{years[-1]}" if years else "none"
+        raise SoeplanError(
+            f"the observations have no figures for {year} (years found: {shown})\n"
+            "  fix: pass --year for a year the submissions cover, or add that year's submissions"
+        )
+    return years
+
+
+def _after_sections(report: Report, registry: Registry, progress: Progress) -> None:
+    """Report the sections that failed (strict plugin mode stops here, before anything is
+    written) and name the slow ones."""
     for sec in report.sections:
         if sec.failure is not None:
-            registry.report_failure(sec.failure)  # strict plugin mode: stops here, nothing written
+            registry.report_failure(sec.failure)
     show_slow(
         (
             HookTiming(s.provider.plugin if s.provider else "?", "section", s.id, s.seconds)
@@ -166,7 +180,6 @@ def report_from_observations(
         ),
         progress,
     )
-    return RunResult(report=report, rollup=result)
 
 
 def show_slow(timings: Iterable[HookTiming], progress: Progress) -> None:
@@ -370,7 +383,10 @@ def run_demo(
     progress("reading the bundled sample (synthetic data)")
     # the core's sample, loaded through its plugin as a county's figures are, with the county
     # plugins' own sample figures (their local metrics) laid over
+    registry = current()
+    before = len(registry.failures)
     observations = overlay_plugin_samples(load_core_sample())
+    readers_failed = registry.failures[before:]  # plugins whose sample figures could not load
     structure = city_structure(sample=True)
     policy = Policy(explain=frozenset())
     keep: list[pl.DataFrame] = [observations.filter(pl.col("year") != year)]
@@ -416,7 +432,7 @@ def run_demo(
         lang=lang,
         debt_lines=debt_lines,
         progress=progress,
-        plugin_failures=_rule_notes(reports, progress),
+        plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
     )
     progress(f"writing the report into {out}")
     path = write_report(run.report, out)

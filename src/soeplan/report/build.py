@@ -72,8 +72,7 @@ def build_report(
     figures fill the years the totals lack (the base year, the 13th plan's start).
     ``units``: ``unit, year, indicator, value`` for the breakdown by unit.
     ``entities``: ``entity, unit, year, indicator, value`` for the debt-ratio watch list.
-    ``plugin_failures``: the plugins that failed before (loading, rules); the sections that
-    fail here are added, and the report lists them all (:attr:`soeplan.report.model.ReportMeta.plugin_failures`).
+    ``plugin_failures``: failures so far (loading, rules), listed with the sections' own.
 
     >>> import soeplan
     >>> from soeplan.report import build_report
@@ -94,7 +93,6 @@ def build_report(
     lines = debt_lines or DebtLines()
     context = section_context or SectionContext(year=year, plan=plan, lang=lang)
     rendered = render_sections(sections, context)
-    failed = [*plugin_failures, *(r.failure for r in rendered if r.failure is not None)]
     meta = report_meta(
         plan,
         year,
@@ -106,7 +104,7 @@ def build_report(
         unit_names=unit_names,
         generated_at=generated_at,
         explain_example=explain_example,
-        plugin_failures=tuple(merge_failures(failed)),
+        plugin_failures=[*plugin_failures, *(r.failure for r in rendered if r.failure)],
     )
     assessed = assess(plan, year, with_unit_targets(full, plan, units), inds)
     return Report(
@@ -147,7 +145,7 @@ def report_meta(
     unit_names: Mapping[str, Text],
     generated_at: dt.datetime | None,
     explain_example: str | None,
-    plugin_failures: tuple[PluginFailure, ...] = (),
+    plugin_failures: Iterable[PluginFailure] = (),
 ) -> ReportMeta:
     """What the report says about itself: the plan, the year, the plugins, inputs and options."""
     return ReportMeta(
@@ -172,7 +170,7 @@ def report_meta(
         explain_example=explain_example
         or f"soeplan explain --data FILE --scope {plan.scopes[0].id} --indicator total_assets "
         f"--year {year}",
-        plugin_failures=plugin_failures,
+        plugin_failures=tuple(merge_failures(plugin_failures)),
     )
 
 
