@@ -66,7 +66,7 @@ def test_table_names_the_failure(dists: list[Path], capsys: pytest.CaptureFixtur
         assert main(["plugins"]) == 0
     out, err = capsys.readouterr()
     assert "soeplan-alpha" in out and "alpha_tonnes" in out
-    assert "plugin 'broken' skipped (import)" in err
+    assert "plugin 'broken' (soeplan-broken 0.1) skipped (import)" in err
 
 
 def test_strict_plugins_exits_non_zero_without_traceback(
@@ -76,7 +76,7 @@ def test_strict_plugins_exits_non_zero_without_traceback(
         code = main(["--strict-plugins", "plugins"])
     err = capsys.readouterr().err
     assert code != 0
-    assert "plugin 'broken' failed (import)" in err
+    assert "plugin 'broken' (soeplan-broken 0.1) failed in import" in err
     assert "Traceback" not in err
 
 

@@ -114,7 +114,9 @@ def test_broken_plugin_is_reported_by_name_and_skipped(
         [failure] = reg.failures
         assert (failure.plugin, failure.stage) == ("broken", stage)
         assert says in failure.reason
-        with pytest.raises(PluginError, match=r"(?s)'broken' failed.*strict plugin mode"):
+        with pytest.raises(
+            PluginError, match=r"(?s)'broken' \(soeplan-broken 1.0\) failed in.*strict plugin mode"
+        ):
             build_registry(make_host(strict=True))
 
 

@@ -170,7 +170,13 @@ def test_a_failing_section_is_kept_with_its_error(plan: soeplan.Plan) -> None:
     by_id = {s.id: s for s in report.sections}
     assert by_id["changshan.bank"].error is None
     assert by_id["changshan.bank"].content.paragraphs[0].en == "Changshan's bank in 2023."
-    assert by_id["zz.broken"].error == "RuntimeError: plugin bug"
+    assert by_id["zz.broken"].error == "raised RuntimeError: plugin bug"
+    failure = by_id["zz.broken"].failure
+    assert failure is not None and (failure.stage, failure.record) == (
+        "soeplan_report_sections",
+        "zz.broken",
+    )
+    assert failure in report.meta.plugin_failures
 
 
 def test_totals_frame_must_be_long(plan: soeplan.Plan) -> None:

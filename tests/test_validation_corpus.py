@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from _submission_helpers import edit, sample_frame, write_csv, write_sample_xlsx
+from soeplan import Registry
 from soeplan.rules import Rule, RuleContext, Severity, findings_frame
 from soeplan.submissions.core_rules import CORE_RULES
 from soeplan.submissions.ingest import check_file
@@ -274,7 +275,7 @@ def test_difference_units_may_carry_negative_amounts(tmp_path: Path) -> None:
     assert only(diff, "core.non-negative").height == 0
 
 
-def test_a_rule_that_crashes_is_a_finding_not_a_traceback() -> None:
+def test_a_rule_that_crashes_is_a_plugin_failure_not_a_finding() -> None:
     def boom(ctx: RuleContext) -> pl.DataFrame:
         raise ZeroDivisionError("oops")
 
@@ -285,9 +286,16 @@ def test_a_rule_that_crashes_is_a_finding_not_a_traceback() -> None:
         description_en="bad",
         check=boom,
     )
-    report = validate(sample_frame(), year=2023, unit="qujiang", rules=[*CORE_RULES, rule])
-    f = only(report.findings, "county.boom")
-    assert f["severity"].to_list() == ["error"] and "ZeroDivisionError" in f["found"][0]
+    lenient = Registry.build(entry_points=False, strict=False)
+    report = validate(
+        sample_frame(), year=2023, unit="qujiang", rules=[*CORE_RULES, rule], registry=lenient
+    )
+    without = validate(sample_frame(), year=2023, unit="qujiang", registry=lenient)
+    assert only(report.findings, "county.boom").height == 0
+    assert report.findings.equals(without.findings)  # judged on the other rules alone
+    [failure] = report.plugin_failures
+    assert (failure.record, failure.where) == ("county.boom", "qujiang 2023")
+    assert "ZeroDivisionError: oops" in failure.reason and failure in lenient.failures
 
 
 def test_a_custom_rule_runs_with_the_core_rules() -> None:
@@ -323,7 +331,7 @@ def test_a_custom_rule_runs_with_the_core_rules() -> None:
     assert not f["blocks"].any()
 
 
-def test_a_rule_with_an_unknown_severity_is_reported() -> None:
+def test_a_rule_with_an_unknown_severity_is_a_plugin_failure() -> None:
     def odd(ctx: RuleContext) -> pl.DataFrame:
         return findings_frame([{"severity": "fatal", "message_zh": "?", "message_en": "?"}])
 
@@ -334,6 +342,10 @@ def test_a_rule_with_an_unknown_severity_is_reported() -> None:
         description_en="odd",
         check=odd,
     )
-    report = validate(sample_frame(), year=2023, unit="qujiang", rules=[*CORE_RULES, rule])
-    f = only(report.findings, "county.odd")
-    assert f["severity"].to_list() == ["error"] and "fatal" in f["found"][0]
+    lenient = Registry.build(entry_points=False, strict=False)
+    report = validate(
+        sample_frame(), year=2023, unit="qujiang", rules=[*CORE_RULES, rule], registry=lenient
+    )
+    assert only(report.findings, "county.odd").height == 0
+    [failure] = report.plugin_failures
+    assert "unknown severity 'fatal'" in failure.reason

@@ -233,9 +233,8 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "StructureEvent",
                 "UnitStructure",
             ),
-            "soeplan.provenance": ("Provider",),
+            "soeplan.provenance": ("HookTiming", "PluginFailure", "Provider"),
             "soeplan.plugins.hookspecs": ("hookimpl",),
-            "soeplan.plugins.host": ("PluginFailure",),
             "soeplan.plugins.registry": (
                 "PluginInfo",
                 "Registry",
@@ -464,9 +463,12 @@ if TYPE_CHECKING:
         StructureEvent as StructureEvent,
         UnitStructure as UnitStructure,
     )
-    from soeplan.provenance import Provider as Provider
+    from soeplan.provenance import (
+        HookTiming as HookTiming,
+        PluginFailure as PluginFailure,
+        Provider as Provider,
+    )
     from soeplan.plugins.hookspecs import hookimpl as hookimpl
-    from soeplan.plugins.host import PluginFailure as PluginFailure
     from soeplan.plugins.registry import (
         PluginInfo as PluginInfo,
         Registry as Registry,

@@ -52,6 +52,11 @@ def current(registry: Registry | None = None) -> Registry:
     return _default()
 
 
+def active() -> Registry | None:
+    """The registry made current for this block, if any (never builds the default)."""
+    return _ACTIVE.get()
+
+
 @contextmanager
 def using(registry: Registry) -> Iterator[Registry]:
     """Make ``registry`` the one in use for the block (see :meth:`soeplan.Registry.active`)."""

@@ -11,7 +11,7 @@ which the core's plugin loads through ``soeplan_load_observations`` like a count
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from soeplan.frames import FINDING_SCHEMA, empty_long
 from soeplan.plan.load import load_plan
 from soeplan.plan.model import Plan
 from soeplan.plugins.builtin import load_core_sample
+from soeplan.provenance import HookTiming, PluginFailure, slow
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, Report, SetAside
 from soeplan.report.write import OBSERVATIONS_FILE, write_report
@@ -35,7 +36,9 @@ from soeplan.structure.city import city_structure
 from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
     from soeplan.submissions.ingest import CheckedFile
+    from soeplan.submissions.validate import ValidationReport
 
 Progress = Callable[[str], None]
 
@@ -87,25 +90,22 @@ def report_from_observations(
     debt_lines: DebtLines | None = None,
     progress: Progress = _quiet,
     explain_example: str | None = None,
+    plugin_failures: Sequence[PluginFailure] = (),
 ) -> RunResult:
     """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
     build the report of ``plan`` for ``year``.
 
     ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
     the rollup's own checks are added to them. ``set_aside`` lists units left out.
+    ``plugin_failures`` are the plugins' failures so far (their rules'); the report lists them
+    with the registry's load failures and the sections that fail here. In strict plugin mode a
+    section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
+    written.
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan.require_year(year, what="the report's year")
     plan = current().plan_with_targets(plan)  # with the counties' own targets
-    years = (
-        sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
-    )
-    if year not in years:
-        shown = f"{years[0]}–{years[-1]}" if years else "none"
-        raise SoeplanError(
-            f"the observations have no figures for {year} (years found: {shown})\n"
-            "  fix: pass --year for a year the submissions cover, or add that year's submissions"
-        )
+    years = _years(observations, year)
     registry = current()
     progress("composing the structure (core and plugins)")
     structure = structure or city_structure(sample=synthetic)
@@ -148,8 +148,52 @@ def report_from_observations(
         unit_names={u.id: Text(u.name_zh, u.name_en) for u in structure.units.values()},
         entity_names=names,
         explain_example=explain_example,
+        plugin_failures=[*registry.load_failures(), *plugin_failures],
     )
+    _after_sections(report, registry, progress)
     return RunResult(report=report, rollup=result)
+
+
+def _years(observations: pl.DataFrame, year: int) -> list[int]:
+    """The years the observations cover; refused when ``year`` is not among them."""
+    years = (
+        sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
+    )
+    if year not in years:
+        shown = f"{years[0]}–{years[-1]}" if years else "none"
+        raise SoeplanError(
+            f"the observations have no figures for {year} (years found: {shown})\n"
+            "  fix: pass --year for a year the submissions cover, or add that year's submissions"
+        )
+    return years
+
+
+def _after_sections(report: Report, registry: Registry, progress: Progress) -> None:
+    """Report the sections that failed (strict plugin mode stops here, before anything is
+    written) and name the slow ones."""
+    for sec in report.sections:
+        if sec.failure is not None:
+            registry.report_failure(sec.failure)
+    show_slow(
+        (
+            HookTiming(s.provider.plugin if s.provider else "?", "section", s.id, s.seconds)
+            for s in report.sections
+        ),
+        progress,
+    )
+
+
+def show_slow(timings: Iterable[HookTiming], progress: Progress) -> None:
+    """Name each plugin call slower than :func:`soeplan.provenance.slow_plugin_seconds`."""
+    for t in slow(timings):
+        progress(str(t))
+
+
+def _rule_notes(reports: Iterable[ValidationReport], progress: Progress) -> list[PluginFailure]:
+    """The rules' plugin failures of the submissions' validation; their slow calls shown."""
+    reports = list(reports)
+    show_slow((t for r in reports for t in r.timings), progress)
+    return [f for r in reports for f in r.plugin_failures]
 
 
 _OBS = ("unit", "entity", "year", "indicator", "value")
@@ -213,6 +257,7 @@ def run_submissions(
         lang=lang,
         debt_lines=debt_lines,
         progress=progress,
+        plugin_failures=_rule_notes((c.report for c in checked), progress),
     )
     progress(f"writing the report into {out}")
     return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
@@ -341,12 +386,16 @@ def run_demo(
     progress("reading the bundled sample (synthetic data)")
     # the core's sample, loaded through its plugin as a county's figures are, with the county
     # plugins' own sample figures (their local metrics) laid over
+    registry = current()
+    before = len(registry.failures)
     observations = overlay_plugin_samples(load_core_sample())
+    readers_failed = registry.failures[before:]  # plugins whose sample figures could not load
     structure = city_structure(sample=True)
     policy = Policy(explain=frozenset())
     keep: list[pl.DataFrame] = [observations.filter(pl.col("year") != year)]
     findings: list[pl.DataFrame] = []
     set_aside: list[SetAside] = []
+    reports: list[ValidationReport] = []
     units = sorted(observations["unit"].unique().to_list())
     for i, unit in enumerate(units, start=1):
         progress(f"validating {unit}'s {year} figures ({i}/{len(units)})")
@@ -360,6 +409,7 @@ def run_demo(
             plan=plan_obj,
             policy=policy,
         )
+        reports.append(checked)
         if checked.findings.height:
             findings.append(checked.findings.select(list(FINDING_SCHEMA)))
         if checked.acceptable:
@@ -385,6 +435,7 @@ def run_demo(
         lang=lang,
         debt_lines=debt_lines,
         progress=progress,
+        plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
     )
     progress(f"writing the report into {out}")
     path = write_report(run.report, out)

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from soeplan.provenance import Provider
+from soeplan.provenance import Provider, a_type
 
 
 @attrs.frozen
@@ -69,3 +69,47 @@ class ReportSection:
     order: int = 100  #: position among sections (ties broken by id)
     unit: str | None = None  #: the county-level unit it is about, if any
     provider: Provider | None = attrs.field(default=None, eq=False)
+
+
+def content_problems(content: object) -> list[str]:
+    """Why a section's ``render`` result cannot be laid out (its types), or ``[]`` when it can.
+
+    What the report checks before it lays a section out; the conformance kit
+    (:func:`soeplan.testing.check_section_content`) asks more (both languages everywhere, a
+    label for every column).
+
+    >>> content_problems(SectionContent(paragraphs=(Text("说明", "Note"),)))
+    []
+    >>> content_problems({"text": "a dict"})
+    ['returned a dict, expected a SectionContent']
+    >>> content_problems(SectionContent(paragraphs=("plain text",)))
+    ['paragraph 0 is a str, expected a Text(zh=..., en=...)']
+    """
+    if not isinstance(content, SectionContent):
+        return [f"returned {a_type(content)}, expected a SectionContent"]
+    out: list[str] = []
+
+    def text(where: str, t: object) -> None:
+        if not (isinstance(t, Text) and isinstance(t.zh, str) and isinstance(t.en, str)):
+            out.append(f"{where} is {a_type(t)}, expected a Text(zh=..., en=...)")
+
+    for name in ("paragraphs", "tables"):
+        if not isinstance(getattr(content, name), tuple | list):
+            out.append(f"{name} is {a_type(getattr(content, name))}, expected a tuple")
+    if out:
+        return out
+    for i, p in enumerate(content.paragraphs):
+        text(f"paragraph {i}", p)
+    for i, table in enumerate(content.tables):
+        if not isinstance(table, SectionTable):
+            out.append(f"table {i} is {a_type(table)}, expected a SectionTable")
+            continue
+        text(f"table {i}'s title", table.title)
+        if not isinstance(table.frame, pl.DataFrame):
+            out.append(f"table {i}'s frame is {a_type(table.frame)}, expected a DataFrame")
+        if not isinstance(table.labels, Mapping):
+            out.append(f"table {i}'s labels are {a_type(table.labels)}, expected a dict")
+            continue
+        for col, label in table.labels.items():
+            text(f"table {i}'s label of {col!r}", label)
+    return out

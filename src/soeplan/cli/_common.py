@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
@@ -28,7 +28,8 @@ class OrderedGroup(click.Group):
     "--strict-plugins",
     is_flag=True,
     default=False,
-    help="Treat a plugin that fails to load as an error (also SOEPLAN_STRICT_PLUGINS=1).",
+    help="Treat any plugin failure (to load, or in a rule, section or reader) as an error: "
+    "exit 2 before anything is written (also SOEPLAN_STRICT_PLUGINS=1).",
 )
 @click.pass_context
 def cli(ctx: click.Context, strict_plugins: bool) -> None:
@@ -41,6 +42,7 @@ def cli(ctx: click.Context, strict_plugins: bool) -> None:
       soeplan indicators --format md       # the indicator catalogue
     """
     ctx.ensure_object(dict)
+    ctx.call_on_close(_warn_at_close)
     if strict_plugins:
         import os
 
@@ -86,8 +88,41 @@ def format_option(choices: tuple[str, ...] = FORMATS, default: str = "table") ->
 
 
 def warn_plugin_failures() -> None:
-    """Print the plugins that were skipped (to stderr)."""
-    from soeplan.plugins.registry import get_registry
+    """Print, on stderr, each plugin failure not printed yet: loading, and during the command.
 
-    for failure in get_registry().failures:
+    Commands call it before they start (the plugins that were skipped); the command group calls
+    it again when the command ends, for the rules, sections and readers that failed meanwhile.
+    """
+    from soeplan.context import current
+
+    _print_new(current().new_failures())
+
+
+def _warn_at_close() -> None:
+    """At the end of every command: the failures since, if a registry was ever built."""
+    import sys
+
+    registry_module = sys.modules.get("soeplan.plugins.registry")
+    if registry_module is None:  # no plugin was loaded (``--help``, ``scaffold``)
+        return
+    from soeplan.context import active
+
+    registry = active() or registry_module.loaded_registry()
+    if registry is not None:
+        _print_new(registry.new_failures())
+
+
+def _print_new(failures: Iterable[Any]) -> None:
+    """One line per failure; the same failure on several units is one line naming them all."""
+    from soeplan.provenance import merge_failures
+
+    for failure in merge_failures(failures):
         click.echo(f"warning: {failure}", err=True)
+
+
+def note_slow_plugins(timings: Iterable[Any]) -> None:
+    """Name, on stderr, each plugin call slower than the threshold (``SOEPLAN_SLOW_PLUGIN_SECONDS``)."""
+    from soeplan.provenance import slow
+
+    for t in slow(timings):
+        click.echo(f"note: {t}", err=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from soeplan.cli._common import cli, format_option, warn_plugin_failures
+from soeplan.cli._common import cli, format_option, note_slow_plugins, warn_plugin_failures
 from soeplan.cli._render import render_rows
 from soeplan.cli.validate import (
     SoeplanBlocked,
@@ -63,6 +63,7 @@ def ingest_cmd(
         options={"jump_share": jump_share},
         policy=Policy.named(policy),
     )
+    note_slow_plugins(t for r in results for t in r.checked.report.timings)
     blocked = False
     for r in results:
         c = r.checked

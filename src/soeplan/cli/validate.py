@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from soeplan.cli._common import cli, warn_plugin_failures
+from soeplan.cli._common import cli, note_slow_plugins, warn_plugin_failures
 from soeplan.cli._render import render_rows
 from soeplan.errors import SoeplanError
 
@@ -205,6 +205,7 @@ def validate_cmd(
         policy=Policy.named(policy),
     )
     combined = ValidationReport.combine(c.report for c in checked)
+    note_slow_plugins(combined.timings)
     click.echo(render_findings(combined.findings, fmt), nl=False)
     for c in checked:
         click.echo(summary_line(c), err=True)

@@ -31,7 +31,7 @@ import pluggy
 from soeplan.errors import PluginError
 from soeplan.plugins import hookspecs
 from soeplan.plugins.checks import check_records
-from soeplan.provenance import Provider
+from soeplan.provenance import PluginFailure, Provider
 
 if TYPE_CHECKING:
     from pluggy import HookImpl
@@ -44,18 +44,6 @@ R = TypeVar("R")
 _TRUE = {"1", "true", "yes", "on"}
 
 
-@attrs.frozen
-class PluginFailure:
-    """A plugin that could not be used (or one of its hooks), and why."""
-
-    plugin: str
-    stage: str  #: "import", "register", "pin" or the hook name
-    reason: str
-
-    def __str__(self) -> str:
-        return f"plugin {self.plugin!r} skipped ({self.stage}): {self.reason}"
-
-
 @attrs.define
 class PluginHost:
     """A pluggy manager plus what the host knows about each registered plugin."""
@@ -64,19 +52,20 @@ class PluginHost:
     providers: dict[str, Provider] = attrs.field(factory=dict)
     failures: list[PluginFailure] = attrs.field(factory=list)
     strict: bool = False
+    shown: int = 0  #: how many of ``failures`` have been handed out to be shown
 
     def provider_of(self, plugin: object) -> Provider:
         name = self.pm.get_name(plugin) or repr(plugin)
         return self.providers.get(name, Provider(name))
 
     def fail(self, failure: PluginFailure) -> None:
-        """Report a failure: remembered and skipped, or in strict mode a :class:`PluginError`."""
+        """Report a failure: remembered and skipped, or in strict mode a :class:`PluginError`.
+
+        In strict mode the error is raised where the plugin failed, so a run stops before it
+        writes anything (a report, a store entry, an annotated workbook).
+        """
         if self.strict:
-            raise PluginError(
-                f"plugin {failure.plugin!r} failed ({failure.stage}): {failure.reason}\n"
-                "  fix: repair or uninstall the plugin, or pin the plugins that load with "
-                "SOEPLAN_PLUGINS (strict plugin mode: SOEPLAN_STRICT_PLUGINS / --strict-plugins)"
-            )
+            raise strict_error(failure)
         if failure not in self.failures:
             self.failures.append(failure)
 
@@ -128,11 +117,11 @@ class PluginHost:
                 results = self._call(hook_name, impl, kwargs)
                 records = [rec for result in results for rec in result]
             except Exception as exc:  # a plugin's bug must not take the host down
-                self.fail(PluginFailure(provider.plugin, hook_name, f"{type(exc).__name__}: {exc}"))
+                self.fail(PluginFailure(provider.plugin, hook_name, _raised(exc), provider))
                 continue
             problems = check_records(records, record_type, key)
             if problems:
-                self.fail(PluginFailure(provider.plugin, hook_name, "; ".join(problems)))
+                self.fail(PluginFailure(provider.plugin, hook_name, "; ".join(problems), provider))
                 continue
             mine: dict[str, R] = {}
             for rec in records:
@@ -140,11 +129,8 @@ class PluginHost:
                     rec = attrs.evolve(rec, provider=provider)
                 k = key(rec)
                 if k in mine:
-                    self.fail(
-                        PluginFailure(
-                            provider.plugin, hook_name, f"returned the id {k!r} more than once"
-                        )
-                    )
+                    again = f"returned the id {k!r} more than once"
+                    self.fail(PluginFailure(provider.plugin, hook_name, again, provider))
                     mine = {}
                     break
                 mine[k] = rec
@@ -156,26 +142,52 @@ class PluginHost:
                 seen[k] = rec
         return dict(sorted(seen.items()))
 
-    def first_result(self, hook_name: str, check: Callable[[Any], str], **kwargs: Any) -> Any:
+    def first_result(
+        self,
+        hook_name: str,
+        check: Callable[[Any], str],
+        *,
+        where: str = "",
+        failed: list[PluginFailure] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Call a ``firstresult`` hook plugin by plugin (sorted by name); the first valid answer wins.
 
-        ``check`` returns a problem text for a bad answer (reported, and the next plugin asked).
+        ``check`` returns a problem text for a bad answer. A plugin that raises or answers badly
+        is reported (:meth:`fail`, with ``where`` it was asked about) and the next plugin asked;
+        its failure is also appended to ``failed``, so the caller can say why nobody answered.
         """
         for impl in self._impls(hook_name):
             provider = self.provider_of(impl.plugin)
             try:
                 result = self._call(hook_name, impl, kwargs)
+                problem = "" if result is None else check(result)
             except Exception as exc:
-                self.fail(PluginFailure(provider.plugin, hook_name, f"{type(exc).__name__}: {exc}"))
-                continue
-            if result is None:
-                continue
-            problem = check(result)
+                problem = _raised(exc)
             if problem:
-                self.fail(PluginFailure(provider.plugin, hook_name, problem))
+                failure = PluginFailure(provider.plugin, hook_name, problem, provider, where=where)
+                if failed is not None:
+                    failed.append(failure)
+                self.fail(failure)
                 continue
-            return result
+            if result is not None:
+                return result
         return None
+
+
+def _raised(exc: BaseException) -> str:
+    return f"raised {type(exc).__name__}: {exc}"
+
+
+def strict_error(failure: PluginFailure) -> PluginError:
+    """The error strict plugin mode raises for ``failure`` (exit code 2, nothing written)."""
+    return PluginError(
+        f"{failure.headline()}\n"
+        "  strict plugin mode (SOEPLAN_STRICT_PLUGINS / --strict-plugins): stopped before "
+        "anything was written\n"
+        "  fix: repair or uninstall the plugin, pin the plugins that load with SOEPLAN_PLUGINS, "
+        "or run without strict plugin mode to go on without it"
+    )
 
 
 def duplicate_error(hook_name: str, key: str, first: object, second: object) -> PluginError:
@@ -243,7 +255,8 @@ def _load_entry_points(host: PluginHost) -> None:
         dist = ep.dist
         provider = Provider(ep.name, dist.name if dist else "", dist.version if dist else "")
         if ep.name == CORE:
-            host.fail(PluginFailure(ep.name, "register", f"{provider}: the name core is reserved"))
+            reserved = f"{provider}: the name core is reserved"
+            host.fail(PluginFailure(ep.name, "register", reserved, provider))
             continue
         if pinned is not None and ep.name not in pinned:
             continue
@@ -262,7 +275,7 @@ def _load_entry_points(host: PluginHost) -> None:
         try:
             plugin = ep.load()
         except Exception as exc:
-            host.fail(PluginFailure(ep.name, "import", f"{type(exc).__name__}: {exc}"))
+            host.fail(PluginFailure(ep.name, "import", f"{type(exc).__name__}: {exc}", provider))
             continue
         _register(host, ep.name, plugin, provider)
     for name in pinned or ():
@@ -306,14 +319,15 @@ class _Namespace:
 def _register(host: PluginHost, name: str, plugin: object, provider: Provider) -> None:
     pm = host.pm
     if pm.has_plugin(name):
-        host.fail(PluginFailure(name, "register", "a plugin of that name is already registered"))
+        again = "a plugin of that name is already registered"
+        host.fail(PluginFailure(name, "register", again, provider))
         return
     if getattr(type(plugin), "__hash__", None) is None:
         plugin = _Namespace(plugin)
     try:
         pm.register(plugin, name=name)
     except Exception as exc:
-        host.fail(PluginFailure(name, "register", f"{type(exc).__name__}: {exc}"))
+        host.fail(PluginFailure(name, "register", f"{type(exc).__name__}: {exc}", provider))
         return
     unknown = _unknown_hooks(pm, plugin)
     if unknown:
@@ -330,6 +344,7 @@ def _register(host: PluginHost, name: str, plugin: object, provider: Provider) -
                 "implements hooks that soeplan does not have: "
                 + ", ".join(hints)
                 + f"; soeplan's hooks are {', '.join(known)}",
+                provider,
             )
         )
         return

@@ -24,8 +24,8 @@ from soeplan.frames import LONG_SCHEMA
 from soeplan.indicators import Indicator, check_formulas
 from soeplan.plan.file import load_plan_file
 from soeplan.plan.model import Plan, PlanSource, Target
-from soeplan.plugins.host import CORE, PluginFailure, PluginHost, duplicate_error, make_host
-from soeplan.provenance import Provider
+from soeplan.plugins.host import CORE, PluginHost, duplicate_error, make_host
+from soeplan.provenance import PluginFailure, Provider, a_type
 from soeplan.rules import Rule
 from soeplan.sections import ReportSection
 from soeplan.structure.records import UnitStructure
@@ -52,7 +52,10 @@ class PluginInfo:
             "version": self.version,
             "hooks": list(self.hooks),
             "registered": {k: list(v) for k, v in self.registered.items()},
-            "failures": [{"stage": f.stage, "reason": f.reason} for f in self.failures],
+            "failures": [
+                {"stage": f.stage, "reason": f.reason, "record": f.record, "where": f.where}
+                for f in self.failures
+            ],
         }
 
 
@@ -60,7 +63,7 @@ def _check_observations(frame: Any) -> str:
     import polars as pl
 
     if not isinstance(frame, pl.DataFrame):
-        return f"returned a {type(frame).__name__}, expected a polars DataFrame or None"
+        return f"returned {a_type(frame)}, expected a polars DataFrame or None"
     missing = [c for c in tuple(LONG_SCHEMA) if c not in frame.columns]
     if missing:
         return f"the frame lacks the columns {', '.join(missing)}"
@@ -117,7 +120,32 @@ class Registry:
 
     @property
     def failures(self) -> list[PluginFailure]:
+        """Every plugin failure so far: loading, and (not in strict mode) its calls during runs."""
         return self.host.failures
+
+    @property
+    def strict(self) -> bool:
+        """Strict plugin mode: any plugin failure is a :class:`~soeplan.errors.PluginError`."""
+        return self.host.strict
+
+    def new_failures(self) -> list[PluginFailure]:
+        """The failures since the last call (each failure is handed out once, to be shown)."""
+        new = self.host.failures[self.host.shown :]
+        self.host.shown = len(self.host.failures)
+        return new
+
+    def load_failures(self) -> list[PluginFailure]:
+        """The failures of loading the plugins (and of their registering hooks)."""
+        return [f for f in self.failures if not f.during_run]
+
+    def report_failure(self, failure: PluginFailure) -> None:
+        """Report a failure of a plugin's code during a run (a rule, a section, a reader).
+
+        Remembered in :attr:`failures` (the command line prints it on stderr), or in strict
+        mode raised at once as a :class:`~soeplan.errors.PluginError`, before anything is
+        written.
+        """
+        self.host.fail(failure)
 
     def targets(self, plan: Plan) -> dict[str, Target]:
         """The plan's own targets merged with those plugins register for it (``soeplan_targets``).
@@ -153,14 +181,30 @@ class Registry:
         """
         return attrs.evolve(plan, targets=tuple(self.targets(plan).values()))
 
-    def load_observations(self, unit: str, year: int, source: str) -> pl.DataFrame | None:
+    def load_observations(
+        self,
+        unit: str,
+        year: int,
+        source: str,
+        *,
+        failed: list[PluginFailure] | None = None,
+    ) -> pl.DataFrame | None:
         """Ask the plugins, in name order, to load ``unit``'s observations for ``year`` from ``source``.
 
         The first plugin that returns a frame wins (``soeplan_load_observations`` is a
-        ``firstresult`` hook); ``None`` when no plugin understands the source.
+        ``firstresult`` hook); ``None`` when no plugin understands the source. A plugin that
+        raises or returns something else than a frame of ``entity, year, indicator, value`` is
+        a plugin failure (:meth:`report_failure`; also appended to ``failed``) and the next
+        plugin is asked.
         """
         result: pl.DataFrame | None = self.host.first_result(
-            "soeplan_load_observations", _check_observations, unit=unit, year=year, source=source
+            "soeplan_load_observations",
+            _check_observations,
+            where=f"{unit} {year}, {source}",
+            failed=failed,
+            unit=unit,
+            year=year,
+            source=source,
         )
         return result
 
@@ -249,6 +293,11 @@ def get_registry() -> Registry:
     global _REGISTRY
     if _REGISTRY is None:
         _REGISTRY = build_registry()
+    return _REGISTRY
+
+
+def loaded_registry() -> Registry | None:
+    """The process-default registry if it has been built, else ``None`` (never builds it)."""
     return _REGISTRY
 
 

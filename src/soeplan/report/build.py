@@ -28,7 +28,7 @@ from soeplan.frames import FINDING_SCHEMA
 from soeplan.indicators import Indicator
 from soeplan.plan.model import Plan
 from soeplan.plan.tables import build_table
-from soeplan.provenance import Provider
+from soeplan.provenance import PluginFailure, Provider, merge_failures
 from soeplan.report.assessment import assess, compliance
 from soeplan.report.debt import debt_watch
 from soeplan.report.model import DebtLines, InputFile, Report, ReportMeta, SetAside
@@ -64,6 +64,7 @@ def build_report(
     entity_names: Mapping[str, str] | None = None,
     generated_at: dt.datetime | None = None,
     explain_example: str | None = None,
+    plugin_failures: Sequence[PluginFailure] = (),
 ) -> Report:
     """Assemble the report of ``plan`` for ``year`` from a run's frames.
 
@@ -71,6 +72,7 @@ def build_report(
     figures fill the years the totals lack (the base year, the 13th plan's start).
     ``units``: ``unit, year, indicator, value`` for the breakdown by unit.
     ``entities``: ``entity, unit, year, indicator, value`` for the debt-ratio watch list.
+    ``plugin_failures``: failures so far (loading, rules), listed with the sections' own.
 
     >>> import soeplan
     >>> from soeplan.report import build_report
@@ -90,6 +92,7 @@ def build_report(
     unit_names = dict(unit_names or {})
     lines = debt_lines or DebtLines()
     context = section_context or SectionContext(year=year, plan=plan, lang=lang)
+    rendered = render_sections(sections, context)
     meta = report_meta(
         plan,
         year,
@@ -101,6 +104,7 @@ def build_report(
         unit_names=unit_names,
         generated_at=generated_at,
         explain_example=explain_example,
+        plugin_failures=[*plugin_failures, *(r.failure for r in rendered if r.failure)],
     )
     assessed = assess(plan, year, with_unit_targets(full, plan, units), inds)
     return Report(
@@ -111,7 +115,7 @@ def build_report(
         debt_watch=tuple(debt_watch(year, entities, lines, entity_names or {}, unit_names)),
         series=tuple(trajectories(plan, lookup, inds)),
         breakdowns=tuple(breakdowns(plan, year, units, unit_names, inds)),
-        sections=tuple(render_sections(sections, context)),
+        sections=tuple(rendered),
         set_aside=tuple(set_aside),
         findings=_findings(findings),
         totals=full,
@@ -141,6 +145,7 @@ def report_meta(
     unit_names: Mapping[str, Text],
     generated_at: dt.datetime | None,
     explain_example: str | None,
+    plugin_failures: Iterable[PluginFailure] = (),
 ) -> ReportMeta:
     """What the report says about itself: the plan, the year, the plugins, inputs and options."""
     return ReportMeta(
@@ -165,6 +170,7 @@ def report_meta(
         explain_example=explain_example
         or f"soeplan explain --data FILE --scope {plan.scopes[0].id} --indicator total_assets "
         f"--year {year}",
+        plugin_failures=tuple(merge_failures(plugin_failures)),
     )
 
 

@@ -23,6 +23,7 @@ from soeplan.report.layout import (
     findings_block,
     plan_table_block,
     section_blocks,
+    section_failure,
     set_aside_block,
 )
 from soeplan.report.markdown import summary_lines
@@ -109,7 +110,10 @@ def render_html(report: Report) -> str:
             set_aside=set_aside_block(report),
             trajectory_charts=[(names.get(sid, sid), svgs) for sid, svgs in charts.items()],
             breakdown_charts=[Markup(breakdown_svg(b, m.year, lang)) for b in report.breakdowns],
-            sections=[(sec, section_blocks(report, sec)) for sec in report.sections],
+            sections=[
+                (sec, section_blocks(report, sec), section_failure(sec, lang))
+                for sec in report.sections
+            ],
             about=about_rows(report),
             published=[_published_html(t) for t in report.published_tables()],
             css=lambda text: classes.get(text, ""),

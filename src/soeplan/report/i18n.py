@@ -54,6 +54,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "soeplan_version": ("soeplan 版本", "soeplan version"),
     "plugins": ("插件及版本", "Plugins and versions"),
     "plugin": ("插件", "Plugin"),
+    "plugin_failure": ("插件故障（内容已略去）", "Plugin failure (left out)"),
     "distribution": ("发行包", "Distribution"),
     "version": ("版本", "Version"),
     "inputs": ("输入文件及校验和", "Input files and checksums"),
@@ -205,6 +206,11 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "summary_watch": (
         "{warning} 家企业超过预警线，其中 {keyline} 家超过重点监管线。",
         "{warning} enterprise(s) above the warning line, {keyline} of them above key supervision.",
+    ),
+    "summary_plugin_failures": (
+        "{n} 项插件故障：有关插件的内容未纳入本报告，详见“来源与可追溯性”。",
+        "{n} plugin failure(s): what those plugins contribute is left out of this report "
+        "(see Provenance and traceability).",
     ),
     "summary_findings": (
         "审核发现 {n} 条（错误 {errors} 条），{set_aside} 个单位暂未纳入汇总。",

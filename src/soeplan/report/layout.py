@@ -316,11 +316,21 @@ def about_rows(report: Report) -> list[tuple[str, str, bool]]:
         rows.append(
             (label("plugin", lang), f"{p.plugin} {p.distribution} {p.version}".strip(), False)
         )
+    for failure in m.plugin_failures:
+        rows.append((label("plugin_failure", lang), failure.text(lang), True))
     for f in m.inputs:
         rows.append((label("file", lang), f"{f.path}  sha256:{f.sha256}", True))
     if not m.inputs:
         rows.append((label("inputs", lang), label("no_inputs", lang), False))
     return rows
+
+
+def section_failure(sec: RenderedSection, lang: str) -> str | None:
+    """What a section that failed shows instead of its content (``None``: it rendered)."""
+    if sec.failure is not None:
+        colon = "：" if lang == "zh" else ": "
+        return f"{label('plugin_failure', lang)}{colon}{sec.failure.text(lang)}"
+    return sec.error
 
 
 def section_blocks(report: Report, sec: RenderedSection) -> list[Block]:

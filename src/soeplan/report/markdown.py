@@ -40,6 +40,8 @@ def summary_lines(report: Report) -> list[str]:
     lines.append(
         label("summary_findings", lang, n=f.height, errors=errors, set_aside=len(report.set_aside))
     )
+    if report.meta.plugin_failures:
+        lines.append(label("summary_plugin_failures", lang, n=len(report.meta.plugin_failures)))
     return lines
 
 

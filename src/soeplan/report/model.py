@@ -18,7 +18,7 @@ import polars as pl
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.assessment.records import BoundStatus, MidTerm, Status
 from soeplan.plan.tables import PlanTable as PublishedTable
-from soeplan.provenance import Provider
+from soeplan.provenance import PluginFailure, Provider
 from soeplan.rules import empty_findings
 from soeplan.sections import SectionContent, Text
 
@@ -132,6 +132,9 @@ class ReportMeta:
     #: How the plan prints ratios (Table 1's convention); every ratio in the report follows it,
     #: so a figure the plan also prints reads the same in both.
     ratio_rounding: Rounding = Rounding.HALF_UP
+    #: plugins that failed to load or failed in the run (a rule, a section, a reader): their
+    #: contribution was left out, and the report says so
+    plugin_failures: tuple[PluginFailure, ...] = ()
 
 
 @attrs.frozen
@@ -281,6 +284,9 @@ class RenderedSection:
     provider: Provider | None
     content: SectionContent
     error: str | None = None  #: why the section could not be rendered, if it failed
+    #: the plugin failure, when it failed (its content is then empty)
+    failure: PluginFailure | None = None
+    seconds: float = 0.0  #: how long rendering took
 
 
 @attrs.frozen(kw_only=True)
@@ -325,6 +331,8 @@ class Report:
         for col in ("file", "sheet", "cell", "unit", "entity", "expected", "found", "fix"):
             if col in self.findings.columns:
                 out |= {str(v) for v in self.findings[col].drop_nulls().to_list()}
+        for failure in self.meta.plugin_failures:  # a plugin's own words, as it raised them
+            out |= {failure.text("zh"), failure.text("en")}
         for sec in self.sections:  # text values inside a plugin section's tables are its data
             for t in sec.content.tables:
                 for col, dtype in t.frame.schema.items():

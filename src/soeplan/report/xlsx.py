@@ -18,7 +18,7 @@ from soeplan.plan.table_output import add_to_worksheet
 from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
-from soeplan.report.layout import Block, about_rows, blocks, section_blocks
+from soeplan.report.layout import Block, about_rows, blocks, section_blocks, section_failure
 from soeplan.report.model import CellFormat, RenderedSection, Report
 
 _BOLD = Font(bold=True)
@@ -166,8 +166,9 @@ def _section_sheet(ws: Worksheet, report: Report, sec: RenderedSection, note: st
     for para in sec.content.paragraphs:
         ws.cell(row=r, column=1, value=para(lang))
         r += 1
-    if sec.error:
-        ws.cell(row=r, column=1, value=sec.error)
+    failed = section_failure(sec, lang)
+    if failed:
+        ws.cell(row=r, column=1, value=failed)
         r += 1
     r += 1
     for block in section_blocks(report, sec):

@@ -28,6 +28,7 @@ import polars as pl
 from soeplan.context import current
 from soeplan.errors import Problem
 from soeplan.frames import OBSERVATION_SCHEMA
+from soeplan.provenance import PluginFailure
 from soeplan.submissions import template as tpl
 from soeplan.submissions.numbers import parse_value
 from soeplan.submissions.read_errors import SubmissionReadError as SubmissionReadError
@@ -226,26 +227,27 @@ def _xlsx_observations(
 
 
 def _from_plugins(path: Path, unit: str | None, year: int | None) -> Submission | None:
-    """Ask the plugins' ``soeplan_load_observations`` hook (the first answer wins)."""
+    """Ask the plugins' ``soeplan_load_observations`` hook (the first answer wins).
+
+    A plugin that raises or returns something else than a frame is a plugin failure (reported
+    to the registry; in strict plugin mode a :class:`~soeplan.errors.PluginError`), and the next
+    plugin is asked. When none answers and one failed, the file is refused naming that plugin,
+    not as a file type soeplan does not know.
+    """
     if unit is None or year is None:
         return None
-    reg = current()
-    try:
-        frame = reg.load_observations(unit, year, str(path))
-    except Exception as exc:  # a plugin's bug: say which file, never a traceback
+    failed: list[PluginFailure] = []
+    frame = current().load_observations(unit, year, str(path), failed=failed)
+    if frame is None and failed:
+        f = failed[0]
         raise _fail(
             path,
-            f"the plugin that reads this format failed ({type(exc).__name__}: {exc})",
-            "report it to the plugin's authors, or submit the .xlsx template instead",
-        ) from None
+            f"the plugin {f.who()} that reads this format failed in {f.stage}: {f.reason}",
+            "report it to the plugin's authors (a bug of the plugin, not of your file), or "
+            "submit the .xlsx template instead",
+        )
     if frame is None:
         return None
-    if not isinstance(frame, pl.DataFrame):
-        raise _fail(
-            path,
-            f"a plugin returned {type(frame).__name__}, not a polars DataFrame",
-            "report it to the plugin's authors",
-        )
     frame = frame.select(
         [pl.col(c).cast(pl.String) if c != "value" else pl.col(c) for c in frame.columns]
     )

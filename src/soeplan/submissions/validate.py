@@ -9,11 +9,15 @@ the explanation column of that row that says something (:func:`says_something`: 
 only inform.
 
 The rules themselves are :data:`soeplan.submissions.core_rules.CORE_RULES` and every rule a
-plugin registers.
+plugin registers. A rule that raises, or returns anything but a findings frame, is a *plugin
+failure* (:class:`~soeplan.provenance.PluginFailure`, in
+:attr:`ValidationReport.plugin_failures`), never a finding: its findings are left out and the
+submission is judged on the other rules' (in strict plugin mode the run stops instead).
 """
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -24,13 +28,8 @@ import polars as pl
 from soeplan.context import current
 from soeplan.frames import FINDING_SCHEMA, OBSERVATION_SCHEMA
 from soeplan.indicators import Kind
-from soeplan.rules import (
-    Rule,
-    RuleContext,
-    Severity,
-    empty_findings,
-    findings_frame,
-)
+from soeplan.provenance import UNREGISTERED, HookTiming, PluginFailure, a_type
+from soeplan.rules import Rule, RuleContext, Severity, empty_findings
 from soeplan.submissions.core_rules import CORE_RULES, SCHEMA_RULE_ID
 from soeplan.submissions.figure_rules import DEFAULT_JUMP_SHARE
 from soeplan.submissions.magnitude import plausible_ranges
@@ -106,6 +105,10 @@ class ValidationReport:
     findings: pl.DataFrame = attrs.field(eq=False)  #: FINDING_SCHEMA + ``explained, blocks``
     observations: pl.DataFrame = attrs.field(eq=False)
     policy: Policy = Policy()
+    #: rules that raised or returned the wrong thing: left out, never findings about the data
+    plugin_failures: tuple[PluginFailure, ...] = ()
+    #: how long each rule took on this submission
+    timings: tuple[HookTiming, ...] = ()
 
     @property
     def acceptable(self) -> bool:
@@ -145,7 +148,13 @@ class ValidationReport:
             if reports
             else pl.DataFrame(schema=OBSERVATION_SCHEMA)
         )
-        return ValidationReport(findings=findings, observations=obs, policy=policy)
+        return ValidationReport(
+            findings=findings,
+            observations=obs,
+            policy=policy,
+            plugin_failures=tuple(f for r in reports for f in r.plugin_failures),
+            timings=tuple(t for r in reports for t in r.timings),
+        )
 
 
 # ---------------------------------------------------------------- running the rules
@@ -238,17 +247,15 @@ def validate(
         options=opts,
     )
     chosen = sorted(rules if rules is not None else _registered_rules(reg), key=lambda r: r.id)
-    frames: list[pl.DataFrame] = []
-    schema_rules = [r for r in chosen if r.id == SCHEMA_RULE_ID]
-    for rule in schema_rules:
-        frames.append(_run(rule, ctx))
-    if not any(_fatal_schema(f) for f in frames):
-        for rule in chosen:
-            if rule.id != SCHEMA_RULE_ID:
-                frames.append(_run(rule, ctx))
-    findings = pl.concat(frames) if frames else empty_findings()
-    findings = _judge(findings, obs, policy)
-    return ValidationReport(findings=findings, observations=obs, policy=policy)
+    ran = _Ran()
+    findings = _judge(_run_all(chosen, ctx, reg, ran), obs, policy)
+    return ValidationReport(
+        findings=findings,
+        observations=obs,
+        policy=policy,
+        plugin_failures=tuple(ran.failures),
+        timings=tuple(ran.timings),
+    )
 
 
 def _percent_only_in_ratios(obs: pl.DataFrame, indicators: Mapping[str, Any]) -> pl.DataFrame:
@@ -265,45 +272,85 @@ def _percent_only_in_ratios(obs: pl.DataFrame, indicators: Mapping[str, Any]) ->
     )
 
 
+def _run_all(chosen: list[Rule], ctx: RuleContext, reg: Registry, ran: _Ran) -> pl.DataFrame:
+    """The schema check first; the other rules only on data the schema check did not refuse."""
+    frames = [_run(rule, ctx, reg, ran) for rule in chosen if rule.id == SCHEMA_RULE_ID]
+    if not any(_fatal_schema(f) for f in frames):
+        frames += [_run(rule, ctx, reg, ran) for rule in chosen if rule.id != SCHEMA_RULE_ID]
+    return pl.concat(frames) if frames else empty_findings()
+
+
 def _registered_rules(reg: Registry) -> list[Rule]:
     return list(reg.rules.values()) if reg.rules else list(CORE_RULES)
 
 
-def _run(rule: Rule, ctx: RuleContext) -> pl.DataFrame:
+def _run(rule: Rule, ctx: RuleContext, reg: Registry, ran: _Ran) -> pl.DataFrame:
+    """One rule's findings; a rule that raises or returns the wrong thing is a plugin failure.
+
+    Its failure names the plugin and the rule and is reported to the registry (strict plugin
+    mode raises there, before anything is written); its findings are left out, so a plugin's
+    bug never becomes a finding against the county's data. The call is timed.
+    """
+    provider = rule.provider or UNREGISTERED
+    where = f"{ctx.unit or 'submission'} {ctx.year}"
+    start = time.perf_counter()
     try:
         out = rule.check(ctx)
-        if not isinstance(out, pl.DataFrame):
-            raise TypeError(f"returned {type(out).__name__}, not a polars DataFrame")
-        out = out.select(
-            [
-                (pl.col(c) if c in out.columns else pl.lit(None)).cast(t).alias(c)
-                for c, t in FINDING_SCHEMA.items()
-            ]
-        )
-        out = out.with_columns(
-            pl.col("rule").fill_null(rule.id), pl.col("severity").fill_null(rule.severity.value)
-        )
-        bad = set(out["severity"].unique().to_list()) - {s.value for s in Severity}
-        if bad:
-            raise ValueError(f"unknown severity {sorted(bad)[0]!r} (use hint, warning or error)")
+    except Exception as exc:
+        out, problem = None, f"raised {type(exc).__name__}: {exc}"
+    else:
+        out, problem = findings_or_problem(out, rule)
+    seconds = time.perf_counter() - start
+    ran.timings.append(HookTiming(provider.plugin, "rule", rule.id, seconds, where))
+    if out is not None:
         return out
-    except Exception as exc:  # a rule's bug is reported as a finding, never a traceback
-        provider = rule.provider.plugin if rule.provider else "?"
-        return findings_frame(
-            [
-                {
-                    "severity": Severity.ERROR.value,
-                    "rule": rule.id,
-                    "unit": ctx.unit,
-                    "year": ctx.year,
-                    "expected": "规则正常运行 / the rule runs",
-                    "found": f"{type(exc).__name__}: {exc}",
-                    "message_zh": f"审核规则 {rule.id} 运行出错（插件 {provider}）",
-                    "message_en": f"validation rule {rule.id} failed to run (plugin {provider})",
-                    "fix": "报告给规则作者 / report this to the rule's author (a bug, not your data)",
-                }
-            ]
+    failure = PluginFailure(
+        provider.plugin,
+        "soeplan_rules",
+        problem,
+        provider,
+        kind="rule",
+        record=rule.id,
+        where=where,
+    )
+    ran.failures.append(failure)
+    reg.report_failure(failure)
+    return empty_findings()
+
+
+def findings_or_problem(out: object, rule: Rule) -> tuple[pl.DataFrame | None, str]:
+    """A rule's result as a findings frame (:data:`FINDING_SCHEMA`), or what is wrong with it."""
+    expected = "expected a findings frame (soeplan.rules.findings_frame)"
+    if not isinstance(out, pl.DataFrame):
+        return None, f"returned {a_type(out)}, {expected}"
+    missing = [c for c in FINDING_SCHEMA if c not in out.columns]
+    if missing:
+        return None, f"returned a frame without the columns {', '.join(missing)}; {expected}"
+    try:
+        out = out.select([pl.col(c).cast(t) for c, t in FINDING_SCHEMA.items()])
+    except Exception as exc:
+        return None, f"returned findings that do not fit the findings columns ({exc}); {expected}"
+    out = out.with_columns(
+        pl.col("rule").fill_null(rule.id), pl.col("severity").fill_null(rule.severity.value)
+    )
+    bad = set(out["severity"].unique().to_list()) - {s.value for s in Severity}
+    if bad:
+        return (
+            None,
+            f"returned the unknown severity {sorted(bad)[0]!r} (use hint, warning or error)",
         )
+    silent = out.filter(pl.col("message_zh").is_null() | pl.col("message_en").is_null()).height
+    if silent:
+        return None, f"returned {silent} finding(s) without message_zh or message_en"
+    return out, ""
+
+
+@attrs.define
+class _Ran:
+    """What running the rules on one submission left besides findings."""
+
+    failures: list[PluginFailure] = attrs.field(factory=list)
+    timings: list[HookTiming] = attrs.field(factory=list)
 
 
 def _fatal_schema(findings: pl.DataFrame) -> bool:
