@@ -1,10 +1,17 @@
-"""Plain renderers for rows of cells: terminal table, CSV and Markdown."""
+"""Plain renderers for rows of cells: terminal table, CSV and Markdown.
+
+Every cell may hold text from an input, so CSV fields go through
+:func:`soeplan.safety.csv_field` (never a formula) and Markdown cells through
+:func:`soeplan.safety.md_text` (never markup); the terminal table escapes rich's markup.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
+
+from soeplan.safety import csv_row, md_text
 
 
 def render_rows(
@@ -15,18 +22,14 @@ def render_rows(
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(cells)
+        w.writerow(csv_row(header))
+        w.writerows(csv_row(row) for row in rows)
         return buf.getvalue()
     if fmt == "md":
-
-        def esc(s: str) -> str:
-            return s.replace("|", "\\|")
-
-        out = [f"**{title}**\n"] if title else []
-        out.append("| " + " | ".join(esc(h) for h in header) + " |")
+        out = [f"**{md_text(title)}**\n"] if title else []
+        out.append("| " + " | ".join(md_text(h) for h in header) + " |")
         out.append("|" + "|".join(" --- " for _ in header) + "|")
-        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
+        out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in cells]
         return "\n".join(out) + "\n"
     if fmt == "table":
         from rich.console import Console

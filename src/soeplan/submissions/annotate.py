@@ -1,5 +1,10 @@
 """Annotated copies of a submitted workbook: each failing cell highlighted and commented, plus a
-findings sheet (发现问题 / Findings). The submitted file itself is never written to."""
+findings sheet (发现问题 / Findings). The submitted file itself is never written to.
+
+Every text of a finding (an entity id, a quoted value, a message) is written as a string cell
+(:func:`soeplan.safety.xlsx_cell`), never as a formula; the submitted sheets are copied as they
+are.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from soeplan.errors import SoeplanError
+from soeplan.safety import xlsx_cell
 from soeplan.submissions.template import FINDINGS_SHEET, NAME_COL
 
 #: Fill colours by severity (Excel's own "bad", "neutral" and a light blue).
@@ -82,16 +88,16 @@ def annotate_workbook(source: Path | str, findings: pl.DataFrame, out: Path | st
     ws = wb.create_sheet(FINDINGS_SHEET, 0)
     bold = Font(bold=True)
     for j, (_, zh, en) in enumerate(FINDING_HEADERS, start=1):
-        ws.cell(row=1, column=j, value=zh).font = bold
-        ws.cell(row=2, column=j, value=en).font = bold
+        xlsx_cell(ws, 1, j, zh).font = bold
+        xlsx_cell(ws, 2, j, en).font = bold
     if not mine.height:
-        ws.cell(row=3, column=1, value="没有发现问题 / No findings")
+        xlsx_cell(ws, 3, 1, "没有发现问题 / No findings")
     for i, r in enumerate(mine.iter_rows(named=True), start=3):
         for j, (key, _, _) in enumerate(FINDING_HEADERS, start=1):
             v = r.get(key)
             if key == "blocks":
                 v = "是 Yes" if v else "否 No"
-            c = ws.cell(row=i, column=j, value=v)
+            c = xlsx_cell(ws, i, j, v)
             if key == "severity":
                 c.fill = PatternFill("solid", fgColor=SEVERITY_FILL.get(str(v), "FFFFFF"))
     for j, w in enumerate((10, 22, 16, 8, 6, 18, 16, 6, 28, 18, 50, 50, 50, 10), start=1):
