@@ -82,15 +82,20 @@ def is_number_text(text: str) -> bool:
 
 def csv_field(value: object) -> str:
     """One CSV field: ``None`` as empty, a number as it is, a text starting like a formula with
-    a leading ``'`` (unless it is a number)."""
+    a leading ``'`` (unless it is a number).
+
+    A line break inside a text is written as ``\\n``: Python's CSV writer quotes a field with a
+    carriage return only when the line ends in one, and an unquoted carriage return would start
+    a new row to a spreadsheet (where a formula could hide).
+    """
     if value is None:
         return ""
     text = str(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return text
     if text.startswith(FORMULA_TRIGGERS) and not is_number_text(text):
-        return "'" + text
-    return text
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_row(row: Any) -> list[str]:
@@ -99,7 +104,7 @@ def csv_row(row: Any) -> list[str]:
 
 
 def csv_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with each text column neutralised as :func:`csv_field` does, for ``write_csv``.
+    """``frame`` with each text column made safe as :func:`csv_field` does, for ``write_csv``.
 
     Numbers, dates and booleans are left alone (polars writes them as numbers).
 
@@ -118,7 +123,8 @@ def csv_frame(frame: pl.DataFrame) -> pl.DataFrame:
             hostile = col.str.contains(triggers) & ~(
                 col.str.contains(number) & col.str.contains("^" + _DIGIT_FIRST)
             )
-            fixes.append(pl.when(hostile).then(pl.lit("'") + col).otherwise(col).alias(name))
+            fixed = pl.when(hostile).then(pl.lit("'") + col).otherwise(col)
+            fixes.append(fixed.str.replace_all("\r\n?", "\n").alias(name))
     return frame.with_columns(fixes) if fixes else frame
 
 
@@ -178,8 +184,8 @@ _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 #: strikethrough, math; and the backslash itself.
 _MD_INLINE = re.compile(r"[\\`*_\[\]|~$]")
 #: A block marker at the start of a line: a heading, a list item, a setext underline.
-_MD_BLOCK = re.compile(r"^(\s{0,3})(#{1,6}(?=\s|$)|[-+](?=\s|$)|=+\s*$|-+\s*$)")
-_MD_ORDERED = re.compile(r"^(\s{0,3}[0-9]{1,9})([.)])(?=\s|$)")
+_MD_BLOCK = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|=+\s*$|-+\s*$)")
+_MD_ORDERED = re.compile(r"^([0-9]{1,9})([.)])(?=\s|$)")
 _AUTOLINK = re.compile(r"(?i)(://)|\b(www)(\.)")
 
 
@@ -187,9 +193,10 @@ def md_text(text: object, *, inline: bool = True) -> str:
     """``text`` for a Markdown file, shown as it is and never rendered as markup.
 
     ``&``, ``<`` and ``>`` become entities; Markdown's inline control characters get a
-    backslash; so does a block marker at the start of a line (``#``, ``-``, ``+``, ``1.``); a
-    bare address does not become a link (``http\\://``). With ``inline`` (a table cell, a list
-    item) a line break becomes a space.
+    backslash; so does a block marker at the start of a line (``#``, ``-``, ``+``, ``1.``); each
+    line is trimmed (four spaces would make a code block, two at the end a line break); a bare
+    address does not become a link (``http\\://``). With ``inline`` (a table cell, a list item,
+    between ``**``) the lines are joined by spaces.
 
     >>> print(md_text("# 1. [x](http://a.invalid) &amp;"))
     \\# 1. \\[x\\](http\\://a.invalid) &amp;amp;
@@ -199,8 +206,8 @@ def md_text(text: object, *, inline: bool = True) -> str:
     s = _MD_INLINE.sub(lambda m: "\\" + m.group(), s)
     s = _AUTOLINK.sub(lambda m: "\\://" if m.group(1) else f"{m.group(2)}\\.", s)
     lines = s.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [_MD_ORDERED.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", line)) for line in lines]
-    return " ".join(lines) if inline else "\n".join(lines)
+    lines = [_MD_ORDERED.sub(r"\1\\\2", _MD_BLOCK.sub(r"\\\1", ln.strip())) for ln in lines]
+    return " ".join(lines).strip() if inline else "\n".join(lines)
 
 
 def md_code_block(text: str, info: str = "") -> str:

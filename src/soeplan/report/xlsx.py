@@ -21,7 +21,7 @@ from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
 from soeplan.report.layout import Block, about_rows, blocks, section_blocks
 from soeplan.report.model import CellFormat, RenderedSection, Report
-from soeplan.safety import xlsx_cell
+from soeplan.safety import xlsx_cell, xlsx_text
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDE7F3")
@@ -30,8 +30,10 @@ _BAD = "[]:*?/\\"
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name (≤ 31 characters, none of []:*?/\\)."""
-    clean = "".join("-" if ch in _BAD else ch for ch in name).strip("'")[:31] or "Sheet"
+    """A valid, unique Excel sheet name (≤ 31 characters, none of []:*?/\\ nor a control
+    character)."""
+    shown = xlsx_text(name)  # a control character as \xNN, whose backslash becomes "-"
+    clean = "".join("-" if ch in _BAD else ch for ch in shown).strip("'")[:31] or "Sheet"
     out, n = clean, 2
     while out.lower() in taken:
         suffix = f" ({n})"

@@ -8,13 +8,14 @@ are.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from soeplan.errors import SoeplanError
-from soeplan.safety import xlsx_cell
+from soeplan.safety import xlsx_cell, xlsx_text
 from soeplan.submissions.template import FINDINGS_SHEET, NAME_COL
 
 #: Fill colours by severity (Excel's own "bad", "neutral" and a light blue).
@@ -36,6 +37,10 @@ FINDING_HEADERS = (
     ("fix", "处理办法", "What to do"),
     ("blocks", "是否阻止上报", "Blocks submission"),
 )
+
+
+#: A single cell's coordinate (a finding's ``cell`` is marked only if it is one).
+_COORDINATE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
 def default_annotated_path(path: Path | str) -> Path:
@@ -66,9 +71,9 @@ def annotate_workbook(source: Path | str, findings: pl.DataFrame, out: Path | st
         cell = r.get("cell") or (
             f"{get_column_letter(NAME_COL)}{r['row']}" if r.get("row") is not None else None
         )
-        if cell is None:
-            continue
-        notes.setdefault((sheet, cell), []).append(r)
+        if cell is None or not _COORDINATE.fullmatch(str(cell)):
+            continue  # a finding about the file, or a cell that is no coordinate
+        notes.setdefault((sheet, str(cell)), []).append(r)
     rank = {"error": 2, "warning": 1, "hint": 0}
     for (sheet, cell), items in notes.items():
         worst = max(items, key=lambda i: rank.get(i["severity"], 0))["severity"]
@@ -80,7 +85,7 @@ def annotate_workbook(source: Path | str, findings: pl.DataFrame, out: Path | st
             f" (应为 expected: {i['expected']}; 实际 found: {i['found']})\n→ {i['fix']}"
             for i in items
         )
-        comment = Comment(text[:30000], "soeplan")
+        comment = Comment(xlsx_text(text)[:30000], "soeplan")
         comment.width, comment.height = 420, 160
         c.comment = comment
     if FINDINGS_SHEET in wb.sheetnames:

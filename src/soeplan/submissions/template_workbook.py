@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
 from soeplan.indicators import Category, Indicator, Kind
-from soeplan.safety import xlsx_cell
+from soeplan.safety import xlsx_cell, xlsx_text
 from soeplan.submissions.template import (
     CODE_ROW,
     DATA_SHEET,
@@ -273,7 +273,7 @@ def _write_data_header(
     for j, ind in enumerate(indicators, start=FIRST_INDICATOR_COL):
         note = ind.note_zh or ind.name_zh
         ds.cell(row=HEADER_ZH_ROW, column=j).comment = Comment(
-            f"{note}\n{ind.note_en or ind.name_en}\ncode: {ind.code}", "soeplan"
+            xlsx_text(f"{note}\n{ind.note_en or ind.name_en}\ncode: {ind.code}"), "soeplan"
         )
 
 
