@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import unicodedata
 from decimal import Decimal
 from html import unescape
 
@@ -28,6 +29,7 @@ from soeplan.safety import (
     is_number_text,
     md_code_block,
     md_text,
+    terminal_text,
     xlsx_put,
     xlsx_text,
 )
@@ -164,6 +166,15 @@ def test_bare_addresses_are_not_links() -> None:
     assert md_text("see http://x.invalid or www.x.invalid") == (
         "see http\\://x.invalid or www\\.x.invalid"
     )
+
+
+@given(TEXT)
+def test_terminal_text_sends_no_control_character(text: str) -> None:
+    out = terminal_text(text)
+    assert not [ch for ch in out if ch not in "\n\t" and unicodedata.category(ch) == "Cc"]
+    assert "\u202e" not in out
+    if text.isprintable():
+        assert out == text
 
 
 # ----------------------------------------------------------------------------- figures

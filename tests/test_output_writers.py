@@ -5,6 +5,7 @@ a plain word in its place)."""
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from soeplan.submissions import template as tpl
 from soeplan.submissions.annotate import annotate_workbook
 
 YEAR = 2023
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SLOW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -189,6 +191,8 @@ def test_command_output_writes_text_as_text(rows: list[list[str]], title: str) -
     plain = [["w"] * 3 for _ in rows]
     md = html_tags(markdown_html(render_rows(header, rows, "md", title=title))).tags
     assert md == html_tags(markdown_html(render_rows(header, plain, "md", title="w"))).tags
+    table = render_rows(header, rows, "table", title=title)
+    assert not CONTROL.search(table), "no escape sequence reaches the terminal"
 
 
 # ------------------------------------------------------------ the issue's cases, end to end

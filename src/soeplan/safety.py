@@ -16,6 +16,8 @@ renders it:
   inline control characters with a backslash, a leading block marker too, and a code block's
   fence is longer than any run of backticks inside it.
 - **HTML**: jinja2's autoescape (:mod:`soeplan.report.html`), not here.
+- **The terminal** (:func:`terminal_text`): control characters (escape sequences) are shown as
+  ``\\xNN``, never sent to the terminal.
 
 And one rule for figures (:func:`figure_text`): a sum is printed at the precision the rollup
 computed it to, a ratio at full precision.
@@ -48,6 +50,7 @@ __all__ = [
     "is_number_text",
     "md_code_block",
     "md_text",
+    "terminal_text",
     "xlsx_cell",
     "xlsx_put",
     "xlsx_text",
@@ -142,11 +145,12 @@ def xlsx_text(text: str) -> str:
     a\\x00b\\x1bc
     """
 
-    def shown(m: re.Match[str]) -> str:
-        n = ord(m.group())
-        return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+    return _XML_ILLEGAL.sub(_shown, text)
 
-    return _XML_ILLEGAL.sub(shown, text)
+
+def _shown(m: re.Match[str]) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
 
 
 def xlsx_put(cell: Any, value: object) -> Any:
@@ -175,6 +179,22 @@ def xlsx_cell(ws: Any, row: int, column: int, value: object = None) -> Any:
     """
     cell = ws.cell(row=row, column=column)
     return cell if value is None else xlsx_put(cell, value)
+
+
+# ----------------------------------------------------------------------------- terminal
+
+#: Control characters a terminal acts on (escape sequences, carriage return, backspace, bell)
+#: and the bidirectional overrides that reorder what a reader sees; line feed and tab stay.
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` for a terminal: each control character shown as ``\\xNN`` (or ``\\uNNNN``).
+
+    >>> print(terminal_text("ok\\x1b[2J\\rgone"))
+    ok\\x1b[2J\\x0dgone
+    """
+    return _TERMINAL.sub(_shown, text)
 
 
 # ----------------------------------------------------------------------------- Markdown

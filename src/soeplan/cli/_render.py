@@ -2,7 +2,8 @@
 
 Every cell may hold text from an input, so CSV fields go through
 :func:`soeplan.safety.csv_field` (never a formula) and Markdown cells through
-:func:`soeplan.safety.md_text` (never markup); the terminal table escapes rich's markup.
+:func:`soeplan.safety.md_text` (never markup); the terminal table escapes rich's markup and
+shows control characters (:func:`soeplan.safety.terminal_text`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from soeplan.safety import csv_row, md_text
+from soeplan.safety import csv_row, md_text, terminal_text
 
 
 def render_rows(
@@ -36,11 +37,14 @@ def render_rows(
         from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=escape(title) if title else None, show_lines=False)
+        def esc(text: str) -> str:
+            return escape(terminal_text(text))
+
+        table = Table(title=esc(title) if title else None, show_lines=False)
         for h in header:
-            table.add_column(escape(h))
+            table.add_column(esc(h))
         for row in cells:
-            table.add_row(*(escape(c) for c in row))
+            table.add_row(*(esc(c) for c in row))
         buf = io.StringIO()
         Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
         return buf.getvalue()

@@ -146,11 +146,12 @@ def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
 
 def echo_findings(findings: pl.DataFrame, lang: str) -> None:
     """Findings to stderr, one line each."""
+    from soeplan.safety import terminal_text
+
     col = "message_zh" if lang == "zh" else "message_en"
     for r in findings.iter_rows(named=True):
-        click.echo(
-            f"{r['severity']}: {r[col]}" + (f"\n    fix: {r['fix']}" if r["fix"] else ""), err=True
-        )
+        line = f"{r['severity']}: {r[col]}" + (f"\n    fix: {r['fix']}" if r["fix"] else "")
+        click.echo(terminal_text(line), err=True)
 
 
 def _fmt_value(value: float, kind: str) -> str:

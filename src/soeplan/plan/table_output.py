@@ -24,7 +24,7 @@ from typing import Any
 from soeplan.arithmetic.rounding import round_decimal
 from soeplan.errors import SoeplanError
 from soeplan.plan.tables import CellKind, PlanTable, TableCell
-from soeplan.safety import csv_row, md_text, xlsx_cell, xlsx_put
+from soeplan.safety import csv_row, md_text, terminal_text, xlsx_cell, xlsx_put
 
 __all__ = ["add_to_worksheet", "csv_rows", "render_table", "write_xlsx"]
 
@@ -71,16 +71,19 @@ def render_table(table: PlanTable, fmt: str) -> str:
         from rich.markup import escape
         from rich.table import Table
 
-        rich_table = Table(title=escape(table.title), show_lines=False)
+        def esc(text: str) -> str:
+            return escape(terminal_text(text))
+
+        rich_table = Table(title=esc(table.title), show_lines=False)
         for above, below in pairs:
-            rich_table.add_column(escape(f"{above}\n{below}" if below else above))
+            rich_table.add_column(esc(f"{above}\n{below}" if below else above))
         for row in body:
-            rich_table.add_row(*(escape(c) for c in row))
+            rich_table.add_row(*(esc(c) for c in row))
         buf = io.StringIO()
         console = Console(file=buf, width=240, force_terminal=False, color_system=None)
         console.print(rich_table)
         for n in table.notes:
-            console.print(escape(n.text), soft_wrap=True)
+            console.print(esc(n.text), soft_wrap=True)
         return buf.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
 
