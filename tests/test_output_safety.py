@@ -181,9 +181,9 @@ def test_terminal_text_sends_no_control_character(text: str) -> None:
 
 
 def test_the_scale_is_the_rollups() -> None:
-    from soeplan.consolidation import rollup as rollup_mod
+    from soeplan.consolidation import inputs
 
-    assert 10**SUM_PLACES == rollup_mod._SCALE  # figure_text prints at the rollup's precision
+    assert 10**SUM_PLACES == inputs._SCALE  # figure_text prints at the rollup's precision
 
 
 @given(st.lists(st.integers(-(10**14), 10**14), min_size=1, max_size=30))
@@ -208,7 +208,8 @@ def _rows(fmt: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, str]]:
 
 
 def test_the_demo_figures_print_exactly(capsys: pytest.CaptureFixture[str]) -> None:
-    from soeplan.consolidation.rollup import rollup, scope_totals
+    from soeplan.consolidation.records import scope_totals
+    from soeplan.consolidation.rollup import rollup
     from soeplan.indicators import Kind
     from soeplan.plugins.builtin import load_core_sample
     from soeplan.plugins.registry import get_registry

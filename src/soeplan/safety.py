@@ -246,7 +246,7 @@ def md_code_block(text: str, info: str = "") -> str:
 # ------------------------------------------------------------------------------ figures
 
 #: The rollup sums in whole units of 1e-8 of an indicator's unit (``_SCALE`` in
-#: :mod:`soeplan.consolidation.rollup`): a sum is exact to this many decimals.
+#: :mod:`soeplan.consolidation.inputs`): a sum is exact to this many decimals.
 SUM_PLACES = 8
 
 
