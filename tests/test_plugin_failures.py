@@ -32,6 +32,7 @@ from soeplan.report.markdown import render_markdown
 from soeplan.report.sections import render_section
 from soeplan.rules import Rule, RuleContext, Severity, findings_frame
 from soeplan.run import run_demo
+from soeplan.safety import md_text
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.submissions.readers import SubmissionReadError, read_submission
 from soeplan.submissions.validate import validate
@@ -205,7 +206,7 @@ def test_a_failing_section_keeps_its_place_with_the_failure_and_the_report_lists
     assert report.meta.plugin_failures == (failure,)
     for lang in ("zh", "en"):  # every writer lays it out, naming the failure
         localised = report.with_lang(lang)
-        assert failure.text(lang) in render_markdown(localised)
+        assert md_text(failure.text(lang)) in render_markdown(localised)  # escaped as data
         assert str(escape(failure.text(lang))) in render_html(localised)
 
 
@@ -263,8 +264,10 @@ def test_the_demo_goes_on_without_a_failing_plugin_and_says_so(
     assert failures[0].where.split(", ") == [f"{u} {YEAR}" for u in sorted(_units(run))]
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert "2 项插件故障" in summary
-    assert "插件 bad 在 soeplan_rules（规则 bad.check，" in summary
-    assert "插件 bad 在 soeplan_report_sections（章节 bad.section，report 2023）" in summary
+    assert md_text("插件 bad 在 soeplan_rules（规则 bad.check，") in summary
+    assert (
+        md_text("插件 bad 在 soeplan_report_sections（章节 bad.section，report 2023）") in summary
+    )
     # the slow rule is named with its time, once per county
     slow_lines = [s for s in said if s.startswith("plugin bad: rule bad.slow took")]
     assert len(slow_lines) == len(_units(run))
@@ -374,7 +377,7 @@ def test_a_sample_loader_that_fails_is_listed_in_the_demo_report(tmp_path: Path)
     assert [f.plugin for f in failed] == ["bad"]
     assert "kecheng" in failed[0].where and "sample file is missing" in failed[0].reason
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
-    assert "插件 bad 在 soeplan_load_observations" in summary
+    assert md_text("插件 bad 在 soeplan_load_observations") in summary
 
 
 def test_in_strict_mode_a_failing_reader_is_a_plugin_error(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from soeplan.cli import templates as _templates  # noqa: F401
 from soeplan.cli import validate as _validate  # noqa: F401
 from soeplan.cli._common import cli
 from soeplan.errors import SoeplanError
+from soeplan.safety import terminal_text
 
 __all__ = [
     "cli",
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except SoeplanError as exc:
-        click.echo(f"error: {exc.render()}", err=True)
+        click.echo(terminal_text(f"error: {exc.render()}"), err=True)  # it may quote a file
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted: nothing was left half-written", err=True)
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("SOEPLAN_DEBUG"):
             raise
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"internal error: {type(exc).__name__}: {terminal_text(str(exc))}\n"
             "  This is a bug in soeplan or a plugin. Run again with SOEPLAN_DEBUG=1 for the "
             "traceback and report it.",
             err=True,

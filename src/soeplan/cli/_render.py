@@ -1,10 +1,18 @@
-"""Plain renderers for rows of cells: terminal table, CSV and Markdown."""
+"""Plain renderers for rows of cells: terminal table, CSV and Markdown.
+
+Every cell may hold text from an input, so CSV fields go through
+:func:`soeplan.safety.csv_field` (never a formula) and Markdown cells through
+:func:`soeplan.safety.md_text` (never markup); the terminal table escapes rich's markup and
+shows control characters (:func:`soeplan.safety.terminal_text`).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
+
+from soeplan.safety import csv_row, md_text, terminal_text
 
 
 def render_rows(
@@ -15,29 +23,28 @@ def render_rows(
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(cells)
+        w.writerow(csv_row(header))
+        w.writerows(csv_row(row) for row in rows)
         return buf.getvalue()
     if fmt == "md":
-
-        def esc(s: str) -> str:
-            return s.replace("|", "\\|")
-
-        out = [f"**{title}**\n"] if title else []
-        out.append("| " + " | ".join(esc(h) for h in header) + " |")
+        out = [f"**{md_text(title)}**\n"] if title else []
+        out.append("| " + " | ".join(md_text(h) for h in header) + " |")
         out.append("|" + "|".join(" --- " for _ in header) + "|")
-        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
+        out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in cells]
         return "\n".join(out) + "\n"
     if fmt == "table":
         from rich.console import Console
         from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=escape(title) if title else None, show_lines=False)
+        def esc(text: str) -> str:
+            return escape(terminal_text(text))
+
+        table = Table(title=esc(title) if title else None, show_lines=False)
         for h in header:
-            table.add_column(escape(h))
+            table.add_column(esc(h))
         for row in cells:
-            table.add_row(*(escape(c) for c in row))
+            table.add_row(*(esc(c) for c in row))
         buf = io.StringIO()
         Console(file=buf, width=200, force_terminal=False, color_system=None).print(table)
         return buf.getvalue()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from soeplan.consolidation.records import Rollup
+    from soeplan.indicators import Indicator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -186,11 +188,12 @@ def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
 
 def echo_findings(findings: pl.DataFrame, lang: str) -> None:
     """Findings to stderr, one line each."""
+    from soeplan.safety import terminal_text
+
     col = "message_zh" if lang == "zh" else "message_en"
     for r in findings.iter_rows(named=True):
-        click.echo(
-            f"{r['severity']}: {r[col]}" + (f"\n    fix: {r['fix']}" if r["fix"] else ""), err=True
-        )
+        line = f"{r['severity']}: {r[col]}" + (f"\n    fix: {r['fix']}" if r["fix"] else "")
+        click.echo(terminal_text(line), err=True)
 
 
 def _fmt_value(value: float, kind: str) -> str:
@@ -200,6 +203,26 @@ def _fmt_value(value: float, kind: str) -> str:
     if kind == "count" and float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.2f}"
+
+
+def _exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) -> str:
+    """The totals as CSV or JSON, each figure as exactly as it was computed: a sum to the
+    rollup's 1e-8 of its unit (``2090.49``), a ratio at full precision
+    (:func:`soeplan.safety.figure_text`)."""
+    from soeplan.safety import figure_text, figure_value
+
+    def kind(code: str) -> str:
+        ind = cat.get(code)
+        return ind.kind.value if ind is not None else "amount"  # an unknown code is summed
+
+    if fmt == "json":
+        items = [
+            {"scope": s, "year": y, "indicator": i, "value": figure_value(v, kind(i))}
+            for s, y, i, v in totals.iter_rows()
+        ]
+        return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+    rows = [[s, y, i, figure_text(v, kind(i))] for s, y, i, v in totals.iter_rows()]
+    return render_rows(["scope", "year", "indicator", "value"], rows, "csv")
 
 
 @cli.command("rollup")
@@ -222,7 +245,7 @@ def _fmt_value(value: float, kind: str) -> str:
     help="A group's own consolidated figures: check them against its children, book the gap "
     "to its difference unit, or ignore them.",
 )
-@format_option()
+@format_option(("table", "csv", "md", "json"))
 @lang_option
 @report_mode_options
 def rollup_cmd(
@@ -245,8 +268,9 @@ def rollup_cmd(
     """Consolidate enterprises' figures into the totals of each county-level unit, 市区 and 全市.
 
     Amounts and counts are summed; ratios are recomputed from the summed components; a group's
-    own consolidated figures are not added to its children's. CSV keeps full precision (ratios
-    as fractions); the table and Markdown round for reading.
+    own consolidated figures are not added to its children's. CSV and JSON print each figure as
+    exactly as it was computed (a sum to 1e-8 of its unit, a ratio as a fraction at full
+    precision); the table and Markdown round for reading.
 
     With --out DIR it runs the yearly report instead (report mode): SUBMISSIONS (the units'
     .xlsx/.csv/.parquet files) and/or --store DIR are read and validated, a unit with blocking
@@ -256,6 +280,7 @@ def rollup_cmd(
     \b
     Example:
       soeplan rollup --sample --format csv
+      soeplan rollup --sample --year 2020 --format json
       soeplan rollup --sample --year 2020 --lang en
       soeplan rollup --data figures.parquet --format md
       soeplan rollup --store store/ --format csv          # what has been accepted so far
@@ -280,9 +305,7 @@ def rollup_cmd(
             quiet=quiet,
         )
         return
-    from soeplan.consolidation.records import scope_totals
     from soeplan.consolidation.rollup import rollup
-    from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
     obs, structure = _inputs(store, sample, data, structure_files)
@@ -296,14 +319,21 @@ def rollup_cmd(
         include_entities=False,
     )
     echo_findings(result.findings, lang)
-    totals = scope_totals(result)
-    if fmt == "csv":
-        if sample:
-            click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
-        rows = [[s, y, i, repr(v)] for s, y, i, v in totals.iter_rows()]
-        click.echo(render_rows(["scope", "year", "indicator", "value"], rows, "csv"), nl=False)
+    _echo_result(result, fmt, lang, sample=sample)
+
+
+def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
+    """CSV and JSON exactly (for machines), the table and Markdown rounded (for reading)."""
+    from soeplan.consolidation.records import scope_totals
+    from soeplan.plugins.registry import get_registry
+    from soeplan.sample import SYNTHETIC_NOTE
+
+    if fmt not in ("csv", "json"):
+        _echo_table(result, fmt, lang, sample=sample)
         return
-    _echo_table(result, fmt, lang, sample=sample)
+    if sample:
+        click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
+    click.echo(_exact_totals(scope_totals(result), get_registry().indicators, fmt), nl=False)
 
 
 @cli.command("explain")

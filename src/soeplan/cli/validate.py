@@ -91,7 +91,9 @@ def render_findings(findings: pl.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(findings.to_dicts(), ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
-        return findings.write_csv()
+        from soeplan.safety import csv_frame
+
+        return csv_frame(findings).write_csv()
     if findings.is_empty():
         return "没有发现问题 / No findings\n"
     rows = []

@@ -3,7 +3,8 @@
 A :class:`~soeplan.plan.tables.PlanTable` (laid out by :func:`~soeplan.plan.tables.build_table`)
 is plain data; :func:`render_table` prints it as a terminal table, CSV or Markdown,
 :func:`write_xlsx` and :func:`add_to_worksheet` put it in an Excel workbook with merged header
-cells. Computed values are rounded here, at the edge, by their column's convention.
+cells. Computed values are rounded here, at the edge, by their column's convention. Texts go
+through :mod:`soeplan.safety`: never a formula in a worksheet or a CSV, never markup in Markdown.
 
 >>> import soeplan
 >>> from soeplan.plan.tables import build_table
@@ -23,18 +24,20 @@ from typing import Any
 from soeplan.arithmetic.rounding import round_decimal
 from soeplan.errors import SoeplanError
 from soeplan.plan.tables import CellKind, PlanTable, TableCell
+from soeplan.safety import csv_row, md_text, terminal_text, xlsx_cell, xlsx_put
 
 __all__ = ["add_to_worksheet", "csv_rows", "render_table", "write_xlsx"]
 
 
 def csv_rows(table: PlanTable) -> list[list[str]]:
     """The rows of the CSV: header and body as printed, then, if any cell is marked, an empty
-    row and one row per note (the note's text in the first cell)."""
+    row and one row per note (the note's text in the first cell). A text that starts like a
+    formula gets a leading ``'`` (:func:`soeplan.safety.csv_field`); numbers are as printed."""
     rows = table.grid()
     if table.notes:
         rows.append([])
         rows += [[n.text] for n in table.notes]
-    return rows
+    return [csv_row(r) for r in rows]
 
 
 def render_table(table: PlanTable, fmt: str) -> str:
@@ -55,33 +58,32 @@ def render_table(table: PlanTable, fmt: str) -> str:
         pairs.append((above, header[1][i]))
     top = [f"{a} {b}" if b else a for a, b in pairs]
     if fmt == "md":
-
-        def esc(s: str) -> str:
-            return s.replace("|", "\\|")
-
-        out = [f"**{esc(table.title)}**", ""]
-        out.append("| " + " | ".join(esc(h) for h in top) + " |")
+        out = [f"**{md_text(table.title)}**", ""]
+        out.append("| " + " | ".join(md_text(h) for h in top) + " |")
         out.append("|" + "|".join(" --- " for _ in top) + "|")
-        out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in body]
+        out += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in body]
         if table.notes:
             out.append("")
-            out += [esc(n.text) + "  " for n in table.notes]
+            out += [md_text(n.text) + "  " for n in table.notes]
         return "\n".join(out) + "\n"
     if fmt == "table":
         from rich.console import Console
         from rich.markup import escape
         from rich.table import Table
 
-        rich_table = Table(title=escape(table.title), show_lines=False)
+        def esc(text: str) -> str:
+            return escape(terminal_text(text))
+
+        rich_table = Table(title=esc(table.title), show_lines=False)
         for above, below in pairs:
-            rich_table.add_column(escape(f"{above}\n{below}" if below else above))
+            rich_table.add_column(esc(f"{above}\n{below}" if below else above))
         for row in body:
-            rich_table.add_row(*(escape(c) for c in row))
+            rich_table.add_row(*(esc(c) for c in row))
         buf = io.StringIO()
         console = Console(file=buf, width=240, force_terminal=False, color_system=None)
         console.print(rich_table)
         for n in table.notes:
-            console.print(escape(n.text), soft_wrap=True)
+            console.print(esc(n.text), soft_wrap=True)
         return buf.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
 
@@ -97,12 +99,12 @@ def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
     from openpyxl.styles import Alignment, Font
 
     ncols = len(table.columns)
-    ws.cell(row=top, column=1, value=table.title).font = Font(bold=True)
+    xlsx_cell(ws, top, 1, table.title).font = Font(bold=True)
     if ncols > 1:
         ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=ncols)
     first = top + 1
     for h in table.header:
-        c = ws.cell(row=first + h.row, column=1 + h.col, value=h.text)
+        c = xlsx_cell(ws, first + h.row, 1 + h.col, h.text)
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         if h.rowspan > 1 or h.colspan > 1:
@@ -117,7 +119,7 @@ def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
         for j, cell in enumerate(row.cells):
             target = ws.cell(row=r, column=1 + j)
             value, number_format = _xlsx_value(cell, table)
-            target.value = value
+            xlsx_put(target, value)
             if number_format:
                 target.number_format = number_format
                 target.alignment = Alignment(horizontal="right")
@@ -125,7 +127,7 @@ def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
     if table.notes:
         r += 1
         for n in table.notes:
-            ws.cell(row=r, column=1, value=n.text)
+            xlsx_cell(ws, r, 1, n.text)
             r += 1
     return r
 

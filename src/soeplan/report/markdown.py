@@ -1,4 +1,8 @@
-"""The Markdown summary, for the record: the headline findings, the assessment and provenance."""
+"""The Markdown summary, for the record: the headline findings, the assessment and provenance.
+
+Every text that may come from an input (an entity or unit name, a file name, a message, the
+plan's title) goes through :func:`soeplan.safety.md_text`: it is shown, never rendered as markup.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from soeplan.report.layout import (
     set_aside_block,
 )
 from soeplan.report.model import Report
+from soeplan.safety import md_code_block, md_text
 
 
 def summary_lines(report: Report) -> list[str]:
@@ -46,16 +51,13 @@ def summary_lines(report: Report) -> list[str]:
 
 
 def _md_table(block: Block) -> list[str]:
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", " ")
-
     if not block.rows:
-        return [block.empty, ""] if block.empty else []
+        return [md_text(block.empty), ""] if block.empty else []
     out = [
-        "| " + " | ".join(esc(h) for h in block.header) + " |",
+        "| " + " | ".join(md_text(h) for h in block.header) + " |",
         "|" + "|".join(" --- " for _ in block.header) + "|",
     ]
-    out += ["| " + " | ".join(esc(c.text()) for c in row) + " |" for row in block.rows]
+    out += ["| " + " | ".join(md_text(c.text()) for c in row) + " |" for row in block.rows]
     return [*out, ""]
 
 
@@ -66,26 +68,24 @@ def render_markdown(report: Report) -> str:
     out = [f"# {label('report_title', lang, year=m.year)}", ""]
     if m.synthetic:
         out += [f"> **{label('synthetic_banner', lang)}**", ""]
-    out += [f"{m.plan_title(lang)}", ""]
+    out += [md_text(m.plan_title(lang)), ""]
     out += [f"## {label('summary', lang)}", ""]
     out += [f"- {line}" for line in summary_lines(report)]
     out += ["", f"{label('files_written', lang)}", ""]
     for block in (assessment_block(report), compliance_block(report), debt_watch_block(report)):
-        out += [f"## {block.title}", "", *_md_table(block)]
-        out += [f"_{n}_" for n in block.notes] + ([""] if block.notes else [])
+        out += [f"## {md_text(block.title)}", "", *_md_table(block)]
+        out += [f"_{md_text(n)}_" for n in block.notes] + ([""] if block.notes else [])
     sa = set_aside_block(report)
-    out += [f"## {sa.title}", "", *_md_table(sa)]
+    out += [f"## {md_text(sa.title)}", "", *_md_table(sa)]
     out += [f"## {label('provenance', lang)}", ""]
-    out += [f"- **{item}**: {value}" for item, value, _ in about_rows(report)]
+    out += [f"- **{md_text(item)}**: {md_text(value)}" for item, value, _ in about_rows(report)]
     out += [
         "",
         f"### {label('trace', lang)}",
         "",
         label("trace_text", lang),
         "",
-        "```sh",
-        m.explain_example,
-        "```",
+        md_code_block(m.explain_example, "sh"),
         "",
         label("rounding_note", lang),
         "",

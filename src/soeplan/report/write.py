@@ -18,6 +18,7 @@ from soeplan.report.html import write_html
 from soeplan.report.markdown import write_markdown
 from soeplan.report.model import Report
 from soeplan.report.xlsx import write_workbook
+from soeplan.safety import csv_frame
 
 #: The files a report directory holds.
 REPORT_FILES = ("report.xlsx", "report.html", "summary.md")
@@ -34,7 +35,8 @@ def write_report(
     """Write ``report.xlsx``, ``report.html`` and ``summary.md`` into ``out`` (created if needed).
 
     With ``observations`` (the accepted ``unit, entity, year, indicator, value`` the report was
-    consolidated from), also :data:`OBSERVATIONS_FILE`, at full precision. Files of an earlier
+    consolidated from), also :data:`OBSERVATIONS_FILE`, at full precision (a text that starts
+    like a formula with a leading ``'``, :func:`soeplan.safety.csv_frame`). Files of an earlier
     report in ``out`` are replaced; other files there are left alone.
     """
     out = Path(out)
@@ -56,7 +58,7 @@ def write_report(
         write_markdown(report, tmp / "summary.md")
         names = list(REPORT_FILES)
         if observations is not None:
-            observations.write_csv(tmp / OBSERVATIONS_FILE)
+            csv_frame(observations).write_csv(tmp / OBSERVATIONS_FILE)
             names.append(OBSERVATIONS_FILE)
         if not out.exists():
             os.replace(tmp, out)

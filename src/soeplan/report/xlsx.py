@@ -2,7 +2,8 @@
 debt-ratio watch list, findings, one sheet per plugin section, and a 说明/About sheet.
 
 Numbers are written as numbers at full precision with a number format (the rounding is Excel's
-display, at the edge), so the office can compute with them.
+display, at the edge), so the office can compute with them. Every text is written as a string
+cell (:func:`soeplan.safety.xlsx_cell`): a county's text that starts with ``=`` is never a formula.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
 from soeplan.report.layout import Block, about_rows, blocks, section_blocks, section_failure
 from soeplan.report.model import CellFormat, RenderedSection, Report
+from soeplan.safety import xlsx_cell, xlsx_text
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDE7F3")
@@ -28,8 +30,10 @@ _BAD = "[]:*?/\\"
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name (≤ 31 characters, none of []:*?/\\)."""
-    clean = "".join("-" if ch in _BAD else ch for ch in name).strip("'")[:31] or "Sheet"
+    """A valid, unique Excel sheet name (≤ 31 characters, none of []:*?/\\ nor a control
+    character)."""
+    shown = xlsx_text(name)  # a control character as \xNN, whose backslash becomes "-"
+    clean = "".join("-" if ch in _BAD else ch for ch in shown).strip("'")[:31] or "Sheet"
     out, n = clean, 2
     while out.lower() in taken:
         suffix = f" ({n})"
@@ -40,22 +44,22 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 def _write_block(ws: Worksheet, block: Block, row: int, synthetic_note: str | None) -> int:
     if synthetic_note:
-        ws.cell(row=row, column=1, value=synthetic_note).fill = _BANNER
+        xlsx_cell(ws, row, 1, synthetic_note).fill = _BANNER
         row += 1
-    ws.cell(row=row, column=1, value=block.title).font = Font(bold=True, size=12)
+    xlsx_cell(ws, row, 1, block.title).font = Font(bold=True, size=12)
     row += 1
     for j, h in enumerate(block.header, start=1):
-        c = ws.cell(row=row, column=j, value=h)
+        c = xlsx_cell(ws, row, j, h)
         c.font, c.fill = _BOLD, _HEAD
         c.alignment = Alignment(wrap_text=True, vertical="center")
     row += 1
     if not block.rows and block.empty:
-        ws.cell(row=row, column=1, value=block.empty)
+        xlsx_cell(ws, row, 1, block.empty)
         row += 1
     for r in block.rows:
         for j, cell in enumerate(r, start=1):
             v = cell.value
-            c = ws.cell(row=row, column=j, value=v)
+            c = xlsx_cell(ws, row, j, v)
             if isinstance(v, int | float) and not isinstance(v, bool):
                 c.number_format = EXCEL_FORMATS[
                     cell.fmt if cell.fmt is not CellFormat.TEXT else CellFormat.COUNT
@@ -63,7 +67,7 @@ def _write_block(ws: Worksheet, block: Block, row: int, synthetic_note: str | No
         row += 1
     for note in block.notes:
         row += 1
-        ws.cell(row=row, column=1, value=note).alignment = Alignment(wrap_text=False)
+        xlsx_cell(ws, row, 1, note).alignment = Alignment(wrap_text=False)
     return row + 2
 
 
@@ -113,21 +117,21 @@ def _about_sheet(about: Worksheet, report: Report, title: str, note: str | None)
     about.title = title
     r = 1
     if note:
-        about.cell(row=r, column=1, value=note).fill = _BANNER
+        xlsx_cell(about, r, 1, note).fill = _BANNER
         r += 1
-    about.cell(
-        row=r, column=1, value=label("report_title", lang, year=report.meta.year)
-    ).font = Font(bold=True, size=14)
+    xlsx_cell(about, r, 1, label("report_title", lang, year=report.meta.year)).font = Font(
+        bold=True, size=14
+    )
     r += 2
     for item, value, _ in about_rows(report):
-        about.cell(row=r, column=1, value=item).font = _BOLD
-        about.cell(row=r, column=2, value=value)
+        xlsx_cell(about, r, 1, item).font = _BOLD
+        xlsx_cell(about, r, 2, value)
         r += 1
     r += 1
-    about.cell(row=r, column=1, value=label("trace", lang)).font = _BOLD
-    about.cell(row=r, column=2, value=label("trace_text", lang))
-    about.cell(row=r + 1, column=2, value=report.meta.explain_example)
-    about.cell(row=r + 3, column=1, value=label("rounding_note", lang))
+    xlsx_cell(about, r, 1, label("trace", lang)).font = _BOLD
+    xlsx_cell(about, r, 2, label("trace_text", lang))
+    xlsx_cell(about, r + 1, 2, report.meta.explain_example)
+    xlsx_cell(about, r + 3, 1, label("rounding_note", lang))
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 100
 
@@ -139,9 +143,9 @@ def _published_sheet(
     ws = wb.create_sheet(sheet_name(label("published_sheet", lang, n=published.number), taken))
     r = 1
     if note:
-        ws.cell(row=r, column=1, value=note).fill = _BANNER
+        xlsx_cell(ws, r, 1, note).fill = _BANNER
         r += 1
-    ws.cell(row=r, column=1, value=label("published_note", lang))
+    xlsx_cell(ws, r, 1, label("published_note", lang))
     add_to_worksheet(ws, published, top=r + 2)
     ws.column_dimensions["B"].width = 24
 
@@ -151,24 +155,25 @@ def _section_sheet(ws: Worksheet, report: Report, sec: RenderedSection, note: st
     lang = report.lang
     r = 1
     if note:
-        ws.cell(row=r, column=1, value=note).fill = _BANNER
+        xlsx_cell(ws, r, 1, note).fill = _BANNER
         r += 1
-    ws.cell(row=r, column=1, value=sec.title(lang)).font = Font(bold=True, size=12)
+    xlsx_cell(ws, r, 1, sec.title(lang)).font = Font(bold=True, size=12)
     r += 1
     if sec.provider:
         p = sec.provider
-        ws.cell(
-            row=r,
-            column=1,
-            value=f"{label('provider', lang)}: {p.plugin} {p.distribution} {p.version}".strip(),
+        xlsx_cell(
+            ws,
+            r,
+            1,
+            f"{label('provider', lang)}: {p.plugin} {p.distribution} {p.version}".strip(),
         )
         r += 1
     for para in sec.content.paragraphs:
-        ws.cell(row=r, column=1, value=para(lang))
+        xlsx_cell(ws, r, 1, para(lang))
         r += 1
     failed = section_failure(sec, lang)
     if failed:
-        ws.cell(row=r, column=1, value=failed)
+        xlsx_cell(ws, r, 1, failed)
         r += 1
     r += 1
     for block in section_blocks(report, sec):

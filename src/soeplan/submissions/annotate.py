@@ -1,14 +1,21 @@
 """Annotated copies of a submitted workbook: each failing cell highlighted and commented, plus a
-findings sheet (发现问题 / Findings). The submitted file itself is never written to."""
+findings sheet (发现问题 / Findings). The submitted file itself is never written to.
+
+Every text of a finding (an entity id, a quoted value, a message) is written as a string cell
+(:func:`soeplan.safety.xlsx_cell`), never as a formula; the submitted sheets are copied as they
+are.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from soeplan.errors import SoeplanError
+from soeplan.safety import xlsx_cell, xlsx_text
 from soeplan.submissions.template import FINDINGS_SHEET, NAME_COL
 
 #: Fill colours by severity (Excel's own "bad", "neutral" and a light blue).
@@ -30,6 +37,10 @@ FINDING_HEADERS = (
     ("fix", "处理办法", "What to do"),
     ("blocks", "是否阻止上报", "Blocks submission"),
 )
+
+
+#: A single cell's coordinate (a finding's ``cell`` is marked only if it is one).
+_COORDINATE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
 def default_annotated_path(path: Path | str) -> Path:
@@ -60,9 +71,9 @@ def annotate_workbook(source: Path | str, findings: pl.DataFrame, out: Path | st
         cell = r.get("cell") or (
             f"{get_column_letter(NAME_COL)}{r['row']}" if r.get("row") is not None else None
         )
-        if cell is None:
-            continue
-        notes.setdefault((sheet, cell), []).append(r)
+        if cell is None or not _COORDINATE.fullmatch(str(cell)):
+            continue  # a finding about the file, or a cell that is no coordinate
+        notes.setdefault((sheet, str(cell)), []).append(r)
     rank = {"error": 2, "warning": 1, "hint": 0}
     for (sheet, cell), items in notes.items():
         worst = max(items, key=lambda i: rank.get(i["severity"], 0))["severity"]
@@ -74,7 +85,7 @@ def annotate_workbook(source: Path | str, findings: pl.DataFrame, out: Path | st
             f" (应为 expected: {i['expected']}; 实际 found: {i['found']})\n→ {i['fix']}"
             for i in items
         )
-        comment = Comment(text[:30000], "soeplan")
+        comment = Comment(xlsx_text(text)[:30000], "soeplan")
         comment.width, comment.height = 420, 160
         c.comment = comment
     if FINDINGS_SHEET in wb.sheetnames:
@@ -82,16 +93,16 @@ def annotate_workbook(source: Path | str, findings: pl.DataFrame, out: Path | st
     ws = wb.create_sheet(FINDINGS_SHEET, 0)
     bold = Font(bold=True)
     for j, (_, zh, en) in enumerate(FINDING_HEADERS, start=1):
-        ws.cell(row=1, column=j, value=zh).font = bold
-        ws.cell(row=2, column=j, value=en).font = bold
+        xlsx_cell(ws, 1, j, zh).font = bold
+        xlsx_cell(ws, 2, j, en).font = bold
     if not mine.height:
-        ws.cell(row=3, column=1, value="没有发现问题 / No findings")
+        xlsx_cell(ws, 3, 1, "没有发现问题 / No findings")
     for i, r in enumerate(mine.iter_rows(named=True), start=3):
         for j, (key, _, _) in enumerate(FINDING_HEADERS, start=1):
             v = r.get(key)
             if key == "blocks":
                 v = "是 Yes" if v else "否 No"
-            c = ws.cell(row=i, column=j, value=v)
+            c = xlsx_cell(ws, i, j, v)
             if key == "severity":
                 c.fill = PatternFill("solid", fgColor=SEVERITY_FILL.get(str(v), "FFFFFF"))
     for j, w in enumerate((10, 22, 16, 8, 6, 18, 16, 6, 28, 18, 50, 50, 50, 10), start=1):

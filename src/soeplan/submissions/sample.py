@@ -100,8 +100,10 @@ def write_sample(path: Path | str, *, unit: str, year: int) -> pl.DataFrame:
 
             write_template(p, unit=unit, year=year, values=frame, synthetic=True)
         elif suffix == ".csv":
-            # UTF-8 with BOM, so that Excel shows the Chinese note correctly.
-            text = frame.write_csv()
+            # UTF-8 with BOM, so that Excel shows the Chinese note correctly; texts as texts.
+            from soeplan.safety import csv_frame
+
+            text = csv_frame(frame).write_csv()
             p.write_bytes(("\ufeff" + text).encode("utf-8"))
         else:
             frame.write_parquet(p)

@@ -4,7 +4,9 @@ The workbook has a README sheet (填报说明, in Chinese with English), the uni
 (企业名单) from its structure, and a data sheet (数据填报) with one row per reporting entity and a
 column per indicator it must report, with in-cell validation (数据验证) and an explanation column
 (说明). What a unit reports, and the sheet layout and codes that
-:mod:`soeplan.submissions.readers` reads back, are defined in :mod:`soeplan.submissions.template`.
+:mod:`soeplan.submissions.readers` reads back, are defined in :mod:`soeplan.submissions.template`. Every text (entity ids and
+names, prefilled explanations) is written as a string cell (:func:`soeplan.safety.xlsx_cell`),
+never as a formula.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
 from soeplan.indicators import Category, Indicator, Kind
+from soeplan.safety import xlsx_cell, xlsx_text
 from soeplan.submissions.magnitude import ABSURD, plausible_ranges
 from soeplan.submissions.template import (
     CODE_ROW,
@@ -209,7 +212,7 @@ def _write_readme(
         lines += [SYNTHETIC_MARK, ""]
     lines += [*_README_ZH.format(**fmt).splitlines(), "", *_README_EN.format(**fmt).splitlines()]
     for i, line in enumerate(lines, start=1):
-        c = ws.cell(row=i, column=1, value=line)
+        c = xlsx_cell(ws, i, 1, line)
         if i == 1:
             c.font = style.mark if synthetic else style.bold
     ws.column_dimensions["A"].width = 110
@@ -226,8 +229,8 @@ def _write_entity_list(es: Worksheet, entities: Sequence[TemplateEntity], style:
         ("是否必填", "Required"),
     ]
     for j, (zh, en) in enumerate(head, start=1):
-        es.cell(row=1, column=j, value=zh).font = style.bold
-        es.cell(row=2, column=j, value=en).font = style.bold
+        xlsx_cell(es, 1, j, zh).font = style.bold
+        xlsx_cell(es, 2, j, en).font = style.bold
     for i, e in enumerate(entities, start=3):
         row = [
             e.id,
@@ -239,7 +242,7 @@ def _write_entity_list(es: Worksheet, entities: Sequence[TemplateEntity], style:
             "是 Yes" if e.required else "否 No",
         ]
         for j, v in enumerate(row, start=1):
-            es.cell(row=i, column=j, value=v)
+            xlsx_cell(es, i, j, v)
     for j, w in enumerate((22, 34, 34, 18, 18, 16, 10), start=1):
         es.column_dimensions[get_column_letter(j)].width = w
 
@@ -254,12 +257,12 @@ def _write_data_header(
 ) -> None:
     """The hidden code row, the title, the three header rows and each indicator's note."""
     for j, code in enumerate(template_codes(indicators), start=1):
-        ds.cell(row=CODE_ROW, column=j, value=code)
+        xlsx_cell(ds, CODE_ROW, j, code)
     ds.row_dimensions[CODE_ROW].hidden = True
     title = f"{cu.name_zh} {year} 年度国有企业主要指标 / {cu.name_en}: main SOE indicators, {year}"
     if synthetic:
         title = f"{SYNTHETIC_MARK} — {title}"
-    tc = ds.cell(row=TITLE_ROW, column=NAME_COL, value=title)
+    tc = xlsx_cell(ds, TITLE_ROW, NAME_COL, title)
     tc.font = style.mark if synthetic else style.bold
     fixed = [
         ("编号", "ID", ""),
@@ -269,14 +272,14 @@ def _write_data_header(
     labels = fixed + [_header_label(i) for i in indicators] + [("说明", "Explanation", "")]
     for j, (zh, en, u) in enumerate(labels, start=1):
         for hrow, text in ((HEADER_ZH_ROW, zh), (HEADER_EN_ROW, en), (UNIT_ROW, u)):
-            c = ds.cell(row=hrow, column=j, value=text)
+            c = xlsx_cell(ds, hrow, j, text)
             c.font = style.bold
             c.fill = style.head_fill
             c.alignment = Alignment(wrap_text=True, vertical="center")
     for j, ind in enumerate(indicators, start=FIRST_INDICATOR_COL):
         note = ind.note_zh or ind.name_zh
         ds.cell(row=HEADER_ZH_ROW, column=j).comment = Comment(
-            f"{note}\n{ind.note_en or ind.name_en}\ncode: {ind.code}", "soeplan"
+            xlsx_text(f"{note}\n{ind.note_en or ind.name_en}\ncode: {ind.code}"), "soeplan"
         )
 
 
@@ -291,17 +294,17 @@ def _write_data_rows(
     """One row per entity: its id (hidden), name, type, figures and explanation."""
     expl_col = FIRST_INDICATOR_COL + len(indicators)
     for i, e in enumerate(entities, start=FIRST_DATA_ROW):
-        ds.cell(row=i, column=ENTITY_COL, value=e.id)
+        xlsx_cell(ds, i, ENTITY_COL, e.id)
         name = f"* {e.name_zh}" if e.required else e.name_zh
-        nc = ds.cell(row=i, column=NAME_COL, value=name)
+        nc = xlsx_cell(ds, i, NAME_COL, name)
         if e.required:
             nc.fill = style.req_fill
-        ds.cell(row=i, column=TYPE_COL, value=_NODE_LABEL.get(e.node_type, e.node_type))
+        xlsx_cell(ds, i, TYPE_COL, _NODE_LABEL.get(e.node_type, e.node_type))
         for j, ind in enumerate(indicators, start=FIRST_INDICATOR_COL):
-            c = ds.cell(row=i, column=j, value=filled.get((e.id, ind.code)))
+            c = xlsx_cell(ds, i, j, filled.get((e.id, ind.code)))
             c.number_format = "0" if ind.kind is Kind.COUNT else "0.00"
         if e.id in notes:
-            ds.cell(row=i, column=expl_col, value=notes[e.id])
+            xlsx_cell(ds, i, expl_col, notes[e.id])
 
 
 def _set_data_layout(ds: Worksheet, n_indicators: int) -> None:
@@ -359,8 +362,8 @@ def _write_metadata(ms: Worksheet, plan: str, unit: str, year: int, synthetic: b
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     for i, (mkey, mval) in enumerate(meta.items(), start=1):
-        ms.cell(row=i, column=1, value=mkey)
-        ms.cell(row=i, column=2, value=mval)
+        xlsx_cell(ms, i, 1, mkey)
+        xlsx_cell(ms, i, 2, mval)
     ms.sheet_state = "hidden"
 
 
