@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
 
 from soeplan.frames import FINDING_SCHEMA
 from soeplan.provenance import Provider
+
+if TYPE_CHECKING:  # records of higher layers, named for type checkers only
+    from soeplan.plan.model import Plan
+    from soeplan.structure.dated import Structure
 
 
 class Severity(StrEnum):
@@ -58,8 +62,8 @@ class RuleContext:
     year: int
     unit: str | None = None
     prior: pl.DataFrame | None = None
-    structure: Any = None
-    plan: Any = None
+    structure: Structure | None = None
+    plan: Plan | None = None
     indicators: Mapping[str, Any] = attrs.field(factory=dict)
     options: Mapping[str, Any] = attrs.field(factory=dict)
 

@@ -8,12 +8,16 @@ HTML, Markdown) lay the content out; a section never formats for one medium.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
 
 from soeplan.provenance import Provider, a_type
+
+if TYPE_CHECKING:  # records of higher layers, named for type checkers only
+    from soeplan.plan.model import Plan
+    from soeplan.structure.dated import Structure
 
 
 @attrs.frozen
@@ -51,8 +55,8 @@ class SectionContext:
     """
 
     year: int
-    plan: Any = None
-    structure: Any = None
+    plan: Plan | None = None
+    structure: Structure | None = None
     observations: pl.DataFrame | None = None
     rollup: pl.DataFrame | None = None
     lang: str = "zh"
