@@ -107,6 +107,28 @@ class SetAside:
     unit: str
     name: Text
     errors: int
+    file: str = ""  #: the file set aside, when it was a submitted file
+
+
+@attrs.frozen
+class PartialScope:
+    """A scope whose total misses some of its units (the run was allowed to be partial).
+
+    ``missing`` names each missing unit with its state, e.g. ``Text("柯城区（待上报）",
+    "Kecheng (expected)")``.
+    """
+
+    scope: str
+    units: tuple[str, ...]  #: the missing units' ids
+    missing: tuple[Text, ...]  #: the same units, named with their state
+
+    def note(self, lang: str) -> str:
+        """``部分：缺 …单位`` / ``partial: missing …``, naming the units."""
+        names = ("、" if lang == "zh" else ", ").join(m(lang) for m in self.missing)
+        n = len(self.missing)
+        if lang == "zh":
+            return f"部分：缺 {n} 个单位（{names}）"
+        return f"partial: missing {n} unit{'s' if n != 1 else ''} ({names})"
 
 
 @attrs.frozen(kw_only=True)
@@ -132,6 +154,10 @@ class ReportMeta:
     #: How the plan prints ratios (Table 1's convention); every ratio in the report follows it,
     #: so a figure the plan also prints reads the same in both.
     ratio_rounding: Rounding = Rounding.HALF_UP
+    #: scopes totalled without some of their units (``--allow-partial``); empty: complete
+    partial: tuple[PartialScope, ...] = ()
+    #: the units whose figures are synthetic, when the report mixes synthetic and real figures
+    synthetic_units: tuple[str, ...] = ()
     #: plugins that failed to load or failed in the run (a rule, a section, a reader): their
     #: contribution was left out, and the report says so
     plugin_failures: tuple[PluginFailure, ...] = ()
@@ -339,6 +365,13 @@ class Report:
                     if dtype == pl.String:
                         out |= {str(v) for v in t.frame[col].drop_nulls().to_list()}
         return {s for s in out if s}
+
+    def partial_note(self, scope: str) -> str | None:
+        """The partial marking of ``scope`` in the report's language (``None``: complete)."""
+        for p in self.meta.partial:
+            if p.scope == scope:
+                return p.note(self.lang)
+        return None
 
     def table(self, number: int, scope: str) -> ScopeTable:
         for t in self.tables:
