@@ -168,7 +168,7 @@ def _years(observations: pl.DataFrame, year: int, set_aside: Sequence[SetAside] 
     )
     if year not in years and set_aside:
         raise SoeplanError(
-            f"nothing to total for {year}: every file for {year} was set aside",
+            f"no figures for {year} are left to total: {len(set_aside)} unit(s) were set aside",
             problems=[
                 Problem(
                     s.file or s.unit,
