@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -162,3 +163,31 @@ def test_the_demo_is_complete_and_unmarked(tmp_path: Path) -> None:
 
     run = run_demo(tmp_path / "d")
     assert run.report.meta.partial == () and run.report.meta.synthetic_units == ()
+
+
+def test_the_english_report_marks_partial_scopes_in_english(
+    one_unit_store: Path, tmp_path: Path
+) -> None:
+    import re
+
+    out = tmp_path / "en"
+    args = ["rollup", "--store", str(one_unit_store), "--year", "2023", "--out", str(out)]
+    assert main([*args, "-q", "--allow-partial", "--lang", "en"]) == 0
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert "City-wide: partial: missing 6 units (Changshan County (expected" in md
+    assert "partial total, not assessed" in md and "Moving away" not in md
+    marked = [line for line in md.splitlines() if "partial" in line]
+    assert marked and not any(re.search(r"[\u4e00-\u9fff]", line) for line in marked)
+
+
+def test_a_long_file_is_real_unless_it_says_synthetic(tmp_path: Path) -> None:
+    from soeplan.sample import sample_unit
+    from soeplan.submissions.readers import read_submission
+
+    frame = sample_unit("kecheng", 2023)
+    real = tmp_path / "real.csv"
+    frame.with_columns(note=pl.lit("合成材料公司并表")).write_csv(real)
+    assert not read_submission(real).synthetic
+    marked = tmp_path / "marked.csv"
+    frame.with_columns(note=pl.lit("示例数据（合成），非真实企业数据")).write_csv(marked)
+    assert read_submission(marked).synthetic

@@ -37,6 +37,7 @@ from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry
+    from soeplan.submissions.coverage import Coverage
     from soeplan.submissions.ingest import CheckedFile
     from soeplan.submissions.validate import ValidationReport
 
@@ -293,6 +294,18 @@ def run_submissions(
     return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
 
 
+def _demo_partial(
+    plan: Plan, structure: Structure, year: int, units: Sequence[str], set_aside: Sequence[SetAside]
+) -> list[PartialScope]:
+    """The demo never refuses: a sample unit set aside makes its scopes partial, marked."""
+    from soeplan.submissions.coverage import coverage, plan_scope_units
+
+    out = {s.unit: f"{s.errors} blocking finding(s)" for s in set_aside}
+    present = set(units) - set(out)
+    cov = coverage(year, present, scopes=plan_scope_units(plan, structure), returned=out)
+    return _partial_scopes(cov, structure)
+
+
 def _check_coverage(
     plan: Plan,
     structure: Structure,
@@ -322,6 +335,11 @@ def _check_coverage(
     cov = coverage(year, present, scopes=plan_scope_units(plan, structure), returned=returned)
     if not allow_partial:
         refuse_partial(cov)
+    return _partial_scopes(cov, structure)
+
+
+def _partial_scopes(cov: Coverage, structure: Structure) -> list[PartialScope]:
+    """The report's record of each partial scope: its missing units, named with their state."""
     units = structure.units
     return [
         PartialScope(
@@ -547,6 +565,7 @@ def run_demo(
         debt_lines=debt_lines,
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
+        partial=_demo_partial(plan_obj, structure, year, units, set_aside),
     )
     progress(f"writing the report into {out}")
     path = write_report(run.report, out)
