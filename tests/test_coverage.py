@@ -36,7 +36,7 @@ def test_a_one_unit_store_is_refused_listing_the_missing_units(
     args = ["rollup", "--store", str(one_unit_store), "--year", "2023", "-q"]
     assert main([*args, "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "incomplete scopes: city (missing 6), urban (missing 2)" in err
+    assert "incomplete scopes: 2023: city (missing 6), urban (missing 2)" in err
     for unit in set(UNITS) - {"qujiang"}:
         assert f"{unit}: expected (nothing received)" in err
     assert "qujiang:" not in err and "Traceback" not in err
@@ -191,3 +191,28 @@ def test_a_long_file_is_real_unless_it_says_synthetic(tmp_path: Path) -> None:
     marked = tmp_path / "marked.csv"
     frame.with_columns(note=pl.lit("示例数据（合成），非真实企业数据")).write_csv(marked)
     assert read_submission(marked).synthetic
+
+
+def test_an_earlier_partial_year_of_the_store_is_refused_or_marked_in_the_charts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from soeplan.submissions.ingest import ingest_files
+
+    store = tmp_path / "store"
+    files = [write_sample_xlsx(tmp_path / f"{u}-2023.xlsx", u) for u in UNITS]
+    files.append(write_sample_xlsx(tmp_path / "qujiang-2022.xlsx", "qujiang", 2022))
+    assert all(r.entry is not None for r in ingest_files(files, store))
+    out = tmp_path / "r"
+    args = ["rollup", "--store", str(store), "--year", "2023", "--out", str(out), "-q"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "2022: city (missing 6)" in err and "kecheng (2022): expected" in err
+    assert main([*args, "--allow-partial"]) == 0
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert "全市：2022年部分：缺 6 个单位" in md and "图表中该年的合计不完整" in md
+    assert "不作目标评价" not in md  # 2023 is complete: its targets are assessed
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "— 2022年部分：缺 6 个单位" in html  # the charts show 2022
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    cells = [str(c.value) for row in wb["表1-全市"].iter_rows() for c in row if c.value]
+    assert not any("部分" in c for c in cells)  # the 2023 table is whole

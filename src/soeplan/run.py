@@ -29,6 +29,7 @@ from soeplan.plugins.builtin import load_core_sample
 from soeplan.provenance import HookTiming, PluginFailure, slow
 from soeplan.report.build import build_report
 from soeplan.report.model import DebtLines, InputFile, PartialScope, Report, SetAside
+from soeplan.report.partial import check_coverage, demo_partial, synthetic_unit_names, years_of
 from soeplan.report.write import OBSERVATIONS_FILE, write_report
 from soeplan.rules import empty_findings
 from soeplan.sections import SectionContext, Text
@@ -37,7 +38,6 @@ from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry
-    from soeplan.submissions.coverage import Coverage
     from soeplan.submissions.ingest import CheckedFile
     from soeplan.submissions.validate import ValidationReport
 
@@ -103,9 +103,7 @@ def report_from_observations(
     ``plugin_failures`` are the plugins' failures so far (their rules'); the report lists them
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
-    written. ``partial`` are the scopes totalled without some of their units (marked in the
-    report, their targets not assessed); ``synthetic_units`` the units whose figures are
-    synthetic when not all are.
+    written. ``partial`` and ``synthetic_units``: see :func:`soeplan.report.build_report`.
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan.require_year(year, what="the report's year")
@@ -238,11 +236,8 @@ def run_submissions(
     accepted figures (other years, and units that did not submit a file this time) are
     consolidated too.
 
-    Coverage is checked before anything is totalled: when a unit of one of the plan's scopes has
-    no accepted figures for ``year`` (it sent nothing, or its file was set aside), the run is
-    refused with :class:`~soeplan.submissions.coverage.CoverageError` listing the missing units
-    and their states, and nothing is written, unless ``allow_partial``: then the partial scopes'
-    figures are marked and their targets are not assessed.
+    Coverage is checked first (:func:`soeplan.report.partial.check_coverage`): a year with missing
+    units is refused, with the list and nothing written, unless ``allow_partial`` (then marked).
     """
     if not submissions and store is None:
         raise SoeplanError(
@@ -267,7 +262,9 @@ def run_submissions(
         else empty_long()
     )
     structure = city_structure(sample=accepted.synthetic)
-    partial = _check_coverage(plan_obj, structure, year, checked, store, allow_partial)
+    partial = check_coverage(
+        plan_obj, structure, year, checked, store, allow_partial, years_of(observations) - {year}
+    )
     scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
     explain = (
         f"soeplan explain --data {Path(out) / OBSERVATIONS_FILE} --scope {scope} "
@@ -288,85 +285,12 @@ def run_submissions(
         progress=progress,
         plugin_failures=_rule_notes((c.report for c in checked), progress),
         partial=partial,
-        synthetic_units=_synthetic_units(accepted, structure, lang),
+        synthetic_units=synthetic_unit_names(
+            accepted.synthetic_units, accepted.units, structure, lang
+        ),
     )
     progress(f"writing the report into {out}")
     return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
-
-
-def _demo_partial(
-    plan: Plan, structure: Structure, year: int, units: Sequence[str], set_aside: Sequence[SetAside]
-) -> list[PartialScope]:
-    """The demo never refuses: a sample unit set aside makes its scopes partial, marked."""
-    from soeplan.submissions.coverage import coverage, plan_scope_units
-
-    out = {s.unit: f"{s.errors} blocking finding(s)" for s in set_aside}
-    present = set(units) - set(out)
-    cov = coverage(year, present, scopes=plan_scope_units(plan, structure), returned=out)
-    return _partial_scopes(cov, structure)
-
-
-def _check_coverage(
-    plan: Plan,
-    structure: Structure,
-    year: int,
-    checked: Sequence[CheckedFile],
-    store: Path | str | None,
-    allow_partial: bool,
-) -> list[PartialScope]:
-    """Refuse a year some scope's units are missing from (unless ``allow_partial``); the partial
-    scopes, named with their missing units and states, for the report."""
-    from soeplan.submissions.coverage import (
-        coverage,
-        plan_scope_units,
-        present_units,
-        refuse_partial,
-    )
-
-    sent = {c.unit for c in checked}
-    stored = present_units(store, year)
-    returned = {
-        c.unit: f"{c.report.blocking.height} blocking finding(s) in {Path(c.submission.path).name}"
-        + ("; the store's earlier accepted version is not used" if c.unit in stored else "")
-        for c in checked
-        if not c.acceptable
-    }
-    present = {c.unit for c in checked if c.acceptable} | (stored - sent)
-    cov = coverage(year, present, scopes=plan_scope_units(plan, structure), returned=returned)
-    if not allow_partial:
-        refuse_partial(cov)
-    return _partial_scopes(cov, structure)
-
-
-def _partial_scopes(cov: Coverage, structure: Structure) -> list[PartialScope]:
-    """The report's record of each partial scope: its missing units, named with their state."""
-    units = structure.units
-    return [
-        PartialScope(
-            s.scope,
-            s.missing_units,
-            tuple(
-                Text(
-                    f"{units[m.unit].name_zh if m.unit in units else m.unit}（{m.state_text('zh')}）",
-                    f"{units[m.unit].name_en if m.unit in units else m.unit} ({m.state_text('en')})",
-                )
-                for m in s.missing
-            ),
-        )
-        for s in cov.partial
-    ]
-
-
-def _synthetic_units(accepted: _Accepted, structure: Structure, lang: str) -> list[str]:
-    """The names of the units whose figures are synthetic, when some but not all are."""
-    syn = accepted.synthetic_units
-    if not syn or syn >= accepted.units:
-        return []
-    units = structure.units
-    return [
-        (units[u].name_zh if lang == "zh" else units[u].name_en) if u in units else u
-        for u in sorted(syn)
-    ]
 
 
 def _checked_submissions(
@@ -565,7 +489,7 @@ def run_demo(
         debt_lines=debt_lines,
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
-        partial=_demo_partial(plan_obj, structure, year, units, set_aside),
+        partial=demo_partial(plan_obj, structure, year, units, set_aside),
     )
     progress(f"writing the report into {out}")
     path = write_report(run.report, out)

@@ -287,10 +287,9 @@ def rollup_cmd(
       soeplan rollup --store store/ --format csv          # what has been accepted so far
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
       soeplan rollup --store store/ --year 2023 --out report-2023 --lang en
-      soeplan rollup --store store/ --year 2023 --out report-2023 --allow-partial
 
-    With --store, a year in which some unit of a scope has no accepted submission is refused
-    (exit 1, listing the missing units) unless --allow-partial is given.
+    With --store, a year some unit of a scope has no accepted submission for is refused (exit 1,
+    listing the missing units) unless --allow-partial is given.
     """
 
     if out is not None or submissions:

@@ -88,6 +88,8 @@ def build_report(
     their targets get no status (see ``docs/howto/yearly-run.md``).
     ``synthetic_units``: when only some units' figures are synthetic, which ones.
 
+    Long: one keyword per part of the report, each passed straight to the part that uses it.
+
     >>> import soeplan
     >>> from soeplan.report import build_report
     >>> plan = soeplan.load_plan("quzhou-14th")
@@ -122,7 +124,8 @@ def build_report(
     )
     meta = attrs.evolve(meta, partial=tuple(partial), synthetic_units=tuple(synthetic_units))
     assessed = without_status(
-        assess(plan, year, with_unit_targets(full, plan, units), inds), {p.scope for p in partial}
+        assess(plan, year, with_unit_targets(full, plan, units), inds),
+        {p.scope for p in partial if p.year is None},
     )
     return Report(
         meta=meta,

@@ -93,7 +93,7 @@ def render_html(report: Report) -> str:
     charts: dict[str, list[Markup]] = {}
     names: dict[str, str] = {sid: n(lang) for sid, n in m.scopes}
     for s in report.series:
-        note = report.partial_note(s.scope)
+        note = report.chart_note(s.scope)
         charts.setdefault(s.scope, []).append(Markup(trajectory_svg(s, lang, note=note)))
     return (
         _env()

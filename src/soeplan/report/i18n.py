@@ -87,6 +87,10 @@ LABELS: Mapping[str, tuple[str, str]] = {
         "{scope}：{note}。该范围的合计不完整，不作目标评价。",
         "{scope}: {note}. Its totals are incomplete and its targets are not assessed.",
     ),
+    "summary_partial_year": (
+        "{scope}：{note}；图表中该年的合计不完整。",
+        "{scope}: {note}; that year's totals in the charts are incomplete.",
+    ),
     "summary_binding_partial": (
         "部分汇总范围的约束性指标不评价；其余范围的约束性指标均符合要求。",
         "Binding targets of partial scopes are not assessed; the other scopes' binding targets "

@@ -16,7 +16,7 @@ import polars as pl
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.report.format import format_value
 from soeplan.report.i18n import label
-from soeplan.report.model import CellFormat, RenderedSection, Report, ScopeTable
+from soeplan.report.model import CellFormat, PartialScope, RenderedSection, Report, ScopeTable
 from soeplan.sections import SectionTable
 
 
@@ -131,10 +131,7 @@ def assessment_block(report: Report) -> Block:
                 _num(a.headroom, a.fmt, report),
             )
         )
-    partial = tuple(
-        label("summary_partial", lang, scope=scope_name(report, p.scope, lang), note=p.note(lang))
-        for p in report.meta.partial
-    )
+    partial = tuple(partial_line(report, p) for p in report.meta.partial)
     return Block(
         key="assessment",
         sheet=label("assessment", lang),
@@ -287,6 +284,8 @@ def _missing_rows(report: Report, listed: set[str]) -> tuple[tuple[Out, ...], ..
     rows: list[tuple[Out, ...]] = []
     seen = set(listed)
     for p in report.meta.partial:
+        if p.year is not None:
+            continue  # an earlier year's: in the notes and the provenance
         for unit, text in zip(p.units, p.missing, strict=True):
             if unit in seen:
                 continue
@@ -322,6 +321,14 @@ def section_table_block(sec: RenderedSection, table: SectionTable, i: int, lang:
     )
 
 
+def partial_line(report: Report, p: PartialScope) -> str:
+    """The sentence that says a scope is partial (the report's year: not assessed; an earlier
+    year: its totals in the charts are incomplete)."""
+    key = "summary_partial" if p.year is None else "summary_partial_year"
+    lang = report.lang
+    return label(key, lang, scope=scope_name(report, p.scope, lang), note=p.note(lang))
+
+
 def banner(report: Report) -> str | None:
     """The synthetic-data banner: all figures, or only some units' (``None``: real figures)."""
     m = report.meta
@@ -334,7 +341,8 @@ def banner(report: Report) -> str | None:
 def not_included(report: Report) -> int:
     """How many units are out of the rollup: set aside, or missing from a partial scope."""
     return len(
-        {s.unit for s in report.set_aside} | {u for p in report.meta.partial for u in p.units}
+        {s.unit for s in report.set_aside}
+        | {u for p in report.meta.partial if p.year is None for u in p.units}
     )
 
 

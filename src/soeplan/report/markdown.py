@@ -18,7 +18,7 @@ from soeplan.report.layout import (
     compliance_block,
     debt_watch_block,
     not_included,
-    scope_name,
+    partial_line,
     set_aside_block,
 )
 from soeplan.report.model import Report
@@ -32,10 +32,7 @@ def summary_lines(report: Report) -> list[str]:
     achieved = sum(r.reached for r in a)
     on_track = sum(r.status is Status.ON_TRACK for r in a)
     behind = sum(r.attention for r in a)
-    lines = [
-        label("summary_partial", lang, scope=scope_name(report, p.scope, lang), note=p.note(lang))
-        for p in report.meta.partial
-    ]
+    lines = [partial_line(report, p) for p in report.meta.partial]
     lines.append(
         label("summary_counts", lang, n=len(a), achieved=achieved, on_track=on_track, behind=behind)
     )

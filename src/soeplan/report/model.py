@@ -115,20 +115,30 @@ class PartialScope:
     """A scope whose total misses some of its units (the run was allowed to be partial).
 
     ``missing`` names each missing unit with its state, e.g. ``Text("柯城区（待上报）",
-    "Kecheng (expected)")``.
+    "Kecheng (expected)")``. ``year`` is ``None`` for the report's year; an earlier year of the
+    store that is partial too (its figures are in the charts) names its year.
+
+    >>> p = PartialScope("city", ("kecheng",), (Text("柯城区（待上报）", "Kecheng (expected)"),))
+    >>> p.note("zh"), p.note("en")
+    ('部分：缺 1 个单位（柯城区（待上报））', 'partial: missing 1 unit (Kecheng (expected))')
+    >>> attrs.evolve(p, year=2022).note("zh")
+    '2022年部分：缺 1 个单位（柯城区（待上报））'
     """
 
     scope: str
     units: tuple[str, ...]  #: the missing units' ids
     missing: tuple[Text, ...]  #: the same units, named with their state
+    year: int | None = None
 
     def note(self, lang: str) -> str:
         """``部分：缺 …单位`` / ``partial: missing …``, naming the units."""
         names = ("、" if lang == "zh" else ", ").join(m(lang) for m in self.missing)
         n = len(self.missing)
         if lang == "zh":
-            return f"部分：缺 {n} 个单位（{names}）"
-        return f"partial: missing {n} unit{'s' if n != 1 else ''} ({names})"
+            when = f"{self.year}年" if self.year is not None else ""
+            return f"{when}部分：缺 {n} 个单位（{names}）"
+        when = f"{self.year} " if self.year is not None else ""
+        return f"{when}partial: missing {n} unit{'s' if n != 1 else ''} ({names})"
 
 
 @attrs.frozen(kw_only=True)
@@ -367,11 +377,17 @@ class Report:
         return {s for s in out if s}
 
     def partial_note(self, scope: str) -> str | None:
-        """The partial marking of ``scope`` in the report's language (``None``: complete)."""
+        """The partial marking of ``scope`` for the report's year, in the report's language
+        (``None``: complete)."""
         for p in self.meta.partial:
-            if p.scope == scope:
+            if p.scope == scope and p.year is None:
                 return p.note(self.lang)
         return None
+
+    def chart_note(self, scope: str) -> str | None:
+        """The partial marking of ``scope`` over every year a chart shows (``None``: complete)."""
+        notes = [p.note(self.lang) for p in self.meta.partial if p.scope == scope]
+        return ("；" if self.lang == "zh" else "; ").join(notes) if notes else None
 
     def table(self, number: int, scope: str) -> ScopeTable:
         for t in self.tables:

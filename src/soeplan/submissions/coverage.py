@@ -161,17 +161,34 @@ class CoverageError(SoeplanError):
     exit_code = 1
 
 
-def refuse_partial(cov: Coverage, *, what: str = "the report") -> None:
-    """Raise :class:`CoverageError` listing every missing unit and its state, if any."""
-    if cov.complete:
+def refuse_partial(
+    cov: Coverage, *, what: str = "the report", also: Iterable[Coverage] = ()
+) -> None:
+    """Raise :class:`CoverageError` listing every missing unit and its state, if any.
+
+    ``also``: the coverage of other years that would be totalled too (a store's earlier years);
+    their missing units are named with the year.
+    """
+    others = [c for c in also if not c.complete]
+    if cov.complete and not others:
         return
-    scopes = ", ".join(f"{s.scope} (missing {len(s.missing)})" for s in cov.partial)
+    scopes = "; ".join(
+        f"{c.year}: " + ", ".join(f"{s.scope} (missing {len(s.missing)})" for s in c.partial)
+        for c in (cov, *others)
+        if not c.complete
+    )
+    problems = [
+        Problem(m.unit, m.state_text("en"), "submit, or resubmit, this unit's file")
+        for m in cov.missing()
+    ]
+    problems += [
+        Problem(f"{m.unit} ({c.year})", m.state_text("en"), f"ingest this unit's {c.year} file")
+        for c in others
+        for m in c.missing()
+    ]
     raise CoverageError(
         f"{what} for {cov.year} would total incomplete scopes: {scopes}\n"
         "  fix: get the missing units' submissions accepted (soeplan ingest), or pass "
         "--allow-partial to total what is there, marked partial",
-        problems=[
-            Problem(m.unit, m.state_text("en"), "submit, or resubmit, this unit's file")
-            for m in cov.missing()
-        ],
+        problems=problems,
     )
