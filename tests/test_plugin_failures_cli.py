@@ -97,6 +97,7 @@ def test_the_report_is_written_with_notes_naming_the_plugin_and_hooks(
 ) -> None:
     out = tmp_path / "report"
     args = ["rollup", *map(str, bad), "--year", "2023", "--out", str(out), "--lang", "en", "-q"]
+    args.append("--allow-partial")  # two units only
     assert main(args) == 0  # a section returning the wrong type used to exit 3
     err = capsys.readouterr().err
     assert f"{NAMED} soeplan_report_sections, section bad.section, on report 2023" in err

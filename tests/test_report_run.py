@@ -186,10 +186,12 @@ def test_rollup_report_mode_sets_a_blocked_unit_aside(
     paths = _submissions(tmp_path)
     out = tmp_path / "report"
     args = ["rollup", *map(str, paths), "--year", "2023", "--out", str(out)]
-    assert main(args) == 0
+    assert main(args) == 1  # kaihua is set aside: 全市 would miss it
+    assert "kaihua: returned" in capsys.readouterr().err and not out.exists()
+    assert main([*args, "--allow-partial"]) == 0
     err = capsys.readouterr().err
     assert "reading and validating" in err and "kaihua set aside" in err
-    run = run_submissions(paths, tmp_path / "again", year=2023)
+    run = run_submissions(paths, tmp_path / "again", year=2023, allow_partial=True)
     assert [s.unit for s in run.report.set_aside][:1] == ["kaihua"]
     blocked = {s.unit for s in run.report.set_aside}
     # the consolidated totals are those of the accepted units only
@@ -226,7 +228,8 @@ def test_rollup_report_mode_reads_an_ingest_store(
     accepted = {r.checked.unit for r in results if r.entry is not None}
     assert "kaihua" not in accepted and accepted
     out = tmp_path / "report"
-    assert main(["rollup", "--store", str(store), "--year", "2023", "--out", str(out), "-q"]) == 0
+    args = ["rollup", "--store", str(store), "--year", "2023", "--out", str(out), "-q"]
+    assert main([*args, "--allow-partial"]) == 0
     capsys.readouterr()
     md = (out / "summary.md").read_text(encoding="utf-8")
     for entry in Store(store).current():

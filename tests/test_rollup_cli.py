@@ -129,7 +129,9 @@ def test_rollup_prints_the_totals_of_an_ingest_store(
         files.append(str(path))
     assert main(["ingest", *files, "--store", str(store)]) == 0
     capsys.readouterr()
-    assert main(["rollup", "--store", str(store), "--format", "csv"]) == 0
+    assert main(["rollup", "--store", str(store), "--format", "csv"]) == 1  # 5 units missing
+    assert "kecheng: expected" in capsys.readouterr().err
+    assert main(["rollup", "--store", str(store), "--format", "csv", "--allow-partial"]) == 0
     totals = pl.read_csv(io.StringIO(capsys.readouterr().out))
     got = totals.filter(pl.col("scope") == "全市", pl.col("indicator") == "total_assets")
     want = sum(

@@ -28,7 +28,8 @@ from soeplan.plan.model import Plan
 from soeplan.plugins.builtin import load_core_sample
 from soeplan.provenance import HookTiming, PluginFailure, slow
 from soeplan.report.build import build_report
-from soeplan.report.model import DebtLines, InputFile, Report, SetAside
+from soeplan.report.model import DebtLines, InputFile, PartialScope, Report, SetAside
+from soeplan.report.partial import check_coverage, demo_partial, synthetic_unit_names, years_of
 from soeplan.report.write import OBSERVATIONS_FILE, write_report
 from soeplan.rules import empty_findings
 from soeplan.sections import SectionContext, Text
@@ -91,6 +92,8 @@ def report_from_observations(
     progress: Progress = _quiet,
     explain_example: str | None = None,
     plugin_failures: Sequence[PluginFailure] = (),
+    partial: Sequence[PartialScope] = (),
+    synthetic_units: Sequence[str] = (),
 ) -> RunResult:
     """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
     build the report of ``plan`` for ``year``.
@@ -100,12 +103,12 @@ def report_from_observations(
     ``plugin_failures`` are the plugins' failures so far (their rules'); the report lists them
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
-    written.
+    written. ``partial`` and ``synthetic_units``: see :func:`soeplan.report.build_report`.
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan.require_year(year, what="the report's year")
     plan = current().plan_with_targets(plan)  # with the counties' own targets
-    years = _years(observations, year)
+    years = _years(observations, year, set_aside)
     registry = current()
     progress("composing the structure (core and plugins)")
     structure = structure or city_structure(sample=synthetic)
@@ -149,16 +152,31 @@ def report_from_observations(
         entity_names=names,
         explain_example=explain_example,
         plugin_failures=[*registry.load_failures(), *plugin_failures],
+        partial=partial,
+        synthetic_units=synthetic_units,
     )
     _after_sections(report, registry, progress)
     return RunResult(report=report, rollup=result)
 
 
-def _years(observations: pl.DataFrame, year: int) -> list[int]:
-    """The years the observations cover; refused when ``year`` is not among them."""
+def _years(observations: pl.DataFrame, year: int, set_aside: Sequence[SetAside] = ()) -> list[int]:
+    """The years the observations cover; refused when ``year`` is not among them (naming the
+    units whose files were set aside, when that is why)."""
     years = (
         sorted(set(observations["year"].cast(pl.Int32).to_list())) if observations.height else []
     )
+    if year not in years and set_aside:
+        raise SoeplanError(
+            f"no figures for {year} are left to total: {len(set_aside)} unit(s) were set aside",
+            problems=[
+                Problem(
+                    s.file or s.unit,
+                    f"{s.unit}'s file was set aside: {s.errors} blocking finding(s)",
+                    "correct the file (see the findings above) and submit it again",
+                )
+                for s in set_aside
+            ],
+        )
     if year not in years:
         shown = f"{years[0]}–{years[-1]}" if years else "none"
         raise SoeplanError(
@@ -209,13 +227,17 @@ def run_submissions(
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
     progress: Progress = _quiet,
+    allow_partial: bool = False,
 ) -> RunResult:
     """The yearly run on the units' submitted files (and/or an ingest store); writes the report.
 
     Every file is read and validated (against last year's accepted figures in ``store``, when
-    given). A unit whose submission has blocking findings is set aside and listed in the report;
-    the others go on. With a ``store``, its accepted figures (other years, and units that did not
-    submit a file this time) are consolidated too.
+    given). A unit whose submission has blocking findings is set aside. With a ``store``, its
+    accepted figures (other years, and units that did not submit a file this time) are
+    consolidated too.
+
+    Coverage is checked first (:func:`soeplan.report.partial.check_coverage`): a year with missing
+    units is refused, with the list and nothing written, unless ``allow_partial`` (then marked).
     """
     if not submissions and store is None:
         raise SoeplanError(
@@ -239,6 +261,10 @@ def run_submissions(
         if accepted.frames
         else empty_long()
     )
+    structure = city_structure(sample=accepted.synthetic)
+    partial = check_coverage(
+        plan_obj, structure, year, checked, store, allow_partial, years_of(observations) - {year}
+    )
     scope = plan_obj.scopes[0].name_zh if lang == "zh" else plan_obj.scopes[0].id
     explain = (
         f"soeplan explain --data {Path(out) / OBSERVATIONS_FILE} --scope {scope} "
@@ -248,7 +274,7 @@ def run_submissions(
         observations,
         plan_obj,
         year,
-        structure=city_structure(sample=accepted.synthetic),
+        structure=structure,
         explain_example=explain,
         inputs=accepted.inputs,
         synthetic=accepted.synthetic,
@@ -258,6 +284,10 @@ def run_submissions(
         debt_lines=debt_lines,
         progress=progress,
         plugin_failures=_rule_notes((c.report for c in checked), progress),
+        partial=partial,
+        synthetic_units=synthetic_unit_names(
+            accepted.synthetic_units, accepted.units, structure, lang
+        ),
     )
     progress(f"writing the report into {out}")
     return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
@@ -307,6 +337,9 @@ class _Accepted:
     inputs: list[InputFile]
     synthetic: bool
     submitted_units: frozenset[str]
+    #: the units whose accepted figures go in, and those of them marked synthetic
+    units: frozenset[str] = frozenset()
+    synthetic_units: frozenset[str] = frozenset()
 
 
 def _accepted(checked: Sequence[CheckedFile], progress: Progress) -> _Accepted:
@@ -317,17 +350,31 @@ def _accepted(checked: Sequence[CheckedFile], progress: Progress) -> _Accepted:
     synthetic = False
     submitted_units: set[str] = set()
     units = {u.id: Text(u.name_zh, u.name_en) for u in city_structure(sample=False).units.values()}
+    used: set[str] = set()
+    syn_units: set[str] = set()
     for c in checked:
         inputs.append(InputFile.of(c.submission.path, c.unit))
-        synthetic = synthetic or c.submission.synthetic
         submitted_units.add(c.unit)
         if c.acceptable:
             frames.append(c.report.accepted_observations().select(_OBS))
+            used.add(c.unit)
+            if c.submission.synthetic:
+                synthetic = True
+                syn_units.add(c.unit)
         else:
             blocking = c.report.blocking.height
-            set_aside.append(SetAside(c.unit, units.get(c.unit, Text(c.unit, c.unit)), blocking))
+            name = units.get(c.unit, Text(c.unit, c.unit))
+            set_aside.append(SetAside(c.unit, name, blocking, str(c.submission.path)))
             progress(f"setting {c.unit} aside: {blocking} blocking finding(s)")
-    return _Accepted(frames, set_aside, inputs, synthetic, frozenset(submitted_units))
+    return _Accepted(
+        frames,
+        set_aside,
+        inputs,
+        synthetic,
+        frozenset(submitted_units),
+        frozenset(used),
+        frozenset(syn_units),
+    )
 
 
 def _with_store(accepted: _Accepted, store: Path, year: int) -> _Accepted:
@@ -341,16 +388,22 @@ def _with_store(accepted: _Accepted, store: Path, year: int) -> _Accepted:
     stored = stored.filter(~((pl.col("year") == year) & pl.col("unit").is_in(sorted(submitted))))
     inputs = list(accepted.inputs)
     synthetic = accepted.synthetic
+    used, syn_units = set(accepted.units), set(accepted.synthetic_units)
     for e in st.current():
         if e.year == year and e.unit in submitted:
             continue
         inputs.append(InputFile(str(store / e.path), e.sha256, e.unit))
         synthetic = synthetic or e.synthetic
+        used.add(e.unit)
+        if e.synthetic:
+            syn_units.add(e.unit)
     return attrs.evolve(
         accepted,
         frames=[*accepted.frames, stored.select(_OBS)],
         inputs=inputs,
         synthetic=synthetic,
+        units=frozenset(used),
+        synthetic_units=frozenset(syn_units),
     )
 
 
@@ -436,6 +489,7 @@ def run_demo(
         debt_lines=debt_lines,
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
+        partial=demo_partial(plan_obj, structure, year, units, set_aside),
     )
     progress(f"writing the report into {out}")
     path = write_report(run.report, out)

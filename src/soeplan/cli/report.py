@@ -61,6 +61,14 @@ def report_mode_options(f: F) -> F:
     f = _run_options(f, "Report mode: ")
     f = plan_option(f)
     f = click.option(
+        "--allow-partial",
+        is_flag=True,
+        default=False,
+        help="Total a year even when some units of a scope have no accepted submission; every "
+        "partial figure is then marked (部分：缺 …单位) and partial scopes are not assessed. "
+        "Without it such a year is refused, listing the missing units.",
+    )(f)
+    f = click.option(
         "--store",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
@@ -89,6 +97,7 @@ def report_mode(
     debt_warning: float,
     debt_key: float,
     quiet: bool,
+    allow_partial: bool = False,
 ) -> None:
     """``soeplan rollup ... --out DIR``: the yearly run and its report."""
     from soeplan.errors import SoeplanError
@@ -128,8 +137,11 @@ def report_mode(
             lang=lang,
             debt_lines=lines,
             progress=show,
+            allow_partial=allow_partial,
         )
     assert result.out is not None
+    for p in result.report.meta.partial:
+        click.echo(f"warning: {p.scope}: {p.note('en')}", err=True)
     for s in result.report.set_aside:
         click.echo(f"warning: {s.unit} set aside ({s.errors} blocking finding(s))", err=True)
     for name in ("report.xlsx", "report.html", "summary.md"):

@@ -264,6 +264,7 @@ def rollup_cmd(
     group_reported: str,
     fmt: str,
     lang: str,
+    allow_partial: bool,
 ) -> None:
     """Consolidate enterprises' figures into the totals of each county-level unit, 市区 and 全市.
 
@@ -286,6 +287,9 @@ def rollup_cmd(
       soeplan rollup --store store/ --format csv          # what has been accepted so far
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
       soeplan rollup --store store/ --year 2023 --out report-2023 --lang en
+
+    With --store, a year some unit of a scope has no accepted submission for is refused (exit 1,
+    listing the missing units) unless --allow-partial is given.
     """
 
     if out is not None or submissions:
@@ -303,12 +307,14 @@ def rollup_cmd(
             debt_warning=debt_warning,
             debt_key=debt_key,
             quiet=quiet,
+            allow_partial=allow_partial,
         )
         return
     from soeplan.consolidation.rollup import rollup
 
     warn_plugin_failures()
     obs, structure = _inputs(store, sample, data, structure_files)
+    partial = store_coverage(store, plan, structure, years, allow_partial) if store else []
     obs = refuse_implausible(obs, plan, years)
     result = rollup(
         obs,
@@ -319,7 +325,38 @@ def rollup_cmd(
         include_entities=False,
     )
     echo_findings(result.findings, lang)
+    for line in partial:
+        click.echo(f"# {line}", err=True)
     _echo_result(result, fmt, lang, sample=sample)
+
+
+def store_coverage(
+    store: Path, plan: str, structure: Any, years: Sequence[int], allow_partial: bool
+) -> list[str]:
+    """Check, for each year of the store's figures (or each --year), that every unit of every
+    scope of the plan is present; refuse otherwise (unless ``allow_partial``: then the lines that
+    mark the partial scopes, for stderr)."""
+    from soeplan.plan.load import load_plan
+    from soeplan.submissions.coverage import (
+        coverage,
+        plan_scope_units,
+        present_units,
+        refuse_partial,
+    )
+    from soeplan.submissions.store import Store
+
+    plan_obj = load_plan(plan)
+    scopes = plan_scope_units(plan_obj, structure)
+    wanted = sorted(set(years) or {e.year for e in Store(store).current()})
+    lines = []
+    for year in wanted:
+        cov = coverage(year, present_units(store, year), scopes=scopes)
+        if not allow_partial:
+            refuse_partial(cov, what="the totals")
+        for s in cov.partial:
+            units = ", ".join(m.unit for m in s.missing)
+            lines.append(f"partial: {s.scope} {year} missing {len(s.missing)} unit(s): {units}")
+    return lines
 
 
 def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:

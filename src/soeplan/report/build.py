@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+import attrs
 import polars as pl
 
 from soeplan._version import __version__
@@ -31,7 +32,15 @@ from soeplan.plan.tables import build_table
 from soeplan.provenance import PluginFailure, Provider, merge_failures
 from soeplan.report.assessment import assess, compliance
 from soeplan.report.debt import debt_watch
-from soeplan.report.model import DebtLines, InputFile, Report, ReportMeta, SetAside
+from soeplan.report.model import (
+    AssessmentRow,
+    DebtLines,
+    InputFile,
+    PartialScope,
+    Report,
+    ReportMeta,
+    SetAside,
+)
 from soeplan.report.sections import render_sections
 from soeplan.report.series import breakdowns, trajectories
 from soeplan.report.tables import plan_tables
@@ -65,6 +74,8 @@ def build_report(
     generated_at: dt.datetime | None = None,
     explain_example: str | None = None,
     plugin_failures: Sequence[PluginFailure] = (),
+    partial: Sequence[PartialScope] = (),
+    synthetic_units: Sequence[str] = (),
 ) -> Report:
     """Assemble the report of ``plan`` for ``year`` from a run's frames.
 
@@ -73,6 +84,11 @@ def build_report(
     ``units``: ``unit, year, indicator, value`` for the breakdown by unit.
     ``entities``: ``entity, unit, year, indicator, value`` for the debt-ratio watch list.
     ``plugin_failures``: failures so far (loading, rules), listed with the sections' own.
+    ``partial``: the scopes totalled without some of their units; their figures are marked and
+    their targets get no status (see ``docs/howto/yearly-run.md``).
+    ``synthetic_units``: when only some units' figures are synthetic, which ones.
+
+    Long: one keyword per part of the report, each passed straight to the part that uses it.
 
     >>> import soeplan
     >>> from soeplan.report import build_report
@@ -106,7 +122,11 @@ def build_report(
         explain_example=explain_example,
         plugin_failures=[*plugin_failures, *(r.failure for r in rendered if r.failure)],
     )
-    assessed = assess(plan, year, with_unit_targets(full, plan, units), inds)
+    meta = attrs.evolve(meta, partial=tuple(partial), synthetic_units=tuple(synthetic_units))
+    assessed = without_status(
+        assess(plan, year, with_unit_targets(full, plan, units), inds),
+        {p.scope for p in partial if p.year is None},
+    )
     return Report(
         meta=meta,
         tables=tuple(plan_tables(plan, year, lookup, inds)),
@@ -124,6 +144,15 @@ def build_report(
             for lg in ("zh", "en")
         },
     )
+
+
+def without_status(rows: Sequence[AssessmentRow], partial: set[str]) -> list[AssessmentRow]:
+    """The assessment with no status, category or compliance for a partial scope's targets: a
+    total that misses units says nothing about the target (its figures stay, marked)."""
+    return [
+        attrs.evolve(a, status=None, midterm=None, compliance=None) if a.scope in partial else a
+        for a in rows
+    ]
 
 
 def _findings(findings: pl.DataFrame | None) -> pl.DataFrame:

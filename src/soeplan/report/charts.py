@@ -63,7 +63,14 @@ class _Plot:
         return f"{self.x(year):.1f},{self.y(value):.1f}"
 
 
-def trajectory_svg(series: Series, lang: str = "zh", width: int = 420, height: int = 240) -> str:
+def trajectory_svg(
+    series: Series,
+    lang: str = "zh",
+    width: int = 420,
+    height: int = 240,
+    *,
+    note: str | None = None,
+) -> str:
     """An indicator's trajectory for one scope against its milestone path and target."""
     left, right, top, bottom = 64, 16, 34, 40
     years = [y for y, _ in series.actual] + [y for y, _ in series.milestones] + [series.target_year]
@@ -79,7 +86,7 @@ def trajectory_svg(series: Series, lang: str = "zh", width: int = 420, height: i
     plot = _Plot(width, height, left, right, top, bottom, kx, bx, ky, by)
     title = label(
         "chart_trajectory", lang, indicator=series.label(lang), scope=series.scope_name(lang)
-    )
+    ) + (f" — {note}" if note else "")
     parts = [
         f'<svg class="chart trajectory" '
         f'data-scope="{escape(series.scope)}" data-indicator="{escape(series.indicator)}" '
@@ -187,7 +194,14 @@ def _legend(plot: _Plot, series: Series, lang: str) -> list[str]:
     return parts
 
 
-def breakdown_svg(breakdown: Breakdown, year: int, lang: str = "zh", width: int = 420) -> str:
+def breakdown_svg(
+    breakdown: Breakdown,
+    year: int,
+    lang: str = "zh",
+    width: int = 420,
+    *,
+    note: str | None = None,
+) -> str:
     """One indicator's values by county-level unit, as horizontal bars."""
     bar, gap, top, left, right = 18, 6, 30, 120, 80
     n = len(breakdown.values)
@@ -195,7 +209,9 @@ def breakdown_svg(breakdown: Breakdown, year: int, lang: str = "zh", width: int 
     values = [v for _, _, v in breakdown.values]
     lo, hi = min(0.0, *values), max(0.0, *values) or 1.0
     k, b = _scale(lo, hi, left, width - right)
-    title = label("chart_breakdown", lang, indicator=breakdown.label(lang), year=year)
+    title = label("chart_breakdown", lang, indicator=breakdown.label(lang), year=year) + (
+        f" — {note}" if note else ""
+    )
     parts = [
         f'<svg class="chart breakdown" '
         f'data-indicator="{escape(breakdown.indicator)}" viewBox="0 0 {width} {height}" '

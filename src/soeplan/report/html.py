@@ -18,6 +18,7 @@ from soeplan.report.i18n import LABELS, label
 from soeplan.report.layout import (
     about_rows,
     assessment_block,
+    banner,
     compliance_block,
     debt_watch_block,
     findings_block,
@@ -79,6 +80,11 @@ def _published_html(table: PublishedTable) -> Markup:
     )
 
 
+def _breakdown_note(report: Report) -> str | None:
+    """The by-unit charts show the plan's first scope (全市) split by unit: its marking."""
+    return report.partial_note(report.meta.scopes[0][0]) if report.meta.scopes else None
+
+
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
     lang = report.lang
@@ -87,7 +93,8 @@ def render_html(report: Report) -> str:
     charts: dict[str, list[Markup]] = {}
     names: dict[str, str] = {sid: n(lang) for sid, n in m.scopes}
     for s in report.series:
-        charts.setdefault(s.scope, []).append(Markup(trajectory_svg(s, lang)))
+        note = report.chart_note(s.scope)
+        charts.setdefault(s.scope, []).append(Markup(trajectory_svg(s, lang, note=note)))
     return (
         _env()
         .get_template("report.html.j2")
@@ -97,10 +104,11 @@ def render_html(report: Report) -> str:
             L={k: label(k, lang) for k in LABELS if "{" not in LABELS[k][0]},
             title=label("report_title", lang, year=m.year),
             meta=m,
+            banner=banner(report),
             scopes=label("list_sep", lang).join(names.values()),
             summary=summary_lines(report),
             table_blocks=[
-                plan_table_block(t, lang)
+                plan_table_block(t, lang, report.partial_note(t.scope))
                 for t in sorted(report.tables, key=lambda t: (t.number, t.scope))
             ],
             assessment=assessment_block(report),
@@ -109,7 +117,10 @@ def render_html(report: Report) -> str:
             findings=findings_block(report),
             set_aside=set_aside_block(report),
             trajectory_charts=[(names.get(sid, sid), svgs) for sid, svgs in charts.items()],
-            breakdown_charts=[Markup(breakdown_svg(b, m.year, lang)) for b in report.breakdowns],
+            breakdown_charts=[
+                Markup(breakdown_svg(b, m.year, lang, note=_breakdown_note(report)))
+                for b in report.breakdowns
+            ],
             sections=[
                 (sec, section_blocks(report, sec), section_failure(sec, lang))
                 for sec in report.sections

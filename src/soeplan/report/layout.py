@@ -16,7 +16,7 @@ import polars as pl
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.report.format import format_value
 from soeplan.report.i18n import label
-from soeplan.report.model import CellFormat, RenderedSection, Report, ScopeTable
+from soeplan.report.model import CellFormat, PartialScope, RenderedSection, Report, ScopeTable
 from soeplan.sections import SectionTable
 
 
@@ -64,7 +64,9 @@ def _yn(v: bool | None, lang: str) -> Out:
     return Out("–" if v is None else label("yes" if v else "no", lang))
 
 
-def plan_table_block(t: ScopeTable, lang: str) -> Block:
+def plan_table_block(t: ScopeTable, lang: str, partial: str | None = None) -> Block:
+    """One plan table of one scope; ``partial`` (the scope's partial marking) goes in its title
+    and its notes."""
     rows = []
     for r in t.rows:
         cells = [_t(r.label(lang)), _t(r.unit(lang))]
@@ -75,17 +77,18 @@ def plan_table_block(t: ScopeTable, lang: str) -> Block:
                 cells.append(Out(c.value, c.fmt, rounding=c.rounding))
         rows.append(tuple(cells))
     sheet = label(f"table{t.number}_sheet", lang, scope=t.scope_name(lang))
+    title = t.title(lang) + (f"（{partial}）" if lang == "zh" else f" ({partial})")
     return Block(
         key=f"table{t.number}-{t.scope}",
         sheet=sheet,
-        title=t.title(lang),
+        title=title if partial else t.title(lang),
         header=tuple(c(lang) for c in t.columns),
         rows=tuple(rows),
-        notes=(label("rounding_note", lang),),
+        notes=(*((partial,) if partial else ()), label("rounding_note", lang)),
     )
 
 
-def _scope_name(report: Report, scope: str, lang: str) -> str:
+def scope_name(report: Report, scope: str, lang: str) -> str:
     for sid, name in (*report.meta.scopes, *report.meta.unit_names):
         if sid == scope:
             return name(lang)
@@ -106,9 +109,11 @@ def assessment_block(report: Report) -> Block:
         state = (
             a.status.label(lang) if a.status else (a.compliance.label(lang) if a.compliance else "")
         )
+        if report.partial_note(a.scope):
+            state = label("partial_no_status", lang)
         rows.append(
             (
-                _t(_scope_name(report, a.scope, lang)),
+                _t(scope_name(report, a.scope, lang)),
                 _t(a.label(lang)),
                 _t(label(f"kind_{a.kind}", lang)),
                 _t(label("attr_binding" if a.binding else "attr_expected", lang)),
@@ -126,13 +131,14 @@ def assessment_block(report: Report) -> Block:
                 _num(a.headroom, a.fmt, report),
             )
         )
+    partial = tuple(partial_line(report, p) for p in report.meta.partial)
     return Block(
         key="assessment",
         sheet=label("assessment", lang),
         title=label("assessment", lang) + f" {report.meta.year}",
         header=tuple(label(h, lang) for h in header),
         rows=tuple(rows),
-        notes=(label("assessment_note", lang),),
+        notes=(*partial, label("assessment_note", lang)),
         empty=label("nothing_to_assess", lang),
     )
 
@@ -151,14 +157,18 @@ def compliance_block(report: Report) -> Block:
     )
     rows = tuple(
         (
-            _t(_scope_name(report, c.scope, lang)),
+            _t(scope_name(report, c.scope, lang)),
             _t(c.label(lang)),
             _t(label(f"kind_{c.kind}", lang)),
             _num(c.limit, c.fmt, report),
             _num(c.actual, c.fmt, report),
             _num(c.headroom, c.fmt, report),
             _yn(c.complies, lang),
-            _t(c.status.label(lang) if c.status else ""),
+            _t(
+                label("partial_no_status", lang)
+                if report.partial_note(c.scope)
+                else (c.status.label(lang) if c.status else "")
+            ),
         )
         for c in report.compliance
     )
@@ -248,7 +258,7 @@ def findings_block(report: Report) -> Block:
 
 def set_aside_block(report: Report) -> Block:
     lang = report.lang
-    rows = tuple(
+    rows: tuple[tuple[Out, ...], ...] = tuple(
         (
             Out(s.unit),
             _t(s.name(lang)),
@@ -257,6 +267,7 @@ def set_aside_block(report: Report) -> Block:
         )
         for s in report.set_aside
     )
+    rows += _missing_rows(report, {s.unit for s in report.set_aside})
     return Block(
         key="set-aside",
         sheet=label("set_aside", lang),
@@ -265,6 +276,22 @@ def set_aside_block(report: Report) -> Block:
         rows=rows,
         empty=label("nothing_set_aside", lang),
     )
+
+
+def _missing_rows(report: Report, listed: set[str]) -> tuple[tuple[Out, ...], ...]:
+    """The units a partial scope misses that are not already listed as set aside."""
+    lang = report.lang
+    rows: list[tuple[Out, ...]] = []
+    seen = set(listed)
+    for p in report.meta.partial:
+        if p.year is not None:
+            continue  # an earlier year's: in the notes and the provenance
+        for unit, text in zip(p.units, p.missing, strict=True):
+            if unit in seen:
+                continue
+            seen.add(unit)
+            rows.append((Out(unit), _t(text(lang)), _t(label("partial_scope", lang)), Out(None)))
+    return tuple(rows)
 
 
 def _frame_cell(v: object) -> Out:
@@ -294,6 +321,31 @@ def section_table_block(sec: RenderedSection, table: SectionTable, i: int, lang:
     )
 
 
+def partial_line(report: Report, p: PartialScope) -> str:
+    """The sentence that says a scope is partial (the report's year: not assessed; an earlier
+    year: its totals in the charts are incomplete)."""
+    key = "summary_partial" if p.year is None else "summary_partial_year"
+    lang = report.lang
+    return label(key, lang, scope=scope_name(report, p.scope, lang), note=p.note(lang))
+
+
+def banner(report: Report) -> str | None:
+    """The synthetic-data banner: all figures, or only some units' (``None``: real figures)."""
+    m = report.meta
+    if m.synthetic_units:
+        units = label("list_sep", report.lang).join(m.synthetic_units)
+        return label("synthetic_units_banner", report.lang, units=units)
+    return label("synthetic_banner", report.lang) if m.synthetic else None
+
+
+def not_included(report: Report) -> int:
+    """How many units are out of the rollup: set aside, or missing from a partial scope."""
+    return len(
+        {s.unit for s in report.set_aside}
+        | {u for p in report.meta.partial if p.year is None for u in p.units}
+    )
+
+
 def about_rows(report: Report) -> list[tuple[str, str, bool]]:
     """(item, value, value-is-data) rows of the about sheet and the provenance section."""
     m = report.meta
@@ -318,6 +370,12 @@ def about_rows(report: Report) -> list[tuple[str, str, bool]]:
         )
     for failure in m.plugin_failures:
         rows.append((label("plugin_failure", lang), failure.text(lang), True))
+    if m.synthetic_units:
+        units = label("list_sep", lang).join(m.synthetic_units)
+        rows[7] = (label("synthetic", lang), label("synthetic_some", lang, units=units), False)
+    for part in m.partial:
+        name = scope_name(report, part.scope, lang)
+        rows.append((label("partial_scope", lang), f"{name}: {part.note(lang)}", False))
     for f in m.inputs:
         rows.append((label("file", lang), f"{f.path}  sha256:{f.sha256}", True))
     if not m.inputs:
@@ -342,7 +400,8 @@ def blocks(report: Report, *, sections: bool = True) -> list[Block]:
     """Every block of the report, in order (the plugin sections' tables last, unless excluded)."""
     lang = report.lang
     out = [
-        plan_table_block(t, lang) for t in sorted(report.tables, key=lambda t: (t.number, t.scope))
+        plan_table_block(t, lang, report.partial_note(t.scope))
+        for t in sorted(report.tables, key=lambda t: (t.number, t.scope))
     ]
     out += [
         assessment_block(report),

@@ -14,8 +14,11 @@ from soeplan.report.layout import (
     Block,
     about_rows,
     assessment_block,
+    banner,
     compliance_block,
     debt_watch_block,
+    not_included,
+    partial_line,
     set_aside_block,
 )
 from soeplan.report.model import Report
@@ -29,21 +32,23 @@ def summary_lines(report: Report) -> list[str]:
     achieved = sum(r.reached for r in a)
     on_track = sum(r.status is Status.ON_TRACK for r in a)
     behind = sum(r.attention for r in a)
-    lines = [
+    lines = [partial_line(report, p) for p in report.meta.partial]
+    lines.append(
         label("summary_counts", lang, n=len(a), achieved=achieved, on_track=on_track, behind=behind)
-    ]
+    )
     breaches = sum(c.complies is False for c in report.compliance)
+    unassessed = any(report.partial_note(c.scope) for c in report.compliance)
     lines.append(
         label("summary_binding_breach", lang, n=breaches)
         if breaches
-        else label("summary_binding_ok", lang)
+        else label("summary_binding_partial" if unassessed else "summary_binding_ok", lang)
     )
     key = sum(w.level.value == "key" for w in report.debt_watch)
     lines.append(label("summary_watch", lang, warning=len(report.debt_watch), keyline=key))
     f = report.findings
     errors = f.filter(f["severity"] == "error").height if f.height else 0
     lines.append(
-        label("summary_findings", lang, n=f.height, errors=errors, set_aside=len(report.set_aside))
+        label("summary_findings", lang, n=f.height, errors=errors, set_aside=not_included(report))
     )
     if report.meta.plugin_failures:
         lines.append(label("summary_plugin_failures", lang, n=len(report.meta.plugin_failures)))
@@ -66,8 +71,9 @@ def render_markdown(report: Report) -> str:
     lang = report.lang
     m = report.meta
     out = [f"# {label('report_title', lang, year=m.year)}", ""]
-    if m.synthetic:
-        out += [f"> **{label('synthetic_banner', lang)}**", ""]
+    note = banner(report)
+    if note:
+        out += [f"> **{md_text(note)}**", ""]
     out += [md_text(m.plan_title(lang)), ""]
     out += [f"## {label('summary', lang)}", ""]
     out += [f"- {line}" for line in summary_lines(report)]

@@ -107,6 +107,38 @@ class SetAside:
     unit: str
     name: Text
     errors: int
+    file: str = ""  #: the file set aside, when it was a submitted file
+
+
+@attrs.frozen
+class PartialScope:
+    """A scope whose total misses some of its units (the run was allowed to be partial).
+
+    ``missing`` names each missing unit with its state, e.g. ``Text("柯城区（待上报）",
+    "Kecheng (expected)")``. ``year`` is ``None`` for the report's year; an earlier year of the
+    store that is partial too (its figures are in the charts) names its year.
+
+    >>> p = PartialScope("city", ("kecheng",), (Text("柯城区（待上报）", "Kecheng (expected)"),))
+    >>> p.note("zh"), p.note("en")
+    ('部分：缺 1 个单位（柯城区（待上报））', 'partial: missing 1 unit (Kecheng (expected))')
+    >>> attrs.evolve(p, year=2022).note("zh")
+    '2022年部分：缺 1 个单位（柯城区（待上报））'
+    """
+
+    scope: str
+    units: tuple[str, ...]  #: the missing units' ids
+    missing: tuple[Text, ...]  #: the same units, named with their state
+    year: int | None = None
+
+    def note(self, lang: str) -> str:
+        """``部分：缺 …单位`` / ``partial: missing …``, naming the units."""
+        names = ("、" if lang == "zh" else ", ").join(m(lang) for m in self.missing)
+        n = len(self.missing)
+        if lang == "zh":
+            when = f"{self.year}年" if self.year is not None else ""
+            return f"{when}部分：缺 {n} 个单位（{names}）"
+        when = f"{self.year} " if self.year is not None else ""
+        return f"{when}partial: missing {n} unit{'s' if n != 1 else ''} ({names})"
 
 
 @attrs.frozen(kw_only=True)
@@ -132,6 +164,10 @@ class ReportMeta:
     #: How the plan prints ratios (Table 1's convention); every ratio in the report follows it,
     #: so a figure the plan also prints reads the same in both.
     ratio_rounding: Rounding = Rounding.HALF_UP
+    #: scopes totalled without some of their units (``--allow-partial``); empty: complete
+    partial: tuple[PartialScope, ...] = ()
+    #: the units whose figures are synthetic, when the report mixes synthetic and real figures
+    synthetic_units: tuple[str, ...] = ()
     #: plugins that failed to load or failed in the run (a rule, a section, a reader): their
     #: contribution was left out, and the report says so
     plugin_failures: tuple[PluginFailure, ...] = ()
@@ -339,6 +375,19 @@ class Report:
                     if dtype == pl.String:
                         out |= {str(v) for v in t.frame[col].drop_nulls().to_list()}
         return {s for s in out if s}
+
+    def partial_note(self, scope: str) -> str | None:
+        """The partial marking of ``scope`` for the report's year, in the report's language
+        (``None``: complete)."""
+        for p in self.meta.partial:
+            if p.scope == scope and p.year is None:
+                return p.note(self.lang)
+        return None
+
+    def chart_note(self, scope: str) -> str | None:
+        """The partial marking of ``scope`` over every year a chart shows (``None``: complete)."""
+        notes = [p.note(self.lang) for p in self.meta.partial if p.scope == scope]
+        return ("；" if self.lang == "zh" else "; ").join(notes) if notes else None
 
     def table(self, number: int, scope: str) -> ScopeTable:
         for t in self.tables:

@@ -19,7 +19,14 @@ from soeplan.plan.table_output import add_to_worksheet
 from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.report.format import EXCEL_FORMATS
 from soeplan.report.i18n import label
-from soeplan.report.layout import Block, about_rows, blocks, section_blocks, section_failure
+from soeplan.report.layout import (
+    Block,
+    about_rows,
+    banner,
+    blocks,
+    section_blocks,
+    section_failure,
+)
 from soeplan.report.model import CellFormat, RenderedSection, Report
 from soeplan.safety import xlsx_cell, xlsx_text
 
@@ -86,10 +93,12 @@ def write_workbook(report: Report, path: Path) -> Path:
     about = wb.active
     assert about is not None
     taken: set[str] = set()
-    note = label("synthetic_banner", lang) if report.meta.synthetic else None
+    note = banner(report)
     _about_sheet(about, report, sheet_name(label("about", lang), taken), note)
     for published in report.published_tables():
-        _published_sheet(wb, published, taken, note, lang)
+        # the plan's own figures, never synthetic: said so where the banner stands elsewhere
+        plan_note = label("published_banner", lang) if note else None
+        _published_sheet(wb, published, taken, plan_note, lang)
     sheets: list[Worksheet] = []
     by_name: dict[str, tuple[Worksheet, int]] = {}
     for block in blocks(report, sections=False):

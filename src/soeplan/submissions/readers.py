@@ -92,6 +92,35 @@ def _kind(path: Path) -> str:
     return kind
 
 
+#: What a long-format file's ``note`` says when its figures are synthetic (the sample's own mark).
+SYNTHETIC_MARKS = ("示例数据（合成）", "synthetic sample")
+
+
+def says_synthetic(frame: pl.DataFrame) -> bool:
+    """Whether a long-format file says its figures are synthetic: a ``synthetic`` column that is
+    true, or a ``note`` carrying the sample's mark (:data:`SYNTHETIC_MARKS`). Anything else is a
+    unit's real figures: a note that merely contains 合成 (合成材料公司) or "synthetic" does not
+    make a file synthetic.
+
+    >>> import polars as pl
+    >>> says_synthetic(pl.DataFrame({"note": ["合成材料公司并表"]}))
+    False
+    >>> says_synthetic(pl.DataFrame({"note": ["示例数据（合成），非真实企业数据"]}))
+    True
+    >>> says_synthetic(pl.DataFrame({"synthetic": ["true", "true"]}))
+    True
+    """
+    if "synthetic" in frame.columns:
+        flags = {str(v).strip().lower() for v in frame["synthetic"].to_list() if v is not None}
+        if flags & {"true", "1", "yes", "是"}:
+            return True
+    if "note" not in frame.columns:
+        return False
+    return any(
+        mark in str(n).lower() for n in frame["note"].to_list() if n for mark in SYNTHETIC_MARKS
+    )
+
+
 def read_submission(
     path: Path | str, *, unit: str | None = None, year: int | None = None
 ) -> Submission:
@@ -350,9 +379,7 @@ def _long_frame(
     obs = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA) if rows else empty_observations()
     units = obs["unit"].drop_nulls().unique().to_list()
     years = obs["year"].drop_nulls().unique().to_list()
-    synthetic = "note" in frame.columns and any(
-        "synthetic" in str(n).lower() or "合成" in str(n) for n in frame["note"].to_list() if n
-    )
+    synthetic = says_synthetic(frame)
     return Submission(
         path=str(path),
         format=fmt,

@@ -150,6 +150,9 @@ def write_template(
     entities = unit_entities(unit, year, reg)
     structure = _city_structure(False, reg)
     cu = structure.units[unit]
+    # the figures are synthetic only when the caller says so (the bundled sample's); a template
+    # listing the sample's entities is marked visibly, but what a county types into it is its own
+    figures_synthetic = synthetic
     synthetic = synthetic or any(e.synthetic for e in entities)
     filled, notes = _filled_values(values)
 
@@ -165,7 +168,7 @@ def write_template(
     if entities:
         highs = {c: r.high for c, r in plausible_ranges(plan_obj, reg.indicators).items()}
         _add_data_validations(ds, indicators, entities, highs)
-    _write_metadata(wb.create_sheet(META_SHEET), plan_obj.id, unit, year, synthetic)
+    _write_metadata(wb.create_sheet(META_SHEET), plan_obj.id, unit, year, figures_synthetic)
     return _save(wb, Path(path))
 
 

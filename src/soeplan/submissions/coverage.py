@@ -1,0 +1,194 @@
+"""Coverage: for a year, which units each plan scope needs, which are there, and which are missing.
+
+A scope total (全市, 市区, a county's own) is a sum over the scope's county-level units. It means
+what it says only when every one of those units' submissions for the year is accepted; a total of
+the units that happen to be in the store is an official-looking wrong answer. :func:`coverage`
+says, per scope, which units are present and which are missing, and in which state; the yearly run
+(:func:`soeplan.run.run_submissions`) refuses a report with missing units unless partial results
+are allowed, and then marks every partial figure.
+
+What counts as *present* is read in one place, :func:`present_units`: today a unit is present for
+a year when the store holds a (current) entry for it, i.e. an accepted submission
+(:meth:`soeplan.submissions.store.Store.current`), or when a file for it was checked and accepted
+in this run. A unit with neither is *expected* (待上报); one whose file was set aside in this run is
+*returned* (退回, with the reason).
+
+>>> cov = coverage(2023, {"qujiang"}, scopes={"city": ("kecheng", "qujiang"), "urban": ("qujiang",)})
+>>> cov.complete
+False
+>>> [(s.scope, s.missing_units) for s in cov.partial]
+[('city', ('kecheng',))]
+>>> cov.scope("city").missing[0].state
+'expected'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import attrs
+
+from soeplan.errors import Problem, SoeplanError
+from soeplan.plan.model import Plan
+from soeplan.structure.dated import Structure
+
+#: A unit's state for a year, in the office's words (zh, en).
+STATES: Mapping[str, tuple[str, str]] = {
+    "accepted": ("已接收", "accepted"),
+    "expected": ("待上报", "expected (nothing received)"),
+    "returned": ("退回", "returned (set aside)"),
+}
+
+
+@attrs.frozen
+class Missing:
+    """A unit a scope needs that has no accepted submission for the year."""
+
+    unit: str
+    state: str  #: a key of :data:`STATES`
+    reason: str = ""  #: why, e.g. "3 blocking finding(s) in qujiang-2023.xlsx"
+
+    def state_text(self, lang: str = "en") -> str:
+        """The state in ``lang``, with the reason: e.g. ``returned (set aside) (3 blocking ...)``."""
+        zh, en = STATES.get(self.state, (self.state, self.state))
+        state = zh if lang == "zh" else en
+        if not self.reason:
+            return state
+        return f"{state}（{self.reason}）" if lang == "zh" else f"{state}: {self.reason}"
+
+
+@attrs.frozen
+class ScopeCoverage:
+    """One scope in one year: the units it needs, those present, those missing."""
+
+    scope: str
+    year: int
+    required: tuple[str, ...]
+    present: tuple[str, ...]
+    missing: tuple[Missing, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def missing_units(self) -> tuple[str, ...]:
+        return tuple(m.unit for m in self.missing)
+
+
+@attrs.frozen
+class Coverage:
+    """Every scope's coverage for one year."""
+
+    year: int
+    scopes: tuple[ScopeCoverage, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(s.complete for s in self.scopes)
+
+    @property
+    def partial(self) -> tuple[ScopeCoverage, ...]:
+        return tuple(s for s in self.scopes if not s.complete)
+
+    def scope(self, scope: str) -> ScopeCoverage:
+        for s in self.scopes:
+            if s.scope == scope:
+                return s
+        raise KeyError(scope)
+
+    def missing(self) -> tuple[Missing, ...]:
+        """Every missing unit once, sorted."""
+        seen: dict[str, Missing] = {}
+        for s in self.scopes:
+            for m in s.missing:
+                seen.setdefault(m.unit, m)
+        return tuple(seen[u] for u in sorted(seen))
+
+
+def coverage(
+    year: int,
+    present: Iterable[str],
+    *,
+    scopes: Mapping[str, Iterable[str]],
+    returned: Mapping[str, str] | None = None,
+) -> Coverage:
+    """The coverage of ``scopes`` (scope id → its units) for ``year`` given the ``present`` units.
+
+    ``returned`` maps a unit whose file was set aside in this run to the reason; other missing
+    units are ``expected``.
+    """
+    have = set(present)
+    back = dict(returned or {})
+    out = []
+    for sid, units in scopes.items():
+        req = tuple(sorted(set(units)))
+        missing = tuple(
+            Missing(u, "returned", back[u]) if u in back else Missing(u, "expected")
+            for u in req
+            if u not in have
+        )
+        out.append(ScopeCoverage(sid, year, req, tuple(u for u in req if u in have), missing))
+    return Coverage(year, tuple(out))
+
+
+def plan_scope_units(plan: Plan, structure: Structure) -> dict[str, tuple[str, ...]]:
+    """The units each scope of ``plan`` needs: its scopes' units in the composed ``structure``,
+    and each county-level unit a target is set for (a county plugin's own targets) on its own."""
+    out = {
+        s.id: tuple(structure.scopes[s.id].units) for s in plan.scopes if s.id in structure.scopes
+    }
+    for t in plan.targets:
+        if t.scope not in out and t.scope in structure.units:
+            out[t.scope] = (t.scope,)
+    return out
+
+
+def present_units(store: Path | str | None, year: int) -> frozenset[str]:
+    """The units with an accepted submission for ``year`` in ``store`` (the one place to switch
+    to ``Store.accepted(year)``)."""
+    if store is None:
+        return frozenset()
+    from soeplan.submissions.store import Store
+
+    return frozenset(e.unit for e in Store(Path(store)).current() if e.year == year)
+
+
+class CoverageError(SoeplanError):
+    """A scope total was asked for while some of the scope's units are missing."""
+
+    exit_code = 1
+
+
+def refuse_partial(
+    cov: Coverage, *, what: str = "the report", also: Iterable[Coverage] = ()
+) -> None:
+    """Raise :class:`CoverageError` listing every missing unit and its state, if any.
+
+    ``also``: the coverage of other years that would be totalled too (a store's earlier years);
+    their missing units are named with the year.
+    """
+    others = [c for c in also if not c.complete]
+    if cov.complete and not others:
+        return
+    scopes = "; ".join(
+        f"{c.year}: " + ", ".join(f"{s.scope} (missing {len(s.missing)})" for s in c.partial)
+        for c in (cov, *others)
+        if not c.complete
+    )
+    problems = [
+        Problem(m.unit, m.state_text("en"), "submit, or resubmit, this unit's file")
+        for m in cov.missing()
+    ]
+    problems += [
+        Problem(f"{m.unit} ({c.year})", m.state_text("en"), f"ingest this unit's {c.year} file")
+        for c in others
+        for m in c.missing()
+    ]
+    raise CoverageError(
+        f"{what} for {cov.year} would total incomplete scopes: {scopes}\n"
+        "  fix: get the missing units' submissions accepted (soeplan ingest), or pass "
+        "--allow-partial to total what is there, marked partial",
+        problems=problems,
+    )
