@@ -97,6 +97,15 @@ def _fault_point() -> None:
         time.sleep(float(fault.split(":", 1)[1]))
 
 
+#: A file written beside the database when a store is created.
+MARKER = "README.txt"
+_MARKER_TEXT = (
+    "This directory is a soeplan store. Its database is soeplan.sqlite: back it up with\n"
+    'sqlite3 soeplan.sqlite ".backup copy.sqlite" (or copy it while no soeplan command runs).\n'
+    "本目录是 soeplan 数据库，数据在 soeplan.sqlite 中。\n"
+)
+
+
 @attrs.frozen
 class Store:
     """A store directory. Creating the object touches nothing; writing methods create it."""
@@ -148,8 +157,10 @@ class Store:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``): committed whole, or not at all."""
         with translated(self.db_path):
-            self._missing_db()
-            self.root.mkdir(parents=True, exist_ok=True)
+            if self._missing_db():
+                self.root.mkdir(parents=True, exist_ok=True)
+                # a marker, so that a deleted database is noticed instead of starting afresh
+                (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
             con = connect(self.db_path, create=True)
             try:
                 con.execute("BEGIN IMMEDIATE")
@@ -157,7 +168,8 @@ class Store:
                     yield con
                     con.execute("COMMIT")
                 except BaseException:
-                    con.execute("ROLLBACK")
+                    if con.in_transaction:  # a full disk has rolled it back already
+                        con.execute("ROLLBACK")
                     raise
             finally:
                 con.close()
@@ -336,12 +348,15 @@ class Store:
         findings: pl.DataFrame | None = None,
         hold: bool = False,
         refused: bool = False,
+        received_at: str = "",
+        reason: str = "",
     ) -> StoreEntry:
         """Record ``frame`` as the next version of (unit, year), in one transaction.
 
         By default the version is accepted. ``hold``: it waits for the office (``submitted``, or
         ``resubmitted`` after a return). ``refused``: validation refused it; it is recorded
-        and ``returned`` with its findings as the reason."""
+        and ``returned`` with its findings as the reason. ``received_at`` and ``reason`` override
+        the time and the recorded reason (a migration keeps the old times)."""
         from soeplan.submissions.store_write import record
 
         data = canonical(frame)
@@ -358,6 +373,8 @@ class Store:
                     "received_by": received_by,
                     "synthetic": synthetic,
                     "warnings_explained": warnings_explained,
+                    "received_at": received_at,
+                    "reason": reason,
                 },
                 digest=figures_digest(unit, data),
                 findings=findings,

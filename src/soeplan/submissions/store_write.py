@@ -116,7 +116,7 @@ def record(
     Long: one INSERT per table, in the order the foreign keys need."""
     if not isinstance(unit, str) or not unit.strip() or any(ord(ch) < 32 for ch in unit):
         raise UnknownNameError(f"not a unit id: {unit!r}\n  fix: pass a unit id from the plan")
-    at = _now()
+    at = meta.get("received_at") or _now()
     con.execute("INSERT OR IGNORE INTO units (id) VALUES (?)", (unit,))
     con.execute("INSERT OR IGNORE INTO periods (year) VALUES (?)", (year,))
     (last,) = con.execute(
@@ -165,6 +165,7 @@ def record(
         reason = "passed validation" + (f" ({n} warning(s) explained)" if n else "")
     else:
         reason = "passed validation; waits for the office to accept or return it"
+    reason = meta.get("reason") or reason
     _move(con, unit, year, rid, state, reason=reason, at=at, by=meta["received_by"])
     row = con.execute(ENTRY_SQL + " WHERE id = ?", (rid,)).fetchone()
     return entry_of(row)
