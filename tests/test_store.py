@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from _submission_helpers import edit, tree, write_sample_xlsx
+from _submission_helpers import edit, write_sample_xlsx
 from soeplan.submissions.ingest import ingest_files
 from soeplan.submissions.store import FAULT_ENV, Store, read_store
 

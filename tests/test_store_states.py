@@ -82,11 +82,11 @@ def test_a_refused_resubmission_keeps_the_accepted_version_in_force(tmp_path: Pa
     ingest_files([write_sample_xlsx(tmp_path / "ok.xlsx")], tmp_path / "s")
     bad = write_sample_xlsx(tmp_path / "bad.xlsx")
     edit(bad, "qj.water", "total_assets", "n/a")
-    [r] = ingest_files([bad], tmp_path / "s")
+    ingest_files([bad], tmp_path / "s")
     st = Store(tmp_path / "s").states(2023)["qujiang"]
     assert (st.state, st.version, st.accepted_version) == ("returned", 2, 1)
     assert st.errors >= 1 and "refused by validation" in st.reason
-    with pytest.raises(Exception, match="error.*cannot be accepted"):
+    with pytest.raises(Exception, match=r"error.*cannot be accepted"):
         Store(tmp_path / "s").set_state("qujiang", 2023, "accepted", reason="please")
 
 

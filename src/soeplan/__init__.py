@@ -166,8 +166,11 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "ingest_files",
             ),
             "soeplan.submissions.store": (
+                "STATES",
                 "Store",
                 "StoreEntry",
+                "StoreError",
+                "UnitState",
                 "read_store",
             ),
             "soeplan.submissions.sample": ("write_sample",),
@@ -410,8 +413,11 @@ if TYPE_CHECKING:
     from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
     from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
     from soeplan.submissions.store import (
+        STATES as STATES,
         Store as Store,
         StoreEntry as StoreEntry,
+        StoreError as StoreError,
+        UnitState as UnitState,
         read_store as read_store,
     )
     from soeplan.submissions.sample import write_sample as write_sample
