@@ -10,15 +10,8 @@ import click
 
 from soeplan.cli._common import cli, format_option
 from soeplan.cli._render import render_rows
-from soeplan.cli.store import store_group
+from soeplan.cli.store import _store_option, store_group
 
-_store_option = click.option(
-    "--store",
-    "store",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The store directory (its database is DIR/soeplan.sqlite).",
-)
 _unit_option = click.option("--unit", required=True, metavar="UNIT", help="County-level unit id.")
 _year_option = click.option("--year", required=True, type=int, help="The period (year).")
 _version_option = click.option(

@@ -159,12 +159,12 @@ def record(
     if state == "submitted" and before == "returned":
         state = "resubmitted"
     if state == "returned":
-        reason = "refused by validation: " + _findings_reason(findings)
+        reason = "校验未通过 refused by validation: " + _findings_reason(findings)
     elif state == "accepted":
         n = meta["warnings_explained"]
-        reason = "passed validation" + (f" ({n} warning(s) explained)" if n else "")
+        reason = "通过校验 passed validation" + (f" ({n} 条警告已说明 explained)" if n else "")
     else:
-        reason = "passed validation; waits for the office to accept or return it"
+        reason = "通过校验，待审核 passed validation; waits for the office's decision"
     reason = meta.get("reason") or reason
     _move(con, unit, year, rid, state, reason=reason, at=at, by=meta["received_by"])
     row = con.execute(ENTRY_SQL + " WHERE id = ?", (rid,)).fetchone()
