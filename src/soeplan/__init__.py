@@ -166,7 +166,6 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "ingest_files",
             ),
             "soeplan.submissions.store": (
-                "STATES",
                 "Store",
                 "StoreEntry",
                 "StoreError",
@@ -413,7 +412,6 @@ if TYPE_CHECKING:
     from soeplan.submissions.annotate import annotate_workbook as annotate_workbook
     from soeplan.submissions.ingest import check_file as check_file, ingest_files as ingest_files
     from soeplan.submissions.store import (
-        STATES as STATES,
         Store as Store,
         StoreEntry as StoreEntry,
         StoreError as StoreError,
