@@ -235,3 +235,27 @@ def test_ingest_records_name_hash_size_and_sender(tmp_path: Path) -> None:
     data = path.read_bytes()
     assert rec["source"] == "q.xlsx" and rec["size"] == len(data)
     assert rec["sha256"] == hashlib.sha256(data).hexdigest() and rec["received_by"] == "Wang Li"
+
+
+def test_two_parallel_cli_ingests_through_a_symlink_both_land(tmp_path: Path) -> None:
+    import re
+
+    real, alias = tmp_path / "store", tmp_path / "alias"
+    real.mkdir()
+    alias.symlink_to(real, target_is_directory=True)
+    files = [write_sample_xlsx(tmp_path / f"q{i}.xlsx") for i in range(2)]
+    code = "import sys; from soeplan.cli import main; sys.exit(main(sys.argv[1:]))"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, "ingest", str(f), "--store", str(where)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f, where in zip(files, (real, alias), strict=True)
+    ]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    reported = sorted(int(re.findall(r"version (\d+)", out)[0]) for out, _ in outs)
+    assert reported == [1, 2]
+    assert sorted(e.source for e in Store(real).entries()) == ["q0.xlsx", "q1.xlsx"]
