@@ -65,3 +65,11 @@ def tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+def store_view(root: Path) -> tuple[object, ...]:
+    """What the rollup can see of a store: its versions that passed validation and the accepted
+    figures. A refused ingest is recorded (as received and returned) but changes neither."""
+    from soeplan.submissions.store import Store, read_store
+
+    return (Store(root).entries(), read_store(root).rows())

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _submission_helpers import edit, sample_frame, tree, write_sample_xlsx
+from _submission_helpers import edit, sample_frame, store_view, write_sample_xlsx
 from soeplan import load_plan, plausible_ranges
 from soeplan.cli import main
 from soeplan.errors import DataFileError
@@ -147,11 +147,11 @@ def test_a_tiny_amount_is_a_warning_an_explanation_clears(tmp_path: Path) -> Non
 def test_a_unit_mistake_is_refused_by_ingest_and_the_store_kept(tmp_path: Path) -> None:
     store = tmp_path / "store"
     ingest_files([write_sample_xlsx(tmp_path / "q22.xlsx", year=2022)], store)
-    before = tree(store)
+    before = store_view(store)
     path = write_sample_xlsx(tmp_path / "q23.xlsx")
     edit(path, "qj.water", "revenue", 0.46 * 1e4)
     assert main(["ingest", str(path), "--store", str(store)]) == 1
-    assert tree(store) == before
+    assert store_view(store) == before
 
 
 # ---------------------------------------------------------------- properties

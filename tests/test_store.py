@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from _submission_helpers import edit, tree, write_sample_xlsx
+from _submission_helpers import edit, write_sample_xlsx
 from soeplan.submissions.ingest import ingest_files
 from soeplan.submissions.store import FAULT_ENV, Store, read_store
 
@@ -49,15 +48,31 @@ def test_ingest_then_resubmit_keeps_the_earlier_version(tmp_path: Path) -> None:
     assert st.entries()[1].synthetic
 
 
-def test_blocked_submission_is_refused_and_the_store_untouched(tmp_path: Path) -> None:
+def snapshot(store: Path) -> tuple[object, ...]:
+    """What a reader of the store sees: versions, received files, states, accepted figures."""
+    st = Store(store)
+    return (st.entries(), st.received(), st.states(2023), read_store(store).rows())
+
+
+def test_blocked_submission_is_recorded_returned_and_the_accepted_figures_untouched(
+    tmp_path: Path,
+) -> None:
     store = tmp_path / "store"
     ingest_files([write_sample_xlsx(tmp_path / "ok.xlsx")], store)
-    before = tree(store)
+    accepted_before = read_store(store).rows()
+    entries_before = Store(store).entries()
     bad = write_sample_xlsx(tmp_path / "bad.xlsx")
     edit(bad, "qj.water", "total_assets", "n/a")
     [r] = ingest_files([bad], store)
-    assert r.entry is None and not r.checked.acceptable
-    assert tree(store) == before
+    assert r.entry is None and not r.checked.acceptable and r.version == 2
+    st = Store(store)
+    assert read_store(store).rows() == accepted_before
+    assert st.entries() == entries_before
+    assert [f["source"] for f in st.received()] == ["ok.xlsx", "bad.xlsx"]
+    state = st.states(2023)["qujiang"]
+    assert state.state == "returned" and state.version == 2 and state.errors >= 1
+    assert "refused by validation" in state.reason
+    assert st.findings("qujiang", 2023, 2)["severity"].to_list().count("error") == state.errors
 
 
 def test_prior_year_from_the_store_feeds_the_jump_rule(tmp_path: Path) -> None:
@@ -76,19 +91,20 @@ def test_an_ingest_that_raises_leaves_the_store_as_it_was(
 ) -> None:
     store = tmp_path / "store"
     ingest_files([write_sample_xlsx(tmp_path / "a.xlsx")], store)
-    before = tree(store)
+    before = snapshot(store)
     monkeypatch.setenv(FAULT_ENV, "raise")
-    with pytest.raises(OSError, match="fault injected"):
+    from soeplan.submissions.store import StoreError
+
+    with pytest.raises(StoreError, match="fault injected"):
         ingest_files([write_sample_xlsx(tmp_path / "b.xlsx")], store)
-    assert tree(store) == before
-    assert not list(tmp_path.glob(".store.ingest-*"))  # staging cleaned up
+    monkeypatch.delenv(FAULT_ENV)
+    assert snapshot(store) == before
 
 
 def test_killing_an_ingest_midway_leaves_the_store_unchanged(tmp_path: Path) -> None:
     store = tmp_path / "store"
     ingest_files([write_sample_xlsx(tmp_path / "a.xlsx")], store)
-    before = tree(store)
-    assert before  # manifest and one data file
+    before = snapshot(store)
     second = write_sample_xlsx(tmp_path / "b.xlsx")
     env = {**os.environ, FAULT_ENV: "sleep:60"}
     code = "import sys; from soeplan.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -96,18 +112,13 @@ def test_killing_an_ingest_midway_leaves_the_store_unchanged(tmp_path: Path) -> 
         [sys.executable, "-c", code, "ingest", str(second), "--store", str(store)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        staged: list[Path] = []
-        while time.monotonic() < deadline:
-            staged = [p for p in tmp_path.glob(".store.ingest-*/manifest.json")]
-            if staged:
-                break
-            assert proc.poll() is None, "the ingest ended before reaching the fault point"
-            time.sleep(0.05)
-        assert staged, "the ingest never reached the point between data and manifest"
+        assert proc.stderr is not None
+        line = proc.stderr.readline()  # blocks until the ingest reaches the fault point
+        assert "fault point reached" in line, line
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -115,20 +126,20 @@ def test_killing_an_ingest_midway_leaves_the_store_unchanged(tmp_path: Path) -> 
             proc.kill()
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    assert tree(store) == before
+    assert snapshot(store) == before
     assert [e.version for e in Store(store).entries()] == [1]
     # the next ingest works and becomes version 2
     [r] = ingest_files([second], store)
     assert r.entry is not None and r.entry.version == 2
 
 
-def test_store_errors_name_the_manifest(tmp_path: Path) -> None:
+def test_an_old_format_store_is_named_with_the_migration(tmp_path: Path) -> None:
     from soeplan.submissions.store import StoreError
 
     store = tmp_path / "store"
     store.mkdir()
-    (store / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(StoreError, match=r"manifest\.json"):
+    (store / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"old format.*\n.*soeplan store migrate"):
         Store(store).entries()
 
 

@@ -168,6 +168,8 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             "soeplan.submissions.store": (
                 "Store",
                 "StoreEntry",
+                "StoreError",
+                "UnitState",
                 "read_store",
             ),
             "soeplan.submissions.sample": ("write_sample",),
@@ -412,6 +414,8 @@ if TYPE_CHECKING:
     from soeplan.submissions.store import (
         Store as Store,
         StoreEntry as StoreEntry,
+        StoreError as StoreError,
+        UnitState as UnitState,
         read_store as read_store,
     )
     from soeplan.submissions.sample import write_sample as write_sample

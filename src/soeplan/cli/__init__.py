@@ -23,6 +23,7 @@ from soeplan.cli import rollup as _rollup  # noqa: F401
 from soeplan.cli import rules as _rules  # noqa: F401
 from soeplan.cli import scaffold as _scaffold  # noqa: F401
 from soeplan.cli import store as _store  # noqa: F401
+from soeplan.cli import store_office as _store_office  # noqa: F401
 from soeplan.cli import tables as _tables  # noqa: F401
 from soeplan.cli import templates as _templates  # noqa: F401
 from soeplan.cli import validate as _validate  # noqa: F401

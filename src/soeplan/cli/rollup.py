@@ -106,16 +106,16 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
 
 def observations_from_store(store: Path, *, sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
     """The current accepted figures of an ingest store (``soeplan ingest``), as one lazy frame."""
-    from soeplan.submissions.store import read_store
+    from soeplan.submissions.store import Store, read_store
 
     if sample or data:
         raise SoeplanError(
             "give one source of figures: --sample, --data FILE or --store DIR\n"
             "  fix: drop the other options"
         )
-    if not (store / "manifest.json").exists():
+    if not Store(store).exists():
         raise SoeplanError(
-            f"{store} is not an ingest store (it has no manifest.json)\n"
+            f"{store} is not an ingest store (it has no soeplan.sqlite)\n"
             "  fix: pass the directory given to soeplan ingest --store"
         )
     frame = read_store(store)

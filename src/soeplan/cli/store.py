@@ -22,7 +22,7 @@ _store_option = click.option(
     "store",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The store directory (created on the first ingest).",
+    help="The store directory (created on the first ingest; its database is DIR/soeplan.sqlite).",
 )
 
 
@@ -31,20 +31,29 @@ _store_option = click.option(
 @_store_option
 @submission_options
 @policy_options
+@click.option(
+    "--hold",
+    is_flag=True,
+    help="Record acceptable files as submitted (已上报), for the office to accept or return.",
+)
+@click.option("--by", "by", default="", help="Who sent the files (recorded with them).")
 def ingest_cmd(
     files: tuple[Path, ...],
     store: Path,
+    hold: bool,
+    by: str,
     unit: str | None,
     year: int | None,
     plan: str,
     policy: str,
     jump_share: float,
 ) -> None:
-    """Validate submissions and put the acceptable ones into the store (入库).
+    """Validate submissions and record them in the store (入库).
 
-    A blocked submission is refused with its findings (exit code 1) and the store is left as it
-    was. A resubmission for the same unit and year becomes the current version; earlier versions
-    stay retrievable (`soeplan store show --version N`).
+    An acceptable file is accepted (已接收), or with --hold waits for the office (已上报). A
+    blocked one is recorded as received and returned (退回) with its findings (exit code 1); the
+    accepted figures stay as they were. Every file becomes the next version of its unit and year;
+    earlier versions stay retrievable (`soeplan store history`, `store show --version N`).
 
     \b
     Example:
@@ -60,6 +69,8 @@ def ingest_cmd(
         unit=unit,
         year=year,
         plan=plan,
+        hold=hold,
+        received_by=by,
         options={"jump_share": jump_share},
         policy=Policy.named(policy),
     )
@@ -70,12 +81,15 @@ def ingest_cmd(
         if r.entry is None:
             blocked = True
             click.echo(render_findings(c.report.findings, "table"), nl=False)
-            click.echo(f"refused 退回: {summary_line(c)}", err=True)
+            click.echo(
+                f"refused 退回: {summary_line(c)} (recorded as version {r.version})", err=True
+            )
         else:
             e = r.entry
+            held = " submitted 已上报, waits for the office" if hold else ""
             click.echo(
                 f"ingested 已入库: {c.submission.path} → {c.unit} {c.year} version {e.version} "
-                f"({e.rows} figures, {e.ingested_at})"
+                f"({e.rows} figures, {e.ingested_at}){held}"
             )
     if blocked:
         raise SoeplanBlocked()

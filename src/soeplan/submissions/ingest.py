@@ -44,6 +44,7 @@ class CheckedFile:
 class IngestResult:
     checked: CheckedFile
     entry: StoreEntry | None  #: None: refused (findings block)
+    version: int | None = None  #: the version it was recorded as (refused ones included)
 
 
 def _declared(sub: Submission, unit: str | None, year: int | None) -> tuple[str, int]:
@@ -146,30 +147,44 @@ def check_files(paths: Iterable[Path | str], **kwargs: Any) -> list[CheckedFile]
 
 
 def ingest_files(
-    paths: Iterable[Path | str], store: Store | Path | str, **kwargs: Any
+    paths: Iterable[Path | str],
+    store: Store | Path | str,
+    *,
+    hold: bool = False,
+    received_by: str = "",
+    **kwargs: Any,
 ) -> list[IngestResult]:
-    """Check every file; put each acceptable one into ``store``, refuse the others."""
+    """Check every file and record each in ``store``: an acceptable one is accepted (or with
+    ``hold``, waits for the office's decision); a refused one is recorded as returned, with its
+    findings. Unreadable files are refused before anything is recorded."""
     st = store if isinstance(store, Store) else Store(Path(store))
     checked = check_files(paths, store=st, **kwargs)
     reg = current(kwargs.get("registry"))
     ratios = sorted(code for code, ind in reg.indicators.items() if ind.kind is Kind.RATIO)
     results = []
     for c in checked:
-        entry = None
-        if c.acceptable:
-            # ratios are recomputed from their components, never stored
-            frame = c.report.accepted_observations().filter(~pl.col("indicator").is_in(ratios))
-            explained = c.report.findings.filter(
-                pl.col("explained") & (pl.col("severity") == "warning")
-            ).height
-            entry = st.put(
-                frame,
-                unit=c.unit,
-                year=c.year,
-                source=Path(c.submission.path).name,
-                source_sha256=hashlib.sha256(Path(c.submission.path).read_bytes()).hexdigest(),
-                synthetic=c.submission.synthetic,
-                warnings_explained=explained,
-            )
-        results.append(IngestResult(checked=c, entry=entry))
+        # ratios are recomputed from their components, never stored
+        frame = c.report.accepted_observations() if c.acceptable else c.submission.observations
+        frame = frame.filter(~pl.col("indicator").is_in(ratios))
+        explained = c.report.findings.filter(
+            pl.col("explained") & (pl.col("severity") == "warning")
+        ).height
+        raw = Path(c.submission.path).read_bytes()
+        entry = st.put(
+            frame,
+            unit=c.unit,
+            year=c.year,
+            source=Path(c.submission.path).name,
+            source_sha256=hashlib.sha256(raw).hexdigest(),
+            size=len(raw),
+            received_by=received_by,
+            synthetic=c.submission.synthetic,
+            warnings_explained=explained,
+            findings=c.report.findings,
+            hold=hold,
+            refused=not c.acceptable,
+        )
+        results.append(
+            IngestResult(checked=c, entry=entry if c.acceptable else None, version=entry.version)
+        )
     return results

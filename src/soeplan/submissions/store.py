@@ -1,17 +1,15 @@
-"""The store of accepted submissions: Parquet files plus a JSON manifest, keyed by unit and year.
+"""The store of submissions: one SQLite database per store directory, keyed by unit and year.
 
 Layout of a store directory::
 
-    manifest.json                                  what the store holds (the only index)
-    data/<unit>/<year>/v0001-<sha256[:12]>.parquet one file per accepted version
+    soeplan.sqlite    the system of record (back it up; open it with any SQLite tool)
 
-A resubmission for the same unit and year becomes the next version: the manifest's latest
-version of a (unit, year) is the current one, and every earlier version stays readable with the
-time it was ingested. An ingest writes the new data file and the new manifest *outside* the store
-first (a sibling staging directory, flushed to disk), then moves the data file in and switches the
-manifest with ``os.replace``, which is atomic: a reader sees the old manifest or the new one,
-never half of either. An ingest that fails, or is killed before the switch, leaves the store's
-files exactly as they were. See ``docs/explanation/store.md``.
+Every received file is recorded as the next *version* of its (unit, year), refused ones
+included, with its name, SHA-256, size, time, sender, figures and findings; each (unit, year)
+has a state (:data:`STATES`) and every change of state is kept with its reason. One ingest is one
+transaction: a failed or killed ingest leaves the store as it was. Each read checks what it reads:
+``PRAGMA quick_check`` when the database is opened, and the SHA-256 of a version's canonical
+figures (stored when written) before the figures are used. See ``docs/explanation/store.md``.
 """
 
 from __future__ import annotations
@@ -21,8 +19,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -31,187 +29,309 @@ from typing import Any
 import attrs
 import polars as pl
 
-from soeplan.errors import Problem, SoeplanError, UnknownNameError
+from soeplan.errors import Problem, UnknownNameError
 from soeplan.frames import STORE_SCHEMA
+from soeplan.submissions.store_db import (
+    DB_NAME,
+    StoreBusyError,
+    StoreError,
+    connect,
+    translated,
+)
+from soeplan.submissions.store_model import (
+    ENTRY_SQL,
+    STATES,
+    StoreEntry,
+    UnitState,
+    entry_of,
+)
 
-MANIFEST = "manifest.json"
-STORE_FORMAT = 1
-#: Fault injection for tests: ``sleep:SECONDS`` or ``raise`` between writing the staged data and
-#: switching the manifest.
+__all__ = [
+    "DB_NAME",
+    "FAULT_ENV",
+    "STATES",
+    "Store",
+    "StoreBusyError",
+    "StoreEntry",
+    "StoreError",
+    "UnitState",
+    "read_store",
+    "store_listing",
+]
+
+#: Fault injection for tests: ``sleep:SECONDS`` or ``raise`` inside an ingest's transaction,
+#: after its rows are written and before the commit.
 FAULT_ENV = "SOEPLAN_STORE_FAULT"
-
-
-class StoreError(SoeplanError):
-    """The store directory is unreadable, or what was asked of it does not exist."""
-
-    exit_code = 2
-
-
-@attrs.frozen(kw_only=True)
-class StoreEntry:
-    """One accepted version of one unit's submission for one year."""
-
-    unit: str
-    year: int
-    version: int
-    path: str  #: relative to the store directory
-    sha256: str  #: of the data file
-    rows: int
-    ingested_at: str  #: UTC, ISO 8601
-    source: str = ""  #: the submitted file's name
-    source_sha256: str = ""
-    synthetic: bool = False
-    warnings_explained: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return attrs.asdict(self)
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            h.update(chunk)
+def figures_digest(unit: str, frame: pl.DataFrame) -> str:
+    """The SHA-256 of a version's canonical figures: its rows in store order, as JSON lines."""
+    h = hashlib.sha256(unit.encode())
+    for row in frame.select(list(STORE_SCHEMA)).iter_rows():
+        h.update(b"\n" + json.dumps(list(row), ensure_ascii=False).encode())
     return h.hexdigest()
 
 
-def _fsync_file(path: Path) -> None:
-    with path.open("rb") as f:
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """One writer at a time: an advisory lock on a file beside the store (not inside it, so
-    that the store's own files never change outside a commit)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: single writer by convention
-        yield
-        return
-    with lock_path.open("a") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+def canonical(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` in the store's columns, types and order."""
+    return frame.select(
+        [
+            (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
+            for c, t in STORE_SCHEMA.items()
+        ]
+    ).sort(["entity", "indicator", "year"], nulls_last=True)
 
 
 def _fault_point() -> None:
     fault = os.environ.get(FAULT_ENV, "").strip()
     if not fault:
         return
+    print("soeplan: store fault point reached", file=sys.stderr, flush=True)
     if fault == "raise":
         raise OSError(f"fault injected by {FAULT_ENV}")
     if fault.startswith("sleep:"):
         time.sleep(float(fault.split(":", 1)[1]))
 
 
+#: A file written beside the database when a store is created.
+MARKER = "README.txt"
+_MARKER_TEXT = (
+    "This directory is a soeplan store. Its database is soeplan.sqlite: back it up with\n"
+    'sqlite3 soeplan.sqlite ".backup copy.sqlite" (or copy it while no soeplan command runs).\n'
+    "本目录是 soeplan 数据库，数据在 soeplan.sqlite 中。\n"
+)
+
+
 @attrs.frozen
 class Store:
-    """A store directory. Creating the object touches nothing; :meth:`put` writes."""
+    """A store directory. Creating the object touches nothing; writing methods create it."""
 
     root: Path = attrs.field(converter=Path)
 
     @property
-    def manifest_path(self) -> Path:
-        return self.root / MANIFEST
+    def db_path(self) -> Path:
+        return self.root / DB_NAME
+
+    def exists(self) -> bool:
+        """Whether the store's database exists (an old-format store is refused, named)."""
+        self._refuse_legacy()
+        return self.db_path.is_file()
+
+    def _refuse_legacy(self) -> None:
+        from soeplan.submissions.store_legacy import is_legacy_store
+
+        if not self.db_path.exists() and is_legacy_store(self.root):
+            raise StoreError(
+                f"{self.root}: a store in the old format (manifest.json and Parquet files)\n"
+                f"  fix: soeplan store migrate {self.root} --store NEW_DIR, then use NEW_DIR"
+            )
+
+    def _missing_db(self) -> bool:
+        """True when there is no database yet; refuses a directory that lost its database."""
+        self._refuse_legacy()
+        if self.db_path.exists():
+            return False
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"{self.root}: not a directory\n  fix: pass a store directory")
+        if self.root.is_dir() and any(self.root.iterdir()):
+            raise StoreError(
+                f"{self.root}: has files but no {DB_NAME} (was the database deleted or moved?)\n"
+                f"  fix: restore {DB_NAME} from a backup, or use an empty directory for a new store"
+            )
+        return True
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with translated(self.db_path):
+            con = connect(self.db_path, create=False)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): committed whole, or not at all."""
+        with translated(self.db_path):
+            if self._missing_db():
+                self.root.mkdir(parents=True, exist_ok=True)
+                # a marker, so that a deleted database is noticed instead of starting afresh
+                (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+            con = connect(self.db_path, create=True)
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    if con.in_transaction:  # a full disk has rolled it back already
+                        con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
+
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self._missing_db():
+            return []
+        with self._read() as con:
+            return list(con.execute(sql, args))
+
+    # -- reading -------------------------------------------------------------------------------
 
     def entries(self) -> tuple[StoreEntry, ...]:
-        """Every version of every submission, by unit, year and version."""
-        raw = self._manifest()
-        out = []
-        for i, e in enumerate(raw.get("submissions", [])):
-            try:
-                out.append(StoreEntry(**e))
-            except TypeError as exc:
-                raise StoreError(
-                    f"{self.manifest_path}: entry {i} is malformed ({exc})",
-                    problems=[
-                        Problem(
-                            str(self.manifest_path),
-                            "the manifest was edited by hand?",
-                            "restore it from a backup",
-                        )
-                    ],
-                ) from None
-        return tuple(sorted(out, key=lambda e: (e.unit, e.year, e.version)))
+        """Every version that passed validation (or that the office accepted), by unit, year
+        and version."""
+        rows = self._rows(
+            ENTRY_SQL + " WHERE errors = 0 AND (blocking = 0 OR id IN (SELECT received_id FROM "
+            "state_changes WHERE to_state = 'accepted')) ORDER BY 1, 2, 3"
+        )
+        return tuple(entry_of(r) for r in rows)
 
-    def _manifest(self) -> dict[str, Any]:
-        if not self.manifest_path.exists():
-            return {"format": STORE_FORMAT, "kind": "soeplan-store", "submissions": []}
-        try:
-            raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StoreError(
-                f"{self.manifest_path}: cannot read the store's manifest ({exc})\n"
-                "  fix: point --store at a soeplan store directory, or restore manifest.json"
-            ) from None
-        if not isinstance(raw, dict) or raw.get("kind") != "soeplan-store":
-            raise StoreError(
-                f"{self.manifest_path}: not a soeplan store manifest\n"
-                "  fix: point --store at a directory written by `soeplan ingest`"
-            )
-        return raw
+    def accepted(self, year: int) -> dict[str, StoreEntry]:
+        """The accepted version of each unit's submission for ``year``, by unit: the version in
+        force. A later refused or held file does not withdraw it; the office's return does."""
+        cols = ", ".join(f"r.{c}" for c in ENTRY_SQL[7 : ENTRY_SQL.index(" FROM")].split(", "))
+        sql = (
+            f"SELECT {cols} FROM received r JOIN states s ON s.accepted_id = r.id "
+            "WHERE r.year = ? ORDER BY 1"
+        )
+        return {e.unit: e for e in map(entry_of, self._rows(sql, (year,)))}
 
     def current(self) -> tuple[StoreEntry, ...]:
-        """The latest version of each (unit, year)."""
-        latest: dict[tuple[str, int], StoreEntry] = {}
-        for e in self.entries():
-            latest[(e.unit, e.year)] = e
-        return tuple(latest.values())
+        """The accepted version of each (unit, year), every year."""
+        years = [r[0] for r in self._rows("SELECT year FROM periods ORDER BY 1")]
+        return tuple(e for y in years for e in self.accepted(y).values())
+
+    def states(self, year: int, units: Iterable[str] | None = None) -> dict[str, UnitState]:
+        """Every unit's state for ``year``: the units given (a plan's scopes) and those in the
+        store; a unit with nothing received is ``expected``."""
+        sql = (
+            "SELECT s.unit, s.state, r.version, a.version, r.received_at, r.name, r.errors, "
+            "r.warnings, s.reason FROM states s JOIN received r ON r.id = s.received_id "
+            "LEFT JOIN received a ON a.id = s.accepted_id WHERE s.year = ?"
+        )
+        found = {
+            u: UnitState(
+                unit=u,
+                year=year,
+                state=st,
+                version=v,
+                accepted_version=av,
+                received_at=at,
+                source=name,
+                errors=err,
+                warnings=warn,
+                reason=reason,
+            )
+            for u, st, v, av, at, name, err, warn, reason in self._rows(sql, (year,))
+        }
+        everyone = list(dict.fromkeys(units)) if units is not None else []
+        extra = sorted(set(found) - set(everyone))
+        return {
+            u: found.get(u) or UnitState(unit=u, year=year, state="expected")
+            for u in [*everyone, *extra]
+        }
+
+    def history(self, unit: str, year: int) -> list[dict[str, Any]]:
+        """Every state change of (unit, year), oldest first, with the version and reason."""
+        sql = (
+            "SELECT c.at, r.version, r.name, c.from_state, c.to_state, c.reason, c.by "
+            "FROM state_changes c JOIN received r ON r.id = c.received_id "
+            "WHERE c.unit = ? AND c.year = ? ORDER BY c.id"
+        )
+        keys = ("at", "version", "source", "from", "to", "reason", "by")
+        return [dict(zip(keys, r, strict=True)) for r in self._rows(sql, (unit, year))]
+
+    def findings(self, unit: str, year: int, version: int) -> pl.DataFrame:
+        """The findings recorded with one received version."""
+        sql = (
+            "SELECT f.severity, f.rule, f.entity, f.indicator, f.message_zh, f.message_en, "
+            "f.explained, f.blocks FROM findings f JOIN received r ON r.id = f.received_id "
+            "WHERE r.unit = ? AND r.year = ? AND r.version = ? ORDER BY f.seq"
+        )
+        cols = ["severity", "rule", "entity", "indicator", "message_zh", "message_en"]
+        schema: dict[str, Any] = {c: pl.String for c in cols} | {
+            "explained": pl.Boolean,
+            "blocks": pl.Boolean,
+        }
+        rows = self._rows(sql, (unit, year, version))
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def received(self) -> list[dict[str, Any]]:
+        """Every received file, refused ones included, by unit, year and version."""
+        sql = (
+            "SELECT unit, year, version, name, sha256, size, received_at, received_by, errors, "
+            "warnings, blocking, rows FROM received ORDER BY unit, year, version"
+        )
+        keys = [
+            "unit",
+            "year",
+            "version",
+            "source",
+            "sha256",
+            "size",
+            "received_at",
+            "received_by",
+            "errors",
+            "warnings",
+            "blocking",
+            "rows",
+        ]
+        return [dict(zip(keys, r, strict=True)) for r in self._rows(sql)]
 
     def entry(self, unit: str, year: int, version: int | None = None) -> StoreEntry:
+        """One version that passed validation (default: the accepted one, else the latest)."""
         versions = [e for e in self.entries() if e.unit == unit and e.year == year]
         if not versions:
-            have = ", ".join(f"{e.unit} {e.year}" for e in self.current()) or "nothing yet"
+            have = ", ".join(f"{e.unit} {e.year}" for e in self.entries()) or "nothing yet"
             raise UnknownNameError(
-                f"the store {self.root} has no submission of {unit} for {year} (it holds: {have})\n"
+                f"the store {self.root} has no submission of {unit} for {year} that passed "
+                f"validation (it holds: {have})\n"
                 "  fix: check --unit and --year, or ingest the submission first"
             )
         if version is None:
-            return versions[-1]
+            acc = self.accepted(year).get(unit)
+            return acc if acc is not None else versions[-1]
         for e in versions:
             if e.version == version:
                 return e
         known = ", ".join(str(e.version) for e in versions)
         raise UnknownNameError(
-            f"{unit} {year} has no version {version} in {self.root} (versions: {known})\n"
-            "  fix: pick one of the versions `soeplan store list` shows"
+            f"{unit} {year} has no version {version} that passed validation in {self.root} "
+            f"(versions: {known})\n  fix: pick one of the versions `soeplan store list` shows"
         )
 
     def read(self, unit: str, year: int, version: int | None = None) -> pl.DataFrame:
-        """The observations of one version (default: the current one)."""
-        e = self.entry(unit, year, version)
-        return self._read_entry(e)
+        """The figures of one version (default: the accepted one), after checking their hash."""
+        return self._read_entry(self.entry(unit, year, version))
 
     def _read_entry(self, e: StoreEntry) -> pl.DataFrame:
-        path = self.root / e.path
-        try:
-            frame = pl.read_parquet(path)
-        except Exception as exc:
+        sql = (
+            "SELECT f.unit, f.entity, f.year, f.indicator, f.value, f.explanation FROM figures f "
+            "JOIN received r ON r.id = f.received_id "
+            "WHERE r.unit = ? AND r.year = ? AND r.version = ? ORDER BY f.seq"
+        )
+        rows = self._rows(sql, (e.unit, e.year, e.version))
+        frame = pl.DataFrame(rows, schema=STORE_SCHEMA, orient="row")
+        if frame.height != e.rows or figures_digest(e.unit, frame) != e.sha256:
             raise StoreError(
-                f"{path}: the data of {e.unit} {e.year} version {e.version} cannot be read "
-                f"({type(exc).__name__})\n  fix: restore the store directory from a backup"
-            ) from None
-        return frame.select([pl.col(c).cast(t) for c, t in STORE_SCHEMA.items()])
+                f"{self.db_path}: the figures of {e.unit} {e.year} version {e.version} were "
+                "changed after they were stored (their SHA-256 no longer matches)",
+                problems=[
+                    Problem(
+                        f"{e.unit} {e.year} v{e.version}",
+                        "the stored figures differ from what was accepted",
+                        "restore soeplan.sqlite from a backup, or ingest the unit's file again",
+                    )
+                ],
+            )
+        return frame
+
+    # -- writing -------------------------------------------------------------------------------
 
     def put(
         self,
@@ -223,95 +343,77 @@ class Store:
         source_sha256: str = "",
         synthetic: bool = False,
         warnings_explained: int = 0,
+        size: int = 0,
+        received_by: str = "",
+        findings: pl.DataFrame | None = None,
+        hold: bool = False,
+        refused: bool = False,
+        received_at: str = "",
+        reason: str = "",
     ) -> StoreEntry:
-        """Add ``frame`` as the next version of (unit, year), atomically."""
-        data = frame.select(
-            [
-                (pl.col(c) if c in frame.columns else pl.lit(None)).cast(t).alias(c)
-                for c, t in STORE_SCHEMA.items()
-            ]
-        ).sort(["entity", "indicator"])
-        self.root.parent.mkdir(parents=True, exist_ok=True)
-        with _exclusive(self.root.parent / f".{self.root.name}.lock"):
-            return self._put_locked(
+        """Record ``frame`` as the next version of (unit, year), in one transaction.
+
+        By default the version is accepted. ``hold``: it waits for the office (``submitted``, or
+        ``resubmitted`` after a return). ``refused``: validation refused it; it is recorded
+        and ``returned`` with its findings as the reason. ``received_at`` and ``reason`` override
+        the time and the recorded reason (a migration keeps the old times)."""
+        from soeplan.submissions.store_write import record
+
+        data = canonical(frame)
+        with self._write() as con:
+            entry = record(
+                con,
                 data,
                 unit=unit,
                 year=year,
-                source=source,
-                source_sha256=source_sha256,
-                synthetic=synthetic,
-                warnings_explained=warnings_explained,
+                meta={
+                    "name": source,
+                    "sha256": source_sha256,
+                    "size": size,
+                    "received_by": received_by,
+                    "synthetic": synthetic,
+                    "warnings_explained": warnings_explained,
+                    "received_at": received_at,
+                    "reason": reason,
+                },
+                digest=figures_digest(unit, data),
+                findings=findings,
+                state="returned" if refused else ("submitted" if hold else "accepted"),
             )
+            _fault_point()
+        return entry
 
-    def _put_locked(
+    def set_state(
         self,
-        data: pl.DataFrame,
-        *,
         unit: str,
         year: int,
-        source: str,
-        source_sha256: str,
-        synthetic: bool,
-        warnings_explained: int,
-    ) -> StoreEntry:
-        manifest = self._manifest()
-        versions = [
-            s["version"]
-            for s in manifest.get("submissions", [])
-            if s["unit"] == unit and s["year"] == year
-        ]
-        version = max(versions, default=0) + 1
-        staging = Path(tempfile.mkdtemp(prefix=f".{self.root.name}.ingest-", dir=self.root.parent))
-        try:
-            staged = staging / "data.parquet"
-            data.write_parquet(staged)
-            _fsync_file(staged)
-            digest = _sha256(staged)
-            rel = f"data/{unit}/{year}/v{version:04d}-{digest[:12]}.parquet"
-            entry = StoreEntry(
-                unit=unit,
-                year=year,
-                version=version,
-                path=rel,
-                sha256=digest,
-                rows=data.height,
-                ingested_at=_now(),
-                source=source,
-                source_sha256=source_sha256,
-                synthetic=synthetic,
-                warnings_explained=warnings_explained,
+        to: str,
+        *,
+        reason: str,
+        version: int | None = None,
+        by: str = "",
+    ) -> UnitState:
+        """The office accepts (``to="accepted"``) or returns (``to="returned"``) a version
+        (default: the latest received one), with its reason."""
+        from soeplan.submissions.store_write import change_state
+
+        if self._missing_db():
+            raise UnknownNameError(
+                f"the store {self.root} holds nothing yet\n  fix: ingest the unit's file first"
             )
-            new_manifest = {
-                "format": STORE_FORMAT,
-                "kind": "soeplan-store",
-                "submissions": [*manifest.get("submissions", []), entry.to_json()],
-            }
-            staged_manifest = staging / MANIFEST
-            staged_manifest.write_text(
-                json.dumps(new_manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                encoding="utf-8",
-            )
-            _fsync_file(staged_manifest)
-            _fault_point()
-            # Commit: move the data in, then switch the manifest (the atomic step).
-            target = self.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, target)
-            _fsync_dir(target.parent)
-            os.replace(staged_manifest, self.manifest_path)
-            _fsync_dir(self.root)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return entry
+        with self._write() as con:
+            change_state(con, unit, year, to, reason=reason, version=version, by=by, at=_now())
+        return self.states(year, [unit])[unit]
 
 
 def read_store(
     root: Path | str, year: int | None = None, *, units: Iterable[str] | None = None
 ) -> pl.DataFrame:
-    """The current accepted observations in a store: ``unit, entity, year, indicator, value``.
+    """The accepted figures in a store: ``unit, entity, year, indicator, value``.
 
-    ``year`` and ``units`` narrow it down. An empty or missing store gives an empty frame. This is
-    what the rollup reads.
+    ``year`` and ``units`` narrow it down. An empty or missing store gives an empty frame. Each
+    version's figures are checked against their stored SHA-256 first. This is what the rollup
+    reads.
     """
     store = Store(Path(root))
     wanted = set(units) if units is not None else None
@@ -327,7 +429,7 @@ def read_store(
 
 
 def store_listing(root: Path | str) -> list[Mapping[str, Any]]:
-    """Every version in the store, with a ``current`` flag, for listing."""
+    """Every version that passed validation, with a ``current`` flag (the accepted one)."""
     store = Store(Path(root))
     current = {(e.unit, e.year, e.version) for e in store.current()}
     return [
