@@ -342,6 +342,7 @@ def store_coverage(
         plan_scope_units,
         present_units,
         refuse_partial,
+        stored_states,
     )
     from soeplan.submissions.store import Store
 
@@ -350,7 +351,9 @@ def store_coverage(
     wanted = sorted(set(years) or {e.year for e in Store(store).current()})
     lines = []
     for year in wanted:
-        cov = coverage(year, present_units(store, year), scopes=scopes)
+        cov = coverage(
+            year, present_units(store, year), scopes=scopes, stored=stored_states(store, year)
+        )
         if not allow_partial:
             refuse_partial(cov, what="the totals")
         for s in cov.partial:

@@ -65,6 +65,7 @@ def check_coverage(
         plan_scope_units,
         present_units,
         refuse_partial,
+        stored_states,
     )
 
     sent = {c.unit for c in checked}
@@ -77,8 +78,13 @@ def check_coverage(
     }
     present = {c.unit for c in checked if c.acceptable} | (stored - sent)
     scopes = plan_scope_units(plan, structure)
-    cov = coverage(year, present, scopes=scopes, returned=returned)
-    others = [coverage(y, present_units(store, y), scopes=scopes) for y in sorted(other_years)]
+    cov = coverage(
+        year, present, scopes=scopes, returned=returned, stored=stored_states(store, year)
+    )
+    others = [
+        coverage(y, present_units(store, y), scopes=scopes, stored=stored_states(store, y))
+        for y in sorted(other_years)
+    ]
     if not allow_partial:
         refuse_partial(cov, also=others)
     out = partial_scopes(cov, structure)

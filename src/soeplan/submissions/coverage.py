@@ -37,6 +37,8 @@ from soeplan.structure.dated import Structure
 STATES: Mapping[str, tuple[str, str]] = {
     "accepted": ("已接收", "accepted"),
     "expected": ("待上报", "expected (nothing received)"),
+    "submitted": ("已上报", "submitted, not yet accepted"),
+    "resubmitted": ("修改后重报", "resubmitted, not yet accepted"),
     "returned": ("退回", "returned (set aside)"),
 }
 
@@ -113,22 +115,29 @@ def coverage(
     *,
     scopes: Mapping[str, Iterable[str]],
     returned: Mapping[str, str] | None = None,
+    stored: Mapping[str, tuple[str, str]] | None = None,
 ) -> Coverage:
     """The coverage of ``scopes`` (scope id → its units) for ``year`` given the ``present`` units.
 
-    ``returned`` maps a unit whose file was set aside in this run to the reason; other missing
-    units are ``expected``.
+    ``returned`` maps a unit whose file was set aside in this run to the reason; ``stored`` a
+    unit the store holds in another state than accepted to (state, reason) (see
+    :func:`stored_states`); other missing units are ``expected``.
     """
     have = set(present)
     back = dict(returned or {})
+    held = dict(stored or {})
+
+    def missing_one(u: str) -> Missing:
+        if u in back:
+            return Missing(u, "returned", back[u])
+        if u in held:
+            return Missing(u, *held[u])
+        return Missing(u, "expected")
+
     out = []
     for sid, units in scopes.items():
         req = tuple(sorted(set(units)))
-        missing = tuple(
-            Missing(u, "returned", back[u]) if u in back else Missing(u, "expected")
-            for u in req
-            if u not in have
-        )
+        missing = tuple(missing_one(u) for u in req if u not in have)
         out.append(ScopeCoverage(sid, year, req, tuple(u for u in req if u in have), missing))
     return Coverage(year, tuple(out))
 
@@ -146,13 +155,32 @@ def plan_scope_units(plan: Plan, structure: Structure) -> dict[str, tuple[str, .
 
 
 def present_units(store: Path | str | None, year: int) -> frozenset[str]:
-    """The units with an accepted submission for ``year`` in ``store`` (the one place to switch
-    to ``Store.accepted(year)``)."""
+    """The units with a submission for ``year`` that the office has accepted in ``store``."""
     if store is None:
         return frozenset()
     from soeplan.submissions.store import Store
 
-    return frozenset(e.unit for e in Store(Path(store)).current() if e.year == year)
+    return frozenset(Store(Path(store)).accepted(year))
+
+
+def stored_states(store: Path | str | None, year: int) -> dict[str, tuple[str, str]]:
+    """Why each unit the store has heard of is not accepted for ``year``: unit → (state, reason).
+
+    A unit the store has never heard of is simply expected; one whose file was received but not
+    accepted (submitted, resubmitted or returned) is named with its state and reason.
+    """
+    if store is None:
+        return {}
+    from soeplan.submissions.store import Store
+
+    out: dict[str, tuple[str, str]] = {}
+    for unit, st in Store(Path(store)).states(year).items():
+        if st.state not in ("accepted", "expected"):
+            out[unit] = (
+                st.state,
+                f"version {st.version}" + (f": {st.reason}" if st.reason else ""),
+            )
+    return out
 
 
 class CoverageError(SoeplanError):
