@@ -24,6 +24,8 @@ __all__ = [
     "MidTerm",
     "Progress",
     "Status",
+    "Verdict",
+    "decide_verdict",
 ]
 
 #: Band edges of the ratio of actual to required growth (Eurostat).
@@ -145,6 +147,90 @@ _BOUND_EN = {
 }
 
 
+class Verdict(StrEnum):
+    """The single headline status of a target, checked in this order (the first that holds wins).
+
+    ``achieved`` (a level reached; a bound respected whose trend keeps it so) > ``breached`` (a
+    bound the base respected is crossed) > ``at_risk`` (respected now, the trend crosses it by the
+    target year) > ``off_track`` (ratio R < 0.60) > ``behind`` (0.60 <= R < 0.95) > ``on_track``
+    (R >= 0.95). See ``docs/explanation/assessment-methodology.md``.
+    """
+
+    ACHIEVED = "achieved"
+    BREACHED = "breached"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    BEHIND = "behind"
+    ON_TRACK = "on_track"
+
+    @property
+    def zh(self) -> str:
+        return _VERDICT_ZH[self]
+
+    @property
+    def en(self) -> str:
+        return _VERDICT_EN[self]
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+_VERDICT_ZH = {
+    Verdict.ACHIEVED: "已达到",
+    Verdict.BREACHED: "突破限值",
+    Verdict.AT_RISK: "有突破风险",
+    Verdict.OFF_TRACK: "偏离进度",
+    Verdict.BEHIND: "落后于进度",
+    Verdict.ON_TRACK: "进度符合",
+}
+_VERDICT_EN = {
+    Verdict.ACHIEVED: "achieved",
+    Verdict.BREACHED: "bound breached",
+    Verdict.AT_RISK: "at risk of breach",
+    Verdict.OFF_TRACK: "off track",
+    Verdict.BEHIND: "behind schedule",
+    Verdict.ON_TRACK: "on track",
+}
+
+_FROM_STATUS = {
+    Status.ACHIEVED: Verdict.ACHIEVED,
+    Status.ON_TRACK: Verdict.ON_TRACK,
+    Status.MODERATE: Verdict.BEHIND,
+    Status.INSUFFICIENT: Verdict.OFF_TRACK,
+    Status.MOVING_AWAY: Verdict.OFF_TRACK,
+}
+
+
+def decide_verdict(
+    status: Status | str | None,
+    compliance: BoundStatus | str | None = None,
+    *,
+    path: bool = False,
+) -> Verdict | None:
+    """The headline verdict of a row from its measures (None: nothing observed).
+
+    A level target (``compliance`` None) takes its band of R. A ceiling or floor that the base
+    respected takes its compliance: met → achieved, at risk → at risk, not met → breached. A
+    bound approached from the wrong side (``path``: the base was beyond it) is a path until it
+    is reached: met → achieved, at risk → at risk, not yet met → its band of R on the path.
+
+    >>> decide_verdict("moderate").value, decide_verdict(None, "not_met").value
+    ('behind', 'breached')
+    >>> decide_verdict("on_track", "not_met", path=True).value   # a floor approached from below
+    'on_track'
+    """
+    if compliance is None:
+        return None if status is None else _FROM_STATUS[Status(status)]
+    c = BoundStatus(compliance)
+    if c in (BoundStatus.MET, BoundStatus.STRETCH_MET):
+        return Verdict.ACHIEVED
+    if c is BoundStatus.AT_RISK:
+        return Verdict.AT_RISK
+    if path and status is not None:
+        return _FROM_STATUS[Status(status)]
+    return Verdict.BREACHED
+
+
 @attrs.frozen(kw_only=True)
 class Progress:
     """The assessment of one observed value against a level target.
@@ -167,7 +253,8 @@ class Progress:
     required_rate: float | None
     #: annual growth (or change) still needed from the current value (None from the target year)
     required_rate_remaining: float | None
-    #: actual_rate / required_rate; None when the base is already at or past the target
+    #: d·actual_rate / |required_rate| (Statistics Canada; d = +1 where higher is better, −1
+    #: where lower is, on the magnitudes for negative values); None when nothing is required
     ratio: float | None
     status: Status
     #: (current - base) / (target - base); None when the base is already at or past the target
@@ -179,6 +266,13 @@ class Progress:
     projection: float | None
     #: how far the projection falls short of the target (positive = short, <= 0 = reaches it)
     gap: float | None
+
+    @property
+    def verdict(self) -> Verdict:
+        """The headline verdict (:class:`Verdict`) of this level target."""
+        v = decide_verdict(self.status)
+        assert v is not None
+        return v
 
 
 @attrs.frozen(kw_only=True)
@@ -209,3 +303,15 @@ class BoundAssessment:
     #: respected now but the projection breaches it
     trending_to_breach: bool
     status: BoundStatus
+    #: the path to the bound when the base was beyond it (approached from the wrong side):
+    #: a linear level assessment of the bound as a target; None when the base respected it
+    path: Progress | None = None
+
+    @property
+    def verdict(self) -> Verdict:
+        """The headline verdict (:class:`Verdict`): compliance, or the path while not yet met."""
+        v = decide_verdict(
+            None if self.path is None else self.path.status, self.status, path=self.path is not None
+        )
+        assert v is not None
+        return v
