@@ -193,10 +193,7 @@ def assess_frame(observations: pl.DataFrame, plan: Plan, year: int) -> pl.DataFr
             for c in ("headroom", "meets_stretch", "compliance")
         ),
         # a bound the base respected is no path: no required rate, ratio, milestone or status
-        *(
-            pl.when(~level & ~path).then(None).otherwise(pl.col(c)).alias(c)
-            for c in _PATH_COLUMNS
-        ),
+        *(pl.when(~level & ~path).then(None).otherwise(pl.col(c)).alias(c) for c in _PATH_COLUMNS),
         pl.col("higher").alias("higher_is_better"),
         (~level & path).alias("path"),
     )

@@ -22,6 +22,7 @@ EXCEL_FORMATS: dict[CellFormat, str] = {
     CellFormat.AMOUNT: "#,##0.00",
     CellFormat.RATIO: "0.00%",
     CellFormat.GROWTH: "0.00%",
+    CellFormat.POINTS: '0.00"pp"',  # the cell holds the value in points (× 100)
     CellFormat.COUNT: "0",
     CellFormat.TEXT: "@",
 }
@@ -42,8 +43,35 @@ _PLACES = {
     CellFormat.AMOUNT: Decimal("0.01"),
     CellFormat.RATIO: Decimal("0.0001"),
     CellFormat.GROWTH: Decimal("0.0001"),
+    CellFormat.POINTS: Decimal("0.0001"),
     CellFormat.COUNT: Decimal("1"),
 }
+
+
+def rate_format(method: str | None, fmt: CellFormat) -> CellFormat:
+    """The format of a rate of a row assessed on ``method`` whose values have format ``fmt``.
+
+    Compound growth is a growth rate (%); a linear change of a ratio is in percentage points;
+    a linear change of an amount or a count is a number to 0.01 (0.33 家 a year).
+
+    >>> rate_format("compound", CellFormat.AMOUNT), rate_format("linear", CellFormat.RATIO)
+    (<CellFormat.GROWTH: 'growth'>, <CellFormat.POINTS: 'points'>)
+    >>> rate_format("linear", CellFormat.COUNT)
+    <CellFormat.AMOUNT: 'amount'>
+    """
+    if method == "compound":
+        return CellFormat.GROWTH
+    return CellFormat.POINTS if fmt is CellFormat.RATIO else CellFormat.AMOUNT
+
+
+def difference_format(fmt: CellFormat) -> CellFormat:
+    """The format of a difference of two values of format ``fmt`` (a gap, a headroom)."""
+    return CellFormat.POINTS if fmt is CellFormat.RATIO else fmt
+
+
+def excel_value(value: float, fmt: CellFormat) -> float:
+    """The number a workbook cell of format ``fmt`` holds (points are stored × 100)."""
+    return value * 100 if fmt is CellFormat.POINTS else value
 
 
 def format_value(
@@ -79,6 +107,8 @@ def format_value(
         d = abs(d)  # never print "-0.00"
     if fmt in (CellFormat.RATIO, CellFormat.GROWTH):
         return f"{d * 100:.2f}%"
+    if fmt is CellFormat.POINTS:
+        return f"{d * 100:.2f}pp"
     if fmt is CellFormat.COUNT:
         return f"{d:.0f}"
     return f"{d:,.2f}"

@@ -14,9 +14,10 @@ import attrs
 import polars as pl
 
 from soeplan.arithmetic.rounding import Rounding
-from soeplan.report.format import format_value
+from soeplan.assessment.milestones import Method
+from soeplan.report.format import difference_format, format_value, rate_format
 from soeplan.report.i18n import label
-from soeplan.report.model import CellFormat, RenderedSection, Report, ScopeTable
+from soeplan.report.model import AssessmentRow, CellFormat, RenderedSection, Report, ScopeTable
 from soeplan.sections import SectionTable
 
 
@@ -92,46 +93,55 @@ def _scope_name(report: Report, scope: str, lang: str) -> str:
     return scope
 
 
+#: The assessment's columns, by label key: the same keys and order as ``soeplan assess``.
+ASSESSMENT_COLUMNS = (
+    "scope", "indicator", "target_kind", "attribute", "method", "base", "actual", "milestone",
+    "target", "stretch", "actual_growth", "required_rate", "required_growth", "ratio",
+    "verdict", "status", "completion", "time_share", "midterm", "projection", "gap", "headroom",
+)  # fmt: skip
+
+
+def assessment_cells(a: AssessmentRow, scope: str, lang: str) -> tuple[Out, ...]:
+    """One assessed target's cells, every number in the one format of its kind (half-up)."""
+    rate = rate_format(a.method, a.fmt)
+    diff = difference_format(a.fmt)
+    state = a.status.label(lang) if a.status else ""
+    return (
+        _t(scope),
+        _t(a.label(lang)),
+        _t(label(f"kind_{a.kind}", lang)),
+        _t(label("attr_binding" if a.binding else "attr_expected", lang)),
+        _t(Method(a.method).label(lang) if a.method else ""),
+        Out(a.base, a.fmt),
+        Out(a.actual, a.fmt),
+        Out(a.milestone, a.fmt),
+        Out(a.target, a.fmt),
+        Out(a.stretch, a.fmt),
+        Out(a.actual_growth, rate),
+        Out(a.required_rate, rate),
+        Out(a.required_growth, rate),
+        Out(a.ratio, CellFormat.AMOUNT),
+        _t(a.verdict.label(lang) if a.verdict else ""),
+        _t(state or (a.compliance.label(lang) if a.compliance else "")),
+        Out(a.completion, CellFormat.GROWTH),
+        Out(a.time_share, CellFormat.GROWTH),
+        _t(a.midterm.label(lang) if a.midterm else ""),
+        Out(a.projection, a.fmt),
+        Out(a.gap, diff),
+        Out(a.headroom, diff),
+    )
+
+
 def assessment_block(report: Report) -> Block:
     lang = report.lang
-    header = (
-        "scope", "indicator", "target_kind", "attribute", "base", "actual", "milestone",
-        "target", "stretch", "actual_growth", "required_growth", "completion", "time_share",
-        "status", "midterm", "headroom",
-    )  # fmt: skip
-    rows = []
-    for a in report.assessment:
-        # compound paths measure growth rates; linear ones changes in the indicator's unit
-        rate = CellFormat.GROWTH if a.method == "compound" else a.fmt
-        state = (
-            a.status.label(lang) if a.status else (a.compliance.label(lang) if a.compliance else "")
-        )
-        rows.append(
-            (
-                _t(_scope_name(report, a.scope, lang)),
-                _t(a.label(lang)),
-                _t(label(f"kind_{a.kind}", lang)),
-                _t(label("attr_binding" if a.binding else "attr_expected", lang)),
-                _num(a.base, a.fmt, report),
-                _num(a.actual, a.fmt, report),
-                _num(a.milestone, a.fmt, report),
-                _num(a.target, a.fmt, report),
-                _num(a.stretch, a.fmt, report),
-                Out(a.actual_growth, rate),
-                Out(a.required_growth, rate),
-                Out(a.completion, CellFormat.GROWTH),
-                Out(a.time_share, CellFormat.GROWTH),
-                _t(state),
-                _t(a.midterm.label(lang) if a.midterm else ""),
-                _num(a.headroom, a.fmt, report),
-            )
-        )
     return Block(
         key="assessment",
         sheet=label("assessment", lang),
         title=label("assessment", lang) + f" {report.meta.year}",
-        header=tuple(label(h, lang) for h in header),
-        rows=tuple(rows),
+        header=tuple(label(h, lang) for h in ASSESSMENT_COLUMNS),
+        rows=tuple(
+            assessment_cells(a, _scope_name(report, a.scope, lang), lang) for a in report.assessment
+        ),
         notes=(label("assessment_note", lang),),
         empty=label("nothing_to_assess", lang),
     )
