@@ -231,6 +231,15 @@ def _inside(kind: TargetKind, value: float, bound: float, strict: bool) -> bool:
     return value > bound if strict else value >= bound
 
 
+def _path(
+    k: TargetKind, b: float, by: int, c: float, cy: int, lim: float, ty: int, strict: bool
+) -> Progress | None:
+    """A bound the base did not respect, as a linear path to it in the target year."""
+    if _inside(k, b, lim, strict):
+        return None
+    return assess_progress(b, by, c, cy, lim, ty, k is TargetKind.FLOOR, method="linear")
+
+
 def assess_bound(
     base: float,
     base_year: int,
@@ -276,14 +285,7 @@ def assess_bound(
     complies = _inside(k, c, lim, strict)
     projected_ok = _inside(k, projection, lim, strict)
     meets_stretch = None if stretch is None else _inside(k, c, float(stretch), False)
-    wrong_side = not _inside(k, b, lim, strict)
-    path = (
-        assess_progress(
-            b, base_year, c, current_year, lim, target_year, k is TargetKind.FLOOR, method="linear"
-        )
-        if wrong_side
-        else None
-    )
+    path = _path(k, b, base_year, c, current_year, lim, target_year, strict)
     if not complies:
         status = BoundStatus.NOT_MET
     elif not projected_ok:

@@ -68,6 +68,7 @@ def assessment_rows(
                 path=bool(r["path"]),
                 projection=r["projection"],
                 gap=r["gap"],
+                higher_is_better=bool(r["higher_is_better"]),
                 actual_growth=r["actual_rate"],
                 completion=r["completion_share"],
                 time_share=r["time_share"],

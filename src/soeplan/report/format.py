@@ -65,8 +65,11 @@ def rate_format(method: str | None, fmt: CellFormat) -> CellFormat:
 
 
 def difference_format(fmt: CellFormat) -> CellFormat:
-    """The format of a difference of two values of format ``fmt`` (a gap, a headroom)."""
-    return CellFormat.POINTS if fmt is CellFormat.RATIO else fmt
+    """The format of a difference of two values of format ``fmt`` (a gap, a headroom): points
+    for ratios, a number to 0.01 for counts (0.33 家 short of a milestone) and amounts."""
+    if fmt is CellFormat.RATIO:
+        return CellFormat.POINTS
+    return CellFormat.AMOUNT if fmt is CellFormat.COUNT else fmt
 
 
 def excel_value(value: float, fmt: CellFormat) -> float:

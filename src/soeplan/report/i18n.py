@@ -120,6 +120,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "required_rate": ("全期所需年均增速", "Required per year, whole period"),
     "actual_growth": ("实际年均增速", "Actual per year"),
     "ratio": ("比值R", "Ratio R"),
+    "milestone_gap": ("距里程碑差额", "Short of the milestone"),
     "verdict": ("评价", "Verdict"),
     "method": ("方法", "Method"),
     "projection": ("目标年预计", "Projection"),

@@ -96,7 +96,7 @@ def _scope_name(report: Report, scope: str, lang: str) -> str:
 #: The assessment's columns, by label key: the same keys and order as ``soeplan assess``.
 ASSESSMENT_COLUMNS = (
     "scope", "indicator", "target_kind", "attribute", "method", "base", "actual", "milestone",
-    "target", "stretch", "actual_growth", "required_rate", "required_growth", "ratio",
+    "milestone_gap", "target", "stretch", "actual_growth", "required_rate", "required_growth", "ratio",
     "verdict", "status", "completion", "time_share", "midterm", "projection", "gap", "headroom",
 )  # fmt: skip
 
@@ -115,6 +115,7 @@ def assessment_cells(a: AssessmentRow, scope: str, lang: str) -> tuple[Out, ...]
         Out(a.base, a.fmt),
         Out(a.actual, a.fmt),
         Out(a.milestone, a.fmt),
+        Out(a.milestone_gap, diff),
         Out(a.target, a.fmt),
         Out(a.stretch, a.fmt),
         Out(a.actual_growth, rate),
@@ -164,9 +165,10 @@ def compliance_block(report: Report) -> Block:
             _t(_scope_name(report, c.scope, lang)),
             _t(c.label(lang)),
             _t(label(f"kind_{c.kind}", lang)),
-            _num(c.limit, c.fmt, report),
-            _num(c.actual, c.fmt, report),
-            _num(c.headroom, c.fmt, report),
+            # the same figures as the assessment's, in the same format
+            Out(c.limit, c.fmt),
+            Out(c.actual, c.fmt),
+            Out(c.headroom, difference_format(c.fmt)),
             _yn(c.complies, lang),
             _t(c.status.label(lang) if c.status else ""),
         )

@@ -207,6 +207,16 @@ class AssessmentRow:
     projection: float | None = None
     #: how far the projection falls short of the target (positive = short)
     gap: float | None = None
+    higher_is_better: bool = True
+
+    @property
+    def milestone_gap(self) -> float | None:
+        """How far the actual value falls short of the year's milestone (positive = short)."""
+        if self.milestone is None or self.actual is None:
+            return None
+        short = self.milestone - self.actual
+        return short if self.higher_is_better else -short
+
     #: growth (or change) per year since the base year
     actual_growth: float | None
     completion: float | None
