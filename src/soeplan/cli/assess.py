@@ -10,8 +10,6 @@ import click
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
 from soeplan.cli._render import render_rows
 from soeplan.errors import Problem, SoeplanError
-from soeplan.report.format import format_value
-from soeplan.report.model import CellFormat
 
 if TYPE_CHECKING:
     import polars as pl
@@ -95,13 +93,19 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     p = get_registry().plan_with_targets(load_plan(plan))
     frame = assess_frame(read_figures_file(data), p, year)
     from soeplan.report.assessment import assessment_rows
+    from soeplan.report.build import plan_ratio_rounding
+    from soeplan.report.format import format_value
     from soeplan.report.i18n import label
     from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_cells
+    from soeplan.report.model import CellFormat
 
     names = _ScopeNames({s.id: s.name(lang) for s in p.scopes}, lang)
     # the report's records and cells: the same figures, labels and rounding as the report
     records = assessment_rows(frame, p, get_registry().indicators)
-    rows = [[c.text() for c in assessment_cells(r, names(r.scope), lang)] for r in records]
+    rounding = plan_ratio_rounding(p)
+    rows = [
+        [c.text() for c in assessment_cells(r, names(r.scope), lang, rounding)] for r in records
+    ]
     header = [label(h, lang) for h in ASSESSMENT_COLUMNS]
     share = format_value((year - p.base_year) / (p.target_year - p.base_year), CellFormat.GROWTH)
     title = (

@@ -40,6 +40,11 @@ from soeplan.rules import empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
 
 
+def plan_ratio_rounding(plan: Plan) -> Rounding:
+    """How the plan prints its ratios (its results table's convention; half-up without one)."""
+    return next((t.rounding.ratio for t in plan.tables if t.kind == "results"), Rounding.HALF_UP)
+
+
 def _indicators() -> Mapping[str, Indicator]:
     return current().indicators
 
@@ -164,9 +169,7 @@ def report_meta(
         soeplan_version=__version__,
         debt_lines=debt_lines,
         unit_names=tuple(sorted(unit_names.items())),
-        ratio_rounding=next(
-            (t.rounding.ratio for t in plan.tables if t.kind == "results"), Rounding.HALF_UP
-        ),
+        ratio_rounding=plan_ratio_rounding(plan),
         explain_example=explain_example
         or f"soeplan explain --data FILE --scope {plan.scopes[0].id} --indicator total_assets "
         f"--year {year}",

@@ -72,9 +72,27 @@ def difference_format(fmt: CellFormat) -> CellFormat:
     return CellFormat.AMOUNT if fmt is CellFormat.COUNT else fmt
 
 
-def excel_value(value: float, fmt: CellFormat) -> float:
-    """The number a workbook cell of format ``fmt`` holds (points are stored × 100)."""
+def excel_value(value: float, fmt: CellFormat, rounding: Rounding = Rounding.HALF_UP) -> float:
+    """The number a workbook cell of format ``fmt`` holds: the full-precision value (points
+    × 100); a figure the plan truncates is stored truncated at its last printed place, since a
+    number format can only round, so that the workbook shows what every other output prints.
+
+    >>> excel_value(0.545768, CellFormat.RATIO, Rounding.TRUNCATE), excel_value(0.0021, CellFormat.POINTS)
+    (0.5457, 0.21)
+    """
+    if rounding is Rounding.TRUNCATE and fmt in _PLACES:
+        value = float(_quantize(value, fmt, rounding))
     return value * 100 if fmt is CellFormat.POINTS else value
+
+
+def _quantize(value: float, fmt: CellFormat, rounding: Rounding) -> Decimal:
+    """``value`` at the last printed place of ``fmt`` under ``rounding``."""
+    d = Decimal(repr(value))
+    if rounding is Rounding.TRUNCATE:
+        # A float computed from exact inputs can land a hair below a printed boundary
+        # (0.22499999999999998 for 45 / 200): snap to 12 decimals before cutting digits off.
+        d = d.quantize(_SNAP, rounding=ROUND_HALF_UP)
+    return d.quantize(_PLACES[fmt], rounding=rounding.decimal_mode)
 
 
 def format_value(
@@ -100,12 +118,7 @@ def format_value(
         return missing
     if fmt is CellFormat.TEXT:
         return str(value)
-    d = Decimal(repr(value))
-    if rounding is Rounding.TRUNCATE:
-        # A float computed from exact inputs can land a hair below a printed boundary
-        # (0.22499999999999998 for 45 / 200): snap to 12 decimals before cutting digits off.
-        d = d.quantize(_SNAP, rounding=ROUND_HALF_UP)
-    d = d.quantize(_PLACES[fmt], rounding=rounding.decimal_mode)
+    d = _quantize(value, fmt, rounding)
     if d == 0:
         d = abs(d)  # never print "-0.00"
     if fmt in (CellFormat.RATIO, CellFormat.GROWTH):

@@ -49,6 +49,9 @@ class Block:
     rows: tuple[tuple[Out, ...], ...]
     notes: tuple[str, ...] = ()
     empty: str = ""
+    #: the workbook stores a figure the plan truncates truncated (a number format can only
+    #: round), so that its cells show what the other outputs print; else at full precision
+    as_printed: bool = False
 
 
 def _t(s: str) -> Out:
@@ -101,9 +104,20 @@ ASSESSMENT_COLUMNS = (
 )  # fmt: skip
 
 
-def assessment_cells(a: AssessmentRow, scope: str, lang: str) -> tuple[Out, ...]:
-    """One assessed target's cells, every number in the one format of its kind (half-up)."""
+def assessment_cells(
+    a: AssessmentRow, scope: str, lang: str, ratio_rounding: Rounding = Rounding.HALF_UP
+) -> tuple[Out, ...]:
+    """One assessed target's cells, every number in the one format of its kind: half-up, but
+    values of ratios under the plan's convention (``ratio_rounding``), as the plan prints them."""
     rate = rate_format(a.method, a.fmt)
+    rounding = ratio_rounding if a.fmt is CellFormat.RATIO else Rounding.HALF_UP
+
+    def value(v: float | None) -> Out:
+        return Out(v, a.fmt, rounding=rounding)
+
+    # a path's value of a count is no count: 0.60 家 is the 2023 milestone of a target of 1
+    on_path = difference_format(a.fmt) if a.fmt is CellFormat.COUNT else a.fmt
+
     diff = difference_format(a.fmt)
     state = a.status.label(lang) if a.status else ""
     return (
@@ -112,12 +126,12 @@ def assessment_cells(a: AssessmentRow, scope: str, lang: str) -> tuple[Out, ...]
         _t(label(f"kind_{a.kind}", lang)),
         _t(label("attr_binding" if a.binding else "attr_expected", lang)),
         _t(Method(a.method).label(lang) if a.method else ""),
-        Out(a.base, a.fmt),
-        Out(a.actual, a.fmt),
-        Out(a.milestone, a.fmt),
+        value(a.base),
+        value(a.actual),
+        Out(a.milestone, on_path, rounding=rounding),
         Out(a.milestone_gap, diff),
-        Out(a.target, a.fmt),
-        Out(a.stretch, a.fmt),
+        value(a.target),
+        value(a.stretch),
         Out(a.actual_growth, rate),
         Out(a.required_rate, rate),
         Out(a.required_growth, rate),
@@ -127,7 +141,7 @@ def assessment_cells(a: AssessmentRow, scope: str, lang: str) -> tuple[Out, ...]
         Out(a.completion, CellFormat.GROWTH),
         Out(a.time_share, CellFormat.GROWTH),
         _t(a.midterm.label(lang) if a.midterm else ""),
-        Out(a.projection, a.fmt),
+        Out(a.projection, on_path, rounding=rounding),
         Out(a.gap, diff),
         Out(a.headroom, diff),
     )
@@ -141,10 +155,14 @@ def assessment_block(report: Report) -> Block:
         title=label("assessment", lang) + f" {report.meta.year}",
         header=tuple(label(h, lang) for h in ASSESSMENT_COLUMNS),
         rows=tuple(
-            assessment_cells(a, _scope_name(report, a.scope, lang), lang) for a in report.assessment
+            assessment_cells(
+                a, _scope_name(report, a.scope, lang), lang, report.meta.ratio_rounding
+            )
+            for a in report.assessment
         ),
         notes=(label("assessment_note", lang),),
         empty=label("nothing_to_assess", lang),
+        as_printed=True,
     )
 
 
@@ -166,8 +184,8 @@ def compliance_block(report: Report) -> Block:
             _t(c.label(lang)),
             _t(label(f"kind_{c.kind}", lang)),
             # the same figures as the assessment's, in the same format
-            Out(c.limit, c.fmt),
-            Out(c.actual, c.fmt),
+            _num(c.limit, c.fmt, report),
+            _num(c.actual, c.fmt, report),
             Out(c.headroom, difference_format(c.fmt)),
             _yn(c.complies, lang),
             _t(c.status.label(lang) if c.status else ""),
