@@ -128,6 +128,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "completion": ("完成进度", "Completion"),
     "time_share": ("时间进度", "Time elapsed"),
     "status": ("进展分档", "Progress band"),
+    "compliance_status": ("执行情况", "Compliance"),
     "midterm": ("中期评估类别", "Mid-term category"),
     "target_kind": ("目标类型", "Target kind"),
     "limit": ("限值", "Limit"),

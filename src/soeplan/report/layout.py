@@ -176,7 +176,7 @@ def compliance_block(report: Report) -> Block:
         "actual",
         "headroom",
         "complies",
-        "status",
+        "compliance_status",
     )
     rows = tuple(
         (
