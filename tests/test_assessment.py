@@ -153,7 +153,7 @@ def test_labels_are_bilingual() -> None:
     assert Status.ON_TRACK.label("zh") == "进展顺利" and Status.ON_TRACK.label("en") == "on track"
     assert MidTerm.AS_EXPECTED.zh == "基本符合预期" and MidTerm.AHEAD.zh == "提前实现"
     assert MidTerm.FASTER.zh == "快于预期" and MidTerm.LAGGING.zh == "滞后"
-    for enum in (Status, MidTerm, BoundStatus):
+    for enum in (Status, MidTerm, BoundStatus, Verdict):
         for member in enum:
             assert member.zh and member.en and member.zh != member.en
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 import attrs
 
@@ -35,11 +36,31 @@ MODERATE = 0.60
 TOLERANCE = 0.10
 
 
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class _Labelled(StrEnum):
+    """An enum whose members have a Chinese and an English label (in :data:`_LABELS`, by class
+    and value: members of a string enum equal their values, so ``on_track`` of two enums would
+    collide as keys)."""
+
+    @property
+    def zh(self) -> str:
+        return _LABELS[type(self), self.value][0]
+
+    @property
+    def en(self) -> str:
+        return _LABELS[type(self), self.value][1]
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
 class AssessmentError(SoeplanError):
     """The numbers or years given for an assessment cannot be assessed."""
 
 
-class Status(StrEnum):
+class Status(_Labelled):
     """Progress towards a level target (Eurostat's bands, target achieved first)."""
 
     ACHIEVED = "achieved"
@@ -47,17 +68,6 @@ class Status(StrEnum):
     MODERATE = "moderate"
     INSUFFICIENT = "insufficient"
     MOVING_AWAY = "moving_away"
-
-    @property
-    def zh(self) -> str:
-        return _STATUS_ZH[self]
-
-    @property
-    def en(self) -> str:
-        return _STATUS_EN[self]
-
-    def label(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 _STATUS_ZH = {
@@ -76,7 +86,7 @@ _STATUS_EN = {
 }
 
 
-class MidTerm(StrEnum):
+class MidTerm(_Labelled):
     """Category of the 时间过半、任务过半 reading: completion share against time share."""
 
     AHEAD = "ahead"  #: 提前实现: the target is reached before the target year
@@ -84,17 +94,6 @@ class MidTerm(StrEnum):
     AS_EXPECTED = "as_expected"  #: 基本符合预期: within the tolerance of the time share
     LAGGING = "lagging"  #: 滞后: below the time share beyond the tolerance
     ACHIEVED = "achieved"  #: 已实现: the target is reached in (or after) the target year
-
-    @property
-    def zh(self) -> str:
-        return _MIDTERM_ZH[self]
-
-    @property
-    def en(self) -> str:
-        return _MIDTERM_EN[self]
-
-    def label(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 _MIDTERM_ZH = {
@@ -113,24 +112,13 @@ _MIDTERM_EN = {
 }
 
 
-class BoundStatus(StrEnum):
+class BoundStatus(_Labelled):
     """Compliance with a ceiling or a floor."""
 
     STRETCH_MET = "stretch_met"  #: the floor is met and so is its stretch level (力争)
     MET = "met"  #: the bound is respected and the trend keeps it so by the target year
     AT_RISK = "at_risk"  #: respected now, but the observed trend breaches it by the target year
     NOT_MET = "not_met"  #: the value is beyond the bound now
-
-    @property
-    def zh(self) -> str:
-        return _BOUND_ZH[self]
-
-    @property
-    def en(self) -> str:
-        return _BOUND_EN[self]
-
-    def label(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 _BOUND_ZH = {
@@ -147,7 +135,7 @@ _BOUND_EN = {
 }
 
 
-class Verdict(StrEnum):
+class Verdict(_Labelled):
     """The single headline status of a target, checked in this order (the first that holds wins).
 
     ``achieved`` (a level reached; a bound respected whose trend keeps it so) > ``breached`` (a
@@ -162,17 +150,6 @@ class Verdict(StrEnum):
     OFF_TRACK = "off_track"
     BEHIND = "behind"
     ON_TRACK = "on_track"
-
-    @property
-    def zh(self) -> str:
-        return _VERDICT_ZH[self]
-
-    @property
-    def en(self) -> str:
-        return _VERDICT_EN[self]
-
-    def label(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 _VERDICT_ZH = {
@@ -315,3 +292,16 @@ class BoundAssessment:
         )
         assert v is not None
         return v
+
+
+def _labels(zh: dict[_E, str], en: dict[_E, str]) -> dict[tuple[type, str], tuple[str, str]]:
+    return {(type(m), m.value): (zh[m], en[m]) for m in zh}
+
+
+#: Every member's (Chinese, English) label.
+_LABELS = (
+    _labels(_STATUS_ZH, _STATUS_EN)
+    | _labels(_MIDTERM_ZH, _MIDTERM_EN)
+    | _labels(_BOUND_ZH, _BOUND_EN)
+    | _labels(_VERDICT_ZH, _VERDICT_EN)
+)
