@@ -161,7 +161,7 @@ def _rates(
 ) -> _Rates:
     """Actual, required and remaining rates, the projection and the ratio, by the method used.
 
-    The ratio is Statistics Canada's R = d·actual/|required|, with d the desired direction
+    The ratio is Statistics Canada's R = d·actual / abs(required), with d the desired direction
     (``s``, on the magnitudes for negative values): defined even when the base is already past
     the target (then R < 0 while the value moves back towards the target)."""
     same_sign = (b > 0 and c > 0 and t > 0) or (b < 0 and c < 0 and t < 0)

@@ -230,8 +230,8 @@ class Progress:
     required_rate: float | None
     #: annual growth (or change) still needed from the current value (None from the target year)
     required_rate_remaining: float | None
-    #: d·actual_rate / |required_rate| (Statistics Canada; d = +1 where higher is better, −1
-    #: where lower is, on the magnitudes for negative values); None when nothing is required
+    #: d·actual_rate / abs(required_rate) (Statistics Canada; d = +1 where higher is better,
+    #: −1 where lower is, on the magnitudes for negative values); None when nothing is required
     ratio: float | None
     status: Status
     #: (current - base) / (target - base); None when the base is already at or past the target

@@ -197,7 +197,7 @@ class AssessmentRow:
     required_growth: float | None
     #: growth (or change) per year from the base that reaches the target (the whole period)
     required_rate: float | None = None
-    #: Statistics Canada's R = d·actual/|required|
+    #: Statistics Canada's R = d·actual / abs(required)
     ratio: float | None = None
     #: the row's headline verdict (one per target)
     verdict: Verdict | None = None
