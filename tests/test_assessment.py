@@ -12,6 +12,7 @@ from soeplan import (
     MidTerm,
     Status,
     TargetKind,
+    Verdict,
     assess_bound,
     assess_progress,
 )
@@ -65,7 +66,10 @@ def test_achieved_is_checked_before_any_ratio() -> None:
     # Base already past the target and still there: achieved, whatever the ratio says.
     p = assess_progress(0.2514, 2020, 0.2600, 2023, 0.25, 2025, method="linear")
     assert p.status is Status.ACHIEVED and p.category is MidTerm.AHEAD
-    assert p.ratio is None and p.completion_share is None
+    # Statistics Canada's R = d·actual/|required| is defined past the target too (by hand:
+    # actual (0.2600 − 0.2514)/3 = 0.0028667 a year, required (0.25 − 0.2514)/5 = −0.00028).
+    assert p.ratio == pytest.approx((0.0086 / 3) / 0.00028, rel=1e-9)
+    assert p.completion_share is None
     final = assess_progress(100.0, 2020, 210.0, 2025, 200.0, 2025)
     assert final.status is Status.ACHIEVED and final.category is MidTerm.ACHIEVED
     assert final.projection == 210.0 and final.required_rate_remaining is None
@@ -76,7 +80,11 @@ def test_base_past_the_target_then_falling_below_is_moving_away() -> None:
     p = assess_progress(0.1949, 2020, 0.1800, 2023, 0.1833, 2025, method="linear")
     assert p.status is Status.MOVING_AWAY
     assert p.category is MidTerm.LAGGING
-    assert p.ratio is None and p.completion_share is None
+    # R = d·actual/|required| by hand: actual (0.1800 − 0.1949)/3 = −0.0049667 a year,
+    # required (0.1833 − 0.1949)/5 = −0.00232 a year, d = +1: R = −2.1408 (moving away).
+    assert p.ratio == pytest.approx(-0.0149 / 3 / 0.00232, rel=1e-9)
+    assert p.ratio < 0 and p.verdict is Verdict.OFF_TRACK
+    assert p.completion_share is None
 
 
 def test_lower_is_better() -> None:
@@ -145,7 +153,7 @@ def test_labels_are_bilingual() -> None:
     assert Status.ON_TRACK.label("zh") == "进展顺利" and Status.ON_TRACK.label("en") == "on track"
     assert MidTerm.AS_EXPECTED.zh == "基本符合预期" and MidTerm.AHEAD.zh == "提前实现"
     assert MidTerm.FASTER.zh == "快于预期" and MidTerm.LAGGING.zh == "滞后"
-    for enum in (Status, MidTerm, BoundStatus):
+    for enum in (Status, MidTerm, BoundStatus, Verdict):
         for member in enum:
             assert member.zh and member.en and member.zh != member.en
 

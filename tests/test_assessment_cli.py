@@ -57,10 +57,14 @@ def test_assess_prints_status_and_category(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_obs(tmp_path)
-    assert main(["assess", "--plan", "quzhou-14th", "--data", str(path), "--year", "2023"]) == 0
+    args = ["assess", "--plan", "quzhou-14th", "--data", str(path), "--year", "2023"]
+    assert main([*args, "--format", "md"]) == 0
     out = capsys.readouterr().out
     assert "进展一般" in out and "滞后" in out and "提前实现" in out and "未达标" in out
-    assert "3085.57" in out  # the 2023 milestone of city-wide total assets
+    assert "落后于进度" in out and "突破限值" in out  # the verdicts
+    assert "3,085.57" in out  # the 2023 milestone of city-wide total assets
+    assert main(args) == 0  # the terminal table too
+    assert "评价" in capsys.readouterr().out
 
 
 def test_assess_csv_english_reads_parquet(
@@ -74,22 +78,25 @@ def test_assess_csv_english_reads_parquet(
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == len(soeplan.get_registry().targets(PLAN))  # plan's and plugins'
     assets = next(r for r in rows if r["Scope"] == "City-wide" and r["Indicator"] == "Total assets")
-    assert assets["Assessment"] == "moderate progress"
-    assert assets["Mid-term"] == "lagging"
-    assert assets["Ratio"] == "0.66"
-    assert assets["Required per year"] == "13.86%"
+    assert assets["Verdict"] == "behind schedule"
+    assert assets["Progress band"] == "moderate progress"
+    assert assets["Mid-term category"] == "lagging"
+    assert assets["Ratio R"] == "0.66"
+    assert assets["Required per year, whole period"] == "13.86%"
+    assert assets["Still required per year"] != assets["Required per year, whole period"]
     debt = next(
         r for r in rows if r["Scope"] == "City-wide" and r["Indicator"] == "Debt-to-asset ratio"
     )
-    assert debt["Target value"] == "<65.00%" and debt["Assessment"] == "not met"
-    assert debt["Headroom"] == "-7.28pp"
+    assert debt["Target"] == "65.00%" and debt["Progress band"] == "not met"
+    assert debt["Verdict"] == "bound breached"
+    assert debt["Headroom to the bound"] == "-7.28pp"
 
 
 def test_assess_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_obs(tmp_path, factor=1.0)
     assert main(["assess", "--data", str(path), "--year", "2023", "--format", "md"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("**") and "| 范围 |" in out
+    assert out.startswith("**") and "| 口径 |" in out
     assert "2023年目标进展评估" in out
 
 
@@ -149,6 +156,7 @@ def test_assess_reads_a_rollup_shaped_file(
     unit_names = {"qujiang": "衢江区", "kecheng": "柯城区", "jiangshan": "江山市"}
     with_targets = {t.scope for t in soeplan.get_registry().targets(PLAN).values()}
     expected = {"全市", "市区"} | {unit_names[s] for s in with_targets - {"city", "urban"}}
-    assert {r["范围"] for r in out} == expected and "柯城区" not in expected
-    assets = next(r for r in out if r["范围"] == "全市" and r["指标"] == "资产总额")
-    assert assets["本期值(2022)"] == "2299.54" and assets["评价"] == "进展不足"
+    assert {r["口径"] for r in out} == expected and "柯城区" not in expected
+    assets = next(r for r in out if r["口径"] == "全市" and r["指标"] == "资产总额")
+    assert assets["实际值"] == "2,299.54" and assets["进展分档"] == "进展不足"
+    assert assets["评价"] == "偏离进度"

@@ -92,6 +92,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "MidTerm",
                 "Progress",
                 "Status",
+                "Verdict",
             ),
             "soeplan.assessment.progress": (
                 "assess_bound",
@@ -348,6 +349,7 @@ if TYPE_CHECKING:
         MidTerm as MidTerm,
         Progress as Progress,
         Status as Status,
+        Verdict as Verdict,
     )
     from soeplan.assessment.progress import (
         assess_bound as assess_bound,

@@ -20,6 +20,8 @@ from soeplan.assessment.records import (
     BoundStatus,
     MidTerm,
     Status,
+    Verdict,
+    decide_verdict,
 )
 from soeplan.errors import Problem
 from soeplan.plan.model import Plan, TargetKind
@@ -30,6 +32,7 @@ STATUS_DTYPE = pl.Enum([s.value for s in Status])
 MIDTERM_DTYPE = pl.Enum([m.value for m in MidTerm])
 BOUND_DTYPE = pl.Enum([b.value for b in BoundStatus])
 KIND_DTYPE = pl.Enum([k.value for k in TargetKind])
+VERDICT_DTYPE = pl.Enum([v.value for v in Verdict])
 
 #: Columns of the frame :func:`assess_frame` returns, in order.
 ASSESSMENT_SCHEMA: dict[str, pl.DataType] = {
@@ -60,6 +63,10 @@ ASSESSMENT_SCHEMA: dict[str, pl.DataType] = {
     "headroom": pl.Float64(),
     "meets_stretch": pl.Boolean(),
     "compliance": BOUND_DTYPE,
+    #: a ceiling or floor the base did not respect, assessed as a linear path to the bound
+    "path": pl.Boolean(),
+    #: the row's single headline status (:class:`~soeplan.assessment.records.Verdict`)
+    "verdict": VERDICT_DTYPE,
 }
 
 _REQUIRED = ("scope", "year", "indicator", "value")
@@ -178,47 +185,55 @@ def assess_frame(observations: pl.DataFrame, plan: Plan, year: int) -> pl.DataFr
                 )
             ],
         )
-    df = _level_rates(_targets_with_values(obs, plan, year))
-    is_level = pl.col("kind") == "level"
-    out = pl.concat(
-        [
-            _level_readings(df)
-            .filter(is_level)
-            .with_columns(
-                pl.lit(None, dtype=pl.Float64).alias("headroom"),
-                pl.lit(None, dtype=pl.Boolean).alias("meets_stretch"),
-                pl.lit(None, dtype=pl.String).alias("compliance"),
-            ),
-            _bound_readings(df)
-            .filter(~is_level)
-            .with_columns(
-                *(
-                    pl.lit(None, dtype=pl.Float64).alias(col)
-                    for col in (
-                        "required_rate",
-                        "required_rate_remaining",
-                        "ratio",
-                        "completion_share",
-                        "milestone",
-                    )
-                ),
-                pl.lit(None, dtype=pl.String).alias("status"),
-                pl.lit(None, dtype=pl.String).alias("category"),
-            ),
-        ],
-        how="diagonal_relaxed",
+    df = _bound_readings(_level_readings(_level_rates(_targets_with_values(obs, plan, year))))
+    level, path = pl.col("kind") == "level", pl.col("_path")
+    out = df.with_columns(
+        *(
+            pl.when(level).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("headroom", "meets_stretch", "compliance")
+        ),
+        # a bound the base respected is no path: no required rate, ratio, milestone or status
+        *(pl.when(~level & ~path).then(None).otherwise(pl.col(c)).alias(c) for c in _PATH_COLUMNS),
+        pl.col("higher").alias("higher_is_better"),
+        (~level & path).alias("path"),
     )
     out = out.with_columns(
-        pl.col("higher").alias("higher_is_better"),
         # nothing is known of a row without both values
         *(
             pl.when(_KNOWN).then(pl.col(col)).otherwise(None).alias(col)
             for col in ("actual_rate", "projection", "gap", "headroom", "ratio")
         ),
     )
+    out = out.with_columns(
+        pl.struct("status", "compliance", "path")
+        .map_elements(_verdict, return_dtype=pl.String)
+        .alias("verdict")
+    )
     return out.select(pl.col(name).cast(dtype) for name, dtype in ASSESSMENT_SCHEMA.items()).sort(
         "scope", "indicator"
     )
+
+
+_PATH_COLUMNS = (
+    "required_rate",
+    "required_rate_remaining",
+    "ratio",
+    "completion_share",
+    "milestone",
+    "status",
+    "category",
+)
+
+
+def _verdict(r: dict[str, object]) -> str | None:
+    """The verdict of one row, by :func:`~soeplan.assessment.records.decide_verdict`."""
+    status, compliance = r["status"], r["compliance"]
+    v = decide_verdict(
+        None if status is None else str(status),
+        None if compliance is None else str(compliance),
+        path=bool(r["path"]),
+    )
+    return None if v is None else v.value
 
 
 def _targets_with_values(obs: pl.DataFrame, plan: Plan, year: int) -> pl.DataFrame:
@@ -245,9 +260,32 @@ def _targets_with_values(obs: pl.DataFrame, plan: Plan, year: int) -> pl.DataFra
         .with_columns(
             pl.coalesce("obs_base", "pub_base").alias("base"),
             pl.lit(year, dtype=pl.Int32).alias("year"),
-            pl.col("higher").fill_null(True),
-            pl.col("compoundable").fill_null(False),
+            # a floor is to be reached from below, a ceiling from above; bounds are linear
+            pl.when(pl.col("kind") == "level")
+            .then(pl.col("higher").fill_null(True))
+            .otherwise(pl.col("kind") == "floor")
+            .alias("higher"),
+            (pl.col("compoundable").fill_null(False) & (pl.col("kind") == "level")).alias(
+                "compoundable"
+            ),
         )
+        .with_columns(
+            (
+                (pl.col("kind") != "level")
+                & ~_inside(pl.col("base"), pl.col("target"), pl.col("strict"))
+            )
+            .fill_null(False)
+            .alias("_path")
+        )
+    )
+
+
+def _inside(v: pl.Expr, lim: pl.Expr, strict: pl.Expr) -> pl.Expr:
+    """``v`` respects the bound ``lim`` of the row's kind (a ceiling, else a floor)."""
+    return (
+        pl.when(pl.col("kind") == "ceiling")
+        .then(pl.when(strict).then(v < lim).otherwise(v <= lim))
+        .otherwise(pl.when(strict).then(v > lim).otherwise(v >= lim))
     )
 
 
@@ -283,12 +321,12 @@ def _level_rates(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("_m") * compound(cm, a_r, left))
         .otherwise(c + a_r * left)
     )
+    # Statistics Canada's R = d·actual/|required|, d the desired direction (on the magnitudes)
+    d = pl.when(comp).then(s * pl.col("_m")).otherwise(s)
     ratio = (
-        pl.when(pl.col("_past"))
+        pl.when(pl.col("required_rate") == 0)
         .then(None)
-        .when(comp)
-        .then(a_r / pl.col("required_rate"))
-        .otherwise(((c - b) * n) / ((t - b) * dt))
+        .otherwise(d * a_r / pl.col("required_rate").abs())
     )
     return df.with_columns(
         projection.alias("projection"),
@@ -346,32 +384,27 @@ def _level_readings(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _bound_readings(df: pl.DataFrame) -> pl.DataFrame:
-    """Ceilings and floors: compliance, headroom, linear trend."""
+    """Ceilings and floors: compliance, headroom, linear trend (level rows keep their own)."""
     b, c, t, dt, left, known = _B, _C, _T, _DT, _LEFT, _KNOWN
-    ceiling = pl.col("kind") == "ceiling"
-    sign = pl.when(ceiling).then(1.0).otherwise(-1.0)
+    bound = pl.col("kind") != "level"
+    sign = pl.when(pl.col("kind") == "ceiling").then(1.0).otherwise(-1.0)
     change = annual_change(b, c, dt)
     proj = pl.when(left <= 0).then(c).otherwise(c + change * left)
 
-    def inside(v: pl.Expr, lim: pl.Expr, strict: pl.Expr) -> pl.Expr:
-        return (
-            pl.when(ceiling)
-            .then(pl.when(strict).then(v < lim).otherwise(v <= lim))
-            .otherwise(pl.when(strict).then(v > lim).otherwise(v >= lim))
-        )
+    def for_bounds(e: pl.Expr, name: str) -> pl.Expr:
+        return pl.when(bound).then(e).otherwise(pl.col(name)).alias(name)
 
     return df.with_columns(
-        change.alias("actual_rate"),
-        proj.alias("projection"),
+        for_bounds(change, "actual_rate"),
+        for_bounds(proj, "projection"),
+        for_bounds(sign * (proj - t), "gap"),
         (sign * (t - c)).alias("headroom"),
-        (sign * (proj - t)).alias("gap"),
-        inside(c, t, pl.col("strict")).alias("_complies"),
-        inside(proj, t, pl.col("strict")).alias("_proj_ok"),
+        _inside(c, t, pl.col("strict")).alias("_complies"),
+        _inside(proj, t, pl.col("strict")).alias("_proj_ok"),
         pl.when(pl.col("stretch").is_null())
         .then(None)
-        .otherwise(inside(c, pl.col("stretch"), pl.lit(False)))
+        .otherwise(_inside(c, pl.col("stretch"), pl.lit(False)))
         .alias("meets_stretch"),
-        pl.lit("linear").alias("method"),
     ).with_columns(
         pl.when(~known)
         .then(None)

@@ -113,7 +113,7 @@ def assess_progress(
     left = float(target_year - current_year)
     achieved = s * (c - t) >= 0
     past = s * (b - t) >= 0
-    rates = _rates(b, c, t, n, dt, left, method=method, past=past)
+    rates = _rates(b, c, t, n, dt, left, method=method, s=s)
     completion = math.nan if past else (c - b) / (t - b)
     time_share = dt / n
     return Progress(
@@ -157,9 +157,13 @@ class _Rates(NamedTuple):
 
 
 def _rates(
-    b: float, c: float, t: float, n: float, dt: float, left: float, *, method: str, past: bool
+    b: float, c: float, t: float, n: float, dt: float, left: float, *, method: str, s: float
 ) -> _Rates:
-    """Actual, required and remaining rates, the projection and the ratio, by the method used."""
+    """Actual, required and remaining rates, the projection and the ratio, by the method used.
+
+    The ratio is Statistics Canada's R = d·actual / abs(required), with d the desired direction
+    (``s``, on the magnitudes for negative values): defined even when the base is already past
+    the target (then R < 0 while the value moves back towards the target)."""
     same_sign = (b > 0 and c > 0 and t > 0) or (b < 0 and c < 0 and t < 0)
     # A compound rate needs one sign throughout, and a required rate that is not zero in
     # floating point (a target within a rounding error of the base).
@@ -172,13 +176,14 @@ def _rates(
         required = cagr(bm, tm, n)
         remaining = cagr(cm, tm, left)
         projection = m * compound(cm, actual, left) if left > 0 else c
-        ratio = math.nan if past else actual / required
+        d = s * m
     else:
         actual = annual_change(b, c, dt)
         required = annual_change(b, t, n)
         remaining = annual_change(c, t, left)
         projection = c + actual * left if left > 0 else c
-        ratio = math.nan if past else ((c - b) * n) / ((t - b) * dt)
+        d = s
+    ratio = math.nan if required == 0 else d * actual / abs(required)
     return _Rates(use, actual, required, remaining, projection, ratio)
 
 
@@ -226,6 +231,15 @@ def _inside(kind: TargetKind, value: float, bound: float, strict: bool) -> bool:
     return value > bound if strict else value >= bound
 
 
+def _path(
+    k: TargetKind, b: float, by: int, c: float, cy: int, lim: float, ty: int, strict: bool
+) -> Progress | None:
+    """A bound the base did not respect, as a linear path to it in the target year."""
+    if _inside(k, b, lim, strict):
+        return None
+    return assess_progress(b, by, c, cy, lim, ty, k is TargetKind.FLOOR, method="linear")
+
+
 def assess_bound(
     base: float,
     base_year: int,
@@ -243,11 +257,17 @@ def assess_bound(
     The trend is the straight line through the base and the current value; it is projected to
     the target year. A value beyond the bound is ``not_met``; one inside it whose projection is
     beyond is ``at_risk``; otherwise ``stretch_met`` when a stretch level is reached, else ``met``.
+    A bound the base did not respect (a floor approached from below, a ceiling from above) is also
+    assessed as a linear path to the bound in the target year (``path``, a
+    :class:`~soeplan.assessment.records.Progress`), which gives the verdict until it is met.
 
     >>> from soeplan import assess_bound
     >>> a = assess_bound(0.5560, 2020, 0.6200, 2023, 0.65, 2025, "ceiling", strict=True)
     >>> a.status.value, round(a.headroom, 4), round(a.projection, 4)
     ('at_risk', 0.03, 0.6627)
+    >>> roe = assess_bound(0.0132, 2020, 0.0195, 2023, 0.02, 2025, "floor")   # from below
+    >>> roe.status.value, round(roe.path.projection, 4), roe.path.status.value, roe.verdict.value
+    ('not_met', 0.0237, 'on_track', 'on_track')
     """
     _check_years(base_year, current_year, target_year)
     _check_values(base=base, current=current, bound=bound)
@@ -265,6 +285,7 @@ def assess_bound(
     complies = _inside(k, c, lim, strict)
     projected_ok = _inside(k, projection, lim, strict)
     meets_stretch = None if stretch is None else _inside(k, c, float(stretch), False)
+    path = _path(k, b, base_year, c, current_year, lim, target_year, strict)
     if not complies:
         status = BoundStatus.NOT_MET
     elif not projected_ok:
@@ -291,4 +312,5 @@ def assess_bound(
         gap=sign * (projection - lim),
         trending_to_breach=complies and not projected_ok,
         status=status,
+        path=path,
     )

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
 from soeplan.cli._render import render_rows
-from soeplan.cli.milestones import fmt_number, fmt_value, indicator_kinds, indicator_order
 from soeplan.errors import Problem, SoeplanError
 
 if TYPE_CHECKING:
@@ -55,31 +54,6 @@ def read_figures_file(path: Path) -> pl.DataFrame:
         ) from None
 
 
-def _rate(value: float | None, method: str, kind: str) -> str:
-    """A rate: compound growth in %, a linear change in the indicator's unit per year."""
-    if value is None:
-        return ""
-    if method == "compound":
-        text = fmt_number(value * 100, 2)
-        return f"{text}%"
-    if kind == "ratio":
-        return f"{fmt_number(value * 100, 2)}pp"
-    return fmt_number(value, 2)
-
-
-def _diff(value: float | None, kind: str) -> str:
-    """A difference of two values: percentage points for ratios."""
-    if kind == "ratio":
-        text = fmt_number(None if value is None else value * 100, 2)
-        return f"{text}pp" if text else ""
-    return fmt_value(value, kind)
-
-
-def _pct(value: float | None) -> str:
-    text = fmt_number(None if value is None else value * 100, 1)
-    return f"{text}%" if text else ""
-
-
 @cli.command("assess")
 @plan_option
 @click.option(
@@ -97,10 +71,13 @@ def _pct(value: float | None) -> str:
 def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     """Assess a year's observations against every target of the plan.
 
-    Level targets get a status (ratio of actual to required annual growth, Eurostat's bands)
-    and a mid-term category (share of the distance covered against the share of time elapsed,
-    时间过半、任务过半); ceilings and floors get their compliance and headroom. Values are
-    rounded for printing only.
+    Every target gets one verdict (评价), the first that holds of: achieved > bound breached >
+    at risk of breach > off track (R < 0.60) > behind schedule (R < 0.95) > on track. The
+    measures stay as columns: the ratio R of actual to whole-period required annual growth
+    (Statistics Canada; Eurostat's bands), the rate still required from now, the mid-term
+    category (时间过半、任务过半), compliance and headroom of ceilings and floors (a bound the
+    base did not respect is also assessed as a path). The columns, labels and rounding are the
+    report's (one formatter); values are rounded for printing only.
 
     \b
     Example:
@@ -115,41 +92,28 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
     warn_plugin_failures()
     p = get_registry().plan_with_targets(load_plan(plan))
     frame = assess_frame(read_figures_file(data), p, year)
-    order = indicator_order([t.rows for t in p.tables if t.kind == "targets"])
-    scope_order = {s.id: i for i, s in enumerate(p.scopes)}
-    records = sorted(
-        frame.iter_rows(named=True),
-        key=lambda r: (scope_order.get(r["scope"], 99), order.get(r["indicator"], 999)),
-    )
+    from soeplan.report.assessment import assessment_rows
+    from soeplan.report.build import plan_ratio_rounding
+    from soeplan.report.format import format_value
+    from soeplan.report.i18n import label
+    from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_cells
+    from soeplan.report.model import CellFormat
+
     names = _ScopeNames({s.id: s.name(lang) for s in p.scopes}, lang)
-    kinds = indicator_kinds()
-    rows = [_row(r, kinds, names, lang) for r in records]
-    header = _header(lang, p.base_year, year)
-    share = _pct((year - p.base_year) / (p.target_year - p.base_year))
+    # the report's records and cells: the same figures, labels and rounding as the report
+    records = assessment_rows(frame, p, get_registry().indicators)
+    rounding = plan_ratio_rounding(p)
+    rows = [
+        [c.text() for c in assessment_cells(r, names(r.scope), lang, rounding)] for r in records
+    ]
+    header = [label(h, lang) for h in ASSESSMENT_COLUMNS]
+    share = format_value((year - p.base_year) / (p.target_year - p.base_year), CellFormat.GROWTH)
     title = (
         f"{p.title_zh}：{year}年目标进展评估（时间进度 {share}）"
         if lang == "zh"
         else f"{p.title_en}: progress in {year} ({share} of the time elapsed)"
     )
     click.echo(render_rows(header, rows, fmt, title=title), nl=False)
-
-
-_HEADER = {
-    "zh": (
-        "范围", "指标", "方法", "基期值({base})", "本期值({year})", "目标值", "{year}年里程碑",
-        "实际年均", "所需年均", "比值", "评价", "完成进度", "中期评价", "目标年预计", "缺口",
-        "距限值",
-    ),
-    "en": (
-        "Scope", "Indicator", "Method", "Base ({base})", "Value ({year})", "Target value",
-        "Milestone {year}", "Actual per year", "Required per year", "Ratio", "Assessment",
-        "Completion", "Mid-term", "Projection", "Gap", "Headroom",
-    ),
-}  # fmt: skip
-
-
-def _header(lang: str, base_year: int, year: int) -> list[str]:
-    return [h.format(base=base_year, year=year) for h in _HEADER[lang]]
 
 
 class _ScopeNames:
@@ -165,50 +129,3 @@ class _ScopeNames:
             units = city_structure().units
             self.names[scope] = units[scope].name(self.lang) if scope in units else scope
         return self.names[scope]
-
-
-def _target_text(r: dict[str, Any], ikind: str, zh: bool) -> str:
-    target = fmt_value(r["target"], ikind)
-    if r["kind"] == "ceiling":
-        target = ("<" if r["strict"] else "≤") + target
-    elif r["kind"] == "floor":
-        target = "≥" + target
-    if r["stretch"] is not None:
-        target += ("，力争" if zh else ", stretch ") + fmt_value(r["stretch"], ikind)
-    return target
-
-
-def _row(
-    r: dict[str, Any],
-    kinds: dict[str, tuple[str, str, str, str]],
-    scope_name: _ScopeNames,
-    lang: str,
-) -> list[str]:
-    """One printed row of the assessment: the figures rounded for print only."""
-    from soeplan.assessment.milestones import Method
-    from soeplan.assessment.records import BoundStatus, MidTerm, Status
-
-    zh = lang == "zh"
-    ikind, name_zh, name_en, _unit = kinds.get(r["indicator"], ("amount", "", "", ""))
-    if r["kind"] == "level":
-        verdict = Status(r["status"]).label(lang) if r["status"] else ""
-    else:
-        verdict = BoundStatus(r["compliance"]).label(lang) if r["compliance"] else ""
-    return [
-        scope_name(r["scope"]),
-        (name_zh if zh else name_en) or r["indicator"],
-        Method(r["method"]).label(lang),
-        fmt_value(r["base"], ikind),
-        fmt_value(r["current"], ikind),
-        _target_text(r, ikind, zh),
-        fmt_value(r["milestone"], ikind),
-        _rate(r["actual_rate"], r["method"], ikind),
-        _rate(r["required_rate"], r["method"], ikind),
-        fmt_number(r["ratio"], 2),
-        verdict,
-        _pct(r["completion_share"]),
-        MidTerm(r["category"]).label(lang) if r["category"] else "",
-        fmt_value(r["projection"], ikind),
-        _diff(r["gap"], ikind),
-        _diff(r["headroom"], ikind),
-    ]

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from soeplan.assessment.frame import assess_frame
-from soeplan.assessment.records import BoundStatus, MidTerm, Status
+from soeplan.assessment.records import BoundStatus, MidTerm, Status, Verdict
 from soeplan.indicators import Indicator
 from soeplan.plan.model import Plan
 from soeplan.report.format import cell_format
@@ -32,7 +32,13 @@ def assess(
     """Every target of every scope, assessed for ``year`` by :func:`soeplan.assess_frame`."""
     if year <= plan.base_year:
         return []  # nothing to assess in the base year or before
-    frame = assess_frame(totals, plan, year)
+    return assessment_rows(assess_frame(totals, plan, year), plan, inds)
+
+
+def assessment_rows(
+    frame: pl.DataFrame, plan: Plan, inds: Mapping[str, Indicator]
+) -> list[AssessmentRow]:
+    """The rows of an :func:`soeplan.assess_frame` frame as the report's records, in order."""
     rows: list[AssessmentRow] = []
     for r in frame.iter_rows(named=True):
         ind = inds.get(r["indicator"])
@@ -56,6 +62,13 @@ def assess(
                 target_year=r["target_year"],
                 method=r["method"],
                 required_growth=r["required_rate_remaining"],
+                required_rate=r["required_rate"],
+                ratio=r["ratio"],
+                verdict=Verdict(r["verdict"]) if r["verdict"] else None,
+                path=bool(r["path"]),
+                projection=r["projection"],
+                gap=r["gap"],
+                higher_is_better=bool(r["higher_is_better"]),
                 actual_growth=r["actual_rate"],
                 completion=r["completion_share"],
                 time_share=r["time_share"],

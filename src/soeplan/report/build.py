@@ -49,6 +49,11 @@ from soeplan.rules import empty_findings
 from soeplan.sections import ReportSection, SectionContext, Text
 
 
+def plan_ratio_rounding(plan: Plan) -> Rounding:
+    """How the plan prints its ratios (its results table's convention; half-up without one)."""
+    return next((t.rounding.ratio for t in plan.tables if t.kind == "results"), Rounding.HALF_UP)
+
+
 def _indicators() -> Mapping[str, Indicator]:
     return current().indicators
 
@@ -150,7 +155,9 @@ def without_status(rows: Sequence[AssessmentRow], partial: set[str]) -> list[Ass
     """The assessment with no status, category or compliance for a partial scope's targets: a
     total that misses units says nothing about the target (its figures stay, marked)."""
     return [
-        attrs.evolve(a, status=None, midterm=None, compliance=None) if a.scope in partial else a
+        attrs.evolve(a, status=None, midterm=None, compliance=None, verdict=None)
+        if a.scope in partial
+        else a
         for a in rows
     ]
 
@@ -193,9 +200,7 @@ def report_meta(
         soeplan_version=__version__,
         debt_lines=debt_lines,
         unit_names=tuple(sorted(unit_names.items())),
-        ratio_rounding=next(
-            (t.rounding.ratio for t in plan.tables if t.kind == "results"), Rounding.HALF_UP
-        ),
+        ratio_rounding=plan_ratio_rounding(plan),
         explain_example=explain_example
         or f"soeplan explain --data FILE --scope {plan.scopes[0].id} --indicator total_assets "
         f"--year {year}",

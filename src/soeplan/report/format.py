@@ -22,6 +22,7 @@ EXCEL_FORMATS: dict[CellFormat, str] = {
     CellFormat.AMOUNT: "#,##0.00",
     CellFormat.RATIO: "0.00%",
     CellFormat.GROWTH: "0.00%",
+    CellFormat.POINTS: '0.00"pp"',  # the cell holds the value in points (× 100)
     CellFormat.COUNT: "0",
     CellFormat.TEXT: "@",
 }
@@ -42,8 +43,56 @@ _PLACES = {
     CellFormat.AMOUNT: Decimal("0.01"),
     CellFormat.RATIO: Decimal("0.0001"),
     CellFormat.GROWTH: Decimal("0.0001"),
+    CellFormat.POINTS: Decimal("0.0001"),
     CellFormat.COUNT: Decimal("1"),
 }
+
+
+def rate_format(method: str | None, fmt: CellFormat) -> CellFormat:
+    """The format of a rate of a row assessed on ``method`` whose values have format ``fmt``.
+
+    Compound growth is a growth rate (%); a linear change of a ratio is in percentage points;
+    a linear change of an amount or a count is a number to 0.01 (0.33 家 a year).
+
+    >>> rate_format("compound", CellFormat.AMOUNT), rate_format("linear", CellFormat.RATIO)
+    (<CellFormat.GROWTH: 'growth'>, <CellFormat.POINTS: 'points'>)
+    >>> rate_format("linear", CellFormat.COUNT)
+    <CellFormat.AMOUNT: 'amount'>
+    """
+    if method == "compound":
+        return CellFormat.GROWTH
+    return CellFormat.POINTS if fmt is CellFormat.RATIO else CellFormat.AMOUNT
+
+
+def difference_format(fmt: CellFormat) -> CellFormat:
+    """The format of a difference of two values of format ``fmt`` (a gap, a headroom): points
+    for ratios, a number to 0.01 for counts (0.33 家 short of a milestone) and amounts."""
+    if fmt is CellFormat.RATIO:
+        return CellFormat.POINTS
+    return CellFormat.AMOUNT if fmt is CellFormat.COUNT else fmt
+
+
+def excel_value(value: float, fmt: CellFormat, rounding: Rounding = Rounding.HALF_UP) -> float:
+    """The number a workbook cell of format ``fmt`` holds: the full-precision value (points
+    × 100); a figure the plan truncates is stored truncated at its last printed place, since a
+    number format can only round, so that the workbook shows what every other output prints.
+
+    >>> excel_value(0.545768, CellFormat.RATIO, Rounding.TRUNCATE), excel_value(0.0021, CellFormat.POINTS)
+    (0.5457, 0.21)
+    """
+    if rounding is Rounding.TRUNCATE and fmt in _PLACES:
+        value = float(_quantize(value, fmt, rounding))
+    return value * 100 if fmt is CellFormat.POINTS else value
+
+
+def _quantize(value: float, fmt: CellFormat, rounding: Rounding) -> Decimal:
+    """``value`` at the last printed place of ``fmt`` under ``rounding``."""
+    d = Decimal(repr(value))
+    if rounding is Rounding.TRUNCATE:
+        # A float computed from exact inputs can land a hair below a printed boundary
+        # (0.22499999999999998 for 45 / 200): snap to 12 decimals before cutting digits off.
+        d = d.quantize(_SNAP, rounding=ROUND_HALF_UP)
+    return d.quantize(_PLACES[fmt], rounding=rounding.decimal_mode)
 
 
 def format_value(
@@ -69,16 +118,13 @@ def format_value(
         return missing
     if fmt is CellFormat.TEXT:
         return str(value)
-    d = Decimal(repr(value))
-    if rounding is Rounding.TRUNCATE:
-        # A float computed from exact inputs can land a hair below a printed boundary
-        # (0.22499999999999998 for 45 / 200): snap to 12 decimals before cutting digits off.
-        d = d.quantize(_SNAP, rounding=ROUND_HALF_UP)
-    d = d.quantize(_PLACES[fmt], rounding=rounding.decimal_mode)
+    d = _quantize(value, fmt, rounding)
     if d == 0:
         d = abs(d)  # never print "-0.00"
     if fmt in (CellFormat.RATIO, CellFormat.GROWTH):
         return f"{d * 100:.2f}%"
+    if fmt is CellFormat.POINTS:
+        return f"{d * 100:.2f}pp"
     if fmt is CellFormat.COUNT:
         return f"{d:.0f}"
     return f"{d:,.2f}"

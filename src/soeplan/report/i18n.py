@@ -143,21 +143,32 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "milestone": ("年度目标（里程碑）", "Milestone"),
     "target": ("目标值", "Target"),
     "stretch": ("力争值", "Stretch"),
-    "required_growth": ("所需年均增长率", "Required annual growth"),
-    "actual_growth": ("实际年均增长率", "Actual annual growth"),
+    "required_growth": ("尚需年均增速", "Still required per year"),
+    "required_rate": ("全期所需年均增速", "Required per year, whole period"),
+    "actual_growth": ("实际年均增速", "Actual per year"),
+    "ratio": ("比值R", "Ratio R"),
+    "milestone_gap": ("距里程碑差额", "Short of the milestone"),
+    "verdict": ("评价", "Verdict"),
+    "method": ("方法", "Method"),
+    "projection": ("目标年预计", "Projection"),
+    "gap": ("缺口", "Gap"),
     "completion": ("完成进度", "Completion"),
     "time_share": ("时间进度", "Time elapsed"),
-    "status": ("状态", "Status"),
+    "status": ("进展分档", "Progress band"),
+    "compliance_status": ("执行情况", "Compliance"),
     "midterm": ("中期评估类别", "Mid-term category"),
     "target_kind": ("目标类型", "Target kind"),
     "limit": ("限值", "Limit"),
     "headroom": ("距限值余量", "Headroom to the bound"),
     "assessment_note": (
-        "状态按欧盟统计局可持续发展目标监测方法（实际年均增速与所需年均增速之比）判定；中期类别按“时间过半、任务过半”判定；上限和下限只判定是否符合。复合路径的增速为年均增长率，线性路径为每年变化量。",
-        "Status after Eurostat's SDG monitoring (actual against required annual growth); "
-        "mid-term category after 'half the time, half the task'; ceilings and floors are "
-        "assessed as compliance. Rates are annual growth on compound paths and annual change "
-        "on linear ones.",
+        "评价为每项目标唯一的结论，按以下顺序取第一个成立者：已达到 > 突破限值 > 有突破风险 > 偏离进度（R<0.60）> 落后于进度（0.60≤R<0.95）> 进度符合（R≥0.95）。比值R为实际年均增速与全期所需年均增速之比（加拿大统计局方法），进展分档按欧盟统计局方法；中期类别按“时间过半、任务过半”判定；基期未达到的上限、下限按路径评估。复合路径的增速为年均增长率，线性路径为每年变化量（比率以百分点计）。",
+        "The verdict is each target's one headline status, the first that holds of: achieved > "
+        "bound breached > at risk of breach > off track (R < 0.60) > behind schedule "
+        "(0.60 <= R < 0.95) > on track (R >= 0.95). R is the actual against the whole-period "
+        "required rate (Statistics Canada), the band Eurostat's; the mid-term category after "
+        "'half the time, half the task'; a ceiling or floor the base did not respect is "
+        "assessed as a path. Rates are annual growth on compound paths and annual change on "
+        "linear ones (ratios in percentage points).",
     ),
     "nothing_to_assess": (
         "基期及以前年度无需评估。",
@@ -221,10 +232,9 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "chart_trajectory": ("{indicator}（{scope}）", "{indicator} ({scope})"),
     "chart_breakdown": ("{indicator}：{year}年分单位", "{indicator}: by unit, {year}"),
     # summary sentences
-    "summary_counts": (
-        "共评估 {n} 项目标：{achieved} 项已达到，{on_track} 项进度符合，{behind} 项需关注。",
-        "{n} targets assessed: {achieved} reached, {on_track} on track, {behind} need attention.",
-    ),
+    "summary_counts": ("共评估 {n} 项目标：{counts}。", "{n} targets assessed: {counts}."),
+    "summary_count": ("{n} 项{verdict}", "{n} {verdict}"),
+    "verdict_none": ("无本期数据", "not observed"),
     "summary_binding_ok": ("约束性指标全部符合要求。", "Every binding target is met."),
     "summary_binding_breach": (
         "有 {n} 项约束性指标未达要求。",

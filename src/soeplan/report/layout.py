@@ -14,9 +14,17 @@ import attrs
 import polars as pl
 
 from soeplan.arithmetic.rounding import Rounding
-from soeplan.report.format import format_value
+from soeplan.assessment.milestones import Method
+from soeplan.report.format import difference_format, format_value, rate_format
 from soeplan.report.i18n import label
-from soeplan.report.model import CellFormat, PartialScope, RenderedSection, Report, ScopeTable
+from soeplan.report.model import (
+    AssessmentRow,
+    CellFormat,
+    PartialScope,
+    RenderedSection,
+    Report,
+    ScopeTable,
+)
 from soeplan.sections import SectionTable
 
 
@@ -48,6 +56,9 @@ class Block:
     rows: tuple[tuple[Out, ...], ...]
     notes: tuple[str, ...] = ()
     empty: str = ""
+    #: the workbook stores a figure the plan truncates truncated (a number format can only
+    #: round), so that its cells show what the other outputs print; else at full precision
+    as_printed: bool = False
 
 
 def _t(s: str) -> Out:
@@ -95,51 +106,88 @@ def scope_name(report: Report, scope: str, lang: str) -> str:
     return scope
 
 
+#: The assessment's columns, by label key: the same keys and order as ``soeplan assess``.
+ASSESSMENT_COLUMNS = (
+    "scope", "indicator", "target_kind", "attribute", "method", "base", "actual", "milestone",
+    "milestone_gap", "target", "stretch", "actual_growth", "required_rate", "required_growth", "ratio",
+    "verdict", "status", "completion", "time_share", "midterm", "projection", "gap", "headroom",
+)  # fmt: skip
+
+
+def assessment_cells(
+    a: AssessmentRow,
+    scope: str,
+    lang: str,
+    ratio_rounding: Rounding = Rounding.HALF_UP,
+    *,
+    partial: bool = False,
+) -> tuple[Out, ...]:
+    """One assessed target's cells, every number in the one format of its kind: half-up, but
+    values of ratios under the plan's convention (``ratio_rounding``), as the plan prints them.
+
+    A target of a ``partial`` scope (totalled without some of its units) gets no verdict: its
+    verdict and status cells say so instead.
+    """
+    rate = rate_format(a.method, a.fmt)
+    rounding = ratio_rounding if a.fmt is CellFormat.RATIO else Rounding.HALF_UP
+
+    def value(v: float | None) -> Out:
+        return Out(v, a.fmt, rounding=rounding)
+
+    # a path's value of a count is no count: 0.60 家 is the 2023 milestone of a target of 1
+    on_path = difference_format(a.fmt) if a.fmt is CellFormat.COUNT else a.fmt
+
+    diff = difference_format(a.fmt)
+    state = a.status.label(lang) if a.status else ""
+    no_status = label("partial_no_status", lang)
+    return (
+        _t(scope),
+        _t(a.label(lang)),
+        _t(label(f"kind_{a.kind}", lang)),
+        _t(label("attr_binding" if a.binding else "attr_expected", lang)),
+        _t(Method(a.method).label(lang) if a.method else ""),
+        value(a.base),
+        value(a.actual),
+        Out(a.milestone, on_path, rounding=rounding),
+        Out(a.milestone_gap, diff),
+        value(a.target),
+        value(a.stretch),
+        Out(a.actual_growth, rate),
+        Out(a.required_rate, rate),
+        Out(a.required_growth, rate),
+        Out(a.ratio, CellFormat.AMOUNT),
+        _t(no_status if partial else (a.verdict.label(lang) if a.verdict else "")),
+        _t(no_status if partial else state or (a.compliance.label(lang) if a.compliance else "")),
+        Out(a.completion, CellFormat.GROWTH),
+        Out(a.time_share, CellFormat.GROWTH),
+        _t(a.midterm.label(lang) if a.midterm else ""),
+        Out(a.projection, on_path, rounding=rounding),
+        Out(a.gap, diff),
+        Out(a.headroom, diff),
+    )
+
+
 def assessment_block(report: Report) -> Block:
     lang = report.lang
-    header = (
-        "scope", "indicator", "target_kind", "attribute", "base", "actual", "milestone",
-        "target", "stretch", "actual_growth", "required_growth", "completion", "time_share",
-        "status", "midterm", "headroom",
-    )  # fmt: skip
-    rows = []
-    for a in report.assessment:
-        # compound paths measure growth rates; linear ones changes in the indicator's unit
-        rate = CellFormat.GROWTH if a.method == "compound" else a.fmt
-        state = (
-            a.status.label(lang) if a.status else (a.compliance.label(lang) if a.compliance else "")
-        )
-        if report.partial_note(a.scope):
-            state = label("partial_no_status", lang)
-        rows.append(
-            (
-                _t(scope_name(report, a.scope, lang)),
-                _t(a.label(lang)),
-                _t(label(f"kind_{a.kind}", lang)),
-                _t(label("attr_binding" if a.binding else "attr_expected", lang)),
-                _num(a.base, a.fmt, report),
-                _num(a.actual, a.fmt, report),
-                _num(a.milestone, a.fmt, report),
-                _num(a.target, a.fmt, report),
-                _num(a.stretch, a.fmt, report),
-                Out(a.actual_growth, rate),
-                Out(a.required_growth, rate),
-                Out(a.completion, CellFormat.GROWTH),
-                Out(a.time_share, CellFormat.GROWTH),
-                _t(state),
-                _t(a.midterm.label(lang) if a.midterm else ""),
-                _num(a.headroom, a.fmt, report),
-            )
-        )
     partial = tuple(partial_line(report, p) for p in report.meta.partial)
     return Block(
         key="assessment",
         sheet=label("assessment", lang),
         title=label("assessment", lang) + f" {report.meta.year}",
-        header=tuple(label(h, lang) for h in header),
-        rows=tuple(rows),
+        header=tuple(label(h, lang) for h in ASSESSMENT_COLUMNS),
+        rows=tuple(
+            assessment_cells(
+                a,
+                scope_name(report, a.scope, lang),
+                lang,
+                report.meta.ratio_rounding,
+                partial=bool(report.partial_note(a.scope)),
+            )
+            for a in report.assessment
+        ),
         notes=(*partial, label("assessment_note", lang)),
         empty=label("nothing_to_assess", lang),
+        as_printed=True,
     )
 
 
@@ -153,16 +201,17 @@ def compliance_block(report: Report) -> Block:
         "actual",
         "headroom",
         "complies",
-        "status",
+        "compliance_status",
     )
     rows = tuple(
         (
             _t(scope_name(report, c.scope, lang)),
             _t(c.label(lang)),
             _t(label(f"kind_{c.kind}", lang)),
+            # the same figures as the assessment's, in the same format
             _num(c.limit, c.fmt, report),
             _num(c.actual, c.fmt, report),
-            _num(c.headroom, c.fmt, report),
+            Out(c.headroom, difference_format(c.fmt)),
             _yn(c.complies, lang),
             _t(
                 label("partial_no_status", lang)

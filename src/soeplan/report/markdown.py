@@ -6,9 +6,11 @@ plan's title) goes through :func:`soeplan.safety.md_text`: it is shown, never re
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from soeplan.assessment.records import Status
+from soeplan.assessment.records import Verdict
 from soeplan.report.i18n import label
 from soeplan.report.layout import (
     Block,
@@ -21,21 +23,32 @@ from soeplan.report.layout import (
     partial_line,
     set_aside_block,
 )
-from soeplan.report.model import Report
+from soeplan.report.model import AssessmentRow, Report
 from soeplan.safety import md_code_block, md_text
+
+
+def verdict_counts(rows: Sequence[AssessmentRow], lang: str) -> str:
+    """Each verdict's count in precedence order (achieved and on track always, the rest when
+    any), then the rows not observed: every row is counted once, so the counts add up."""
+    counts = Counter(r.verdict for r in rows)
+    parts = [
+        label("summary_count", lang, n=counts[v], verdict=v.label(lang))
+        for v in Verdict
+        if counts[v] or v in (Verdict.ACHIEVED, Verdict.ON_TRACK)
+    ]
+    if counts[None]:
+        parts.append(
+            label("summary_count", lang, n=counts[None], verdict=label("verdict_none", lang))
+        )
+    return ("，" if lang == "zh" else ", ").join(parts)
 
 
 def summary_lines(report: Report) -> list[str]:
     """The report's headline sentences, in its language."""
     lang = report.lang
     a = report.assessment
-    achieved = sum(r.reached for r in a)
-    on_track = sum(r.status is Status.ON_TRACK for r in a)
-    behind = sum(r.attention for r in a)
     lines = [partial_line(report, p) for p in report.meta.partial]
-    lines.append(
-        label("summary_counts", lang, n=len(a), achieved=achieved, on_track=on_track, behind=behind)
-    )
+    lines.append(label("summary_counts", lang, n=len(a), counts=verdict_counts(a, lang)))
     breaches = sum(c.complies is False for c in report.compliance)
     unassessed = any(report.partial_note(c.scope) for c in report.compliance)
     lines.append(

@@ -16,7 +16,7 @@ import attrs
 import polars as pl
 
 from soeplan.arithmetic.rounding import Rounding
-from soeplan.assessment.records import BoundStatus, MidTerm, Status
+from soeplan.assessment.records import BoundStatus, MidTerm, Status, Verdict
 from soeplan.plan.tables import PlanTable as PublishedTable
 from soeplan.provenance import PluginFailure, Provider
 from soeplan.rules import empty_findings
@@ -30,6 +30,7 @@ class CellFormat(StrEnum):
     RATIO = "ratio"  #: a fraction shown as a percentage to 0.01 percentage points
     COUNT = "count"  #: a whole number (家)
     GROWTH = "growth"  #: a growth rate (fraction), shown like a ratio
+    POINTS = "points"  #: a difference or change of a ratio (fraction), in percentage points
     TEXT = "text"
 
 
@@ -230,6 +231,28 @@ class AssessmentRow:
     method: str | None
     #: growth (or change) per year still needed from the actual value to reach the target
     required_growth: float | None
+    #: growth (or change) per year from the base that reaches the target (the whole period)
+    required_rate: float | None = None
+    #: Statistics Canada's R = d·actual / abs(required)
+    ratio: float | None = None
+    #: the row's headline verdict (one per target)
+    verdict: Verdict | None = None
+    #: a ceiling or floor approached from the wrong side, assessed as a path
+    path: bool = False
+    #: the value in the target year at the observed pace
+    projection: float | None = None
+    #: how far the projection falls short of the target (positive = short)
+    gap: float | None = None
+    higher_is_better: bool = True
+
+    @property
+    def milestone_gap(self) -> float | None:
+        """How far the actual value falls short of the year's milestone (positive = short)."""
+        if self.milestone is None or self.actual is None:
+            return None
+        short = self.milestone - self.actual
+        return short if self.higher_is_better else -short
+
     #: growth (or change) per year since the base year
     actual_growth: float | None
     completion: float | None
@@ -241,17 +264,13 @@ class AssessmentRow:
 
     @property
     def attention(self) -> bool:
-        """Whether the row needs the office's attention."""
-        return self.status in {Status.MODERATE, Status.INSUFFICIENT, Status.MOVING_AWAY} or (
-            self.compliance in {BoundStatus.NOT_MET, BoundStatus.AT_RISK}
-        )
+        """Whether the row needs the office's attention: its verdict is neither achieved nor
+        on track (a row with no observation is counted apart)."""
+        return self.verdict not in {None, Verdict.ACHIEVED, Verdict.ON_TRACK}
 
     @property
     def reached(self) -> bool:
-        return self.status is Status.ACHIEVED or self.compliance in {
-            BoundStatus.MET,
-            BoundStatus.STRETCH_MET,
-        }
+        return self.verdict is Verdict.ACHIEVED
 
 
 @attrs.frozen(kw_only=True)

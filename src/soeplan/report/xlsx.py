@@ -15,9 +15,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from soeplan.arithmetic.rounding import Rounding
 from soeplan.plan.table_output import add_to_worksheet
 from soeplan.plan.tables import PlanTable as PublishedTable
-from soeplan.report.format import EXCEL_FORMATS
+from soeplan.report.format import EXCEL_FORMATS, excel_value
 from soeplan.report.i18n import label
 from soeplan.report.layout import (
     Block,
@@ -66,6 +67,10 @@ def _write_block(ws: Worksheet, block: Block, row: int, synthetic_note: str | No
     for r in block.rows:
         for j, cell in enumerate(r, start=1):
             v = cell.value
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                v = excel_value(
+                    v, cell.fmt, cell.rounding if block.as_printed else Rounding.HALF_UP
+                )
             c = xlsx_cell(ws, row, j, v)
             if isinstance(v, int | float) and not isinstance(v, bool):
                 c.number_format = EXCEL_FORMATS[
