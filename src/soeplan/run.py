@@ -11,7 +11,7 @@ which the core's plugin loads through ``soeplan_load_observations`` like a count
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,6 +88,7 @@ def report_from_observations(
     set_aside: Sequence[SetAside] = (),
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
+    debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
     explain_example: str | None = None,
     plugin_failures: Sequence[PluginFailure] = (),
@@ -97,6 +98,8 @@ def report_from_observations(
 
     ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
     the rollup's own checks are added to them. ``set_aside`` lists units left out.
+    ``debt_baselines``: industry baselines of the debt-risk lines, ``(industry, year) -> ratio``
+    (:func:`soeplan.assessment.debt_risk.read_baselines`); without them, SASAC's class defaults.
     ``plugin_failures`` are the plugins' failures so far (their rules'); the report lists them
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
@@ -128,7 +131,8 @@ def report_from_observations(
         observations=observations,
         rollup=result.values,
         lang=lang,
-        options={"synthetic": synthetic},
+        # industry baselines of the debt-risk lines (soeplan.assessment.debt_risk)
+        options={"synthetic": synthetic, "debt_baselines": dict(debt_baselines or {})},
     )
     report = build_report(
         plan,
@@ -208,6 +212,7 @@ def run_submissions(
     store: Path | str | None = None,
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
+    debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
 ) -> RunResult:
     """The yearly run on the units' submitted files (and/or an ingest store); writes the report.
@@ -256,6 +261,7 @@ def run_submissions(
         set_aside=accepted.set_aside,
         lang=lang,
         debt_lines=debt_lines,
+        debt_baselines=debt_baselines,
         progress=progress,
         plugin_failures=_rule_notes((c.report for c in checked), progress),
     )
@@ -370,6 +376,7 @@ def run_demo(
     year: int = 2023,
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
+    debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
 ) -> RunResult:
     """The yearly run on the bundled **synthetic** sample; writes the report into ``out``.
@@ -434,6 +441,7 @@ def run_demo(
         set_aside=set_aside,
         lang=lang,
         debt_lines=debt_lines,
+        debt_baselines=debt_baselines,
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
     )

@@ -255,6 +255,7 @@ def rollup_cmd(
     plan: str,
     debt_warning: float,
     debt_key: float,
+    debt_baselines: Path | None,
     quiet: bool,
     sample: bool,
     data: tuple[Path, ...],
@@ -303,6 +304,7 @@ def rollup_cmd(
             debt_warning=debt_warning,
             debt_key=debt_key,
             quiet=quiet,
+            debt_baselines=debt_baselines,
         )
         return
     from soeplan.consolidation.rollup import rollup

@@ -48,7 +48,7 @@ def _pp(v: float | None) -> str:
     return "–" if v is None else f"{v * 100:+.2f}pp"
 
 
-class _Names:
+class Names:
     """Names of units, entities and indicators in both languages, from the run's context."""
 
     def __init__(self, ctx: SectionContext) -> None:
@@ -81,7 +81,7 @@ def _both(make: Any) -> Text:
 
 
 _OWN = Text("（本单位目标）", " (own target)")
-_LAGGING = Text("滞后", "lagging")
+LAGGING = Text("滞后", "lagging")
 _BY_LABELS = {
     "indicator": Text("指标", "Indicator"),
     "member": Text("单位", "Unit"),
@@ -96,7 +96,7 @@ _BY_LABELS = {
 
 
 def _by_table(
-    df: pl.DataFrame, names: _Names, title: Text, by: str, lang: str
+    df: pl.DataFrame, names: Names, title: Text, by: str, lang: str
 ) -> SectionTable:
     rows: dict[str, list[str]] = {k: [] for k in _BY_LABELS}
     for r in df.iter_rows(named=True):
@@ -109,7 +109,7 @@ def _by_table(
         rows["shortfall"].append(_num(r["shortfall"]))
         rows["share"].append(_pct(r["gap_share"]))
         rows["rank"].append(str(r["rank"]))
-        rows["mark"].append(_LAGGING(lang) if r["lagging"] else "")
+        rows["mark"].append(LAGGING(lang) if r["lagging"] else "")
     labels = dict(_BY_LABELS)
     if by == "group":
         labels["member"] = Text("集团", "Group")
@@ -117,7 +117,7 @@ def _by_table(
     return SectionTable(title=title, frame=frame, labels=labels)
 
 
-def _laggard_text(df: pl.DataFrame, names: _Names, scope: Text, by: str) -> list[Text]:
+def _laggard_text(df: pl.DataFrame, names: Names, scope: Text, by: str) -> list[Text]:
     """One sentence per target: the slowest member, its R and share of the gap."""
     out = []
     for (indicator,), part in df.group_by("indicator", maintain_order=True):
@@ -141,7 +141,7 @@ def render_by_unit(ctx: SectionContext) -> SectionContent:
     """分单位进展 / Progress by unit (and by the city's top-level groups)."""
     if ctx.rollup is None or ctx.plan is None or ctx.year <= ctx.plan.base_year:
         return SectionContent(paragraphs=(Text("本年无可评估的进展。", "Nothing to assess."),))
-    names = _Names(ctx)
+    names = Names(ctx)
     paragraphs = [
         Text(
             "每个单位的实际年均增长率与所在范围（全市、市区）目标所需的全期年均增长率之比为R"
@@ -171,7 +171,7 @@ def render_by_unit(ctx: SectionContext) -> SectionContent:
     return SectionContent(paragraphs=tuple(paragraphs), tables=tuple(tables))
 
 
-_WORDS = {
+WORDS = {
     "industrial": Text("工业", "industrial"),
     "non_industrial": Text("非工业", "non-industrial"),
     "unclassified": Text("未分类", "unclassified"),
@@ -202,19 +202,19 @@ def render_debt_risk(ctx: SectionContext) -> SectionContent:
     """资产负债约束监测 / Debt-risk monitoring, with the guidance's industry lines."""
     if ctx.rollup is None:
         return SectionContent()
-    names = _Names(ctx)
+    names = Names(ctx)
     baselines = ctx.options.get("debt_baselines") or {}
     watch = debt_risk_watch(ctx.rollup, ctx.year, ctx.structure, baselines)
     lang = ctx.lang
     rows: dict[str, list[str]] = {k: [] for k in _DEBT_LABELS}
     for r in watch.iter_rows(named=True):
-        cls = _WORDS["industrial" if r["industrial"] else "non_industrial"](lang)
+        cls = WORDS["industrial" if r["industrial"] else "non_industrial"](lang)
         rows["name"].append(names.entity(r["entity"], r["name"])(lang))
         rows["unit"].append(names.unit(r["unit"])(lang))
-        rows["level"].append(_WORDS[r["level"]](lang))
-        rows["industry"].append(f"{r['industry'] or _WORDS['unclassified'](lang)} ({cls})")
+        rows["level"].append(WORDS[r["level"]](lang))
+        rows["industry"].append(f"{r['industry'] or WORDS['unclassified'](lang)} ({cls})")
         rows["baseline"].append(
-            _pct(r["baseline"]) if r["baseline"] is not None else _WORDS["default"](lang)
+            _pct(r["baseline"]) if r["baseline"] is not None else WORDS["default"](lang)
         )
         rows["warning"].append(_pct(r["warning_line"]))
         rows["key"].append(_pct(r["key_line"]))
@@ -223,7 +223,7 @@ def render_debt_risk(ctx: SectionContext) -> SectionContent:
         rows["change"].append(_pp(r["change"]))
         rows["years_w"].append(str(r["years_above_warning"]))
         rows["years_k"].append(str(r["years_above_key"]))
-        rows["severity"].append(_WORDS[r["severity"]](lang))
+        rows["severity"].append(WORDS[r["severity"]](lang))
     source = (
         Text(
             f"行业基准取自所给基准文件（{len(baselines)}条）；未给出基准的行业用国资委默认线。",
@@ -278,7 +278,7 @@ def render_losses(ctx: SectionContext) -> SectionContent:
     """亏损企业 / Loss-making enterprises, with their consecutive loss years, by unit."""
     if ctx.rollup is None:
         return SectionContent()
-    names = _Names(ctx)
+    names = Names(ctx)
     losses = loss_makers(ctx.rollup, ctx.year, ctx.structure)
     rows = {
         "unit": [names.unit(u)(ctx.lang) for u in losses["unit"]],
