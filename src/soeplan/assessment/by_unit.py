@@ -150,12 +150,7 @@ def _members(structure: object, scope_units: Sequence[str], by: str, year: int) 
     if by == "unit":
         return {u: u for u in scope_units}
     snap = structure.at(year)  # type: ignore[attr-defined]
-    return {
-        e: u
-        for u in scope_units
-        for e in snap.roots(u)
-        if snap[e].node_type.value == "group"
-    }
+    return {e: u for u in scope_units for e in snap.roots(u) if snap[e].node_type.value == "group"}
 
 
 def progress_by_member(
@@ -209,7 +204,9 @@ def progress_by_member(
             if ot is not None and b > 0 and float(ot.value) > 0:
                 own_req[m] = float(cagr(b, float(ot.value), ot.year - base_year))
                 own_value[m] = float(ot.value)
-        for r in member_rows(pairs, required=required, years=year - base_year, own_required=own_req):
+        for r in member_rows(
+            pairs, required=required, years=year - base_year, own_required=own_req
+        ):
             records.append(
                 {
                     "scope": t.scope,
@@ -230,6 +227,8 @@ def progress_by_member(
                     "lagging": r.lagging,
                 }
             )
-    return pl.DataFrame(records, schema=BY_MEMBER_SCHEMA) if records else (
-        pl.DataFrame(schema=BY_MEMBER_SCHEMA)
+    return (
+        pl.DataFrame(records, schema=BY_MEMBER_SCHEMA)
+        if records
+        else (pl.DataFrame(schema=BY_MEMBER_SCHEMA))
     )

@@ -128,7 +128,9 @@ def read_baselines(path: Path | str) -> dict[tuple[str, int], float]:
     if missing:
         raise DebtBaselineError(
             f"{path}: no column {', '.join(missing)}",
-            problems=[Problem(f"{path}, header", f"has {', '.join(header) or 'nothing'}", fix_header)],
+            problems=[
+                Problem(f"{path}, header", f"has {', '.join(header) or 'nothing'}", fix_header)
+            ],
         )
     out: dict[tuple[str, int], float] = {}
     problems: list[Problem] = []
@@ -271,7 +273,9 @@ def debt_risk_watch(
                 "debt_ratio": value,
                 "previous": prev,
                 "change": None if prev is None else value - prev,
-                "years_above_warning": _run(history, year, {y: v.warning for y, v in lines.items()}),
+                "years_above_warning": _run(
+                    history, year, {y: v.warning for y, v in lines.items()}
+                ),
                 "years_above_key": _run(history, year, {y: v.key for y, v in lines.items()}),
                 "severity": severity,
             }
@@ -279,9 +283,13 @@ def debt_risk_watch(
     rank = {"key": 0, "warning": 1, None: 2}
     rows.sort(
         key=lambda r: (
-            rank[r["severity"]],  # type: ignore[index]
-            -(float(r["debt_ratio"]) - float(r["warning_line"])),  # type: ignore[arg-type]
+            rank[r["severity"]],
+            -(float(r["debt_ratio"]) - float(r["warning_line"])),
             str(r["entity"]),
         )
     )
-    return pl.DataFrame(rows, schema=DEBT_RISK_SCHEMA) if rows else pl.DataFrame(schema=DEBT_RISK_SCHEMA)
+    return (
+        pl.DataFrame(rows, schema=DEBT_RISK_SCHEMA)
+        if rows
+        else pl.DataFrame(schema=DEBT_RISK_SCHEMA)
+    )

@@ -58,7 +58,13 @@ _LOSS_HEADER = {
 
 
 def echo_by_member(
-    plan_id: str, year: int, by: str, sample: bool, observations: Sequence[Path], fmt: str, lang: str
+    plan_id: str,
+    year: int,
+    by: str,
+    sample: bool,
+    observations: Sequence[Path],
+    fmt: str,
+    lang: str,
 ) -> None:
     """Print each amount target's breakdown by unit or by group, ranked."""
     from soeplan.assessment.by_unit import progress_by_member
@@ -90,7 +96,10 @@ def echo_by_member(
     header = list(_BY_HEADER[lang])
     if by == "group":
         header[2] = "集团" if lang == "zh" else "Group"
-    what = {"unit": ("分单位进展", "progress by unit"), "group": ("分集团进展", "progress by group")}
+    what = {
+        "unit": ("分单位进展", "progress by unit"),
+        "group": ("分集团进展", "progress by group"),
+    }
     title = (
         f"{plan.title_zh}：{year}年{what[by][0]}"
         if lang == "zh"

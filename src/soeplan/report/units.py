@@ -95,9 +95,7 @@ _BY_LABELS = {
 }
 
 
-def _by_table(
-    df: pl.DataFrame, names: Names, title: Text, by: str, lang: str
-) -> SectionTable:
+def _by_table(df: pl.DataFrame, names: Names, title: Text, by: str, lang: str) -> SectionTable:
     rows: dict[str, list[str]] = {k: [] for k in _BY_LABELS}
     for r in df.iter_rows(named=True):
         own = r["own_target"] is not None
