@@ -48,9 +48,7 @@ def test_member_rows_hand_computed() -> None:
 
 
 def test_own_required_rate_replaces_the_scopes() -> None:
-    rows = member_rows(
-        {"a": (100.0, 110.0)}, required=0.20, years=1, own_required={"a": 0.10}
-    )
+    rows = member_rows({"a": (100.0, 110.0)}, required=0.20, years=1, own_required={"a": 0.10})
     assert rows[0].ratio == pytest.approx(1.0) and not rows[0].lagging
 
 
@@ -60,9 +58,7 @@ def test_a_member_without_a_rate_ranks_first_and_lags_when_behind() -> None:
 
 
 @given(
-    st.lists(
-        st.tuples(st.floats(1, 1e4), st.floats(1, 1e4)), min_size=1, max_size=8
-    ),
+    st.lists(st.tuples(st.floats(1, 1e4), st.floats(1, 1e4)), min_size=1, max_size=8),
     st.floats(0.01, 0.5),
     st.integers(1, 5),
 )
