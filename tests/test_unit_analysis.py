@@ -198,4 +198,4 @@ def test_assess_losses_cli(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["assess", "--sample", "--losses", "--year", "2023", "--format", "csv", "--lang", "en"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "Municipal level,衢州示例公交集团有限公司,enterprise,-1.06,-0.99" in out
+    assert "Municipal level,衢州示例公交集团有限公司,single enterprise,-1.06,-0.99" in out

@@ -175,7 +175,7 @@ WORDS = {
     "unclassified": Text("未分类", "unclassified"),
     "default": Text("默认线", "class default"),
     "group": Text("集团（合并）", "group (consolidated)"),
-    "entity": Text("企业", "enterprise"),
+    "entity": Text("单户企业", "single enterprise"),
     "key": Text("重点监管", "key supervision"),
     "warning": Text("预警", "warning"),
 }
