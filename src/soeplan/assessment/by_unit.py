@@ -42,7 +42,14 @@ from soeplan.assessment.records import ON_TRACK, AssessmentError
 from soeplan.errors import Problem
 from soeplan.plan.model import Plan, TargetKind
 
-__all__ = ["BY_MEMBER_SCHEMA", "MemberProgress", "member_rows", "progress_by_member"]
+__all__ = [
+    "BY_MEMBER_SCHEMA",
+    "MemberProgress",
+    "member_rows",
+    "own_targets",
+    "progress_by_member",
+    "unit_target_paths",
+]
 
 #: Columns of the frame :func:`progress_by_member` returns, in order.
 BY_MEMBER_SCHEMA: dict[str, pl.DataType] = {
@@ -153,6 +160,35 @@ def _members(structure: object, scope_units: Sequence[str], by: str, year: int) 
     return {e: u for u in scope_units for e in snap.roots(u) if snap[e].node_type.value == "group"}
 
 
+def own_targets(plan: Plan) -> dict[tuple[str, str], tuple[float, int]]:
+    """``(unit, indicator) -> (target, year)``: the targets set for units themselves, a plugin's
+    registered level targets and the plan's ``[[unit_target]]`` tables (these win)."""
+    out = {
+        (t.scope, t.indicator): (float(t.value), t.year)
+        for t in plan.targets
+        if t.kind is TargetKind.LEVEL
+    }
+    out |= {(u.unit, u.indicator): (float(u.value), u.year) for u in plan.unit_targets}
+    return out
+
+
+def unit_target_paths(plan: Plan, method: str = "compound") -> pl.DataFrame:
+    """The yearly path of each ``[[unit_target]]`` with a ``base``: ``scope, indicator, year,
+    value, method`` (the columns of :func:`soeplan.plan_milestones`), compound or linear."""
+    rows = []
+    for u in plan.unit_targets:
+        if u.base is None:
+            continue
+        b, t, n = float(u.base), float(u.value), u.year - plan.base_year
+        for m in ("compound", "linear") if method == "both" else (method,):
+            for k in range(n + 1):
+                v = b * (t / b) ** (k / n) if m == "compound" else b + (t - b) * k / n
+                rows.append((u.unit, u.indicator, plan.base_year + k, v, m))
+    schema = {"scope": pl.String, "indicator": pl.String, "year": pl.Int32, "value": pl.Float64,
+              "method": pl.String}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def progress_by_member(
     values: pl.DataFrame, plan: Plan, year: int, structure: object, *, by: str = "unit"
 ) -> pl.DataFrame:
@@ -177,7 +213,7 @@ def progress_by_member(
 
     kinds = {code: ind.kind.value for code, ind in registry().indicators.items()}
     published = {(f.scope, f.indicator, f.year): float(f.value) for f in plan.figures}
-    own = {(t.scope, t.indicator): t for t in plan.targets if t.kind is TargetKind.LEVEL}
+    own = own_targets(plan)
     scopes = getattr(structure, "scopes", {})
     records: list[dict[str, object]] = []
     for t in plan.targets:
@@ -201,9 +237,9 @@ def progress_by_member(
         own_value: dict[str, float] = {}
         for m, (b, _c) in pairs.items():
             ot = own.get((m, t.indicator))
-            if ot is not None and b > 0 and float(ot.value) > 0:
-                own_req[m] = float(cagr(b, float(ot.value), ot.year - base_year))
-                own_value[m] = float(ot.value)
+            if ot is not None and b > 0 and ot[0] > 0 and ot[1] > base_year:
+                own_req[m] = float(cagr(b, ot[0], ot[1] - base_year))
+                own_value[m] = ot[0]
         for r in member_rows(
             pairs, required=required, years=year - base_year, own_required=own_req
         ):
