@@ -199,3 +199,8 @@ def test_assess_losses_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Municipal level,衢州示例公交集团有限公司,single enterprise,-1.06,-0.99" in out
+
+
+def test_assess_without_data_or_by_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", "--year", "2023"]) == 2
+    assert "give --data FILE" in capsys.readouterr().err
