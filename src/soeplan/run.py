@@ -7,11 +7,14 @@ of the core and the plugins (:func:`soeplan.consolidation.rollup.rollup`), asses
 :class:`~soeplan.report.model.Report`. :func:`run_demo` does it on the bundled synthetic sample,
 which the core's plugin loads through ``soeplan_load_observations`` like a county's figures
 (:func:`soeplan.plugins.builtin.load_core_sample`).
+
+Long: a little over 500 lines: the three ways into the yearly run (submissions, the store and
+the sample) share their checks and are read together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,6 +92,7 @@ def report_from_observations(
     set_aside: Sequence[SetAside] = (),
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
+    debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
     explain_example: str | None = None,
     plugin_failures: Sequence[PluginFailure] = (),
@@ -100,6 +104,8 @@ def report_from_observations(
 
     ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
     the rollup's own checks are added to them. ``set_aside`` lists units left out.
+    ``debt_baselines``: industry baselines of the debt-risk lines, ``(industry, year) -> ratio``
+    (:func:`soeplan.assessment.debt_risk.read_baselines`); without them, SASAC's class defaults.
     ``plugin_failures`` are the plugins' failures so far (their rules'); the report lists them
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
@@ -115,13 +121,9 @@ def report_from_observations(
     progress(f"consolidating {observations.height} observations, {years[0]}–{years[-1]}")
     result = rollup(observations, structure)
     totals, units, entities, names = _frames(result)
-    all_findings = pl.concat(
-        [
-            findings if findings is not None else empty_findings(),
-            result.findings,
-        ],
-        how="vertical_relaxed",
-    ).select(list(FINDING_SCHEMA))
+    so_far = findings if findings is not None else empty_findings()
+    all_findings = pl.concat([so_far, result.findings], how="vertical_relaxed")
+    all_findings = all_findings.select(list(FINDING_SCHEMA))
     sections = list(registry.sections.values())
     progress(f"assessing against {plan.id} and rendering {len(sections)} report section(s)")
     context = SectionContext(
@@ -131,7 +133,8 @@ def report_from_observations(
         observations=observations,
         rollup=result.values,
         lang=lang,
-        options={"synthetic": synthetic},
+        # industry baselines of the debt-risk lines (soeplan.assessment.debt_risk)
+        options={"synthetic": synthetic, "debt_baselines": dict(debt_baselines or {})},
     )
     report = build_report(
         plan,
@@ -226,6 +229,7 @@ def run_submissions(
     store: Path | str | None = None,
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
+    debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
     allow_partial: bool = False,
 ) -> RunResult:
@@ -282,6 +286,7 @@ def run_submissions(
         set_aside=accepted.set_aside,
         lang=lang,
         debt_lines=debt_lines,
+        debt_baselines=debt_baselines,
         progress=progress,
         plugin_failures=_rule_notes((c.report for c in checked), progress),
         partial=partial,
@@ -423,6 +428,7 @@ def run_demo(
     year: int = 2023,
     lang: str = "zh",
     debt_lines: DebtLines | None = None,
+    debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
 ) -> RunResult:
     """The yearly run on the bundled **synthetic** sample; writes the report into ``out``.
@@ -487,6 +493,7 @@ def run_demo(
         set_aside=set_aside,
         lang=lang,
         debt_lines=debt_lines,
+        debt_baselines=debt_baselines,
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
         partial=demo_partial(plan_obj, structure, year, units, set_aside),

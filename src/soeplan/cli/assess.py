@@ -59,16 +59,49 @@ def read_figures_file(path: Path) -> pl.DataFrame:
 @click.option(
     "--data",
     "data",
-    required=True,
+    default=None,
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FILE",
     help="Observations: CSV or Parquet with columns scope, year, indicator, value "
     "(ratios as fractions; scopes 全市/市区 or city/urban; other scopes are ignored).",
 )
 @click.option("--year", type=int, required=True, help="The year to assess.")
+@click.option(
+    "--by",
+    type=click.Choice(["unit", "group"]),
+    default=None,
+    help="Break each amount target down by county-level unit or by top-level group: growth, "
+    "ratio R against the scope's required pace, share of the gap, rank (needs --sample or "
+    "--observations).",
+)
+@click.option(
+    "--losses",
+    is_flag=True,
+    default=False,
+    help="List the loss-making enterprises and groups (total profit < 0) with their "
+    "consecutive loss years (needs --sample or --observations).",
+)
+@click.option("--sample", is_flag=True, default=False, help="For --by/--losses: the sample.")
+@click.option(
+    "--observations",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="For --by/--losses: entity-level observations (unit, entity, year, indicator, value).",
+)
 @format_option()
 @lang_option
-def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
+def assess_cmd(
+    plan: str,
+    data: Path | None,
+    year: int,
+    by: str | None,
+    losses: bool,
+    sample: bool,
+    observations: tuple[Path, ...],
+    fmt: str,
+    lang: str,
+) -> None:
     """Assess a year's observations against every target of the plan.
 
     Every target gets one verdict (评价), the first that holds of: achieved > bound breached >
@@ -84,12 +117,24 @@ def assess_cmd(plan: str, data: Path, year: int, fmt: str, lang: str) -> None:
       soeplan rollup --sample --format csv > rollup.csv
       soeplan assess --plan quzhou-14th --data rollup.csv --year 2023
       soeplan assess --data rollup.csv --year 2023 --format md --lang en
+      soeplan assess --sample --by unit --year 2023
+      soeplan assess --sample --losses --year 2023
     """
     from soeplan.assessment.frame import assess_frame
     from soeplan.plan.load import load_plan
     from soeplan.plugins.registry import get_registry
 
     warn_plugin_failures()
+    if by or losses:
+        from soeplan.cli.assess_units import echo_by_member, echo_losses
+
+        if by:
+            echo_by_member(plan, year, by, sample, observations, fmt, lang)
+        if losses:
+            echo_losses(plan, year, sample, observations, fmt, lang)
+        return
+    if data is None:
+        raise click.UsageError("give --data FILE (a rollup's scope totals), or --by/--losses")
     p = get_registry().plan_with_targets(load_plan(plan))
     frame = assess_frame(read_figures_file(data), p, year)
     from soeplan.report.assessment import assessment_rows

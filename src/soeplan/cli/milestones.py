@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import click
 
@@ -75,6 +76,15 @@ def milestones_cmd(plan: str, method: str, fmt: str, lang: str) -> None:
     warn_plugin_failures()
     p = load_plan(plan)
     frame = plan_milestones(p, method=method)
+    if p.unit_targets:  # the targets broken down to units ([[unit_target]]), with a base
+        import polars as pl
+
+        from soeplan.assessment.by_unit import unit_target_paths
+
+        paths = unit_target_paths(p, method).with_columns(
+            pl.col("method").cast(frame["method"].dtype)
+        )
+        frame = pl.concat([frame, paths.select(frame.columns)], how="vertical_relaxed")
     kinds = indicator_kinds()
     order = indicator_order(
         [t.rows for t in p.tables if t.kind == "targets"] + [t.rows for t in p.tables]
@@ -101,7 +111,7 @@ def milestones_cmd(plan: str, method: str, fmt: str, lang: str) -> None:
         kind, name_zh, name_en, unit = kinds.get(code, ("amount", code, code, ""))
         rows.append(
             [
-                p.scope(scope).name(lang),
+                _scope_name(p, scope, lang),
                 name_zh if zh else name_en,
                 unit if zh or unit == "%" else _unit_en(unit),
                 Method(m).label(lang),
@@ -114,6 +124,16 @@ def milestones_cmd(plan: str, method: str, fmt: str, lang: str) -> None:
         else f"{p.title_en}: yearly milestones ({p.base_year}–{p.target_year})"
     )
     click.echo(render_rows(header, rows, fmt, title=title), nl=False)
+
+
+def _scope_name(p: Any, scope: str, lang: str) -> str:
+    """A plan scope's name, or a county-level unit's (a target broken down to a unit)."""
+    if any(s.id == scope for s in p.scopes):
+        return str(p.scope(scope).name(lang))
+    from soeplan.structure.city import city_structure
+
+    units = city_structure().units
+    return units[scope].name(lang) if scope in units else scope
 
 
 def _unit_en(unit: str) -> str:

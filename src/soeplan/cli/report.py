@@ -23,9 +23,22 @@ def _help(prefix: str, text: str) -> str:
 
 
 def _run_options(f: F, prefix: str = "") -> F:
-    """``--debt-warning``, ``--debt-key`` and ``--quiet`` (help texts prefixed with ``prefix``)."""
+    """``--debt-warning``, ``--debt-key``, ``--debt-baselines`` and ``--quiet`` (help texts
+    prefixed with ``prefix``)."""
     f = click.option(
         "--quiet", "-q", is_flag=True, default=False, help=_help(prefix, "no progress on stderr.")
+    )(f)
+    f = click.option(
+        "--debt-baselines",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help=_help(
+            prefix,
+            "industry baselines of the debt-risk lines: a CSV industry,year,debt_ratio "
+            "(GB/T 4754 codes, ratios as fractions); default: SASAC's class lines "
+            "65/70% industrial, 70/75% non-industrial.",
+        ),
     )(f)
     f = click.option(
         "--debt-key",
@@ -98,6 +111,7 @@ def report_mode(
     debt_key: float,
     quiet: bool,
     allow_partial: bool = False,
+    debt_baselines: Path | None = None,
 ) -> None:
     """``soeplan rollup ... --out DIR``: the yearly run and its report."""
     from soeplan.errors import SoeplanError
@@ -124,9 +138,18 @@ def report_mode(
         )
     warn_plugin_failures()
     lines = debt_lines_from(debt_warning, debt_key)
+    baselines = baselines_from(debt_baselines)
     show = progress_printer(quiet)
     if sample:
-        result = run_demo(out, plan=plan, year=years[0], lang=lang, debt_lines=lines, progress=show)
+        result = run_demo(
+            out,
+            plan=plan,
+            year=years[0],
+            lang=lang,
+            debt_lines=lines,
+            debt_baselines=baselines,
+            progress=show,
+        )
     else:
         result = run_submissions(
             submissions,
@@ -136,6 +159,7 @@ def report_mode(
             store=store,
             lang=lang,
             debt_lines=lines,
+            debt_baselines=baselines,
             progress=show,
             allow_partial=allow_partial,
         )
@@ -157,6 +181,15 @@ def debt_lines_from(warning: float, key: float) -> Any:
             param_hint="--debt-key",
         )
     return DebtLines(warning=warning / 100, key_supervision=key / 100)
+
+
+def baselines_from(path: Path | None) -> dict[tuple[str, int], float] | None:
+    """The industry baselines in ``path`` (``--debt-baselines``), read before anything runs."""
+    if path is None:
+        return None
+    from soeplan.assessment.debt_risk import read_baselines
+
+    return read_baselines(path)
 
 
 def progress_printer(quiet: bool) -> Callable[[str], None]:
@@ -186,6 +219,7 @@ def demo_cmd(
     debt_warning: float,
     debt_key: float,
     quiet: bool,
+    debt_baselines: Path | None,
 ) -> None:
     """Run the yearly municipal run on the bundled SYNTHETIC sample and write its report.
 
@@ -198,13 +232,20 @@ def demo_cmd(
     Example:
       soeplan demo --out demo-report
       soeplan demo --out demo-report-en --lang en --year 2022
+      soeplan demo --out demo-report --debt-baselines baselines.csv
     """
     from soeplan.run import run_demo
 
     warn_plugin_failures()
     lines = debt_lines_from(debt_warning, debt_key)
     result = run_demo(
-        out, plan=plan, year=year, lang=lang, debt_lines=lines, progress=progress_printer(quiet)
+        out,
+        plan=plan,
+        year=year,
+        lang=lang,
+        debt_lines=lines,
+        debt_baselines=baselines_from(debt_baselines),
+        progress=progress_printer(quiet),
     )
     assert result.out is not None
     for name in ("report.xlsx", "report.html", "summary.md"):

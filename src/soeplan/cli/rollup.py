@@ -255,6 +255,7 @@ def rollup_cmd(
     plan: str,
     debt_warning: float,
     debt_key: float,
+    debt_baselines: Path | None,
     quiet: bool,
     sample: bool,
     data: tuple[Path, ...],
@@ -308,6 +309,7 @@ def rollup_cmd(
             debt_key=debt_key,
             quiet=quiet,
             allow_partial=allow_partial,
+            debt_baselines=debt_baselines,
         )
         return
     from soeplan.consolidation.rollup import rollup
@@ -316,14 +318,8 @@ def rollup_cmd(
     obs, structure = _inputs(store, sample, data, structure_files)
     partial = store_coverage(store, plan, structure, years, allow_partial) if store else []
     obs = refuse_implausible(obs, plan, years)
-    result = rollup(
-        obs,
-        structure,
-        years=years or None,
-        indicators=indicators or None,
-        group_reported=group_reported,
-        include_entities=False,
-    )
+    result = rollup(obs, structure, years=years or None, indicators=indicators or None,
+                    group_reported=group_reported, include_entities=False)  # fmt: skip
     echo_findings(result.findings, lang)
     for line in partial:
         click.echo(f"# {line}", err=True)

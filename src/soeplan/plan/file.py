@@ -32,6 +32,7 @@ from soeplan.plan.model import (
     Target,
     TargetKind,
 )
+from soeplan.plan.unit_targets import read_unit_targets
 
 __all__ = ["load_plan_file", "parse_number"]
 
@@ -99,6 +100,7 @@ def _build(
     )
     figures, growth = reader.figures(raw)
     targets = reader.targets(raw, growth)
+    unit_targets = read_unit_targets(raw, reader)
     tables = _tables(raw, indicators, problems)
     _check_components(figures, indicators, problems)
     if problems:
@@ -117,6 +119,7 @@ def _build(
         growth=tuple(growth),
         targets=tuple(targets),
         path=path,
+        unit_targets=tuple(unit_targets),
     )
 
 

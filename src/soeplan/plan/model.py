@@ -156,6 +156,22 @@ class TableLayout:
 
 
 @attrs.frozen(kw_only=True)
+class UnitTarget:
+    """A scope's amount target broken down to a county-level unit (目标分解落实), as plan data.
+
+    ``base`` is the unit's base-year figure where the plan gives it (the start of the unit's
+    milestone path); the unit's progress is measured on its observed figures either way.
+    """
+
+    unit: str
+    indicator: str
+    year: int
+    value: Decimal
+    base: Decimal | None = None
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Plan:
     """A plan: its scopes, published figures, growth figures, targets and table layouts."""
 
@@ -173,6 +189,8 @@ class Plan:
     targets: tuple[Target, ...]
     path: str = ""
     provider: Provider | None = attrs.field(default=None, eq=False)
+    #: targets broken down to units (``[[unit_target]]``, :mod:`soeplan.plan.unit_targets`)
+    unit_targets: tuple[UnitTarget, ...] = ()
 
     @property
     def first_year(self) -> int:

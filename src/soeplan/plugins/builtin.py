@@ -12,9 +12,11 @@ which are laid *over* the core's (:func:`soeplan.sdk.overlay_plugin_samples`). T
 ``firstresult`` hook asked in plugin-name order with the core first, so a core answering
 ``"sample"`` would hide every county's sample.
 
-The core registers no report section: the report's fixed parts (plan tables, assessment,
-compliance, charts, watch list) are typed parts of the report model, not
-:class:`~soeplan.sections.ReportSection` content; :mod:`soeplan.report.sections` says why.
+The report's fixed parts (plan tables, assessment, compliance, charts, watch list) are typed
+parts of the report model, not :class:`~soeplan.sections.ReportSection` content;
+:mod:`soeplan.report.sections` says why. The core's *analysis* sections (progress by unit,
+debt-risk monitoring, loss-makers: :mod:`soeplan.report.units`) are plain tables and text, so
+the core registers them as sections, through the same hook as a county.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from soeplan.indicators import Indicator, builtin_indicators
 from soeplan.plan.model import PlanSource
 from soeplan.plugins.hookspecs import hookimpl
 from soeplan.rules import Rule
+from soeplan.sections import ReportSection
 from soeplan.structure.records import UnitStructure
 
 if TYPE_CHECKING:
@@ -64,6 +67,13 @@ def soeplan_rules() -> Iterable[Rule]:
     from soeplan.submissions.core_rules import CORE_RULES
 
     return CORE_RULES
+
+
+@hookimpl
+def soeplan_report_sections() -> Iterable[ReportSection]:
+    from soeplan.report.units import analysis_sections
+
+    return analysis_sections()
 
 
 @hookimpl

@@ -28,6 +28,7 @@ from soeplan.structure.records import (
     ScopeComposition,
     StructureEvent,
     UnitStructure,
+    industry_problem,
 )
 
 __all__ = ["StructureFile", "load_structure_file"]
@@ -75,6 +76,7 @@ _ENTITY_KEYS = {
     "co_owners",
     "note",
     "synthetic",
+    "industry",
 }
 _EVENT_KEYS = {"date", "kind", "entity", "target", "name_zh", "unit", "source", "note"}
 
@@ -168,6 +170,16 @@ def _parse_entity(
                     "copy the 18-character 统一社会信用代码 from the business licence, or remove it",
                 )
             )
+    industry = _text(raw, "industry", where, problems)
+    if industry is not None and (wrong := industry_problem(industry)):
+        problems.append(
+            Problem(
+                f"{where}.industry",
+                f"industry of entity {eid}: {wrong}",
+                "give the entity's GB/T 4754 industry code (行业代码), e.g. E48 for 土木工程建筑业, "
+                "or remove it",
+            )
+        )
     co = raw.get("co_owners", [])
     if not isinstance(co, list) or not all(isinstance(c, str) for c in co):
         problems.append(Problem(f"{where}.co_owners", "co_owners must be a list of entity ids", ""))
@@ -203,6 +215,7 @@ def _parse_entity(
         co_owners=tuple(co),
         synthetic=bool(raw.get("synthetic", synthetic)),
         note=str(raw.get("note", "")),
+        industry=industry,
     )
 
 

@@ -15,6 +15,7 @@ the city's is put together by :mod:`soeplan.structure.city`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 
 import attrs
@@ -132,6 +133,27 @@ class Entity:
     co_owners: tuple[str, ...] = ()
     synthetic: bool = False
     note: str = ""
+    #: industry (行业), a code of GB/T 4754 (国民经济行业分类): a section letter, optionally with
+    #: its division digits, e.g. ``"E48"``; the debt-risk lines are set from it
+    #: (:mod:`soeplan.assessment.debt_risk`)
+    industry: str | None = None
+
+
+#: A GB/T 4754 industry code: a section letter A–T, optionally two to four digits.
+INDUSTRY_CODE = re.compile(r"^[A-T](\d{2,4})?$")
+
+
+def industry_problem(code: str) -> str | None:
+    """Why ``code`` is not a GB/T 4754 industry code, or ``None`` when it is.
+
+    >>> industry_problem("E48") is None, industry_problem("D")
+    (True, None)
+    >>> industry_problem("城投")
+    "'城投' is not a GB/T 4754 code (a section letter A–T, then up to 4 digits, e.g. E48)"
+    """
+    if INDUSTRY_CODE.match(code):
+        return None
+    return f"{code!r} is not a GB/T 4754 code (a section letter A–T, then up to 4 digits, e.g. E48)"
 
 
 @attrs.frozen(kw_only=True)

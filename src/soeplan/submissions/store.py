@@ -157,12 +157,16 @@ class Store:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``): committed whole, or not at all."""
         with translated(self.db_path):
-            if self._missing_db():
+            new = self._missing_db()
+            if new:
                 self.root.mkdir(parents=True, exist_ok=True)
-                # a marker, so that a deleted database is noticed instead of starting afresh
-                (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
             con = connect(self.db_path, create=True)
             try:
+                if new and not (self.root / MARKER).exists():
+                    # a marker, so that a deleted database is noticed instead of starting
+                    # afresh; written after the database, so that a second writer creating the
+                    # same new store at the same time never sees a marker without its database
+                    (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
                 con.execute("BEGIN IMMEDIATE")
                 try:
                     yield con
