@@ -67,8 +67,9 @@ def _expr(value: Number) -> pl.Expr:
 
 def _pow(x: float, y: float) -> float:
     """``x ** y`` for ``x >= 0`` as IEEE 754 (and polars) have it: ``inf``, never an exception."""
-    if x == 0 and y < 0:
-        return math.inf
+    if x == 0 and y < 0:  # IEEE 754 pow: -0.0 to a negative odd integer power is -inf
+        odd = float(y).is_integer() and int(y) % 2 == 1
+        return math.copysign(math.inf, x) if odd else math.inf
     try:
         return float(x**y)
     except OverflowError:
