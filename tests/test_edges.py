@@ -415,3 +415,32 @@ def test_group_total_tolerance_just_inside_and_just_outside(
         assert row["found"] == f"{group:.6g}"
         assert row["expected"].startswith(f"{sum(kids):.6g}（")
         assert "sum of 2 children" in row["expected"]
+
+
+def test_group_total_checks_only_summed_indicators_with_every_child_reported() -> None:
+    # a ratio is not the sum of the children's ratios: never checked
+    frame = pl.DataFrame(
+        {
+            "unit": ["a"] * 6,
+            "entity": ["g", "x", "y", "g", "x", "g"],
+            "year": [2020] * 6,
+            "indicator": ["debt_ratio"] * 3 + ["total_assets"] * 2 + ["revenue"],
+            "value": [0.6, 0.5, 0.5, 99.0, 4.0, 7.0],
+        }
+    )
+    report = validate(frame, year=2020, structure=two_children(), plan=None, rules=[_GROUP_TOTAL])
+    # total assets: y has no figure, so there is no total to compare with; revenue: no child
+    assert report.findings.filter(pl.col("rule") == "core.group-total").is_empty()
+    # the same with y's total assets: now the group's 99 is checked against 4 + 5
+    frame = pl.concat(
+        [
+            frame,
+            frame.head(1).with_columns(
+                entity=pl.lit("y"), indicator=pl.lit("total_assets"), value=pl.lit(5.0)
+            ),
+        ]
+    )
+    report = validate(frame, year=2020, structure=two_children(), plan=None, rules=[_GROUP_TOTAL])
+    f = report.findings.filter(pl.col("rule") == "core.group-total")
+    assert f.select("entity", "indicator", "found").rows() == [("g", "total_assets", "99")]
+    assert f["expected"][0] == "9（下级合计 / sum of 2 children）"
