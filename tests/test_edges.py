@@ -27,6 +27,7 @@ from soeplan import (
     rollup,
     validate,
 )
+from soeplan.validation import half_ulp
 
 # The module the rollup is defined in (wherever it lives): its wide path is spied on below.
 _ROLLUP_MODULE = inspect.getmodule(rollup)
@@ -415,6 +416,9 @@ def test_group_total_tolerance_just_inside_and_just_outside(
         assert row["found"] == f"{group:.6g}"
         assert row["expected"].startswith(f"{sum(kids):.6g}（")
         assert "sum of 2 children" in row["expected"]
+        assert row["message_zh"] == "集团 g 的 资产总额 不等于下级企业之和"
+        assert row["message_en"] == "group g's Total assets is not the sum of its children"
+        assert "correct the group or its children" in row["fix"] and "差额单位" in row["fix"]
 
 
 def test_group_total_checks_only_summed_indicators_with_every_child_reported() -> None:
@@ -444,3 +448,113 @@ def test_group_total_checks_only_summed_indicators_with_every_child_reported() -
     f = report.findings.filter(pl.col("rule") == "core.group-total")
     assert f.select("entity", "indicator", "found").rows() == [("g", "total_assets", "99")]
     assert f["expected"][0] == "9（下级合计 / sum of 2 children）"
+
+
+# ------------------------------------------------------------------ assessment: more edges
+
+
+def test_the_midterm_edges_are_inclusive() -> None:
+    # over 2020-2024, observed in 2022: time share exactly 0.5; completion 0.55 and 0.45 give a
+    # pace of exactly 1.1 (faster) and 0.9 (as expected: the edge belongs to the band above)
+    fast = assess_progress(0.0, 2020, 110.0, 2022, 200.0, 2024, method="linear")
+    assert fast.time_share == 0.5 and fast.completion_share == 0.55
+    assert fast.category.value == "faster"
+    edge = assess_progress(0.0, 2020, 90.0, 2022, 200.0, 2024, method="linear")
+    assert edge.completion_share == 0.45 and edge.category.value == "as_expected"
+
+
+@pytest.mark.parametrize(
+    ("base", "current", "target"),
+    [
+        (100.0, 0.0, 200.0),  # a current value of zero has no growth rate
+        (100.0, 50.0, 0.0),  # nor a target of zero
+        (0.0, -5.0, -10.0),  # nor a base of zero
+        (0.5, -5.0, -10.0),  # signs differ
+        (-5.0, 0.0, -10.0),
+        (-5.0, 0.5, -10.0),
+        (-5.0, -6.0, 0.0),
+        (-5.0, -6.0, 0.5),
+    ],
+)
+def test_compound_needs_one_sign_throughout(base: float, current: float, target: float) -> None:
+    p = assess_progress(base, 2020, current, 2022, target, 2025, target > base)
+    assert p.method.value == "linear"
+
+
+def test_a_required_rate_of_exactly_one_hundred_percent_compounds() -> None:
+    # from 1 to 32 in five years is +100 % a year: a rate, not a rounding error of zero
+    p = assess_progress(1.0, 2020, 4.0, 2022, 32.0, 2025)
+    assert p.method.value == "compound" and p.required_rate == pytest.approx(1.0)
+    assert p.actual_rate == pytest.approx(1.0) and p.ratio == pytest.approx(1.0)
+
+
+def test_negative_figures_compound_on_their_magnitudes() -> None:
+    # a loss growing from -100 to -121 in two years (+10 % a year in magnitude), target -200
+    p = assess_progress(-100.0, 2020, -121.0, 2022, -200.0, 2025, False)
+    assert p.method.value == "compound" and p.actual_rate == pytest.approx(0.1)
+    assert p.projection == pytest.approx(-121 * 1.1**3)  # -161.051
+    assert p.gap == pytest.approx(-(-200 - (-161.051)), abs=1e-9)  # 38.949 short of the target
+
+
+def test_the_assessment_keeps_the_numbers_it_was_given() -> None:
+    p = assess_progress(10, 2020, 12, 2022, 20, 2025, False, method="linear")
+    assert (p.base, p.base_year, p.current, p.current_year) == (10.0, 2020, 12.0, 2022)
+    assert (p.target, p.target_year, p.higher_is_better) == (20.0, 2025, False)
+
+
+@pytest.mark.parametrize("bad", ["base", "current", "target"])
+def test_every_value_must_be_finite(bad: str) -> None:
+    values = {"base": 1.0, "current": 2.0, "target": 3.0, bad: float("nan")}
+    with pytest.raises(soeplan.AssessmentError, match=bad):
+        assess_progress(values["base"], 2020, values["current"], 2022, values["target"], 2025)
+
+
+def test_group_total_goes_on_past_entities_and_indicators_it_does_not_check() -> None:
+    # in this order: an entity the structure does not know, a child (no children of its own),
+    # then the group with a ratio (not summed) and an amount one child lacks, before the amount
+    # that is off
+    rows = [
+        ("ghost", "total_assets", 1.0),
+        ("x", "total_assets", 4.0),
+        ("x", "net_assets", 1.0),
+        ("g", "debt_ratio", 0.6),
+        ("g", "net_assets", 50.0),  # y reports no net assets: not checked
+        ("g", "total_assets", 99.0),
+        ("y", "total_assets", 5.0),
+        ("y", "debt_ratio", 0.5),
+    ]
+    frame = pl.DataFrame(
+        {
+            "unit": ["a"] * len(rows),
+            "entity": [r[0] for r in rows],
+            "year": [2020] * len(rows),
+            "indicator": [r[1] for r in rows],
+            "value": [r[2] for r in rows],
+        }
+    )
+    report = validate(frame, year=2020, structure=two_children(), plan=None, rules=[_GROUP_TOTAL])
+    f = report.findings.filter(pl.col("rule") == "core.group-total")
+    assert f.select("entity", "indicator").rows() == [("g", "total_assets")]
+    # a child with no figure at all: nothing to compare, and no error
+    only_x = frame.filter(pl.col("entity").is_in(["g", "x"]))
+    report = validate(only_x, year=2020, structure=two_children(), plan=None, rules=[_GROUP_TOTAL])
+    assert report.findings.is_empty()
+    # without a structure there are no groups to check
+    ctx = soeplan.RuleContext(observations=frame, year=2020)
+    assert _GROUP_TOTAL.check(ctx).is_empty()
+
+
+@pytest.mark.parametrize(
+    ("value", "half"),
+    [
+        (8.83, 0.005),
+        (0.1, 0.05),
+        (920.0, 0.5),  # a whole number stands for ±0.5
+        (1200.0, 0.5),  # not ±5: trailing zeros of a whole number are not decimals
+        (12.5, 0.05),
+        (float("inf"), 0.0),
+        (float("nan"), 0.0),
+    ],
+)
+def test_half_a_unit_in_the_last_written_place(value: float, half: float) -> None:
+    assert half_ulp(value) == pytest.approx(half, rel=1e-12)
