@@ -10,7 +10,16 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from soeplan import Interval, Method, MidTerm, Status, cagr, load_plan, total_growth
+from soeplan import (
+    Interval,
+    Method,
+    MidTerm,
+    Status,
+    cagr,
+    city_structure,
+    load_plan,
+    total_growth,
+)
 from soeplan.milestones import level_targets
 from soeplan.precision import interval_add
 
@@ -86,3 +95,17 @@ def test_total_growth_of_an_infinite_value_is_undefined(args: tuple[float, float
     # not -1 (5 / inf - 1) nor inf: a growth rate needs two finite figures
     assert math.isnan(total_growth(*args))
     assert math.isnan(cagr(args[0], args[1], 5))
+
+
+def test_a_growth_rate_over_infinite_years_is_undefined() -> None:
+    assert math.isnan(cagr(1.0, 2.0, math.inf))  # not (2 / 1) ** 0 - 1 = 0
+
+
+def test_a_snapshot_is_of_the_year_asked_for_even_when_shared() -> None:
+    # 2021 and 2022 have the same entities in force (the same signature): one set of states,
+    # two snapshots, each with its own year
+    s = city_structure(sample=True)
+    assert s.signature(2030) == s.signature(2031)
+    a, b = s.at(2030), s.at(2031)
+    assert (a.year, b.year) == (2030, 2031) and a.entities is b.entities
+    assert s.at(2031) is b and b.children("mun.jinkong") == a.children("mun.jinkong")
