@@ -1,14 +1,33 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from soeplan.plugins.registry import set_registry
 
-settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci")
+# Hypothesis profiles. "dev" (the default) explores new examples on every run; "ci" (loaded when
+# the CI environment variable is set, as CI services do) is derandomised: the same examples on
+# every run, so a red build is reproducible and never depends on luck; "mutate" (for
+# `nox -s mutate`) is derandomised too, with fewer examples and no shrinking: the tests run once
+# per mutant, and a failing example only has to fail, not be minimal.
+# HYPOTHESIS_PROFILE picks one explicitly.
+_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", **_COMMON)
+settings.register_profile("ci", derandomize=True, max_examples=100, print_blob=True, **_COMMON)
+settings.register_profile(
+    "mutate",
+    derandomize=True,
+    max_examples=20,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    **_COMMON,
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +36,15 @@ def _fresh_registry() -> Iterator[None]:
     set_registry(None)
     yield
     set_registry(None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """SOEPLAN_MUTATE_TESTS (comma-separated test paths, set by `nox -s mutate` per module)
+    keeps only the tests under those paths: a mutant is tried against its module's own fast
+    tests, not against every slow test that happens to call it."""
+    only = tuple(p.strip() for p in os.environ.get("SOEPLAN_MUTATE_TESTS", "").split(",") if p)
+    if not only:
+        return
+    keep = [i for i in items if i.nodeid.startswith(only)]
+    config.hook.pytest_deselected(items=[i for i in items if not i.nodeid.startswith(only)])
+    items[:] = keep

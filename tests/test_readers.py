@@ -36,12 +36,33 @@ def test_csv_encodings_read_the_same(tmp_path: Path, encoding: str) -> None:
 
 
 def test_gbk_chinese_headers(tmp_path: Path) -> None:
+    # a file as an office types it: Chinese headers, GBK, a thousands separator, full-width
+    # digits; every value read is compared with the figure written here
+    path = tmp_path / "zh.csv"
+    path.write_bytes(
+        "单位,企业,年度,指标,数值,说明\n"
+        "qujiang,qj.water,2023,total_assets,12.34,资产划转\n"
+        "qujiang,qj.water,2023,revenue,０.５,\n"
+        'qujiang,qj.urban,2023,total_assets,"1,234.5",规模扩大\n'.encode("gbk")
+    )
+    got = read_observation_files(path)
+    assert got.select(
+        "unit", "entity", "year", "indicator", "value", "explanation", "row"
+    ).rows() == [
+        ("qujiang", "qj.water", 2023, "total_assets", 12.34, "资产划转", 2),
+        ("qujiang", "qj.water", 2023, "revenue", 0.5, None, 3),
+        ("qujiang", "qj.urban", 2023, "total_assets", 1234.5, "规模扩大", 4),
+    ]
+    # the whole sample under Chinese headers reads back to the figures written
     frame = _frame().rename(
         {"unit": "单位", "entity": "企业", "year": "年度", "value": "数值", "explanation": "说明"}
     )
-    path = write_csv(tmp_path / "zh.csv", frame, "gbk")
-    got = read_observation_files(path)
-    assert got.height == frame.height and set(got["explanation"]) == {EXPLAIN}
+    got = read_observation_files(write_csv(tmp_path / "sample.csv", frame, "gbk"))
+    assert set(got["explanation"]) == {EXPLAIN}
+    keys = ["entity", "indicator"]
+    assert got.select(*keys, "value").sort(keys).rows() == (
+        _frame().select(*keys, "value").sort(keys).rows()
+    )
 
 
 def test_undecodable_csv_says_which_encodings(tmp_path: Path) -> None:

@@ -64,9 +64,80 @@ def _assert_table1_is(path: Path, values: pl.DataFrame, rel: float) -> None:
     assert checked == 2 * len(plan.table(1).rows)
 
 
+# Table 1 of the demo, by hand: 2015 and 2020 are the plan's published figures (Table 1 of the
+# document, which the synthetic sample reproduces to the cent), 2023 the synthetic sample's totals
+# written down once (a change to the sample must change them here too); amounts in 亿元, counts
+# of enterprises.
+TABLE1_BY_HAND = {
+    "city": {
+        "total_assets": (920.12, 2090.49, 3033.33),
+        "net_assets": (468.14, 928.12, 1185.73),
+        "revenue": (42.83, 78.74, 100.83),
+        "total_profit": (8.76, 15.94, 18.10),
+        "net_profit": (8.83, 12.26, 13.26),
+        "rated_aa_plus": (0, 3, 5),
+        "rated_aa": (1, 15, 14),
+    },
+    "urban": {
+        "total_assets": (370.55, 1197.87, 1810.44),
+        "net_assets": (194.39, 544.11, 697.51),
+        "revenue": (29.97, 46.02, 59.43),
+        "total_profit": (6.15, 11.57, 13.24),
+        "net_profit": (5.87, 8.97, 9.81),
+        "rated_aa_plus": (0, 3, 4),
+        "rated_aa": (1, 8, 7),
+    },
+}
+
+
 def test_workbook_equals_the_rollup_that_produced_it(tmp_path: Path) -> None:
     run = run_demo(tmp_path / "r")
     _assert_table1_is(tmp_path / "r" / "report.xlsx", run.rollup.values, rel=0)
+    # and both equal the figures written above: a rollup bug cannot pass by agreeing with itself
+    sheets = _cells(tmp_path / "r" / "report.xlsx")
+    for sid, name in (("city", "全市"), ("urban", "市区")):
+        rows = sheets[f"表1-{name}"]
+        header = next(r for r in rows if r[0] == "指标")
+        assert header[2:7] == [
+            "2015年",
+            "2020年",
+            "2023年",
+            "2020—2023年均增长率",
+            "2020—2023总体增长率",
+        ]
+        by_label = {r[0]: r[2:7] for r in rows[rows.index(header) + 1 :] if r[0]}
+        hand = TABLE1_BY_HAND[sid]
+        row = {
+            c: by_label[i.name_zh]
+            for c, i in soeplan.get_registry().indicators.items()
+            if i.name_zh in by_label
+        }
+
+        for code, (y15, y20, y23) in hand.items():
+            assert row[code][:3] == [
+                pytest.approx(y15, abs=1e-9),
+                pytest.approx(y20, abs=1e-9),
+                pytest.approx(y23, abs=1e-9),
+            ], (sid, code)
+            if code.startswith("rated"):
+                assert row[code][3:] == [None, None]
+            else:  # growth 2020 → 2023 from the hand figures
+                assert row[code][3:] == [
+                    pytest.approx((y23 / y20) ** (1 / 3) - 1, rel=1e-9),
+                    pytest.approx(y23 / y20 - 1, rel=1e-9),
+                ], (sid, code)
+        # the ratios, recomputed here from the hand figures of their components
+        ta, na = hand["total_assets"], hand["net_assets"]
+        rev, tp, np_ = hand["revenue"], hand["total_profit"], hand["net_profit"]
+        ratios = {
+            "debt_ratio": [1 - n / t for n, t in zip(na, ta, strict=True)],
+            "roe": [p / n for p, n in zip(np_, na, strict=True)],
+            "profit_margin": [p / r for p, r in zip(tp, rev, strict=True)],
+            "net_margin": [p / r for p, r in zip(np_, rev, strict=True)],
+        }
+        for code, want in ratios.items():
+            assert row[code][:3] == [pytest.approx(w, rel=1e-9) for w in want], (sid, code)
+            assert row[code][3:] == [None, None]
 
 
 def test_demo_in_english_is_english(tmp_path: Path) -> None:
