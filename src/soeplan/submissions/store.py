@@ -137,7 +137,10 @@ class Store:
             return False
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"{self.root}: not a directory\n  fix: pass a store directory")
-        if self.root.is_dir() and any(self.root.iterdir()):
+        names = {p.name for p in self.root.iterdir()} if self.root.is_dir() else set()
+        if DB_NAME in names:  # another writer created it since we looked
+            return False
+        if names:
             raise StoreError(
                 f"{self.root}: has files but no {DB_NAME} (was the database deleted or moved?)\n"
                 f"  fix: restore {DB_NAME} from a backup, or use an empty directory for a new store"
