@@ -165,3 +165,26 @@ def test_expressions_equal_the_float_functions(
                 assert got is None, (name, row)
             else:
                 assert got == pytest.approx(want, rel=1e-12, abs=1e-12), (name, row)
+
+
+@pytest.mark.parametrize(
+    ("end", "years", "elapsed", "want"),
+    [
+        (-0.0, 1.0, -1.0, -math.inf),  # -0.0 to a negative odd integer power (IEEE 754)
+        (0.0, 1.0, -1.0, math.inf),
+        (-0.0, 1.0, -2.0, math.inf),  # an even power loses the sign
+        (-0.0, 2.0, -1.0, math.inf),  # a power of -0.5 is no integer
+        (-0.0, 1.0, -3.0, -math.inf),
+    ],
+)
+def test_a_zero_end_to_a_negative_power_is_signed_as_ieee_and_polars_have_it(
+    end: float, years: float, elapsed: float, want: float
+) -> None:
+    assert compound_path(1.0, end, years, elapsed) == want
+    expr = pl.select(compound_path(pl.lit(1.0), end, years, elapsed)).item()
+    assert expr == want
+
+
+def test_a_power_that_overflows_is_infinite_not_an_error() -> None:
+    assert compound(1.0, 1e300, 2.0) == math.inf
+    assert compound_path(1.0, 1e300, 1.0, 2.0) == math.inf
