@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 import soeplan
+from _structures import small_structure
 from soeplan import (
     CORE_RULES,
     CountyUnit,
@@ -166,28 +167,6 @@ def test_the_frame_on_track_edge_is_exact(plan: soeplan.Plan) -> None:
 
 
 # ------------------------------------------------------------------ the rollup's wide path
-
-
-def small_structure() -> soeplan.Structure:
-    """Unit a: group g (children x, y, difference d); single z. Unit b: w. Scopes all, only_a."""
-    a = (
-        Entity(id="g", name_zh="集团", unit="a", node_type=NodeType.GROUP),
-        Entity(id="x", name_zh="甲", unit="a", parent="g"),
-        Entity(id="y", name_zh="乙", unit="a", parent="g"),
-        Entity(id="d", name_zh="差额", unit="a", parent="g", node_type=NodeType.DIFFERENCE),
-        Entity(id="z", name_zh="丙", unit="a"),
-    )
-    return compose_structure(
-        units=[CountyUnit("a", "甲县", "A"), CountyUnit("b", "乙县", "B")],
-        scopes=[
-            ScopeComposition("all", ("a", "b"), name_zh="全部", name_en="All"),
-            ScopeComposition("only_a", ("a",)),
-        ],
-        registered=[
-            ("test", UnitStructure(unit="a", entities=a)),
-            ("test", UnitStructure(unit="b", entities=(Entity(id="w", name_zh="丁", unit="b"),))),
-        ],
-    )
 
 
 def obs(rows: list[tuple[str, int, str, float]]) -> pl.DataFrame:

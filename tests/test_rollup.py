@@ -8,44 +8,16 @@ import polars as pl
 import pytest
 
 import soeplan
+from _structures import small_structure
 from soeplan.consolidation.records import scope_totals
 from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import Aggregation, Category, Indicator, Kind, builtin_indicators
 from soeplan.sample import sample_observations
 from soeplan.structure.city import city_structure
-from soeplan.structure.compose import compose_structure
 from soeplan.structure.records import (
-    CountyUnit,
-    Entity,
     EventKind,
-    NodeType,
-    ScopeComposition,
     StructureEvent,
-    UnitStructure,
 )
-
-
-def small_structure(events: tuple[StructureEvent, ...] = ()) -> soeplan.Structure:
-    """Unit a: group g (children x, y, difference d); single z. Unit b: w. Scopes all, only_a."""
-    ents = (
-        Entity(id="g", name_zh="集团", unit="a", node_type=NodeType.GROUP),
-        Entity(id="x", name_zh="甲", unit="a", parent="g"),
-        Entity(id="y", name_zh="乙", unit="a", parent="g"),
-        Entity(id="d", name_zh="差额", unit="a", parent="g", node_type=NodeType.DIFFERENCE),
-        Entity(id="z", name_zh="丙", unit="a"),
-        Entity(id="w", name_zh="丁", unit="b"),
-    )
-    return compose_structure(
-        units=[CountyUnit("a", "甲县", "A"), CountyUnit("b", "乙县", "B")],
-        scopes=[
-            ScopeComposition("all", ("a", "b"), name_zh="全部", name_en="All"),
-            ScopeComposition("only_a", ("a",)),
-        ],
-        registered=[
-            ("test", UnitStructure(unit="a", entities=ents[:5], events=events)),
-            ("test", UnitStructure(unit="b", entities=ents[5:])),
-        ],
-    )
 
 
 def obs(rows: list[tuple[str, int, str, float]]) -> pl.DataFrame:
