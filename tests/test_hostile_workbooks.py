@@ -21,7 +21,8 @@ import _hostile_workbooks as hw
 from _submission_helpers import sample_frame, tree, write_sample_xlsx
 from soeplan.cli import main
 from soeplan.submissions import template as tpl
-from soeplan.submissions.readers import SubmissionReadError, read_submission
+from soeplan.submissions.read_errors import SubmissionReadError
+from soeplan.submissions.readers import read_submission
 from soeplan.submissions.workbook_limits import WORKBOOK_LIMITS, WorkbookLimits
 from soeplan.submissions.workbook_scan import (
     _exact_scan,

@@ -34,7 +34,8 @@ from soeplan.rules import Rule, RuleContext, Severity, findings_frame
 from soeplan.run import run_demo
 from soeplan.safety import md_text
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
-from soeplan.submissions.readers import SubmissionReadError, read_submission
+from soeplan.submissions.read_errors import SubmissionReadError
+from soeplan.submissions.readers import read_submission
 from soeplan.submissions.validate import validate
 
 YEAR = 2023

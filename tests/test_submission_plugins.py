@@ -148,7 +148,8 @@ class LedgerPlugin:
 
 def test_a_plugin_reads_its_own_format(tmp_path: Path) -> None:
     from _submission_helpers import sample_frame
-    from soeplan.submissions.readers import SubmissionReadError, read_submission
+    from soeplan.submissions.read_errors import SubmissionReadError
+    from soeplan.submissions.readers import read_submission
 
     set_registry(
         build_registry(make_host(load_entry_points=False, extra=[("ledger", LedgerPlugin())]))

@@ -145,11 +145,8 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         "For scripts: submissions, validation and the store",
         {
             "soeplan.submissions.template_workbook": ("write_template",),
-            "soeplan.submissions.readers": (
-                "Submission",
-                "SubmissionReadError",
-                "read_submission",
-            ),
+            "soeplan.submissions.readers": ("Submission", "read_submission"),
+            "soeplan.submissions.read_errors": ("SubmissionReadError",),
             "soeplan.submissions.workbook_limits": ("WORKBOOK_LIMITS", "WorkbookLimits"),
             "soeplan.submissions.core_rules": ("CORE_RULES",),
             "soeplan.submissions.magnitude": (
@@ -392,9 +389,9 @@ if TYPE_CHECKING:
         comparable_growth as comparable_growth,
     )
     from soeplan.submissions.template_workbook import write_template as write_template
+    from soeplan.submissions.read_errors import SubmissionReadError as SubmissionReadError
     from soeplan.submissions.readers import (
         Submission as Submission,
-        SubmissionReadError as SubmissionReadError,
         read_submission as read_submission,
     )
     from soeplan.submissions.workbook_limits import (

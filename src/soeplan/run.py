@@ -307,7 +307,7 @@ def _checked_submissions(
 ) -> list[CheckedFile]:
     """Read and validate every file; every unreadable file, or one for another year, at once."""
     from soeplan.submissions.ingest import check_file
-    from soeplan.submissions.readers import SubmissionReadError
+    from soeplan.submissions.read_errors import SubmissionReadError
 
     checked = []
     problems: list[Problem] = []

@@ -18,7 +18,8 @@ import polars as pl
 from soeplan.context import current
 from soeplan.errors import Problem, YearOutsidePlanError
 from soeplan.indicators import Kind
-from soeplan.submissions.readers import Submission, SubmissionReadError, read_submission
+from soeplan.submissions.read_errors import SubmissionReadError
+from soeplan.submissions.readers import Submission, read_submission
 from soeplan.submissions.store import Store, StoreEntry
 from soeplan.submissions.validate import Policy, ValidationReport, validate
 

@@ -31,7 +31,7 @@ from soeplan.frames import OBSERVATION_SCHEMA
 from soeplan.provenance import PluginFailure
 from soeplan.submissions import template as tpl
 from soeplan.submissions.numbers import parse_value
-from soeplan.submissions.read_errors import SubmissionReadError as SubmissionReadError
+from soeplan.submissions.read_errors import SubmissionReadError
 from soeplan.submissions.read_errors import read_failure as _fail
 from soeplan.submissions.workbook_limits import check_size
 from soeplan.submissions.workbook_reader import DataSheet, load_data_sheet

@@ -86,7 +86,7 @@ def column_letters(n: int) -> str:
 def scan_sheet(survey: WorkbookSurvey, sheet: str) -> SheetScan:
     """The real extent, and the formula and error cells, of ``sheet`` in a surveyed workbook.
 
-    Raises :class:`~soeplan.submissions.readers.SubmissionReadError` at the first cell past the
+    Raises :class:`~soeplan.submissions.read_errors.SubmissionReadError` at the first cell past the
     survey's limits, or when the sheet's XML is damaged.
     """
     part = survey.sheets[sheet].part
