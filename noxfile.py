@@ -115,6 +115,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/arithmetic/growth.py"],
         [
             "tests/test_growth.py",
+            "tests/test_arithmetic_edges.py",
             "tests/test_assessment.py",
             "tests/test_assessment_frame.py",
             "tests/test_milestones.py",
@@ -152,6 +153,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/arithmetic/precision.py"],
         [
             "tests/test_precision.py",
+            "tests/test_arithmetic_edges.py",
             "tests/test_plancheck.py",
             "tests/test_plancheck_properties.py",
             "tests/test_number_edges.py",
