@@ -138,6 +138,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_report_printing.py",
             "tests/test_assessment_verdict.py",
             "tests/test_assessment_outputs.py",
+            "tests/test_bound_edges.py",
+            "tests/test_milestone_edges.py",
         ],
     ),
     (
@@ -163,6 +165,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/assessment/milestones.py"],
         [
             "tests/test_milestones.py",
+            "tests/test_milestone_edges.py",
             "tests/test_assessment_frame.py",
             "tests/test_number_edges.py",
             "tests/test_edges.py",
