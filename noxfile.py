@@ -245,6 +245,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_submission_cli.py",
             "tests/test_store_db.py",
             "tests/test_store_states.py",
+            "tests/test_store_api.py",
+            "tests/test_store_causes.py",
         ],
     ),
 ]
