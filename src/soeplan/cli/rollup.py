@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from soeplan.cli._common import cli, format_option, lang_option, warn_plugin_failures
+from soeplan.cli._common import (
+    cli,
+    format_option,
+    lang_option,
+    plan_option,
+    warn_plugin_failures,
+)
 from soeplan.cli._render import render_rows
 from soeplan.cli.report import report_mode_options
 from soeplan.errors import DataFileError, Problem, SoeplanError
@@ -132,10 +138,12 @@ def _inputs(
 ) -> tuple[pl.LazyFrame, Any]:
     """The figures (a store, the sample or data files) and the structure to roll them up in."""
     if store is not None:
+        from soeplan.submissions.store_registers import store_structure
+
         obs = observations_from_store(store, sample=sample, data=data)
-    else:
-        obs = load_observations(sample, data)
-    return obs, load_structure(sample, structure_files)
+        # the store's registers replace their units' structures (soeplan register load)
+        return obs, store_structure(store, sample=sample, fallback_files=structure_files)
+    return load_observations(sample, data), load_structure(sample, structure_files)
 
 
 def refuse_implausible(obs: pl.LazyFrame, plan: str, years: Sequence[int]) -> pl.LazyFrame:
@@ -397,6 +405,14 @@ def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
     metavar="DIR",
     help="Trace a figure of an ingest store's accepted submissions (soeplan ingest).",
 )
+@plan_option
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    default=False,
+    help="With --store: trace a year even when some units of a scope have no accepted "
+    "submission (without it such a year is refused, listing the missing units).",
+)
 @lang_option
 def explain_cmd(
     sample: bool,
@@ -407,21 +423,31 @@ def explain_cmd(
     indicator: str,
     year: int,
     group_reported: str,
+    plan: str,
+    allow_partial: bool,
     lang: str,
 ) -> None:
     """Trace a rolled-up figure to the rows it came from, as a tree of contributions.
+
+    With --store, a year some unit of a scope has no accepted submission for is refused (exit 1,
+    listing the missing units and their states) unless --allow-partial is given, as for
+    soeplan rollup --store.
 
     \b
     Example:
       soeplan explain --sample --scope 全市 --indicator total_assets --year 2020
       soeplan explain --sample --scope mun.chengtou --indicator debt_ratio --year 2022 --lang en
       soeplan explain --store store/ --scope 市区 --indicator net_profit --year 2023
+      soeplan explain --store store/ --scope 全市 --indicator total_assets --year 2023 --allow-partial
     """
     from soeplan.consolidation.explain import explain, render_explanation
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
     obs, structure = _inputs(store, sample, data, structure_files)
+    if store is not None:
+        for line in store_coverage(store, plan, structure, [year], allow_partial):
+            click.echo(f"# {line}", err=True)
     tree = explain(
         obs, structure, node=node, indicator=indicator, year=year, group_reported=group_reported
     )

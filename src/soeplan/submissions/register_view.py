@@ -1,0 +1,68 @@
+"""A stored register as rows to show (``soeplan register show``): as loaded, or as it stands on
+a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from soeplan.errors import UnknownNameError
+from soeplan.registers.layout import NODE_LABELS
+from soeplan.registers.records import RegisterEntry
+from soeplan.submissions.store import Store
+from soeplan.submissions.store_registers import register_versions, store_structure, stored_register
+
+__all__ = ["register_rows"]
+
+
+def _entry_cells(e: RegisterEntry, name_zh: str, name_en: str, parent: str | None) -> list[Any]:
+    rating = f"{e.rating} ({e.rating_agency}, {e.rating_date})" if e.rating else ""
+    share = "" if e.state_share is None else f"{e.state_share * 100:.2f}%"
+    listed = (
+        ("是 " + " ".join(x for x in (e.exchange, e.stock_code) if x)).strip() if e.listed else "否"
+    )
+    return [
+        e.id,
+        name_zh,
+        name_en,
+        parent or "",
+        NODE_LABELS[e.node_type],
+        e.functional_class.zh if e.functional_class else "",
+        e.industry or "",
+        e.sector.zh if e.sector else "",
+        share,
+        listed,
+        rating,
+        e.credit_code or "",
+    ]
+
+
+def register_rows(
+    store: Store | Path | str,
+    unit: str,
+    *,
+    at: dt.date | None = None,
+    version: int | None = None,
+) -> list[list[Any]]:
+    """One row per entity of ``unit``'s stored register (see ``soeplan register show``).
+
+    With ``at``: the version stated for that date, each entity's name and parent as they stand
+    on it (after the changes up to then), merged and dissolved entities left out."""
+    st = store if isinstance(store, Store) else Store(Path(store))
+    versions = register_versions(st, unit)
+    if not versions:
+        raise UnknownNameError(
+            f"the store {st.root} holds no register of {unit}\n"
+            f"  fix: soeplan register load FILE --store {st.root}"
+        )
+    register = stored_register(st, unit, version=version, at=at if version is None else None)
+    assert register is not None  # there are versions
+    if at is None:
+        return [_entry_cells(e, e.name_zh, e.name_en, e.parent) for e in register.entries]
+    states = store_structure(st, replace=register).state_on(at)
+    return [
+        _entry_cells(e, s.name_zh, s.name_en, s.parent)
+        for e in register.entries
+        if (s := states.get(e.id)) is not None
+    ]
