@@ -18,7 +18,6 @@ from soeplan.registers.layout import Column
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_PERCENT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*[%％]$")
 
 
 @attrs.frozen
@@ -107,8 +106,9 @@ def share(cell: Cell, problems: list[Problem]) -> float | None:
         value = None
     elif isinstance(v, int | float):
         value = float(v) / 100 if v > 1 else float(v)
-    elif isinstance(v, str) and (m := _PERCENT.match(v.strip())):
-        value = float(m.group(1)) / 100
+    elif isinstance(v, str) and v.strip()[-1:] in ("%", "％"):
+        value = _number(v.strip()[:-1])
+        value = None if value is None else value / 100
     else:
         try:
             f = float(str(v).strip())
@@ -124,6 +124,13 @@ def share(cell: Cell, problems: list[Problem]) -> float | None:
         )
         return None
     return value
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
 
 
 def date(cell: Cell, problems: list[Problem], *, year_ok: bool = False) -> dt.date | None:

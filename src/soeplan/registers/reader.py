@@ -12,6 +12,7 @@ like a formula (``=``, ``+``, ``-``, ``@``) is kept as text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -122,7 +123,19 @@ def check_register(path: Path | str) -> RegisterCheck:
             changes=tuple(changes),
             source=path.name,
         )
-    return RegisterCheck(str(path), unit, register, tuple(problems))
+    return RegisterCheck(str(path), unit, register, tuple(sorted(problems, key=_place)))
+
+
+_ROW = re.compile(r"(?:![A-Z]+|rows? )(\d+)")
+
+
+def _place(p: Problem) -> tuple[int, int]:
+    """Problems in the order of the workbook: sheet by sheet, row by row (a stable sort)."""
+    sheet = (
+        0 if p.where.startswith(ENTITIES_SHEET) else 1 if p.where.startswith(CHANGES_SHEET) else -1
+    )
+    m = _ROW.search(p.where)
+    return sheet, int(m.group(1)) if m else 0
 
 
 def _unreadable(path: Path, what: str, fix: str = _RESTART) -> RegisterReadError:
