@@ -21,7 +21,6 @@ their own mark.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -125,7 +124,3 @@ def _merged(unit: str, mine: Entity, other: Entity, findings: list[MergeFinding]
     changes["synthetic"] = False  # the register lists it: a real enterprise
     return attrs.evolve(other, **changes)
 
-
-def render_findings(findings: Sequence[MergeFinding]) -> list[str]:
-    """One line per finding, for a terminal or a log."""
-    return [str(f) for f in findings]
