@@ -296,3 +296,22 @@ def test_register_commands_show_history_and_refuse_with_exit_1(
     assert (
         main(["register", "template", "--unit", "atlantis", "--out", str(tmp_path / "a.xlsx")]) == 2
     )
+
+
+def test_a_transfer_to_another_unit_is_checked_against_the_city(tmp_path: Path) -> None:
+    moved = [
+        {"date": dt.date(2023, 3, 1), "kind": "资产划转", "entity": "cs.tour",
+         "target": "mun.guozi", "unit": "municipal"},
+    ]  # fmt: skip
+    store = tmp_path / "store"
+    load_register(store, register_workbook(tmp_path / "ok.xlsx", changes=moved))
+    s = store_structure(store)
+    assert (s.at(2022)["cs.tour"].unit, s.at(2023)["cs.tour"].unit) == ("changshan", "municipal")
+    assert s.at(2023)["cs.tour"].parent == "mun.guozi"
+    wrong = [dict(moved[0], unit="atlantis")]
+    with pytest.raises(RegisterError, match="unknown unit 'atlantis' in 划入单位"):
+        read_register(register_workbook(tmp_path / "bad.xlsx", changes=wrong))
+    nowhere = [dict(moved[0], target="mun.nowhere")]
+    with pytest.raises(RegisterError, match="unknown target 'mun.nowhere'"):
+        load_register(store, register_workbook(tmp_path / "bad2.xlsx", changes=nowhere))
+    assert [v.version for v in register_versions(store)] == [1]

@@ -12,6 +12,7 @@ import click
 
 from soeplan.cli._common import cli, format_option, warn_plugin_failures
 from soeplan.cli._render import render_rows
+from soeplan.safety import terminal_text
 
 _unit_option = click.option(
     "--unit", required=True, metavar="UNIT", help="County-level unit id, e.g. changshan."
@@ -151,10 +152,12 @@ def check_cmd(file: Path, fmt: str) -> None:
         raise RegisterError(file, found.problems)
     r = found.register
     for f in merge_register(r, get_registry().structures.get(r.unit))[1]:
-        click.echo(f"finding 合并差异: {f}", err=True)
+        click.echo(terminal_text(f"finding 合并差异: {f}"), err=True)
     click.echo(
-        f"{file}: ok 通过: {r.unit}, {len(r.entries)} entities, {len(r.changes)} changes, "
-        f"as of {r.as_of}",
+        terminal_text(
+            f"{file}: ok 通过: {r.unit}, {len(r.entries)} entities, {len(r.changes)} changes, "
+            f"as of {r.as_of}"
+        ),
         err=True,
     )
 
@@ -181,7 +184,7 @@ def load_cmd(file: Path, store: Path, by: str) -> None:
     res = load_register(store, file, by=by)
     v = res.version
     for f in res.findings:
-        click.echo(f"finding 合并差异: {f}", err=True)
+        click.echo(terminal_text(f"finding 合并差异: {f}"), err=True)
     click.echo(
         f"loaded 已入库: {file} → {v.unit} register version {v.version} ({v.entries} entities, "
         f"{v.changes} changes, as of {v.as_of})"
@@ -239,6 +242,12 @@ _SHOW_HEADER = [
     "id 编码", "name 名称", "name_en", "parent 上级", "type 类型", "class 功能分类",
     "industry 行业", "sector 战略领域", "state share 国有股比", "listed 上市", "rating 评级",
     "credit code 信用代码",
+]  # fmt: skip
+
+
+_SHOW_KEYS = [
+    "id", "name_zh", "name_en", "parent", "node_type", "functional_class", "industry", "sector",
+    "state_share", "listed", "rating", "credit_code",
 ]  # fmt: skip
 
 

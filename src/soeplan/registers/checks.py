@@ -167,11 +167,22 @@ def check_changes(
 ) -> None:
     """Each change names entities of the register, carries what its kind needs, and is not
     after the as-of date; then the dated structure is checked whole."""
+    from soeplan.structure.city import city_file
+
     ids = {e["id"] for e in entries if e["id"]}
+    units = {u.id for u in city_file().units}
     for ch in changes:
         where = f"{sheet} row {ch.row} ({ch.kind.zh} {ch.entity} {ch.date})"
         for p in _change_problems(ch, ids, unit, as_of):
             problems.append(Problem(where, *p))
+        if ch.unit is not None and ch.unit not in units:
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown unit {ch.unit!r} in 划入单位",
+                    f"write one of: {', '.join(sorted(units))}",
+                )
+            )
     if problems:
         return
     _check_dated(entries, changes, unit, sheet, problems)

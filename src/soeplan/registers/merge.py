@@ -123,4 +123,3 @@ def _merged(unit: str, mine: Entity, other: Entity, findings: list[MergeFinding]
         changes["note"] = mine.note
     changes["synthetic"] = False  # the register lists it: a real enterprise
     return attrs.evolve(other, **changes)
-
