@@ -27,6 +27,10 @@ from soeplan.submissions.store_registers import (
 )
 
 
+def cli(*args: object) -> int:
+    return main([str(a) for a in args])
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256((path / "soeplan.sqlite").read_bytes()).hexdigest()
 
@@ -118,7 +122,7 @@ def test_a_read_only_or_busy_store_is_named(
         m.setattr(
             store_db.sqlite3, "connect", lambda p, **kw: real(f"file:{p}?mode=ro", uri=True, **kw)
         )
-        assert main(["register", "load", str(path), "--store", str(store)]) == 2
+        assert cli("register", "load", path, "--store", store) == 2
         err = capsys.readouterr().err
         assert "read-only" in err and "bug" not in err
     monkeypatch.setenv(store_db.BUSY_ENV, "0.2")
@@ -190,17 +194,15 @@ def test_loading_a_register_for_a_unit_with_a_plugin_lists_the_disagreements(
 ) -> None:
     store = tmp_path / "store"
     assert (
-        main(
-            [
-                "register",
-                "template",
-                "--unit",
-                "kecheng",
-                "--out",
-                str(tmp_path / "kc.xlsx"),
-                "--as-of",
-                "2023-12-31",
-            ]
+        cli(
+            "register",
+            "template",
+            "--unit",
+            "kecheng",
+            "--out",
+            tmp_path / "kc.xlsx",
+            "--as-of",
+            "2023-12-31",
         )
         == 0
     )
@@ -214,24 +216,22 @@ def test_loading_a_register_for_a_unit_with_a_plugin_lists_the_disagreements(
     wb = openpyxl.load_workbook(tmp_path / "kc.xlsx")
     wb["企业名录 Entities"]["B5"] = first.name_zh + "（更正）"
     wb.save(tmp_path / "kc.xlsx")
-    assert main(["register", "load", str(tmp_path / "kc.xlsx"), "--store", str(store)]) == 0
+    assert cli("register", "load", tmp_path / "kc.xlsx", "--store", store) == 0
     err = capsys.readouterr().err
     assert f"kecheng {first.id} name_zh: register {first.name_zh}（更正）" in err
     s = store_structure(store)
     assert s.entities[first.id].name_zh == first.name_zh + "（更正）"
     # the template from the store now starts from the stored register
     assert (
-        main(
-            [
-                "register",
-                "template",
-                "--unit",
-                "kecheng",
-                "--store",
-                str(store),
-                "--out",
-                str(tmp_path / "kc2.xlsx"),
-            ]
+        cli(
+            "register",
+            "template",
+            "--unit",
+            "kecheng",
+            "--store",
+            store,
+            "--out",
+            tmp_path / "kc2.xlsx",
         )
         == 0
     )
@@ -246,56 +246,40 @@ def test_register_commands_show_history_and_refuse_with_exit_1(
 ) -> None:
     capsys.readouterr()
     assert (
-        main(
-            [
-                "register",
-                "history",
-                "--unit",
-                "changshan",
-                "--store",
-                str(store),
-                "--format",
-                "json",
-            ]
-        )
-        == 0
+        cli("register", "history", "--unit", "changshan", "--store", store, "--format", "json") == 0
     )
     (h,) = json.loads(capsys.readouterr().out)
     assert (h["version"], h["loaded_by"], h["as_of"]) == (1, "Li", "2023-12-31")
     assert (
-        main(
-            [
-                "register",
-                "show",
-                "--unit",
-                "changshan",
-                "--store",
-                str(store),
-                "--at",
-                "2021-12-31",
-                "--format",
-                "csv",
-            ]
+        cli(
+            "register",
+            "show",
+            "--unit",
+            "changshan",
+            "--store",
+            store,
+            "--at",
+            "2021-12-31",
+            "--format",
+            "csv",
         )
         == 0
     )
     out = capsys.readouterr().out
     assert "cs.tour,常山县文旅发展有限公司" in out  # the name before its rename of 2022-06-01
     assert "51.00%" in out and "AA (中诚信国际, 2023-06-30)" in out
-    assert main(["register", "show", "--unit", "changshan", "--store", str(store)]) == 0
+    assert cli("register", "show", "--unit", "changshan", "--store", store) == 0
     bad = register_workbook(
         tmp_path / "bad.xlsx", entities=[{"id": "cs.x", "name_zh": "甲", "state_share": -0.2}]
     )
-    assert main(["register", "check", str(bad)]) == 1
+    assert cli("register", "check", bad) == 1
     out, err = capsys.readouterr()
     assert "J4" in out and "not a share" in out and "Traceback" not in err
-    assert main(["register", "load", str(bad), "--store", str(store)]) == 1
-    assert main(["register", "check", str(tmp_path / "cs.xlsx")]) == 0
-    assert main(["register", "show", "--unit", "kaihua", "--store", str(store)]) == 2
+    assert cli("register", "load", bad, "--store", store) == 1
+    assert cli("register", "check", tmp_path / "cs.xlsx") == 0
+    assert cli("register", "show", "--unit", "kaihua", "--store", store) == 2
     assert "holds no register of kaihua" in capsys.readouterr().err
-    assert (
-        main(["register", "template", "--unit", "atlantis", "--out", str(tmp_path / "a.xlsx")]) == 2
-    )
+    assert cli("register", "template", "--unit", "atlantis", "--out", tmp_path / "a.xlsx") == 2
 
 
 def test_a_transfer_to_another_unit_is_checked_against_the_city(tmp_path: Path) -> None:
@@ -312,6 +296,6 @@ def test_a_transfer_to_another_unit_is_checked_against_the_city(tmp_path: Path) 
     with pytest.raises(RegisterError, match="unknown unit 'atlantis' in 划入单位"):
         read_register(register_workbook(tmp_path / "bad.xlsx", changes=wrong))
     nowhere = [dict(moved[0], target="mun.nowhere")]
-    with pytest.raises(RegisterError, match="unknown target 'mun.nowhere'"):
+    with pytest.raises(RegisterError, match=r"unknown target 'mun\.nowhere'"):
         load_register(store, register_workbook(tmp_path / "bad2.xlsx", changes=nowhere))
     assert [v.version for v in register_versions(store)] == [1]

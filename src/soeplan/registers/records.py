@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 import attrs
 
@@ -121,19 +122,12 @@ class RegisterEntry:
 
     def to_entity(self) -> Entity:
         """The entity as a structure carries it (its register-only attributes left out)."""
-        return Entity(
-            id=self.id,
-            name_zh=self.name_zh,
-            name_en=self.name_en,
-            unit=self.unit,
-            node_type=self.node_type,
-            parent=self.parent,
-            functional_class=self.functional_class,
-            credit_code=self.credit_code,
-            since=self.since,
-            industry=self.industry,
-            note=self.note,
-        )
+        return Entity(**shared_fields(self, Entity))
+
+    @classmethod
+    def of(cls, entity: Entity) -> RegisterEntry:
+        """A structure's entity as a register entry (the attributes it has no place for blank)."""
+        return cls(**shared_fields(entity, cls))
 
 
 @attrs.frozen(kw_only=True)
@@ -151,17 +145,18 @@ class RegisterChange:
     row: int = attrs.field(default=0, eq=False)
 
     def to_event(self, source: str = "") -> StructureEvent:
-        return StructureEvent(
-            date=self.date,
-            kind=self.kind,
-            entity=self.entity,
-            target=self.target,
-            name_zh=self.name_zh,
-            name_en=self.name_en,
-            unit=self.unit,
-            source=source,
-            note=self.note,
-        )
+        return StructureEvent(**shared_fields(self, StructureEvent), source=source)
+
+    @classmethod
+    def of(cls, event: StructureEvent) -> RegisterChange:
+        return cls(**shared_fields(event, cls))
+
+
+def shared_fields(record: Any, cls: type[Any]) -> dict[str, Any]:
+    """The attributes of ``record`` that ``cls`` has too (a register's and a structure's records
+    share their common attributes by name), besides where each came from."""
+    names = set(attrs.fields_dict(cls)) & set(attrs.fields_dict(type(record)))
+    return {n: getattr(record, n) for n in sorted(names - {"row", "source", "synthetic"})}
 
 
 @attrs.frozen(kw_only=True)

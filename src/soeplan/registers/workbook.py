@@ -77,35 +77,8 @@ def register_from_structure(structure: UnitStructure, as_of: dt.date) -> Registe
     return Register(
         unit=structure.unit,
         as_of=as_of,
-        entries=tuple(
-            RegisterEntry(
-                id=e.id,
-                name_zh=e.name_zh,
-                name_en=e.name_en,
-                unit=e.unit,
-                credit_code=e.credit_code,
-                parent=e.parent,
-                node_type=e.node_type,
-                functional_class=e.functional_class,
-                industry=e.industry,
-                since=e.since,
-                note=e.note,
-            )
-            for e in structure.entities
-        ),
-        changes=tuple(
-            RegisterChange(
-                date=ev.date,
-                kind=ev.kind,
-                entity=ev.entity,
-                target=ev.target,
-                name_zh=ev.name_zh,
-                name_en=ev.name_en,
-                unit=ev.unit,
-                note=ev.note,
-            )
-            for ev in structure.events
-        ),
+        entries=tuple(RegisterEntry.of(e) for e in structure.entities),
+        changes=tuple(RegisterChange.of(ev) for ev in structure.events),
         source=structure.source,
     )
 
