@@ -12,18 +12,13 @@ import click
 
 from soeplan.cli._common import cli, format_option, warn_plugin_failures
 from soeplan.cli._render import render_rows
+from soeplan.cli.store import _store_option
 from soeplan.safety import terminal_text
 
 _unit_option = click.option(
     "--unit", required=True, metavar="UNIT", help="County-level unit id, e.g. changshan."
 )
-_store_required = click.option(
-    "--store",
-    "store",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The store directory (its database is DIR/soeplan.sqlite).",
-)
+_store_required = _store_option
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:

@@ -218,49 +218,29 @@ def _entity_lists(ws: Any) -> None:
     _list(ws, ENTITY_COLUMNS, "listed", LISTED_LABELS)
     _list(ws, ENTITY_COLUMNS, "rating", RATINGS)
     _dates(ws, ENTITY_COLUMNS, ("rating_date",))
-    share = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="国有股权比例 State share",
-        error="填 0%–100%（如 51%）/ a share between 0% and 100%",
+    _validate(ws, ENTITY_COLUMNS, "state_share", type="decimal", operator="between",
+              formula1="0", formula2="100",
+              error="填 0%–100%（如 51%）/ a share between 0% and 100%")  # fmt: skip
+
+
+def _validate(ws: Any, columns: Sequence[Column], code: str, **kw: str) -> None:
+    """Excel's own check (数据验证) on a column's data rows, with a bilingual error message."""
+    col = next(c for c in columns if c.code == code)
+    dv = DataValidation(
+        allow_blank=True, showErrorMessage=True, errorTitle=f"{col.zh} {col.en}", **kw
     )
-    ws.add_data_validation(share)
-    share.add(_range(ENTITY_COLUMNS, "state_share"))
-
-
-def _range(columns: Sequence[Column], code: str) -> str:
-    j = next(i for i, c in enumerate(columns, start=1) if c.code == code)
+    ws.add_data_validation(dv)
+    j = columns.index(col) + 1
     letter = get_column_letter(j)
-    return f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + VALIDATED_ROWS}"
+    dv.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + VALIDATED_ROWS}")
 
 
 def _list(ws: Any, columns: Sequence[Column], code: str, labels: Any) -> None:
-    col = next(c for c in columns if c.code == code)
-    dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(labels) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=f"{col.zh} {col.en}",
-        error="请从下拉列表中选择 / pick a value from the list",
-    )
-    ws.add_data_validation(dv)
-    dv.add(_range(columns, code))
+    _validate(ws, columns, code, type="list", formula1='"' + ",".join(labels) + '"',
+              error="请从下拉列表中选择 / pick a value from the list")  # fmt: skip
 
 
 def _dates(ws: Any, columns: Sequence[Column], codes: Sequence[str]) -> None:
     for code in codes:
-        dv = DataValidation(
-            type="date",
-            operator="greaterThan",
-            formula1="1",
-            allow_blank=True,
-            showErrorMessage=True,
-            error="填日期，如 2022-12-01 / a date such as 2022-12-01",
-        )
-        ws.add_data_validation(dv)
-        dv.add(_range(columns, code))
+        _validate(ws, columns, code, type="date", operator="greaterThan", formula1="1",
+                  error="填日期，如 2022-12-01 / a date such as 2022-12-01")  # fmt: skip
