@@ -299,3 +299,24 @@ def test_a_transfer_to_another_unit_is_checked_against_the_city(tmp_path: Path) 
     with pytest.raises(RegisterError, match=r"unknown target 'mun\.nowhere'"):
         load_register(store, register_workbook(tmp_path / "bad2.xlsx", changes=nowhere))
     assert [v.version for v in register_versions(store)] == [1]
+
+
+def test_the_registers_attributes_by_date_and_in_the_parquet_export(
+    store: Path, tmp_path: Path
+) -> None:
+    import polars as pl
+
+    from soeplan.submissions.register_view import register_frame
+
+    changed = [dict(CHANGSHAN[0]), dict(CHANGSHAN[1], state_share=0.6), dict(CHANGSHAN[2])]
+    later = register_workbook(tmp_path / "v2.xlsx", entities=changed, as_of=dt.date(2024, 12, 31))
+    load_register(store, later)
+    share = {
+        d: register_frame(store, d).filter(pl.col("entity") == "cs.water")["state_share"].item()
+        for d in (dt.date(2023, 12, 31), dt.date(2024, 12, 31))
+    }
+    assert share == {dt.date(2023, 12, 31): pytest.approx(0.51), dt.date(2024, 12, 31): 0.6}
+    assert cli("store", "export", "--store", store, "--out", tmp_path / "pq") == 0
+    exported = pl.read_parquet(tmp_path / "pq" / "registers.parquet")
+    assert exported.group_by("version").len().sort("version").rows() == [(1, 3), (2, 3)]
+    assert exported.schema["rating_date"] == pl.Date

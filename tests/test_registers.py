@@ -223,3 +223,14 @@ def test_the_register_record_keeps_what_a_structure_has_no_place_for() -> None:
     assert (e.id, e.unit, e.name_zh) == ("kh.a", "kaihua", "甲")
     assert r.entry("kh.a") is not None and r.entry("kh.a").stock_code == "000001"  # type: ignore[union-attr]
     assert CHANGSHAN_CHANGES and fill  # the helpers are shared with the store tests
+
+
+@pytest.mark.parametrize("command", ["template", "check", "load", "history", "show"])
+def test_each_register_command_has_an_example_in_its_help(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from soeplan.cli import main
+
+    assert main(["register", command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Example:" in out and f"soeplan register {command}" in out

@@ -209,6 +209,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "store_structure",
                 "stored_register",
             ),
+            "soeplan.submissions.register_view": ("REGISTER_FRAME_SCHEMA", "register_frame"),
         },
     ),
     (
@@ -484,6 +485,10 @@ if TYPE_CHECKING:
         register_versions as register_versions,
         store_structure as store_structure,
         stored_register as stored_register,
+    )
+    from soeplan.submissions.register_view import (
+        REGISTER_FRAME_SCHEMA as REGISTER_FRAME_SCHEMA,
+        register_frame as register_frame,
     )
     from soeplan.run import (
         report_from_observations as report_from_observations,

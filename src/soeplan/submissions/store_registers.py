@@ -232,7 +232,7 @@ def register_versions(store: Store | Path | str, unit: str | None = None) -> lis
     return [_version_of(r) for r in _rows(st, sql, args)]
 
 
-def _in_force(versions: Sequence[RegisterVersion], at: dt.date | None) -> RegisterVersion | None:
+def in_force(versions: Sequence[RegisterVersion], at: dt.date | None) -> RegisterVersion | None:
     """The latest version, or the one stated for ``at``: the latest as-of on or before it (else
     the earliest: a register's changes date its structure back before its as-of date)."""
     if not versions:
@@ -266,13 +266,13 @@ def stored_register(
                 "  fix: pick one soeplan register history shows"
             )
     else:
-        chosen = _in_force(versions, at)
+        chosen = in_force(versions, at)
     if chosen is None:
         return None
-    return _read_version(st, chosen)
+    return read_version(st, chosen)
 
 
-def _read_version(st: Store, v: RegisterVersion) -> Register:
+def read_version(st: Store, v: RegisterVersion) -> Register:
     base = "FROM {t} r JOIN register_versions v ON v.id = r.version_id WHERE v.unit = ? AND v.version = ? ORDER BY r.seq"
     args = (v.unit, v.version)
     entry_rows = _rows(
@@ -340,7 +340,7 @@ def stored_registers(store: Store | Path | str) -> dict[str, Register]:
     latest: dict[str, RegisterVersion] = {}
     for v in register_versions(st):
         latest[v.unit] = v
-    return {u: _read_version(st, v) for u, v in sorted(latest.items())}
+    return {u: read_version(st, v) for u, v in sorted(latest.items())}
 
 
 def _merged(register: Register, reg: Registry) -> tuple[UnitStructure, tuple[MergeFinding, ...]]:
