@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -14,7 +14,7 @@ from _registers import CHANGSHAN, CHANGSHAN_CHANGES, fill, register_workbook, un
 from soeplan.registers.cells import Cell, share
 from soeplan.registers.layout import ENTITIES_SHEET, ENTITY_COLUMNS
 from soeplan.registers.reader import RegisterError, RegisterReadError, check_register, read_register
-from soeplan.registers.records import Register, RegisterEntry, StrategicSector
+from soeplan.registers.records import RATINGS, Register, RegisterEntry, StrategicSector
 from soeplan.registers.workbook import write_register_template
 from soeplan.structure.records import EventKind, FunctionalClass, NodeType
 
@@ -234,3 +234,90 @@ def test_each_register_command_has_an_example_in_its_help(
     assert main(["register", command, "--help"]) == 0
     out = capsys.readouterr().out
     assert "Example:" in out and f"soeplan register {command}" in out
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Cn", "Zl", "Zp")),
+    min_size=1,
+    max_size=12,
+).filter(lambda s: s.strip() == s)
+_IDS = st.from_regex(r"[a-z][a-z0-9._-]{0,8}", fullmatch=True)
+
+
+@st.composite
+def _registers(draw: st.DrawFn) -> Register:
+    ids = draw(st.lists(_IDS, min_size=1, max_size=6, unique=True))
+    entries: list[RegisterEntry] = []
+    groups: list[str] = []
+    for i, eid in enumerate(ids):
+        is_group = i == 0 or draw(st.booleans())
+        rated = draw(st.booleans())
+        listed = draw(st.booleans())
+        entries.append(
+            RegisterEntry(
+                id=eid,
+                name_zh=draw(_TEXT),  # any text, =formula-looking ones included
+                name_en=draw(st.one_of(st.just(""), _TEXT)),
+                unit="kaihua",
+                parent=draw(st.sampled_from(groups)) if groups and i else None,
+                node_type=NodeType.GROUP if is_group else NodeType.SINGLE,
+                functional_class=draw(st.one_of(st.none(), st.sampled_from(FunctionalClass))),
+                sector=draw(st.one_of(st.none(), st.sampled_from(StrategicSector))),
+                state_share=draw(
+                    st.one_of(st.none(), st.integers(0, 10000).map(lambda n: n / 10000))
+                ),
+                listed=listed,
+                exchange=draw(_TEXT) if listed else "",
+                rating=draw(st.sampled_from(RATINGS)) if rated else None,
+                rating_agency=draw(_TEXT) if rated else "",
+                rating_date=dt.date(2023, 1, 1) + dt.timedelta(days=draw(st.integers(0, 300)))
+                if rated
+                else None,
+                note=draw(st.one_of(st.just(""), _TEXT)),
+            )
+        )
+        if is_group:
+            groups.append(eid)
+    return Register(unit="kaihua", as_of=dt.date(2023, 12, 31), entries=tuple(entries))
+
+
+_FORMULA_LIKE = Register(
+    unit="kaihua",
+    as_of=dt.date(2023, 12, 31),
+    entries=(
+        RegisterEntry(id="kh.a", name_zh="=SUM(A1:A9)", name_en="@cmd", unit="kaihua",
+                      note="+1", rating="AA", rating_agency="-x", rating_date=dt.date(2023, 1, 1)),
+    ),
+)  # fmt: skip
+
+
+@settings(max_examples=25)
+@given(register=_registers())
+@example(register=_FORMULA_LIKE)
+def test_any_register_round_trips_through_its_workbook_text_staying_text(
+    register: Register, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("rt") / "r.xlsx"
+    write_register_template(path, unit=unit("kaihua"), register=register)
+    again = read_register(path)
+    assert again.entries == register.entries and again.as_of == register.as_of
+
+
+def test_a_workbook_that_inflates_too_far_or_holds_macros_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    base = register_workbook(tmp_path / "cs.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("xl/media/padding.bin", b"\0" * (30 * 1024 * 1024))
+    with pytest.raises(RegisterReadError, match="inflates to far more"):
+        check_register(bomb)
+    macros = tmp_path / "macros.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(macros, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("xl/vbaProject.bin", b"macro")
+    with pytest.raises(RegisterReadError, match="holds macros"):
+        check_register(macros)
