@@ -13,6 +13,7 @@ import click
 from soeplan.cli._common import cli, format_option, warn_plugin_failures
 from soeplan.cli._render import render_rows
 from soeplan.cli.store import _store_option
+from soeplan.errors import SoeplanError
 from soeplan.safety import terminal_text
 
 _unit_option = click.option(
@@ -113,6 +114,12 @@ def _problem_rows(problems: Any) -> list[list[str]]:
     return [[p.where, p.what, p.fix] for p in problems]
 
 
+class RegisterProblems(SoeplanError):
+    """A register with problems, already listed: exit code 1."""
+
+    exit_code = 1
+
+
 @register_group.command("check")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @format_option(("table", "csv", "md", "json"))
@@ -131,7 +138,7 @@ def check_cmd(file: Path, fmt: str) -> None:
     """
     from soeplan.plugins.registry import get_registry
     from soeplan.registers.merge import merge_register
-    from soeplan.registers.reader import RegisterError, check_register
+    from soeplan.registers.reader import check_register
 
     warn_plugin_failures()
     found = check_register(file)
@@ -144,7 +151,11 @@ def check_cmd(file: Path, fmt: str) -> None:
             render_rows(header, _problem_rows(found.problems), fmt, title=str(file)), nl=False
         )
     if found.register is None:
-        raise RegisterError(file, found.problems)
+        n = len(found.problems)
+        raise RegisterProblems(
+            f"{file}: {n} problem{'s' if n != 1 else ''} (listed above) / 企业名录有误\n"
+            "  fix: correct each one in the workbook, then check it again"
+        )
     r = found.register
     for f in merge_register(r, get_registry().structures.get(r.unit))[1]:
         click.echo(terminal_text(f"finding 合并差异: {f}"), err=True)
