@@ -245,6 +245,14 @@ def _exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) 
     help="A group's own consolidated figures: check them against its children, book the gap "
     "to its difference unit, or ignore them.",
 )
+@click.option(
+    "--level",
+    type=click.Choice(["scope", "group", "entity"]),
+    default="scope",
+    show_default=True,
+    help="Whose figures to print: the scopes' and county-level units' totals (what assess "
+    "--data reads), each group's consolidated figures, or each enterprise's.",
+)
 @format_option(("table", "csv", "md", "json"))
 @lang_option
 @report_mode_options
@@ -263,6 +271,7 @@ def rollup_cmd(
     years: tuple[int, ...],
     indicators: tuple[str, ...],
     group_reported: str,
+    level: str,
     fmt: str,
     lang: str,
     allow_partial: bool,
@@ -284,6 +293,7 @@ def rollup_cmd(
       soeplan rollup --sample --format csv
       soeplan rollup --sample --year 2020 --format json
       soeplan rollup --sample --year 2020 --lang en
+      soeplan rollup --sample --year 2023 --level group --indicator total_assets
       soeplan rollup --data figures.parquet --format md
       soeplan rollup --store store/ --format csv          # what has been accepted so far
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
@@ -295,6 +305,9 @@ def rollup_cmd(
 
     if out is not None or submissions:
         from soeplan.cli.report import report_mode
+
+        if level != "scope":
+            raise click.UsageError("--level prints figures; the report (--out) has every level")
 
         report_mode(
             submissions=submissions,
@@ -319,10 +332,15 @@ def rollup_cmd(
     partial = store_coverage(store, plan, structure, years, allow_partial) if store else []
     obs = refuse_implausible(obs, plan, years)
     result = rollup(obs, structure, years=years or None, indicators=indicators or None,
-                    group_reported=group_reported, include_entities=False)  # fmt: skip
+                    group_reported=group_reported, include_entities=level == "entity")  # fmt: skip
     echo_findings(result.findings, lang)
     for line in partial:
         click.echo(f"# {line}", err=True)
+    if level != "scope":
+        from soeplan.cli.rollup_levels import echo_level
+
+        echo_level(result, level, fmt, lang, sample=sample)
+        return
     _echo_result(result, fmt, lang, sample=sample)
 
 

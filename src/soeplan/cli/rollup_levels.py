@@ -1,0 +1,128 @@
+"""``soeplan rollup --level group|entity``: the figures of the groups or of the enterprises.
+
+The default level (``scope``) prints the scopes' and county-level units' totals
+(:mod:`soeplan.cli.rollup`); a group's consolidated figures and an enterprise's own figures are
+printed here, in the same four formats: a table or Markdown rounded for reading, CSV and JSON
+exactly as computed (:func:`soeplan.safety.figure_text`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from soeplan.cli._render import render_rows
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from soeplan.consolidation.records import Rollup
+
+
+_HEADER = {
+    "zh": {"group": "集团", "entity": "企业", "unit": "所属单位", "year": "年份",
+           "indicator": "指标", "measure": "计量单位", "value": "数值"},
+    "en": {"group": "group", "entity": "enterprise", "unit": "county unit", "year": "year",
+           "indicator": "indicator", "measure": "unit", "value": "value"},
+}  # fmt: skip
+
+
+def level_frame(result: Rollup, level: str) -> pl.DataFrame:
+    """The rollup's rows of one node type (``group`` or ``entity``), in a stable order: by
+    county-level unit, node, year and the catalogue's order of indicators."""
+    import polars as pl
+
+    from soeplan.plugins.registry import get_registry
+
+    order = {code: i for i, code in enumerate(get_registry().indicators)}
+    return (
+        result.values.filter(pl.col("node_type") == level)
+        .with_columns(_i=pl.col("indicator").replace_strict(order, default=len(order)))
+        .sort(["unit", "node", "year", "_i"], nulls_last=True)
+        .drop("_i")
+    )
+
+
+def echo_level(result: Rollup, level: str, fmt: str, lang: str, *, sample: bool) -> None:
+    """Print the groups' (or enterprises') figures of ``result`` in ``fmt``."""
+    from soeplan.sample import SYNTHETIC_NOTE
+
+    frame = level_frame(result, level)
+    h = _HEADER[lang]
+    if frame.is_empty():
+        click.echo(
+            f"# no {h[level]} figures for the years and indicators asked"
+            if lang == "en"
+            else f"# 所选年度和指标没有{h[level]}数据",
+            err=True,
+        )
+    if fmt in ("csv", "json"):
+        if sample:
+            click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
+        click.echo(_exact(frame, level, fmt, lang), nl=False)
+        return
+    title = "分集团数据 Group figures" if level == "group" else "分企业数据 Enterprise figures"
+    title += f" — {SYNTHETIC_NOTE(lang)}" if sample else ""
+    header = [h[level], h["unit"], h["year"], h["indicator"], h["measure"], h["value"]]
+    units = _unit_names(result, lang)
+    rows = _rounded(frame, lang, units)
+    click.echo(render_rows(header, rows, fmt, title=title), nl=False)
+
+
+def _unit_names(result: Rollup, lang: str) -> dict[str, str]:
+    """The county-level units' names, from the rollup's own unit rows."""
+    import polars as pl
+
+    rows = result.values.filter(pl.col("node_type") == "unit").unique("node")
+    return {r["node"]: _name(r, lang) for r in rows.iter_rows(named=True)}
+
+
+def _name(r: dict[str, object], lang: str) -> str:
+    return str((r["name_zh"] if lang == "zh" else r["name_en"]) or r["name_zh"] or r["node"])
+
+
+def _rounded(frame: pl.DataFrame, lang: str, units: dict[str, str]) -> list[list[object]]:
+    """Rows for reading: names, the indicator's name and unit, the value rounded by its kind."""
+    from soeplan.plugins.registry import get_registry
+    from soeplan.report.format import cell_format, format_value
+    from soeplan.report.model import CellFormat
+
+    cat = get_registry().indicators
+    rows: list[list[object]] = []
+    for r in frame.iter_rows(named=True):
+        ind = cat.get(r["indicator"])
+        shown = format_value(r["value"], cell_format(ind) if ind else CellFormat.AMOUNT)
+        measure = "" if ind is None else (ind.unit if lang == "zh" else ind.unit_en)
+        indicator = r["indicator"] if ind is None else ind.name(lang)
+        node = f"{_name(r, lang)} ({r['node']})"
+        unit = units.get(r["unit"], r["unit"] or "")
+        rows.append([node, unit, r["year"], indicator, measure, shown])
+    return rows
+
+
+def _exact(frame: pl.DataFrame, level: str, fmt: str, lang: str) -> str:
+    """CSV or JSON, each figure exactly as computed (:func:`soeplan.safety.figure_text`)."""
+    from soeplan.plugins.registry import get_registry
+    from soeplan.safety import figure_text, figure_value
+
+    cat = get_registry().indicators
+
+    def kind(code: str) -> str:
+        ind = cat.get(code)
+        return ind.kind.value if ind is not None else "amount"  # an unknown code is summed
+
+    if fmt == "json":
+        records = [
+            {level: r["node"], "name": _name(r, lang), "unit": r["unit"], "year": r["year"],
+             "indicator": r["indicator"], "value": figure_value(r["value"], kind(r["indicator"]))}
+            for r in frame.iter_rows(named=True)
+        ]  # fmt: skip
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    rows = [
+        [r["node"], _name(r, lang), r["unit"], r["year"], r["indicator"],
+         figure_text(r["value"], kind(r["indicator"]))]
+        for r in frame.iter_rows(named=True)
+    ]  # fmt: skip
+    return render_rows([level, "name", "unit", "year", "indicator", "value"], rows, "csv")
