@@ -31,13 +31,29 @@ class Text:
         return self.zh if lang == "zh" else self.en
 
 
+#: The number formats a section table's column can name in :attr:`SectionTable.formats`.
+COLUMN_FORMATS = ("amount", "ratio", "growth", "points", "count", "text")
+
+
 @attrs.frozen(kw_only=True)
 class SectionTable:
-    """A table of a section: a frame plus bilingual column labels (by column name)."""
+    """A table of a section: a frame plus bilingual column labels (by column name).
+
+    Numbers stay numbers in the frame; the report formats them. A column's format comes from
+    ``formats`` (a format of :data:`COLUMN_FORMATS`, e.g. ``"ratio"``, or an indicator code,
+    whose kind then decides), else from its name when it is an indicator code
+    (``kc_waste_recycled_share`` is a ratio), else, for the ``value`` column of a long frame with
+    an ``indicator`` column, from each row's indicator; otherwise whole numbers are counts and
+    other numbers amounts. Ratios and growth are fractions (``0.7`` is 70.00%); points are a
+    change of a ratio as a fraction (``0.012`` is 1.20pp).
+    """
 
     title: Text
     frame: pl.DataFrame = attrs.field(eq=False)
     labels: Mapping[str, Text] = attrs.field(factory=dict)
+    #: a column's number format by column name: a format of :data:`COLUMN_FORMATS`, or an
+    #: indicator code
+    formats: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -72,6 +88,9 @@ class ReportSection:
     render: Callable[[SectionContext], SectionContent] = attrs.field(eq=False)
     order: int = 100  #: position among sections (ties broken by id)
     unit: str | None = None  #: the county-level unit it is about, if any
+    #: the short name of its sheet in the workbook (at most 31 characters in each language);
+    #: without one, the title up to the last whole word that fits
+    sheet: Text | None = None
     provider: Provider | None = attrs.field(default=None, eq=False)
 
 
@@ -116,4 +135,10 @@ def content_problems(content: object) -> list[str]:
             continue
         for col, label in table.labels.items():
             text(f"table {i}'s label of {col!r}", label)
+        if not isinstance(table.formats, Mapping):
+            out.append(f"table {i}'s formats are {a_type(table.formats)}, expected a dict")
+            continue
+        for col, fmt in table.formats.items():
+            if not isinstance(fmt, str):
+                out.append(f"table {i}'s format of {col!r} is {a_type(fmt)}, expected a str")
     return out

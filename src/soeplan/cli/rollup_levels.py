@@ -1,8 +1,7 @@
-"""``soeplan rollup --level group|entity``: the figures of the groups or of the enterprises.
+"""``soeplan rollup --level scope|group|entity``: the figures of the scopes and county-level
+units (the default), of the groups, or of the enterprises, printed.
 
-The default level (``scope``) prints the scopes' and county-level units' totals
-(:mod:`soeplan.cli.rollup`); a group's consolidated figures and an enterprise's own figures are
-printed here, in the same four formats: a table or Markdown rounded for reading, CSV and JSON
+In the same four formats: a table or Markdown rounded for reading, CSV and JSON
 exactly as computed (:func:`soeplan.safety.figure_text`).
 """
 
@@ -126,3 +125,48 @@ def _exact(frame: pl.DataFrame, level: str, fmt: str, lang: str) -> str:
         for r in frame.iter_rows(named=True)
     ]  # fmt: skip
     return render_rows([level, "name", "unit", "year", "indicator", "value"], rows, "csv")
+
+
+def _fmt_value(value: float, kind: str) -> str:
+    """Rounded for reading (the edge): ratios in % to 0.01 pp, amounts to 0.01, counts whole."""
+    if kind == "ratio":
+        return f"{value * 100:.2f}%"
+    if kind == "count" and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def echo_scopes(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
+    """The units' and scopes' figures as a table or Markdown, rounded for reading."""
+    import polars as pl
+
+    from soeplan.plugins.registry import get_registry
+    from soeplan.sample import SYNTHETIC_NOTE
+
+    cat = get_registry().indicators
+    order = {code: i for i, code in enumerate(cat)}
+    frame = (
+        result.values.filter(pl.col("node_type").is_in(["scope", "unit"]))
+        .with_columns(
+            _t=pl.col("node_type").replace_strict({"scope": 0, "unit": 1}),
+            _i=pl.col("indicator").replace_strict(order, default=len(order)),
+        )
+        .sort(["_t", "node", "year", "_i"])
+    )
+    header = (
+        ["范围", "年份", "指标", "单位", "数值"]
+        if lang == "zh"
+        else ["scope", "year", "indicator", "unit", "value"]
+    )
+    rows2 = []
+    for r in frame.iter_rows(named=True):
+        ind = cat.get(r["indicator"])
+        name = r["name_zh"] if lang == "zh" else r["name_en"]
+        label = name if r["node_type"] == "scope" else f"{name} ({r['node']})"
+        if ind is None:
+            rows2.append([label, r["year"], r["indicator"], "", _fmt_value(r["value"], "amount")])
+            continue
+        unit = ind.unit if lang == "zh" else ind.unit_en
+        rows2.append([label, r["year"], ind.name(lang), unit, _fmt_value(r["value"], ind.kind)])
+    title = "汇总 Consolidated totals" + (f" — {SYNTHETIC_NOTE(lang)}" if sample else "")
+    click.echo(render_rows(header, rows2, fmt, title=title), nl=False)
