@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
 import openpyxl
+import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,9 +17,13 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 import soeplan
+from soeplan.plugins.checks import record_problems
 from soeplan.report.sheet_names import LIMIT, SHEETS, clean, unique_sheet_name, whole_words
 from soeplan.report.xlsx_sheet import MAX_WIDTH, display_width, number_of_text, shown
 from soeplan.run import run_demo
+from soeplan.sections import ReportSection, SectionContent, SectionTable, Text, content_problems
+from soeplan.testing import check_section_content
+from soeplan.testing.contents import section_problems
 
 #: A text that reads as a number, a percentage, points, or a figure with its † mark.
 LOOKS_NUMERIC = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(%|pp)?†?")
@@ -261,3 +267,40 @@ def test_a_quoted_figure_reads_back_as_the_number_it_shows(x: float, places: int
 @pytest.mark.parametrize("text", ["=1+1", "< 65%", "0012", "1.2.3", "12 亿元", "", "9133A"])
 def test_other_texts_stay_text(text: str) -> None:
     assert number_of_text(text) is None
+
+
+# ---------------------------------------------------------------- what plugins declare
+
+
+def _section(**kw: object) -> ReportSection:
+    return ReportSection(
+        id="x.s", title=Text("标题", "Title"), render=lambda ctx: SectionContent(), **kw
+    )
+
+
+def test_a_sections_sheet_name_is_checked_when_it_registers() -> None:
+    assert record_problems(_section(sheet=Text("短名", "Short"))) == []
+    long = record_problems(_section(sheet=Text("短名", "A name much longer than Excel takes")))
+    assert len(long) == 1 and "31 characters" in long[0].what
+    bad = record_problems(_section(sheet=Text("a:b", "ok")))
+    assert len(bad) == 1 and "Chinese" in bad[0].what
+    assert record_problems(_section(sheet="plain"))[0].what == "sheet is not a Text"
+
+
+def test_the_kit_refuses_a_format_that_names_nothing() -> None:
+    frame = pl.DataFrame({"share": [0.5], "n": [3]})
+    labels = {"share": Text("比重", "Share"), "n": Text("数", "Count")}
+    ok = SectionTable(title=Text("表", "T"), frame=frame, labels=labels,
+                      formats={"share": "ratio", "n": "listed"})  # fmt: skip
+    assert check_section_content(SectionContent(tables=(ok,))) == []
+    stray = attrs.evolve(ok, formats={"missing": "ratio"})
+    problems = check_section_content(SectionContent(tables=(stray,)))
+    assert [p.what for p in problems] == ["formats names 'missing', not a column"]
+    listed = SectionContent(tables=(attrs.evolve(ok, formats=["ratio"]),))
+    assert content_problems(listed) == ["table 0's formats are a list, expected a dict"]
+    bad = attrs.evolve(ok, formats={"share": "percent"})
+    section = _section()
+    section = attrs.evolve(section, render=lambda ctx: SectionContent(tables=(bad,)))
+    found = section_problems(section, soeplan.get_registry(), pl.DataFrame(), 2023)
+    assert any("'percent'" in p.what and "neither a format nor an indicator" in p.what
+               for p in found)  # fmt: skip
