@@ -304,3 +304,26 @@ def test_the_kit_refuses_a_format_that_names_nothing() -> None:
     found = section_problems(section, soeplan.get_registry(), pl.DataFrame(), 2023)
     assert any("'percent'" in p.what and "neither a format nor an indicator" in p.what
                for p in found)  # fmt: skip
+
+
+def test_an_excel_tables_headers_are_distinct_one_line_texts(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from soeplan.report.xlsx_sheet import Region, SheetLayout, finish
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for j, h in enumerate(["a\nb", None, "x", "X", "=1+1"], start=1):
+        ws.cell(1, j, h)
+        ws.cell(2, j, j)
+    finish(ws, SheetLayout([Region(1, 1, 5, 2)]), [0])
+    wb.save(tmp_path / "t.xlsx")
+    back = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert back is not None
+    names = [back.cell(1, j).value for j in range(1, 6)]
+    assert names == ["a b", "(B)", "x", "X (2)", "=1+1"]
+    (table,) = back.tables.values()
+    assert [c.name for c in table.tableColumns] == names
+    assert back.freeze_panes == "B2"
+    assert back["E1"].data_type == "s"  # a header that starts like a formula stays text

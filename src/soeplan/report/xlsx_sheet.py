@@ -17,6 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from soeplan.safety import xlsx_put
+
 #: Widths in Excel's units (about one Latin character): the narrowest and the widest column.
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
 #: A header wraps; it widens its column up to this many characters.
@@ -121,19 +123,18 @@ def _widths(ws: Worksheet, regions: list[Region]) -> None:
 
 
 def _unique_headers(ws: Worksheet, reg: Region) -> None:
-    """An Excel table needs a distinct, non-empty text in every header cell."""
+    """An Excel table needs a distinct, non-empty, one-line text in every header cell."""
     seen: set[str] = set()
     for col in range(reg.first_col, reg.last_col + 1):
         c = ws.cell(row=reg.header_row, column=col)
-        name = str(c.value).strip() if c.value is not None else ""
+        # a line break would not survive in the table's column name (an XML attribute)
+        name = " ".join(str(c.value).split()) if c.value is not None else ""
         base, n = name or f"({get_column_letter(col)})", 2
         name = base
         while name.lower() in seen:
             name, n = f"{base} ({n})", n + 1
         seen.add(name.lower())
-        if c.value != name:
-            c.value = name
-            c.data_type = "s"
+        xlsx_put(c, name)  # a text, never a formula
 
 
 def finish(ws: Worksheet, layout: SheetLayout, counter: list[int]) -> None:
