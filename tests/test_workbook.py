@@ -83,6 +83,15 @@ def test_every_sheet_freezes_its_header_and_first_column(book: Path) -> None:
             assert ws.cell(int(row) - 1, 1).value is not None or ws.cell(int(row) - 2, 1).value
 
 
+def test_every_sheet_prints_a_page_wide_with_its_header_on_every_page(book: Path) -> None:
+    wb = openpyxl.load_workbook(book)
+    for ws in wb.worksheets:
+        row = int(re.sub(r"[A-Z]+", "", ws.freeze_panes or "A1"))
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == f"$1:${row - 1}", ws.title
+
+
 def test_every_table_with_rows_has_a_filter(book: Path) -> None:
     wb = openpyxl.load_workbook(book)
     for ws in wb.worksheets:

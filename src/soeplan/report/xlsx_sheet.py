@@ -3,8 +3,9 @@ content, and numbers stored as numbers.
 
 A :class:`SheetLayout` records, as the writer goes, the tables written on one sheet; at the end
 :func:`finish` freezes the panes below the first table's header and right of its first column,
-turns every table with rows into an Excel table (each with its own filter buttons), and sets each
-column's width from what its tables hold, a Chinese character counting double.
+turns every table with rows into an Excel table (each with its own filter buttons), sets each
+column's width from what its tables hold, a Chinese character counting double, and sets up the
+sheet for print (A4 landscape, one page wide, the frozen rows repeated atop every page).
 """
 
 from __future__ import annotations
@@ -137,6 +138,16 @@ def _unique_headers(ws: Worksheet, reg: Region) -> None:
         xlsx_put(c, name)  # a text, never a formula
 
 
+def _print_setup(ws: Worksheet, body: int) -> None:
+    """Printed, a sheet is landscape, as wide as the page, its frozen rows atop every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if body > 1:
+        ws.print_title_rows = f"1:{body - 1}"
+
+
 def finish(ws: Worksheet, layout: SheetLayout, counter: list[int]) -> None:
     """Freeze, filter and size ``ws`` from its recorded tables; ``counter`` numbers the Excel
     tables across the workbook (their names must be unique in it)."""
@@ -146,6 +157,7 @@ def finish(ws: Worksheet, layout: SheetLayout, counter: list[int]) -> None:
     first = regions[0]
     body = first.header_row + first.header_rows
     ws.freeze_panes = ws.cell(row=body, column=first.first_col + first.frozen_cols).coordinate
+    _print_setup(ws, body)
     plain_filter = False
     for reg in regions:
         if reg.last_row < reg.header_row + reg.header_rows or not reg.filtered:
