@@ -31,28 +31,21 @@ class Text:
         return self.zh if lang == "zh" else self.en
 
 
-#: The number formats a section table's column can name in :attr:`SectionTable.formats`.
-COLUMN_FORMATS = ("amount", "ratio", "growth", "points", "count", "text")
-
-
 @attrs.frozen(kw_only=True)
 class SectionTable:
     """A table of a section: a frame plus bilingual column labels (by column name).
 
-    Numbers stay numbers in the frame; the report formats them. A column's format comes from
-    ``formats`` (a format of :data:`COLUMN_FORMATS`, e.g. ``"ratio"``, or an indicator code,
-    whose kind then decides), else from its name when it is an indicator code
-    (``kc_waste_recycled_share`` is a ratio), else, for the ``value`` column of a long frame with
-    an ``indicator`` column, from each row's indicator; otherwise whole numbers are counts and
-    other numbers amounts. Ratios and growth are fractions (``0.7`` is 70.00%); points are a
-    change of a ratio as a fraction (``0.012`` is 1.20pp).
+    ``formats`` says how a column's numbers are shown, by column name: an indicator's code (its
+    kind and unit decide: a ratio as a percentage, a count whole, an amount in money to 0.01,
+    another amount such as tonnes with thousands separators and no more decimals than it has),
+    or one of ``amount``, ``ratio``, ``growth`` (a rate, shown as a percentage), ``points``,
+    ``count`` and ``text``. A column not named there whose name is an indicator's code is shown
+    by that indicator; any other by its type. Numbers stay numbers in the workbook.
     """
 
     title: Text
     frame: pl.DataFrame = attrs.field(eq=False)
     labels: Mapping[str, Text] = attrs.field(factory=dict)
-    #: a column's number format by column name: a format of :data:`COLUMN_FORMATS`, or an
-    #: indicator code
     formats: Mapping[str, str] = attrs.field(factory=dict)
 
 
@@ -135,10 +128,9 @@ def content_problems(content: object) -> list[str]:
             continue
         for col, label in table.labels.items():
             text(f"table {i}'s label of {col!r}", label)
-        if not isinstance(table.formats, Mapping):
-            out.append(f"table {i}'s formats are {a_type(table.formats)}, expected a dict")
-            continue
-        for col, fmt in table.formats.items():
-            if not isinstance(fmt, str):
-                out.append(f"table {i}'s format of {col!r} is {a_type(fmt)}, expected a str")
+        formats = getattr(table, "formats", {})
+        if not isinstance(formats, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in formats.items()
+        ):
+            out.append(f"table {i}'s formats are {a_type(formats)}, expected a dict of str")
     return out

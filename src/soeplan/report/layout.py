@@ -15,7 +15,8 @@ import polars as pl
 
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.assessment.milestones import Method
-from soeplan.report.format import difference_format, format_value, rate_format
+from soeplan.context import current
+from soeplan.report.format import column_format, difference_format, format_value, rate_format
 from soeplan.report.i18n import label
 from soeplan.report.model import (
     AssessmentRow,
@@ -25,7 +26,6 @@ from soeplan.report.model import (
     Report,
     ScopeTable,
 )
-from soeplan.report.section_cells import cell_formats
 from soeplan.sections import SectionTable
 
 
@@ -37,9 +37,6 @@ class Out:
     fmt: CellFormat = CellFormat.TEXT
     data: bool = False  #: deliberate data, kept as it is in every language
     rounding: Rounding = Rounding.HALF_UP
-    #: a text quoted from a file that the workbook stores as a number when it reads as one
-    #: (a finding's ``73.78%``), shown as it was written
-    number_text: bool = False
 
     def text(self) -> str:
         if self.value is None:
@@ -284,7 +281,6 @@ def findings_block(report: Report) -> Block:
         if f.get("row") is not None and not f.get("cell"):
             where += f" row {f['row']}" if lang == "en" else f" 第{f['row']}行"
         sev = f.get("severity") or ""
-        quoted = bool(f.get("indicator"))  # a figure of an indicator, not an id or a code
         rows.append(
             (
                 _t(label(f"sev_{sev}", lang) if sev in ("hint", "warning", "error") else sev),
@@ -294,8 +290,8 @@ def findings_block(report: Report) -> Block:
                 Out(f.get("indicator") or ""),
                 Out(f.get("year"), CellFormat.TEXT),
                 Out(where.strip(), data=True),
-                Out(f.get("expected") or "", data=True, number_text=quoted),
-                Out(f.get("found") or "", data=True, number_text=quoted),
+                Out(f.get("expected") or "", data=True),
+                Out(f.get("found") or "", data=True),
                 _t((f.get("message_zh") if lang == "zh" else f.get("message_en")) or ""),
                 Out(f.get("fix") or "", data=True),
             )
@@ -348,29 +344,39 @@ def _missing_rows(report: Report, listed: set[str]) -> tuple[tuple[Out, ...], ..
     return tuple(rows)
 
 
-def _frame_cell(v: object, fmt: CellFormat | None) -> Out:
-    """A section table's cell: a number in ``fmt`` (by its type without one), a text as data."""
+def _frame_cell(v: object, fmt: CellFormat | None = None) -> Out:
     if v is None:
         return Out(None, fmt or CellFormat.TEXT)
     if isinstance(v, bool):
         return Out(str(v))
-    if isinstance(v, int | float):
-        if fmt is None:
-            fmt = CellFormat.COUNT if isinstance(v, int) else CellFormat.AMOUNT
-        return Out(str(v)) if fmt is CellFormat.TEXT else Out(v, fmt)
+    if isinstance(v, int | float) and fmt is not None:
+        return Out(v, fmt) if fmt is not CellFormat.TEXT else Out(str(v))
+    if isinstance(v, int):
+        return Out(v, CellFormat.COUNT)
+    if isinstance(v, float):
+        return Out(v, CellFormat.AMOUNT)
     if isinstance(v, dt.date):
         return Out(v.isoformat())
     return Out(str(v), data=True)
 
 
 def section_table_block(sec: RenderedSection, table: SectionTable, i: int, lang: str) -> Block:
-    """A section's table; each number in its column's format (:mod:`soeplan.report.section_cells`)."""
+    """A section's table; each column's numbers in the format its ``formats`` entry names, or
+    its indicator's when the column is named by an indicator's code
+    (:func:`soeplan.report.format.column_format`)."""
     frame: pl.DataFrame = table.frame
     header = tuple(table.labels[c](lang) if c in table.labels else c for c in frame.columns)
-    formats = cell_formats(table)
+    formats = getattr(table, "formats", {}) or {}
+    inds = current().indicators
+    fmts = [
+        column_format(c, formats.get(c), frame[c].to_list(), inds)
+        if frame.schema[c].is_numeric()
+        else None
+        for c in frame.columns
+    ]
     rows = tuple(
         tuple(_frame_cell(v, f) for v, f in zip(row, fmts, strict=True))
-        for row, fmts in zip(frame.iter_rows(), formats, strict=True)
+        for row in frame.iter_rows()
     )
     return Block(
         key=f"section-{sec.id}-{i}",

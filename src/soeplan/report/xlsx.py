@@ -13,6 +13,7 @@ cell (:func:`soeplan.safety.xlsx_cell`): a county's text that starts with ``=`` 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -54,7 +55,25 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return unique_sheet_name(name, taken)
 
 
-def _put(ws: Worksheet, row: int, col: int, cell: Out, block: Block) -> None:
+#: The findings' columns of an indicator (4) and of the figures it quotes (7 and 8: expected,
+#: found), by position in :data:`soeplan.report.layout.findings_block`'s header.
+_FINDING_INDICATOR, _FINDING_QUOTED = 4, (7, 8)
+#: A whole number written as a text of the report's own (not a datum): a section's year column.
+_WHOLE = re.compile(r"[1-9]\d{0,14}|0")
+
+
+def _quoted(block: Block, cells: tuple[Out, ...], j: int) -> bool:
+    """Whether cell ``j`` of a row quotes a figure of an indicator (a finding's ``73.78%``), to be
+    stored as the number it shows; an id or a code, in a finding without an indicator, is not."""
+    return (
+        block.key == "findings"
+        and j in _FINDING_QUOTED
+        and len(cells) > _FINDING_INDICATOR
+        and bool(cells[_FINDING_INDICATOR].value)
+    )
+
+
+def _put(ws: Worksheet, row: int, col: int, cell: Out, block: Block, quoted: bool) -> None:
     v = cell.value
     number_format = ""
     if isinstance(v, int | float) and not isinstance(v, bool):
@@ -62,8 +81,10 @@ def _put(ws: Worksheet, row: int, col: int, cell: Out, block: Block) -> None:
         number_format = EXCEL_FORMATS[
             cell.fmt if cell.fmt is not CellFormat.TEXT else CellFormat.COUNT
         ]
-    elif isinstance(v, str) and cell.number_text and (parsed := number_of_text(v)) is not None:
-        v, number_format = parsed  # a quoted figure (a finding's 73.78%), a number as written
+    elif isinstance(v, str) and quoted and (parsed := number_of_text(v)) is not None:
+        v, number_format = parsed  # a quoted figure, a number as written
+    elif isinstance(v, str) and not cell.data and _WHOLE.fullmatch(v):
+        v, number_format = int(v), "0"  # a year, shown as text elsewhere: a number here
     c = xlsx_cell(ws, row, col, v)
     if number_format:
         c.number_format = number_format
@@ -87,7 +108,7 @@ def _write_block(
         xlsx_cell(ws, row, 1, block.empty)
     for r in block.rows:
         for j, cell in enumerate(r, start=1):
-            _put(ws, row, j, cell, block)
+            _put(ws, row, j, cell, block, _quoted(block, r, j - 1))
         row += 1
     layout.regions.append(Region(header_row, 1, max(len(block.header), 1), row - 1))
     if not block.rows and block.empty:

@@ -17,14 +17,7 @@ from soeplan.frames import FINDING_SCHEMA
 from soeplan.plugins.checks import record_problems
 from soeplan.plugins.registry import Registry
 from soeplan.rules import Rule, RuleContext
-from soeplan.sections import (
-    COLUMN_FORMATS,
-    ReportSection,
-    SectionContent,
-    SectionContext,
-    SectionTable,
-    Text,
-)
+from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure.records import EventKind, UnitStructure
 
 
@@ -209,15 +202,18 @@ def section_problems(
 
 def _format_problems(content: object, registry: Registry, where: str) -> list[Problem]:
     """A table's column formats that are neither a format nor a registered indicator."""
+    from soeplan.report.model import CellFormat
+
+    formats = [f.value for f in CellFormat]
     out: list[Problem] = []
     for i, table in enumerate(getattr(content, "tables", ())):
         for col, fmt in getattr(table, "formats", {}).items():
-            if fmt not in COLUMN_FORMATS and fmt not in registry.indicators:
+            if fmt not in formats and fmt not in registry.indicators:
                 out.append(
                     Problem(
                         f"{where}, table {i}",
                         f"column {col!r} has the format {fmt!r}, neither a format nor an indicator",
-                        f"use one of {', '.join(COLUMN_FORMATS)} or an indicator code",
+                        f"use one of {', '.join(formats)} or an indicator code",
                     )
                 )
     return out

@@ -203,6 +203,7 @@ def render_section(ctx: SectionContext) -> SectionContent:
                     "growth": Text(zh="增长率", en="Growth"),
                     "growth_comparable": Text(zh="可比增长率", en="Comparable growth"),
                 },
+                # amounts as total assets are shown, growth as a percentage
                 formats={
                     "current": "total_assets",
                     "prior": "total_assets",
