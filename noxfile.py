@@ -86,9 +86,10 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The main job on the bundled data: the yearly run and its report, into demo-report/."""
+    """The main job on the bundled data: the yearly run and its report, into demo-report/
+    (``-- --lang en``: the English report, into demo-report-en/; ``-- --out DIR``: elsewhere)."""
     install_all(session)
-    session.run("soeplan", "demo", "--out", "demo-report", *session.posargs)
+    session.run("soeplan", "demo", *session.posargs)
 
 
 @nox.session
