@@ -229,8 +229,14 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "legend_milestone": ("里程碑路径", "Milestone path"),
     "legend_target": ("目标", "Target"),
     "legend_limit": ("上限/下限", "Limit"),
-    "chart_trajectory": ("{indicator}（{scope}）", "{indicator} ({scope})"),
-    "chart_breakdown": ("{indicator}：{year}年分单位", "{indicator}: by unit, {year}"),
+    "legend_ceiling": ("上限", "Ceiling"),
+    "legend_floor": ("下限", "Floor"),
+    "legend_stretch": ("力争值", "Stretch target"),
+    "chart_trajectory": ("{indicator}（{scope}{unit}）", "{indicator} ({scope}{unit})"),
+    "chart_breakdown": (
+        "{indicator}（{year}年分单位{unit}）",
+        "{indicator} (by unit, {year}{unit})",
+    ),
     # summary sentences
     "summary_counts": ("共评估 {n} 项目标：{counts}。", "{n} targets assessed: {counts}."),
     "summary_count": ("{n} 项{verdict}", "{n} {verdict}"),

@@ -302,6 +302,10 @@ class DebtWatchRow:
     level: WatchLevel
 
 
+#: A chart's unit of measure when it has none.
+NO_UNIT = Text("", "")
+
+
 @attrs.frozen(kw_only=True)
 class Series:
     """An indicator's trajectory for one scope: actuals by year, milestone path and target."""
@@ -317,6 +321,7 @@ class Series:
     target_year: int
     target: float
     stretch: float | None = None
+    unit: Text = NO_UNIT  #: the unit of measure (亿元, %, 家)
 
 
 @attrs.frozen(kw_only=True)
@@ -327,6 +332,7 @@ class Breakdown:
     label: Text
     fmt: CellFormat
     values: tuple[tuple[str, Text, float], ...]  #: (unit id, unit name, value)
+    unit: Text = NO_UNIT  #: the unit of measure (亿元, %, 家)
 
 
 @attrs.frozen(kw_only=True)
