@@ -26,7 +26,7 @@ from soeplan.report.ticks import nice_ticks, tick_label
 #: SimSun), of Linux desktops (Noto Sans CJK / Source Han Sans, WenQuanYi) and of macOS (PingFang,
 #: Hiragino), then the system's sans-serif.
 FONT_STACK = (
-    '"Microsoft YaHei", "微软雅黑", "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", '
+    '"Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", '
     '"WenQuanYi Micro Hei", "PingFang SC", "Hiragino Sans GB", SimHei, SimSun, '
     '"Segoe UI", "DejaVu Sans", sans-serif'
 )
