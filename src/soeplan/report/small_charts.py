@@ -78,7 +78,7 @@ def lag_svg(lag: UnitLag, lang: str = "zh", width: int = 200, height: int = 150)
             f'<text class="caption" x="4" y="{30 + 15 * i}" fill="#a61b1b">{escape(t)}</text>'
             for i, t in enumerate(lines[1:])
         ),
-        f'<text class="measure" x="{left - 4}" y="{top - 12}" text-anchor="end" fill="#555" '
+        f'<text class="measure" x="4" y="{top - 12}" fill="#555" '
         f'font-size="10">{escape(lag.unit_of_measure(lang))}</text>',
     ]
     step = ticks[1] - ticks[0]
@@ -110,7 +110,7 @@ def lag_svg(lag: UnitLag, lang: str = "zh", width: int = 200, height: int = 150)
     return "".join(parts)
 
 
-def sparkline_svg(series: Series, lang: str = "zh", width: int = 100, height: int = 26) -> str:
+def sparkline_svg(series: Series, lang: str = "zh", width: int = 90, height: int = 26) -> str:
     """A target's trajectory in a line: actual values (solid), the milestone path (dashed) and
     the target (a ring at the target year; a ceiling or floor as a thin line)."""
     pad = 3
