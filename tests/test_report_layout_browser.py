@@ -265,3 +265,20 @@ def test_the_measures_see_an_overflow(tmp_path: Path) -> None:
     kinds = {o[0] for o in m["overflows"]}  # type: ignore[union-attr]
     assert {"TD", "page"} <= kinds, m["overflows"]
     assert [t[1] for t in m["svg"]] == ["far right"]  # type: ignore[union-attr]
+
+
+def test_it_prints_on_a4_a_section_a_page_the_wide_tables_landscape(
+    pages: dict[str, Path], tmp_path: Path
+) -> None:
+    pdf = tmp_path / "report.pdf"
+    proc = _chromium(pages["zh"], tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = pdf.read_bytes()
+    boxes = [
+        tuple(round(float(v)) for v in m.split())
+        for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+ [\d.]+)\s*\]", data)
+    ]
+    pages_ = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    a4, landscape = (595, 842), (842, 595)
+    assert set(boxes) == {a4, landscape}  # A4 only; the assessment and findings turned
+    assert pages_ >= len(SECTIONS)  # every section starts a page
