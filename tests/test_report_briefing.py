@@ -4,7 +4,6 @@ names instead of codes, plugin section values by their indicator, printing and t
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
@@ -12,6 +11,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from report_fixtures import BlockTable
 from soeplan.report.briefing import glance, laggards_block
 from soeplan.report.html import render_html
 from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_block, findings_block
@@ -28,41 +28,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     return run_demo(tmp_path_factory.mktemp("demo"))
 
 
-class _Rows(HTMLParser):
-    """Cells of the tables with ``data-block=KEY``, and the SVGs by class."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__()
-        self.key = key
-        self.rows: list[list[str]] = []
-        self.svgs: list[dict[str, str]] = []
-        self.inside = self.cell = False
-
-    def handle_starttag(self, tag: str, attrs_: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs_}
-        if tag == "svg":
-            self.svgs.append(a)
-        if tag == "table" and a.get("data-block") == self.key:
-            self.inside = True
-        elif self.inside and tag == "tr":
-            self.rows.append([])
-        elif self.inside and tag in ("td", "th"):
-            self.cell = True
-            self.rows[-1].append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
-            self.inside = False
-        elif tag in ("td", "th"):
-            self.cell = False
-
-    def handle_data(self, data: str) -> None:
-        if self.inside and self.cell:
-            self.rows[-1][-1] += data
-
-
-def _parse(report: Report, key: str) -> _Rows:
-    p = _Rows(key)
+def _parse(report: Report, key: str) -> BlockTable:
+    p = BlockTable(key)
     p.feed(render_html(report))
     return p
 

@@ -24,27 +24,13 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from report_fixtures import CHROMIUM, CHROMIUM_FLAGS, needs_chromium
 from soeplan.report.html import CSP
 from soeplan.run import run_demo
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="chromium is not installed (apt-get install -y chromium); CI installs it in .ci/run",
-)
+pytestmark = needs_chromium
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--hide-scrollbars",
-]
+FLAGS = [*CHROMIUM_FLAGS, "--hide-scrollbars"]
 #: for --dump-dom: let the page's scripts run and the layout settle before the DOM is read
 SETTLE = ["--run-all-compositor-stages-before-draw", "--virtual-time-budget=3000"]
 SECTIONS = (
