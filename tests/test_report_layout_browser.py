@@ -71,6 +71,20 @@ MEASURE = r"""
   document.querySelectorAll(".glance .table-wrap").forEach(function (w) {
     out.glance.push([w.scrollWidth, w.clientWidth, Math.round(w.getBoundingClientRect().bottom)]);
   });
+  // a table wider than its box scrolls inside it, its first column staying in view
+  out.scrolled = [];
+  document.querySelectorAll(".table-wrap").forEach(function (w) {
+    var row = w.querySelector("tbody tr");
+    if (!row || row.cells.length < 2 || w.scrollWidth <= w.clientWidth + 1) return;
+    var first = row.cells[0], last = row.cells[row.cells.length - 1];
+    var b0 = first.getBoundingClientRect().left, b1 = last.getBoundingClientRect().left;
+    w.scrollLeft = 300;
+    var moved = w.scrollLeft;
+    var a0 = first.getBoundingClientRect().left, a1 = last.getBoundingClientRect().left;
+    w.scrollLeft = 0;
+    out.scrolled.push([w.querySelector("table").getAttribute("data-block"), moved,
+      Math.round(b0 - a0), Math.round(b1 - a1)]);
+  });
   var notice = document.getElementById("font-notice");
   out.notice = notice ? !notice.hidden : null;
   var pre = document.createElement("pre");
@@ -178,6 +192,13 @@ def test_nothing_overflows_the_page_or_its_box(
         assert height > 0, sid
     assert m["overflows"] == [], m["overflows"][:10]  # type: ignore[index]
     assert m["svg"] == [], m["svg"][:10]  # type: ignore[index]
+    scrolled = m["scrolled"]
+    assert isinstance(scrolled, list)
+    if width == 1024:  # the assessment's 23 columns are wider than the page: its box scrolls
+        assert "assessment" in {block for block, *_ in scrolled}
+    for block, moved, first, last in scrolled:
+        assert moved > 0 and abs(last - moved) <= 1, (block, moved, last)  # the rest scrolls
+        assert abs(first) <= 1, (block, moved, first)  # the first column stays in view
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
