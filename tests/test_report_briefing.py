@@ -17,7 +17,7 @@ from soeplan.report.html import render_html
 from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_block, findings_block
 from soeplan.report.markdown import render_markdown
 from soeplan.report.model import Report, UnitLag
-from soeplan.report.small_charts import lag_svg, sparkline_svg
+from soeplan.report.small_charts import lag_legend_svg, lag_svg, sparkline_svg
 from soeplan.report.write import write_report
 from soeplan.run import RunResult, run_demo
 from soeplan.sections import SectionContent, SectionTable, Text
@@ -136,6 +136,11 @@ def test_a_small_multiple_per_lagging_unit(demo: RunResult) -> None:
     one = next(x for x in report.laggards if x.unit == "kecheng" and x.indicator == "net_assets")
     svg = lag_svg(one)
     assert "柯城区" in svg and "R 0.50" in svg and "亿元" in svg
+    # the lines it draws are the two the shared legend above the small multiples names
+    drawn = set(re.findall(r'<polyline class="([a-z]+)"', svg))
+    legend = set(re.findall(r'data-key="([a-z]+)"', lag_legend_svg()))
+    assert drawn == legend == {"actual", "milestone"}
+    assert lag_legend_svg() in render_html(report)
     # its path starts at its own base and grows at the scope's required rate
     assert one.path[0] == one.actual[0]
     assert one.path[-1][0] == 2025

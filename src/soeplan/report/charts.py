@@ -163,7 +163,7 @@ def trajectory_svg(
     title = chart_title(series, lang, note)
     lines = wrap(title, TITLE_SIZE, width - 8)
     legend = _legend_items(series, lang)
-    rows = _legend_rows(legend, left, width - right, lang)
+    rows = legend_rows(legend, left, width - right)
     top = 20 + len(lines) * (TITLE_SIZE + 4)
     bottom = 26 + 16 * len(rows)
     height += (len(lines) - 1) * (TITLE_SIZE + 4) + 16 * (len(rows) - 1)
@@ -187,7 +187,7 @@ def trajectory_svg(
     parts += _axes(plot, series.fmt, ticks, y0, y1)
     parts += _target_marks(plot, series, lang)
     parts += _paths(plot, series)
-    parts += _legend(rows, height - 10 - 16 * (len(rows) - 1))
+    parts += legend_marks(rows, height - 10 - 16 * (len(rows) - 1))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -311,11 +311,10 @@ def _legend_items(series: Series, lang: str) -> list[LegendItem]:
     return items
 
 
-def _legend_rows(
-    items: Sequence[LegendItem], x0: float, x1: float, lang: str
+def legend_rows(
+    items: Sequence[LegendItem], x0: float, x1: float
 ) -> list[list[tuple[float, LegendItem]]]:
     """The entries placed left to right, wrapping to a new row where the next would not fit."""
-    del lang  # the width estimate reads the text itself
     rows: list[list[tuple[float, LegendItem]]] = [[]]
     x = x0
     for item in items:
@@ -328,7 +327,7 @@ def _legend_rows(
     return rows
 
 
-def _legend(rows: Sequence[Sequence[tuple[float, LegendItem]]], y0: float) -> list[str]:
+def legend_marks(rows: Sequence[Sequence[tuple[float, LegendItem]]], y0: float) -> list[str]:
     parts = []
     for r, row in enumerate(rows):
         y = y0 + 16 * r

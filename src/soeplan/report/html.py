@@ -37,7 +37,7 @@ from soeplan.report.layout import (
 )
 from soeplan.report.markdown import summary_lines
 from soeplan.report.model import Report, Series, WatchLevel
-from soeplan.report.small_charts import lag_caption, lag_svg, sparkline_svg
+from soeplan.report.small_charts import lag_caption, lag_legend_svg, lag_svg, sparkline_svg
 
 #: The page's one script: is there a Chinese font? (see the module's docstring)
 FONT_CHECK = (
@@ -146,6 +146,7 @@ def render_html(report: Report) -> str:
                 (name, [(row, _spark(row.series, lang)) for row in rows])
                 for name, rows in glance(report)
             ],
+            lag_legend=Markup(lag_legend_svg(lang)),
             laggards=[
                 (heading, [(Markup(lag_svg(lag, lang)), lag_caption(lag, lang)) for lag in lags])
                 for heading, lags in laggard_groups(report)

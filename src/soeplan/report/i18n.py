@@ -270,6 +270,11 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "legend_ceiling": ("上限", "Ceiling"),
     "legend_floor": ("下限", "Floor"),
     "legend_stretch": ("力争值", "Stretch target"),
+    "legend_unit_actual": ("单位实际值", "The unit's actual values"),
+    "legend_required_path": (
+        "按所需增速从其基期值推算的路径",
+        "The path the required growth sets from its base-year value",
+    ),
     "lag_caption": ("R {ratio} · 占缺口 {share}", "R {ratio} · {share} of the gap"),
     "lag_title": (
         "{unit}：{indicator}（{scope}，{measure}），{caption}；实线为实际值，虚线为所需进度路径",

@@ -16,7 +16,10 @@ from soeplan.report.charts import (
     COLORS,
     FONT_STACK,
     TEXT_SIZE,
+    LegendItem,
     axis_label,
+    legend_marks,
+    legend_rows,
     title_lines,
     value_ticks,
     wrap,
@@ -25,7 +28,7 @@ from soeplan.report.format import format_value
 from soeplan.report.i18n import label
 from soeplan.report.model import CellFormat, Series, UnitLag
 
-__all__ = ["lag_caption", "lag_svg", "sparkline_svg"]
+__all__ = ["lag_caption", "lag_legend_svg", "lag_svg", "sparkline_svg"]
 
 
 def lag_caption(lag: UnitLag, lang: str) -> str:
@@ -108,6 +111,23 @@ def lag_svg(lag: UnitLag, lang: str = "zh", width: int = 200, height: int = 150)
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def lag_legend_svg(lang: str = "zh", width: int = 420) -> str:
+    """The legend the small multiples share: the unit's actual values and its required path."""
+    items = [
+        LegendItem("actual", COLORS["lagging"], label("legend_unit_actual", lang)),
+        LegendItem("milestone", COLORS["milestone"], label("legend_required_path", lang), "4 3"),
+    ]
+    rows = legend_rows(items, 4, width - 4)
+    height = 8 + 16 * len(rows)
+    return (
+        f'<svg class="legend lag-legend" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(", ".join(i.text for i in items))}" '
+        f"font-family='{FONT_STACK}' font-size=\"{TEXT_SIZE}\">"
+        + "".join(legend_marks(rows, 16))
+        + "</svg>"
+    )
 
 
 def sparkline_svg(series: Series, lang: str = "zh", width: int = 90, height: int = 26) -> str:
