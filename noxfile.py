@@ -115,6 +115,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/arithmetic/growth.py"],
         [
             "tests/test_growth.py",
+            "tests/test_arithmetic_edges.py",
             "tests/test_assessment.py",
             "tests/test_assessment_frame.py",
             "tests/test_milestones.py",
@@ -137,6 +138,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_report_printing.py",
             "tests/test_assessment_verdict.py",
             "tests/test_assessment_outputs.py",
+            "tests/test_bound_edges.py",
+            "tests/test_milestone_edges.py",
         ],
     ),
     (
@@ -152,6 +155,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/arithmetic/precision.py"],
         [
             "tests/test_precision.py",
+            "tests/test_arithmetic_edges.py",
             "tests/test_plancheck.py",
             "tests/test_plancheck_properties.py",
             "tests/test_number_edges.py",
@@ -161,6 +165,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/assessment/milestones.py"],
         [
             "tests/test_milestones.py",
+            "tests/test_milestone_edges.py",
             "tests/test_assessment_frame.py",
             "tests/test_number_edges.py",
             "tests/test_edges.py",
@@ -240,6 +245,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_submission_cli.py",
             "tests/test_store_db.py",
             "tests/test_store_states.py",
+            "tests/test_store_api.py",
+            "tests/test_store_causes.py",
         ],
     ),
 ]

@@ -78,7 +78,7 @@ _ENTITY_KEYS = {
     "synthetic",
     "industry",
 }
-_EVENT_KEYS = {"date", "kind", "entity", "target", "name_zh", "unit", "source", "note"}
+_EVENT_KEYS = {"date", "kind", "entity", "target", "name_zh", "name_en", "unit", "source", "note"}
 
 
 def _unknown_keys(raw: Mapping[str, Any], allowed: set[str], where: str) -> list[Problem]:
@@ -240,7 +240,12 @@ def _parse_event(
         date = _date(raw["date"], f"{where}.date", problems, year_ok=False)
     target = _text(raw, "target", where, problems)
     name_zh = _text(raw, "name_zh", where, problems)
+    name_en = _text(raw, "name_en", where, problems)
     unit = _text(raw, "unit", where, problems)
+    if kind is not EventKind.RENAME and name_en is not None and kind is not None:
+        problems.append(
+            Problem(f"{where}.name_en", f"a {kind.value} event takes no name_en", "remove it")
+        )
     if kind in (EventKind.MERGE, EventKind.TRANSFER) and target is None:
         what = "the absorbing entity" if kind is EventKind.MERGE else "the new parent"
         problems.append(
@@ -268,6 +273,7 @@ def _parse_event(
         entity=entity,
         target=target,
         name_zh=name_zh,
+        name_en=name_en,
         unit=unit,
         source=str(raw.get("source", "")),
         note=str(raw.get("note", "")),

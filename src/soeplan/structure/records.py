@@ -166,6 +166,8 @@ class StructureEvent:
     target: str | None = None  #: MERGE: the absorbing entity; TRANSFER: the new parent
     name_zh: str | None = None  #: RENAME: the new name
     unit: str | None = None  #: TRANSFER across units: the new unit
+    #: RENAME: the new English name (without it the English name stays as it was)
+    name_en: str | None = None
     source: str = ""
     note: str = ""
 
