@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import attrs
 import openpyxl
@@ -13,10 +14,11 @@ import pytest
 
 from report_fixtures import BlockTable
 from soeplan.report.briefing import glance, laggards_block
+from soeplan.report.format import format_value
 from soeplan.report.html import render_html
 from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_block, findings_block
 from soeplan.report.markdown import render_markdown
-from soeplan.report.model import Report, UnitLag
+from soeplan.report.model import CellFormat, Report, UnitLag
 from soeplan.report.small_charts import lag_legend_svg, lag_svg, sparkline_svg
 from soeplan.report.write import write_report
 from soeplan.run import RunResult, run_demo
@@ -85,7 +87,7 @@ def test_glance_groups_the_rows_by_scope_in_the_reports_language(demo: RunResult
 # ---------------------------------------------------------------- the laggards
 
 
-def _section_rows(report: Report) -> dict[tuple[str, str, str], dict[str, str]]:
+def _section_rows(report: Report) -> dict[tuple[str, str, str], dict[str, Any]]:
     """The 分单位进展 section's rows (its own figures, printed), by scope title, indicator, unit."""
     sec = next(s for s in report.sections if s.id == "core.by_unit")
     out = {}
@@ -93,7 +95,9 @@ def _section_rows(report: Report) -> dict[tuple[str, str, str], dict[str, str]]:
         if "分单位进展" not in t.title.zh:
             continue
         for r in t.frame.iter_rows(named=True):
-            out[(t.title.zh.split("：")[0], r["indicator"], r["member"])] = r
+            out[(t.title.zh.split("：")[0], r["indicator"], r["member"])] = r | {
+                "formats": t.formats
+            }
     return out
 
 
@@ -112,9 +116,14 @@ def test_summary_names_the_lagging_units_of_each_target_with_r_and_share(
         scope, ind, unit, _actual, _req, ratio, share, _rank = (c.text() for c in row)
         line = f"| {scope} | {ind} | {unit} | "
         assert line in md
-        # the same R and share as the Progress by unit section prints
+        # the same R and share as the Progress by unit section prints (its table holds the
+        # numbers, each column with its format)
         s = section[(scope, ind, unit)]
-        assert (s["ratio"], s["share"]) == (ratio, share)
+        printed = (
+            format_value(s["ratio"], CellFormat(s["formats"]["ratio"])),
+            format_value(s["share"], CellFormat(s["formats"]["share"])),
+        )
+        assert printed == (ratio, share)
         assert s["mark"] == "滞后"
     # 柯城区 is the slowest on net assets city-wide (R 0.50), as the issue found
     kecheng = next(r for r in block.rows if r[1].text() == "净资产" and r[2].text() == "柯城区")
