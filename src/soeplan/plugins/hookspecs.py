@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from soeplan.structure.records import UnitStructure
 
 hookspec = pluggy.HookspecMarker("soeplan")
+#: The marker of a plugin's hook implementations: ``@hookimpl`` above each ``soeplan_*`` function.
 hookimpl = pluggy.HookimplMarker("soeplan")
 
 
