@@ -200,8 +200,10 @@ class Structure:
                 continue
             if ev.kind in (EventKind.MERGE, EventKind.DISSOLVE):
                 del states[ev.entity]
-            elif ev.kind is EventKind.RENAME and ev.name_zh:
-                states[ev.entity] = attrs.evolve(st, name_zh=ev.name_zh)
+            elif ev.kind is EventKind.RENAME:
+                states[ev.entity] = attrs.evolve(
+                    st, name_zh=ev.name_zh or st.name_zh, name_en=ev.name_en or st.name_en
+                )
             elif ev.kind is EventKind.TRANSFER:
                 states[ev.entity] = attrs.evolve(
                     st, parent=ev.target, unit=ev.unit or self._unit_of(ev.target, states, st.unit)

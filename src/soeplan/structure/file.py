@@ -78,7 +78,7 @@ _ENTITY_KEYS = {
     "synthetic",
     "industry",
 }
-_EVENT_KEYS = {"date", "kind", "entity", "target", "name_zh", "unit", "source", "note"}
+_EVENT_KEYS = {"date", "kind", "entity", "target", "name_zh", "name_en", "unit", "source", "note"}
 
 
 def _text(
@@ -228,6 +228,7 @@ def _parse_event(
         date = _date(raw["date"], f"{where}.date", problems, year_ok=False)
     target = _text(raw, "target", where, problems)
     name_zh = _text(raw, "name_zh", where, problems)
+    name_en = _text(raw, "name_en", where, problems)
     unit = _text(raw, "unit", where, problems)
     if kind in (EventKind.MERGE, EventKind.TRANSFER) and target is None:
         what = "the absorbing entity" if kind is EventKind.MERGE else "the new parent"
@@ -236,9 +237,21 @@ def _parse_event(
                 f"{where}.target", f"a {kind.value} event needs a target", f"set target to {what}"
             )
         )
-    if kind is EventKind.RENAME and name_zh is None:
+    if kind is EventKind.RENAME and name_zh is None and name_en is None:
         problems.append(
-            Problem(f"{where}.name_zh", "a rename event needs the new name", "set name_zh")
+            Problem(
+                f"{where}.name_zh",
+                "a rename event needs the new name",
+                "set name_zh (and name_en, for the English name)",
+            )
+        )
+    if kind is not None and kind is not EventKind.RENAME and name_en is not None:
+        problems.append(
+            Problem(
+                f"{where}.name_en",
+                f"a {kind.value} event changes no name",
+                "remove name_en, or make it a rename event",
+            )
         )
     if kind is not None and target is not None and target == entity:
         problems.append(
@@ -256,6 +269,7 @@ def _parse_event(
         entity=entity,
         target=target,
         name_zh=name_zh,
+        name_en=name_en,
         unit=unit,
         source=str(raw.get("source", "")),
         note=str(raw.get("note", "")),
