@@ -132,6 +132,7 @@ def report_from_observations(
         structure=structure,
         observations=observations,
         rollup=result.values,
+        consolidated=result,
         lang=lang,
         # industry baselines of the debt-risk lines (soeplan.assessment.debt_risk)
         options={"synthetic": synthetic, "debt_baselines": dict(debt_baselines or {})},

@@ -3,8 +3,11 @@
 Plugins import public names only: the records and :data:`soeplan.hookimpl` from ``soeplan``,
 and from here the readers of a plugin's own data files (:func:`read_observations`,
 :func:`load_toml_observations`, :func:`load_indicators`, :func:`load_structure_file`), the city's
-structure file to compose with (:func:`city_file`, :func:`compose_structure`) and the findings
-frame a rule returns (:func:`findings_frame`).
+structure file to compose with (:func:`city_file`, :func:`compose_structure`), the findings
+frame a rule returns (:func:`findings_frame`), and the helpers a report section prints a figure
+with in a sentence (:func:`percent`, :func:`thousands`, :func:`quantity`, :func:`figure`: half-up
+rounding, thousands separators, the unit in the reader's language, 未报 / not reported for a
+missing figure; from :mod:`soeplan.report.numbers`, which the report uses too).
 
 A county plugin ships its own figures (local metrics, or a sample) as TOML::
 
@@ -34,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
@@ -42,26 +45,28 @@ from soeplan._toml import read_toml
 from soeplan.errors import DataFileError, Problem
 from soeplan.frames import SERIES_SCHEMA
 from soeplan.indicators import load_indicators
+from soeplan.report.numbers import figure, percent, quantity, thousands
 from soeplan.rules import findings_frame
 from soeplan.sample import merge_observations, overlay_plugin_samples
 from soeplan.structure.city import city_file
 from soeplan.structure.compose import compose_structure
 from soeplan.structure.file import load_structure_file
 
-if TYPE_CHECKING:
-    pass
-
 __all__ = [
     "SERIES_SCHEMA",
     "city_file",
     "compose_structure",
+    "figure",
     "findings_frame",
     "load_indicators",
     "load_structure_file",
     "load_toml_observations",
     "merge_observations",
     "overlay_plugin_samples",
+    "percent",
+    "quantity",
     "read_observations",
+    "thousands",
 ]
 
 
