@@ -155,7 +155,7 @@ def test_rules_run_on_the_sample() -> None:
 # ------------------------------------------- a plugin that adds an enterprise: sample and demo
 
 
-def _adds_an_enterprise() -> types.ModuleType:
+def _adds_an_enterprise(**extra: float | None) -> types.ModuleType:
     """Kaihua's three sample enterprises plus one the plugin adds, with its own core figures."""
     import datetime as dt
 
@@ -172,9 +172,11 @@ def _adds_an_enterprise() -> types.ModuleType:
     def load(unit: str, year: int, source: str) -> pl.DataFrame | None:
         if unit != "kaihua" or source != "sample" or year < 2022:
             return None
-        figures = {"total_assets": 12.0, "net_assets": 5.0, "revenue": 3.0}
+        figures = {"total_assets": 12.0, "net_assets": 5.0, "revenue": 3.0, "total_profit": 0.4}
+        figures |= {"net_profit": 0.3, "rated_aaa": 0, "rated_aa_plus": 0, "rated_aa": 0}
+        figures |= {"listed": 0, **extra}
         return pl.DataFrame(
-            [("kaihua", "kh.new", year, i, v) for i, v in figures.items()],
+            [("kaihua", "kh.new", year, i, v) for i, v in figures.items() if v is not None],
             schema=["unit", "entity", "year", "indicator", "value"],
             orient="row",
         )
@@ -197,11 +199,8 @@ def test_sample_and_demo_agree_on_an_enterprise_a_plugin_adds() -> None:
     with registry.active():
         written = sample_submission("kaihua", 2023)
     new = written.filter(pl.col("entity") == "kh.new")
-    assert dict(zip(new["indicator"], new["value"], strict=True)) == {
-        "total_assets": 12.0,
-        "net_assets": 5.0,
-        "revenue": 3.0,
-    }
+    got = dict(zip(new["indicator"], new["value"], strict=True))
+    assert (got["total_assets"], got["net_assets"], got["listed"]) == (12.0, 5.0, 0.0)
 
 
 def test_the_kit_catches_a_sample_that_leaves_out_the_plugins_enterprise(
@@ -217,6 +216,16 @@ def test_the_kit_catches_a_sample_that_leaves_out_the_plugins_enterprise(
     )
     report = check_plugin(_adds_an_enterprise(), name="kaihua_new")
     assert not report.ok
+    (problem,) = [p for p in report.problems if "disagree" in p.what]
+    assert problem.where == "sample kaihua 2023"
+    assert "disagree on 9 figure(s)" in problem.what
+    assert "e.g. kh.new listed: sample no figure, demo 0" in problem.what
+
+
+def test_the_kit_catches_an_added_enterprise_whose_sample_is_refused() -> None:
+    """Without its counts the new enterprise's sample is refused (core.completeness): the demo
+    would set Kaihua aside, so the kit says so."""
+    report = check_plugin(_adds_an_enterprise(listed=None), name="kaihua_new")
     (problem,) = [p for p in report.problems if p.where == "sample kaihua 2023"]
-    assert "disagree on 3 figure(s)" in problem.what
-    assert "kh.new net_assets: sample no figure, demo 5" in problem.what
+    assert "the unit's sample is refused (1 blocking finding(s)" in problem.what
+    assert "core.completeness kh.new listed" in problem.what

@@ -142,10 +142,32 @@ def _sample_problems(
         demo = overlay_plugin_samples(load_core_sample(registry), registry)
         for unit in in_sample:
             checked.append(f"sample {unit}")
-            written = sample_submission(unit, year).select(cols)
+            submission = sample_submission(unit, year)
             read = demo.filter((pl.col("unit") == unit) & (pl.col("year") == year)).select(cols)
-            problems += _disagreement(unit, year, written, read)
+            problems += _disagreement(unit, year, submission.select(cols), read)
+            problems += _refused(unit, year, submission)
     return problems
+
+
+def _refused(unit: str, year: int, submission: pl.DataFrame) -> list[Problem]:
+    """The unit's sample is accepted under the demo's policy (errors block; warnings are taken
+    as explained), as the demo needs: else it sets the unit aside."""
+    from soeplan.submissions.validate import Policy, validate
+
+    report = validate(submission, year=year, unit=unit, policy=Policy(explain=frozenset()))
+    if report.acceptable:
+        return []
+    first = report.blocking.row(0, named=True)
+    return [
+        Problem(
+            f"sample {unit} {year}",
+            f"the unit's sample is refused ({report.blocking.height} blocking finding(s), e.g. "
+            f"{first['rule']} {first['entity']} {first['indicator']}: {first['message_en']}); "
+            "soeplan demo sets the unit aside",
+            "give every required figure of your enterprises (amounts and counts) in your "
+            "plugin's sample",
+        )
+    ]
 
 
 def _disagreement(unit: str, year: int, written: pl.DataFrame, read: pl.DataFrame) -> list[Problem]:
