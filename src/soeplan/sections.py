@@ -89,6 +89,38 @@ class SectionContext:
     options: Mapping[str, Any] = attrs.field(factory=dict)
     consolidated: Rollup | None = attrs.field(default=None, eq=False)
 
+    @classmethod
+    def of_rollup(
+        cls,
+        result: Rollup,
+        *,
+        year: int,
+        plan: Plan | None = None,
+        observations: pl.DataFrame | None = None,
+        lang: str = "zh",
+        options: Mapping[str, Any] | None = None,
+    ) -> SectionContext:
+        """The context a yearly run gives: ``result``'s structure, the :class:`soeplan.Rollup`
+        itself (``consolidated``) and its values frame (``rollup``); for a plugin's own tests.
+
+        >>> from soeplan import city_structure, rollup
+        >>> from soeplan.sample import sample_observations
+        >>> result = rollup(sample_observations([2023]), city_structure(sample=True))
+        >>> ctx = SectionContext.of_rollup(result, year=2023)
+        >>> ctx.value("city", "total_assets") == result.value("city", "total_assets", 2023)
+        True
+        """
+        return cls(
+            year=year,
+            plan=plan,
+            structure=result.structure,
+            observations=observations,
+            rollup=result.values,
+            consolidated=result,
+            lang=lang,
+            options=dict(options or {}),
+        )
+
     def value(self, node: str, indicator: str, year: int | None = None) -> float | None:
         """One figure of the rollup (full precision): ``node``'s ``indicator`` in ``year``
         (default: the report's year); ``None`` when the run has none, or gave no rollup.

@@ -219,14 +219,8 @@ def _run_context(
     with registry.active():
         structure = city_structure(registry=registry, sample=True)
         result = rollup(observations, structure, registry=registry)
-    return SectionContext(
-        year=year,
-        plan=plan,
-        structure=structure,
-        observations=observations,
-        rollup=result.values,
-        consolidated=result,
-        options={"synthetic": True},
+    return SectionContext.of_rollup(
+        result, year=year, plan=plan, observations=observations, options={"synthetic": True}
     )
 
 
