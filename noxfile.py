@@ -121,6 +121,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/arithmetic/growth.py"],
         [
             "tests/test_growth.py",
+            "tests/test_arithmetic_edges.py",
             "tests/test_assessment.py",
             "tests/test_assessment_frame.py",
             "tests/test_milestones.py",
@@ -143,6 +144,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_report_printing.py",
             "tests/test_assessment_verdict.py",
             "tests/test_assessment_outputs.py",
+            "tests/test_bound_edges.py",
+            "tests/test_milestone_edges.py",
         ],
     ),
     (
@@ -158,6 +161,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/arithmetic/precision.py"],
         [
             "tests/test_precision.py",
+            "tests/test_arithmetic_edges.py",
             "tests/test_plancheck.py",
             "tests/test_plancheck_properties.py",
             "tests/test_number_edges.py",
@@ -167,6 +171,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ["src/soeplan/assessment/milestones.py"],
         [
             "tests/test_milestones.py",
+            "tests/test_milestone_edges.py",
             "tests/test_assessment_frame.py",
             "tests/test_number_edges.py",
             "tests/test_edges.py",
@@ -246,6 +251,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_submission_cli.py",
             "tests/test_store_db.py",
             "tests/test_store_states.py",
+            "tests/test_store_api.py",
+            "tests/test_store_causes.py",
         ],
     ),
 ]

@@ -312,7 +312,7 @@ def test_a_rename_needs_a_name_and_only_a_rename_takes_name_en(tmp_path: Path) -
     with pytest.raises(DataFileError) as exc:
         load_structure_file(write(tmp_path, body))
     assert "event[0] (x).name_zh: a rename event needs the new name" in problems_of(exc)
-    assert "event[1] (x).name_en: a transfer event changes no name" in problems_of(exc)
+    assert "event[1] (x).name_en: a transfer event takes no name_en" in problems_of(exc)
 
 
 def test_the_city_rename_changes_both_names() -> None:

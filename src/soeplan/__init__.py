@@ -10,6 +10,9 @@ they register (:class:`Indicator`, :class:`Rule`, :class:`ReportSection`,
 :class:`UnitStructure`, :class:`Target`, ...), :data:`hookimpl`, and the helpers of
 :mod:`soeplan.sdk` and :mod:`soeplan.testing`. The API reference lists them in the groups of
 :data:`_API` below.
+
+Long: every public name is listed twice, in :data:`_API` and in the import block for type
+checkers, so this module grows by two lines with each name of the API.
 """
 
 from __future__ import annotations
@@ -175,6 +178,38 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "FINDING_SCHEMA",
                 "OBSERVATION_SCHEMA",
             ),
+        },
+    ),
+    (
+        "For scripts: enterprise registers (企业名录)",
+        {
+            "soeplan.registers.records": (
+                "RATINGS",
+                "Register",
+                "RegisterChange",
+                "RegisterEntry",
+                "StrategicSector",
+            ),
+            "soeplan.registers.reader": (
+                "RegisterCheck",
+                "RegisterError",
+                "check_register",
+                "read_register",
+            ),
+            "soeplan.registers.workbook": (
+                "register_from_structure",
+                "write_register_template",
+            ),
+            "soeplan.registers.merge": ("MergeFinding", "merge_register"),
+            "soeplan.submissions.store_registers": (
+                "RegisterLoad",
+                "RegisterVersion",
+                "load_register",
+                "register_versions",
+                "store_structure",
+                "stored_register",
+            ),
+            "soeplan.submissions.register_view": ("REGISTER_FRAME_SCHEMA", "register_frame"),
         },
     ),
     (
@@ -421,6 +456,39 @@ if TYPE_CHECKING:
     from soeplan.frames import (
         FINDING_SCHEMA as FINDING_SCHEMA,
         OBSERVATION_SCHEMA as OBSERVATION_SCHEMA,
+    )
+    from soeplan.registers.records import (
+        RATINGS as RATINGS,
+        Register as Register,
+        RegisterChange as RegisterChange,
+        RegisterEntry as RegisterEntry,
+        StrategicSector as StrategicSector,
+    )
+    from soeplan.registers.reader import (
+        RegisterCheck as RegisterCheck,
+        RegisterError as RegisterError,
+        check_register as check_register,
+        read_register as read_register,
+    )
+    from soeplan.registers.workbook import (
+        register_from_structure as register_from_structure,
+        write_register_template as write_register_template,
+    )
+    from soeplan.registers.merge import (
+        MergeFinding as MergeFinding,
+        merge_register as merge_register,
+    )
+    from soeplan.submissions.store_registers import (
+        RegisterLoad as RegisterLoad,
+        RegisterVersion as RegisterVersion,
+        load_register as load_register,
+        register_versions as register_versions,
+        store_structure as store_structure,
+        stored_register as stored_register,
+    )
+    from soeplan.submissions.register_view import (
+        REGISTER_FRAME_SCHEMA as REGISTER_FRAME_SCHEMA,
+        register_frame as register_frame,
     )
     from soeplan.run import (
         report_from_observations as report_from_observations,

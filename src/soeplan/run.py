@@ -38,6 +38,7 @@ from soeplan.rules import empty_findings
 from soeplan.sections import SectionContext, Text
 from soeplan.structure.city import city_structure
 from soeplan.structure.dated import Structure
+from soeplan.submissions.store_registers import store_structure
 
 if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry
@@ -264,7 +265,7 @@ def run_submissions(
         if accepted.frames
         else empty_long()
     )
-    structure = city_structure(sample=accepted.synthetic)
+    structure = store_structure(store, sample=accepted.synthetic)  # with its registers
     partial = check_coverage(
         plan_obj, structure, year, checked, store, allow_partial, years_of(observations) - {year}
     )

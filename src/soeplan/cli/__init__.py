@@ -18,6 +18,7 @@ from soeplan.cli import catalogue as _catalogue  # noqa: F401
 from soeplan.cli import milestones as _milestones  # noqa: F401
 from soeplan.cli import plancheck as _plancheck  # noqa: F401
 from soeplan.cli import plugins as _plugins  # noqa: F401
+from soeplan.cli import registers as _registers  # noqa: F401
 from soeplan.cli import report as _report  # noqa: F401
 from soeplan.cli import rollup as _rollup  # noqa: F401
 from soeplan.cli import rules as _rules  # noqa: F401

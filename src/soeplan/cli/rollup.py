@@ -9,9 +9,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from soeplan.cli._common import cli, format_option, lang_option, warn_plugin_failures
+from soeplan.cli._common import (
+    cli,
+    format_option,
+    lang_option,
+    plan_option,
+    warn_plugin_failures,
+)
 from soeplan.cli._render import render_rows
 from soeplan.cli.report import report_mode_options
+from soeplan.cli.store_inputs import observations_from_store, store_coverage
 from soeplan.errors import DataFileError, Problem, SoeplanError
 
 if TYPE_CHECKING:
@@ -104,38 +111,17 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
     return pl.concat(frames, how="diagonal_relaxed")
 
 
-def observations_from_store(store: Path, *, sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
-    """The current accepted figures of an ingest store (``soeplan ingest``), as one lazy frame."""
-    from soeplan.submissions.store import Store, read_store
-
-    if sample or data:
-        raise SoeplanError(
-            "give one source of figures: --sample, --data FILE or --store DIR\n"
-            "  fix: drop the other options"
-        )
-    if not Store(store).exists():
-        raise SoeplanError(
-            f"{store} is not an ingest store (it has no soeplan.sqlite)\n"
-            "  fix: pass the directory given to soeplan ingest --store"
-        )
-    frame = read_store(store)
-    if frame.is_empty():
-        raise SoeplanError(
-            f"the store {store} holds no accepted submissions yet\n"
-            "  fix: soeplan ingest FILE... --store " + str(store)
-        )
-    return frame.lazy()
-
-
 def _inputs(
     store: Path | None, sample: bool, data: Sequence[Path], structure_files: Sequence[Path]
 ) -> tuple[pl.LazyFrame, Any]:
     """The figures (a store, the sample or data files) and the structure to roll them up in."""
     if store is not None:
+        from soeplan.submissions.store_registers import store_structure
+
         obs = observations_from_store(store, sample=sample, data=data)
-    else:
-        obs = load_observations(sample, data)
-    return obs, load_structure(sample, structure_files)
+        # the store's registers replace their units' structures (soeplan register load)
+        return obs, store_structure(store, sample=sample, fallback_files=structure_files)
+    return load_observations(sample, data), load_structure(sample, structure_files)
 
 
 def refuse_implausible(obs: pl.LazyFrame, plan: str, years: Sequence[int]) -> pl.LazyFrame:
@@ -326,38 +312,6 @@ def rollup_cmd(
     _echo_result(result, fmt, lang, sample=sample)
 
 
-def store_coverage(
-    store: Path, plan: str, structure: Any, years: Sequence[int], allow_partial: bool
-) -> list[str]:
-    """Check, for each year of the store's figures (or each --year), that every unit of every
-    scope of the plan is present; refuse otherwise (unless ``allow_partial``: then the lines that
-    mark the partial scopes, for stderr)."""
-    from soeplan.plan.load import load_plan
-    from soeplan.submissions.coverage import (
-        coverage,
-        plan_scope_units,
-        present_units,
-        refuse_partial,
-        stored_states,
-    )
-    from soeplan.submissions.store import Store
-
-    plan_obj = load_plan(plan)
-    scopes = plan_scope_units(plan_obj, structure)
-    wanted = sorted(set(years) or {e.year for e in Store(store).current()})
-    lines = []
-    for year in wanted:
-        cov = coverage(
-            year, present_units(store, year), scopes=scopes, stored=stored_states(store, year)
-        )
-        if not allow_partial:
-            refuse_partial(cov, what="the totals")
-        for s in cov.partial:
-            units = ", ".join(m.unit for m in s.missing)
-            lines.append(f"partial: {s.scope} {year} missing {len(s.missing)} unit(s): {units}")
-    return lines
-
-
 def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
     """CSV and JSON exactly (for machines), the table and Markdown rounded (for reading)."""
     from soeplan.consolidation.records import scope_totals
@@ -397,6 +351,14 @@ def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
     metavar="DIR",
     help="Trace a figure of an ingest store's accepted submissions (soeplan ingest).",
 )
+@plan_option
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    default=False,
+    help="With --store: trace a year even when some units of a scope have no accepted "
+    "submission (without it such a year is refused, listing the missing units).",
+)
 @lang_option
 def explain_cmd(
     sample: bool,
@@ -407,21 +369,31 @@ def explain_cmd(
     indicator: str,
     year: int,
     group_reported: str,
+    plan: str,
+    allow_partial: bool,
     lang: str,
 ) -> None:
     """Trace a rolled-up figure to the rows it came from, as a tree of contributions.
+
+    With --store, a year some unit of the scope (or of the unit the figure belongs to) has no
+    accepted submission for is refused (exit 1, listing the missing units and their states)
+    unless --allow-partial is given, as for soeplan rollup --store.
 
     \b
     Example:
       soeplan explain --sample --scope 全市 --indicator total_assets --year 2020
       soeplan explain --sample --scope mun.chengtou --indicator debt_ratio --year 2022 --lang en
       soeplan explain --store store/ --scope 市区 --indicator net_profit --year 2023
+      soeplan explain --store store/ --scope 全市 --indicator total_assets --year 2023 --allow-partial
     """
     from soeplan.consolidation.explain import explain, render_explanation
     from soeplan.sample import SYNTHETIC_NOTE
 
     warn_plugin_failures()
     obs, structure = _inputs(store, sample, data, structure_files)
+    if store is not None:
+        for line in store_coverage(store, plan, structure, [year], allow_partial, node):
+            click.echo(f"# {line}", err=True)
     tree = explain(
         obs, structure, node=node, indicator=indicator, year=year, group_reported=group_reported
     )

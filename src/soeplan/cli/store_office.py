@@ -185,7 +185,7 @@ def migrate_cmd(old: Path, store: Path) -> None:
     help="Directory for the Parquet files.",
 )
 def export_cmd(store: Path, out: Path) -> None:
-    """Export the store to Parquet for analysts: figures, received files and history.
+    """Export the store to Parquet for analysts: figures, received files, history and registers.
 
     \b
     Example:

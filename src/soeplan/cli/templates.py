@@ -21,25 +21,41 @@ from soeplan.cli._common import cli, plan_option, warn_plugin_failures
     default=None,
     help="Workbook to write (default: UNIT-YEAR.xlsx).",
 )
-def template_cmd(plan: str, unit: str, year: int, output: Path | None) -> None:
+@click.option(
+    "--store",
+    "store",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="List the entities of the unit's register in this store (soeplan register load).",
+)
+def template_cmd(plan: str, unit: str, year: int, output: Path | None, store: Path | None) -> None:
     """Write the Excel workbook a county-level unit fills in (填报模板).
 
     The workbook has a README sheet (填报说明), the unit's entity list and a data sheet with one
     row per entity and one column per indicator it reports (amounts and counts; ratios are
-    recomputed), with in-cell validation and an explanation column (说明).
+    recomputed), with in-cell validation and an explanation column (说明). With --store holding
+    the unit's register (soeplan register load), the entities are the register's.
 
     \b
     Example:
       soeplan template --plan quzhou-14th --unit qujiang --year 2023 -o qujiang-2023.xlsx
+      soeplan template --unit changshan --year 2023 --store store/ -o changshan-2023.xlsx
     """
-    from soeplan.submissions.template import unit_entities
+    from soeplan.submissions.store_registers import has_register, store_structure
+    from soeplan.submissions.template import unit_context
     from soeplan.submissions.template_workbook import write_template
 
     warn_plugin_failures()
     out = output or Path(f"{unit}-{year}.xlsx")
-    write_template(out, unit=unit, year=year, plan=plan)
-    n = len(unit_entities(unit, year))
-    click.echo(f"wrote {out}: {n} entities of {unit}, {year} / 已生成填报模板")
+    structure = store_structure(store) if has_register(store, unit) else None
+    write_template(out, unit=unit, year=year, plan=plan, structure=structure)
+    entities = unit_context(unit, year, structure=structure)[1]
+    origin = " (from the store's register / 企业名录)" if structure is not None else ""
+    synthetic = " 示例（合成）sample entities" if any(e.synthetic for e in entities) else ""
+    click.echo(
+        f"wrote {out}: {len(entities)} entities of {unit}, {year}{origin}{synthetic} "
+        "/ 已生成填报模板"
+    )
 
 
 @cli.command("sample")

@@ -55,30 +55,37 @@ def city_structure(
     extra_entities: Iterable[tuple[str, str] | Entity] | None = None,
     city: Path | str | None = None,
     fallback_files: Sequence[Path | str] = (),
+    registers: Sequence[tuple[str, UnitStructure]] = (),
 ) -> Structure:
     """The composed structure of the city.
 
     Units and scopes come from the city file (``city``, default the core's); unit structures
     from the registry's ``soeplan_structures`` records (the core registers the municipal groups);
     with ``sample=True`` the bundled sample's entity list fills in what the registered layer
-    lacks, then ``fallback_files``, then ``extra_entities``.
+    lacks, then ``fallback_files``, then ``extra_entities``. ``registers`` are ``(origin,
+    UnitStructure)`` pairs that replace the registered structure of their units (a store's
+    registers, merged with the plugins' structures: :mod:`soeplan.registers.merge`); no
+    fallback entity list adds to their units.
     """
     reg = current(registry)
     base = load_structure_file(city) if city is not None else city_file()
-    registered: list[tuple[str, UnitStructure]] = []
+    registered: list[tuple[str, UnitStructure]] = list(registers)
+    replaced = {us.unit for _, us in registers}
     for us in reg.structures.values():
+        if us.unit in replaced:
+            continue
         origin = f"plugin {us.provider}" if us.provider is not None else "registered"
         if city is not None and any(f.unit == us.unit for f in base.unit_structures):
             continue  # an explicit city file replaces the registered structure of its units
         registered.append((origin, us))
     if city is not None:
-        registered += [(base.path, us) for us in base.unit_structures]
+        registered += [(base.path, us) for us in base.unit_structures if us.unit not in replaced]
     fallback: list[tuple[str, UnitStructure]] = []
     files = [SAMPLE_STRUCTURE_FILE] if sample else []
     files += [Path(p) for p in fallback_files]
     for path in files:
         f = load_structure_file(path)
-        fallback += [(f.path, us) for us in f.unit_structures]
+        fallback += [(f.path, us) for us in f.unit_structures if us.unit not in replaced]
     return compose_structure(
         units=base.units,
         scopes=base.scopes,

@@ -230,6 +230,10 @@ def _parse_event(
     name_zh = _text(raw, "name_zh", where, problems)
     name_en = _text(raw, "name_en", where, problems)
     unit = _text(raw, "unit", where, problems)
+    if kind is not EventKind.RENAME and name_en is not None and kind is not None:
+        problems.append(
+            Problem(f"{where}.name_en", f"a {kind.value} event takes no name_en", "remove it")
+        )
     if kind in (EventKind.MERGE, EventKind.TRANSFER) and target is None:
         what = "the absorbing entity" if kind is EventKind.MERGE else "the new parent"
         problems.append(
@@ -243,14 +247,6 @@ def _parse_event(
                 f"{where}.name_zh",
                 "a rename event needs the new name",
                 "set name_zh (and name_en, for the English name)",
-            )
-        )
-    if kind is not None and kind is not EventKind.RENAME and name_en is not None:
-        problems.append(
-            Problem(
-                f"{where}.name_en",
-                f"a {kind.value} event changes no name",
-                "remove name_en, or make it a rename event",
             )
         )
     if kind is not None and target is not None and target == entity:

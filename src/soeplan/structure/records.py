@@ -165,9 +165,9 @@ class StructureEvent:
     entity: str
     target: str | None = None  #: MERGE: the absorbing entity; TRANSFER: the new parent
     name_zh: str | None = None  #: RENAME: the new Chinese name
-    #: RENAME: the new English name (without it, the English name stays as it was)
-    name_en: str | None = None
     unit: str | None = None  #: TRANSFER across units: the new unit
+    #: RENAME: the new English name (without it the English name stays as it was)
+    name_en: str | None = None
     source: str = ""
     note: str = ""
 

@@ -21,6 +21,7 @@ from soeplan.indicators import Kind
 from soeplan.submissions.read_errors import SubmissionReadError
 from soeplan.submissions.readers import Submission, read_submission
 from soeplan.submissions.store import Store, StoreEntry
+from soeplan.submissions.store_registers import has_register, store_structure
 from soeplan.submissions.validate import Policy, ValidationReport, validate
 
 if TYPE_CHECKING:
@@ -102,8 +103,11 @@ def check_file(
     policy: Policy | None = None,
     options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
+    structure: Any = None,
 ) -> CheckedFile:
-    """Read and validate one file. ``store`` supplies last year's accepted figures.
+    """Read and validate one file. ``store`` supplies last year's accepted figures, and, when it
+    holds a register of the file's unit, the structure the file is checked against (the
+    register's entities: :func:`~soeplan.submissions.store_registers.store_structure`).
 
     A file for a year outside the plan's span is refused (:class:`SubmissionReadError`, naming
     the span), like a file that cannot be read."""
@@ -111,6 +115,8 @@ def check_file(
     u, y = _declared(sub, unit, year)
     if prior is None:
         prior = prior_from_store(store, u, y)
+    if structure is None and has_register(store, u):
+        structure = store_structure(store, registry=registry)
     try:
         report = validate(
             sub.observations,
@@ -121,6 +127,7 @@ def check_file(
             registry=registry,
             policy=policy,
             options=options,
+            structure=structure,
         )
     except YearOutsidePlanError as exc:  # said with the file, and collected with the others'
         raise SubmissionReadError(

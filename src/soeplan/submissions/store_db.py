@@ -94,6 +94,63 @@ CREATE TABLE state_changes (
 );
 """
 
+#: The registers' tables (企业名录): each load is a version of its unit's register. Created with
+#: a new store, and on the first load into a store written before registers existed.
+REGISTER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS register_versions (
+    id INTEGER PRIMARY KEY,
+    unit TEXT NOT NULL REFERENCES units(id),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    as_of TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    loaded_at TEXT NOT NULL,
+    loaded_by TEXT NOT NULL DEFAULT '',
+    entries INTEGER NOT NULL,
+    changes INTEGER NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    UNIQUE (unit, version)
+);
+CREATE TABLE IF NOT EXISTS register_entries (
+    version_id INTEGER NOT NULL REFERENCES register_versions(id),
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    credit_code TEXT,
+    parent TEXT,
+    node_type TEXT NOT NULL,
+    functional_class TEXT,
+    industry TEXT,
+    sector TEXT,
+    state_share REAL CHECK (state_share IS NULL OR (state_share >= 0 AND state_share <= 1)),
+    listed INTEGER NOT NULL,
+    exchange TEXT NOT NULL,
+    stock_code TEXT NOT NULL,
+    rating TEXT,
+    rating_agency TEXT NOT NULL,
+    rating_date TEXT,
+    since TEXT,
+    note TEXT NOT NULL,
+    PRIMARY KEY (version_id, seq),
+    UNIQUE (version_id, id)
+);
+CREATE TABLE IF NOT EXISTS register_changes (
+    version_id INTEGER NOT NULL REFERENCES register_versions(id),
+    seq INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    target TEXT,
+    name_zh TEXT,
+    name_en TEXT,
+    unit TEXT,
+    note TEXT NOT NULL,
+    PRIMARY KEY (version_id, seq)
+);
+"""
+
 
 class StoreError(SoeplanError):
     """The store is unreadable or unwritable, or what was asked of it does not exist."""
@@ -186,7 +243,7 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
             con.execute("BEGIN IMMEDIATE")
             # a second creator may have won the race while we waited for the lock
             if not con.execute("SELECT 1 FROM sqlite_master WHERE type='table'").fetchone():
-                for stmt in SCHEMA.split(";"):
+                for stmt in (SCHEMA + REGISTER_SCHEMA).split(";"):
                     if stmt.strip():
                         con.execute(stmt)
                 con.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))

@@ -46,7 +46,10 @@ def migrate(old: Path, store: Store) -> int:
 def export(store: Store, out: Path) -> list[Path]:
     """Write the store as Parquet files into ``out``: ``figures.parquet`` (every version that
     passed validation, with ``version`` and ``in_force``), ``received.parquet`` (every received
-    file) and ``history.parquet`` (every state change)."""
+    file), ``history.parquet`` (every state change) and ``registers.parquet`` (every loaded
+    version of every unit's enterprise register)."""
+    from soeplan.submissions.register_view import register_frame
+
     out.mkdir(parents=True, exist_ok=True)
     in_force = {(e.unit, e.year, e.version) for e in store.current()}
     figures = [
@@ -69,6 +72,9 @@ def export(store: Store, out: Path) -> list[Path]:
     ]
     if history:
         written.append(_write(pl.DataFrame(history), out / "history.parquet"))
+    registers = register_frame(store)
+    if registers.height:
+        written.append(_write(registers, out / "registers.parquet"))
     return written
 
 

@@ -52,12 +52,14 @@ from soeplan.submissions.template import (
     can_be_negative,
     reported_indicators,
     template_codes,
+    unit_context,
     unit_entities,
 )
 
 if TYPE_CHECKING:
     from soeplan.plan.model import Plan
     from soeplan.plugins.registry import Registry
+    from soeplan.structure.dated import Structure
     from soeplan.structure.records import CountyUnit
 
 
@@ -135,8 +137,13 @@ def write_template(
     values: pl.DataFrame | None = None,
     synthetic: bool = False,
     registry: Registry | None = None,
+    structure: Structure | None = None,
 ) -> Path:
     """Write the submission workbook for ``unit`` and ``year`` to ``path`` (an ``.xlsx``).
+
+    ``structure`` (default: the city's, with the sample's list for a unit without entities of
+    its own) gives the unit's entities: a store's structure lists the unit's register
+    (:func:`~soeplan.submissions.store_registers.store_structure`).
 
     With ``values`` (a frame with ``entity, indicator, value`` and optionally ``explanation``) the
     cells are filled in; ``synthetic`` marks the workbook visibly as synthetic sample data. A
@@ -147,8 +154,11 @@ def write_template(
     plan_obj = _known_plan(plan, reg)
     plan_obj.require_year(year, what="the template's year")
     indicators = reported_indicators(unit, reg)
-    entities = unit_entities(unit, year, reg)
-    structure = _city_structure(False, reg)
+    if structure is None:
+        entities = unit_entities(unit, year, reg)
+        structure = _city_structure(False, reg)
+    else:
+        entities = unit_context(unit, year, reg, structure=structure)[1]
     cu = structure.units[unit]
     # the figures are synthetic only when the caller says so (the bundled sample's); a template
     # listing the sample's entities is marked visibly, but what a county types into it is its own

@@ -1,0 +1,172 @@
+"""The store's record of a year through its Python API, value by value: the history's fields,
+the findings kept with a refused version, the reason a refusal records, decisions on a named
+version, and the time stamps (UTC whatever the machine's zone). A mutation run of the store
+found each of these passed through by the tests without being looked at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from _submission_helpers import sample_frame
+from soeplan.errors import UnknownNameError
+from soeplan.submissions.store import Store, UnitState
+from soeplan.submissions.store_write import StateChangeError
+
+UTC_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+
+
+def _findings(n_blocking: int, *, extra: dict[str, list[object]] | None = None) -> pl.DataFrame:
+    rows = {
+        "severity": ["error"] * n_blocking + ["warning"],
+        "rule": [f"r{i}" for i in range(1, n_blocking + 1)] + ["w"],
+        "entity": ["qj.water"] * (n_blocking + 1),
+        "indicator": ["revenue"] * (n_blocking + 1),
+        "message_zh": [f"中{i}" for i in range(1, n_blocking + 1)] + ["中w"],
+        "message_en": [f"m{i}" for i in range(1, n_blocking + 1)] + ["mw"],
+        "explained": [False] * (n_blocking + 1),
+        "blocks": [True] * n_blocking + [False],
+    }
+    return pl.DataFrame(rows | (extra or {}))
+
+
+@pytest.fixture
+def shanghai_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's zone 8 hours from UTC, so a local time stamp would show."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("shanghai_clock")
+def test_history_names_every_field_and_stamps_in_utc(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    store.put(sample_frame(), unit="qujiang", year=2023, source="q.xlsx", hold=True,
+              received_by="Wang")  # fmt: skip
+    store.set_state("qujiang", 2023, "returned", reason="wrong sheet")
+    h = store.history("qujiang", 2023)
+    assert [{k: v for k, v in step.items() if k != "at"} for step in h] == [
+        {
+            "version": 1,
+            "source": "q.xlsx",
+            "from": "expected",
+            "to": "submitted",
+            "reason": "通过校验，待审核 passed validation; waits for the office's decision",
+            "by": "Wang",
+        },
+        {
+            "version": 1,
+            "source": "q.xlsx",
+            "from": "submitted",
+            "to": "returned",
+            "reason": "wrong sheet",
+            "by": "",
+        },
+    ]
+    now = dt.datetime.now(dt.UTC)
+    for step in h:
+        assert UTC_STAMP.match(step["at"]), step["at"]
+        stamp = dt.datetime.strptime(step["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+        assert abs((now - stamp).total_seconds()) < 600
+
+
+def test_a_refused_version_keeps_its_findings_and_names_three_in_its_reason(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "s")
+    findings = _findings(4)
+    store.put(sample_frame(), unit="qujiang", year=2023, refused=True, findings=findings)
+    kept = store.findings("qujiang", 2023, 1)
+    assert kept.columns == list(findings.columns)
+    assert kept.equals(findings)
+    state = store.states(2023, ["qujiang"])["qujiang"]
+    assert state.reason == "校验未通过 refused by validation: r1: m1; r2: m2; r3: m3; and 1 more"
+    assert (state.errors, state.warnings) == (4, 1)
+
+
+@pytest.mark.parametrize(
+    ("findings", "reason"),
+    [
+        (_findings(3), "r1: m1; r2: m2; r3: m3"),  # three: nothing "more"
+        (_findings(1, extra={"message_en": [None, "mw"]}), "r1: 中1"),  # Chinese when no English
+        (_findings(1, extra={"message_en": [None, None], "message_zh": [None, None]}), "r1:"),
+        (_findings(1).drop("blocks"), "r1: m1; w: mw"),  # no flags: every finding counts
+        (None, ""),
+    ],
+)
+def test_the_reason_a_refusal_records(
+    findings: pl.DataFrame | None, reason: str, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "s")
+    store.put(sample_frame(), unit="qujiang", year=2023, refused=True, findings=findings)
+    got = store.states(2023, ["qujiang"])["qujiang"].reason
+    assert got == "校验未通过 refused by validation: " + reason
+
+
+def test_decisions_on_a_named_version(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    store.put(sample_frame(), unit="qujiang", year=2023)  # v1, accepted
+    for version in (None, 1):
+        with pytest.raises(StateChangeError, match=r"^qujiang 2023 version 1 is already acc"):
+            store.set_state("qujiang", 2023, "accepted", reason="", version=version)
+    store.put(sample_frame(), unit="qujiang", year=2023, hold=True)  # v2, waits
+    with pytest.raises(UnknownNameError, match=r"has no version 5 \(received: 1, 2\)"):
+        store.set_state("qujiang", 2023, "accepted", reason="", version=5)
+    with pytest.raises(StateChangeError, match=r"^qujiang 2023 version 2: a return needs a reason"):
+        store.set_state("qujiang", 2023, "returned", reason=" ", version=2)
+    state = store.set_state("qujiang", 2023, "accepted", reason="", version=2)
+    assert (state.state, state.accepted_version) == ("accepted", 2)
+    # accepting the earlier version again is a decision, not a repeat
+    back = store.set_state("qujiang", 2023, "accepted", reason="v2 was wrong", version=1)
+    assert (back.state, back.accepted_version) == ("accepted", 1)
+    assert [(h["version"], h["to"]) for h in store.history("qujiang", 2023)][-2:] == [
+        (2, "accepted"),
+        (1, "accepted"),
+    ]
+
+
+def test_a_units_state_and_the_received_list_carry_every_field(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    at = "2024-01-31T08:00:00.000000Z"
+    frame = sample_frame()
+    store.put(frame, unit="qujiang", year=2023, source="q.xlsx", source_sha256="ab" * 32,
+              size=1234, received_by="Wang", findings=_findings(0), received_at=at)  # fmt: skip
+    states = store.states(2023, ["qujiang", "kaihua"])
+    assert states["kaihua"] == UnitState(unit="kaihua", year=2023, state="expected")
+    assert states["qujiang"] == UnitState(
+        unit="qujiang",
+        year=2023,
+        state="accepted",
+        version=1,
+        accepted_version=1,
+        received_at=at,
+        source="q.xlsx",
+        errors=0,
+        warnings=1,
+        reason="通过校验 passed validation",
+    )
+    assert store.received() == [
+        {
+            "unit": "qujiang",
+            "year": 2023,
+            "version": 1,
+            "source": "q.xlsx",
+            "sha256": "ab" * 32,
+            "size": 1234,
+            "received_at": at,
+            "received_by": "Wang",
+            "errors": 0,
+            "warnings": 1,
+            "blocking": 0,
+            "rows": frame.height,
+        }
+    ]
