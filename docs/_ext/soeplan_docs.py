@@ -151,7 +151,7 @@ def enum_labels(cls: Any) -> list[tuple[str, str, str, str]]:
             head, tail = "", comment
         zh = str(getattr(member, "zh", "") or head)
         en = str(getattr(member, "en", "") or str(member.value).replace("_", " "))
-        meaning = tail if tail != en else ""
+        meaning = tail if tail.lower() != en.lower() else ""
         rows.append((str(member.value), zh, en, meaning))
     return rows
 
