@@ -95,8 +95,8 @@ def _shown(value: object, number_format: str) -> str:
         return f"{(d * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
     if number_format == '0.00"pp"':
         return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP)}pp"
-    if number_format == "0":
-        return f"{d.quantize(Decimal('1'), ROUND_HALF_UP)}"
+    if number_format == "#,##0":
+        return f"{d.quantize(Decimal('1'), ROUND_HALF_UP):,}"
     assert number_format == "#,##0.00", number_format
     return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
 

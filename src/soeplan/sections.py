@@ -34,11 +34,20 @@ class Text:
 
 @attrs.frozen(kw_only=True)
 class SectionTable:
-    """A table of a section: a frame plus bilingual column labels (by column name)."""
+    """A table of a section: a frame plus bilingual column labels (by column name).
+
+    ``formats`` says how a column's numbers are shown, by column name: an indicator's code (its
+    kind and unit decide: a ratio as a percentage, a count whole, an amount in money to 0.01,
+    another amount such as tonnes with thousands separators and no more decimals than it has),
+    or one of ``amount``, ``ratio``, ``growth`` (a rate, shown as a percentage), ``points``,
+    ``count`` and ``text``. A column not named there whose name is an indicator's code is shown
+    by that indicator; any other by its type. Numbers stay numbers in the workbook.
+    """
 
     title: Text
     frame: pl.DataFrame = attrs.field(eq=False)
     labels: Mapping[str, Text] = attrs.field(factory=dict)
+    formats: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -142,6 +151,9 @@ class ReportSection:
     render: Callable[[SectionContext], SectionContent] = attrs.field(eq=False)
     order: int = 100  #: position among sections (ties broken by id)
     unit: str | None = None  #: the county-level unit it is about, if any
+    #: the short name of its sheet in the workbook (at most 31 characters in each language);
+    #: without one, the title up to the last whole word that fits
+    sheet: Text | None = None
     provider: Provider | None = attrs.field(default=None, eq=False)
 
 
@@ -186,4 +198,9 @@ def content_problems(content: object) -> list[str]:
             continue
         for col, label in table.labels.items():
             text(f"table {i}'s label of {col!r}", label)
+        formats = getattr(table, "formats", {})
+        if not isinstance(formats, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in formats.items()
+        ):
+            out.append(f"table {i}'s formats are {a_type(formats)}, expected a dict of str")
     return out

@@ -307,7 +307,7 @@ class _Builder:
         start = self.layout.years[0]
         end = self.layout.years[-1]
         if self.layout.kind == "targets":
-            target = self.plan.target(scope, ind.code)
+            target = self.plan.find_target(scope, ind.code)
             end = target.year if target is not None else end
         pub = self.plan.published_growth(scope, ind.code, kind, start, end)
         if pub is None and not has_growth(ind):
@@ -431,7 +431,7 @@ class _Builder:
         return TableNote(mark=MARK, scope=scope, indicator=ind.code, column=column, text=body)
 
     def target_cell(self, scope: str, ind: Indicator) -> TableCell:
-        target = self.plan.target(scope, ind.code)
+        target = self.plan.find_target(scope, ind.code)
         if target is None:
             return TableCell(text=NO_FIGURE, kind=CellKind.EMPTY)
         return TableCell(
@@ -444,7 +444,7 @@ class _Builder:
     def attribute_cell(self, ind: Indicator) -> TableCell:
         attrs_ = []
         for s in self.plan.scopes:
-            t = self.plan.target(s.id, ind.code)
+            t = self.plan.find_target(s.id, ind.code)
             if t is not None and t.attribute not in attrs_:
                 attrs_.append(t.attribute)
         if not attrs_:

@@ -15,7 +15,8 @@ import polars as pl
 
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.assessment.milestones import Method
-from soeplan.report.format import difference_format, format_value, rate_format
+from soeplan.context import current
+from soeplan.report.format import column_format, difference_format, format_value, rate_format
 from soeplan.report.i18n import label
 from soeplan.report.model import (
     AssessmentRow,
@@ -343,11 +344,13 @@ def _missing_rows(report: Report, listed: set[str]) -> tuple[tuple[Out, ...], ..
     return tuple(rows)
 
 
-def _frame_cell(v: object) -> Out:
+def _frame_cell(v: object, fmt: CellFormat | None = None) -> Out:
     if v is None:
-        return Out(None)
+        return Out(None, fmt or CellFormat.TEXT)
     if isinstance(v, bool):
         return Out(str(v))
+    if isinstance(v, int | float) and fmt is not None:
+        return Out(v, fmt) if fmt is not CellFormat.TEXT else Out(str(v))
     if isinstance(v, int):
         return Out(v, CellFormat.COUNT)
     if isinstance(v, float):
@@ -358,9 +361,23 @@ def _frame_cell(v: object) -> Out:
 
 
 def section_table_block(sec: RenderedSection, table: SectionTable, i: int, lang: str) -> Block:
+    """A section's table; each column's numbers in the format its ``formats`` entry names, or
+    its indicator's when the column is named by an indicator's code
+    (:func:`soeplan.report.format.column_format`)."""
     frame: pl.DataFrame = table.frame
     header = tuple(table.labels[c](lang) if c in table.labels else c for c in frame.columns)
-    rows = tuple(tuple(_frame_cell(v) for v in row) for row in frame.iter_rows())
+    formats = getattr(table, "formats", {}) or {}
+    inds = current().indicators
+    fmts = [
+        column_format(c, formats.get(c), frame[c].to_list(), inds)
+        if frame.schema[c].is_numeric()
+        else None
+        for c in frame.columns
+    ]
+    rows = tuple(
+        tuple(_frame_cell(v, f) for v, f in zip(row, fmts, strict=True))
+        for row in frame.iter_rows()
+    )
     return Block(
         key=f"section-{sec.id}-{i}",
         sheet=sec.title(lang),

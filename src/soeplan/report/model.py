@@ -342,6 +342,8 @@ class RenderedSection:
     #: the plugin failure, when it failed (its content is then empty)
     failure: PluginFailure | None = None
     seconds: float = 0.0  #: how long rendering took
+    #: the short name of its workbook sheet (:attr:`soeplan.ReportSection.sheet`)
+    sheet: Text | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -205,7 +205,28 @@ def section_problems(
                 )
             )
             continue
-        out += check_section_content(content, where=f"section {section.id} ({label})")
+        where = f"section {section.id} ({label})"
+        out += check_section_content(content, where=where)
+        out += _format_problems(content, registry, where)
+    return out
+
+
+def _format_problems(content: object, registry: Registry, where: str) -> list[Problem]:
+    """A table's column formats that are neither a format nor a registered indicator."""
+    from soeplan.report.model import CellFormat
+
+    formats = [f.value for f in CellFormat]
+    out: list[Problem] = []
+    for i, table in enumerate(getattr(content, "tables", ())):
+        for col, fmt in getattr(table, "formats", {}).items():
+            if fmt not in formats and fmt not in registry.indicators:
+                out.append(
+                    Problem(
+                        f"{where}, table {i}",
+                        f"column {col!r} has the format {fmt!r}, neither a format nor an indicator",
+                        f"use one of {', '.join(formats)} or an indicator code",
+                    )
+                )
     return out
 
 
@@ -256,4 +277,7 @@ def check_section_content(content: object, *, where: str = "section") -> list[Pr
                 out.append(Problem(w, f"column {col!r} has no label", "add it to labels"))
             else:
                 text(f"{w}, label of {col}", table.labels[col])
+        for col in getattr(table, "formats", {}):
+            if col not in table.frame.columns:
+                out.append(Problem(w, f"formats names {col!r}, not a column", "drop it"))
     return out

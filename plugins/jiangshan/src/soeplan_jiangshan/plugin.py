@@ -203,6 +203,14 @@ def render_section(ctx: SectionContext) -> SectionContent:
                     "growth": Text(zh="增长率", en="Growth"),
                     "growth_comparable": Text(zh="可比增长率", en="Comparable growth"),
                 },
+                # amounts as total assets are shown, growth as a percentage
+                formats={
+                    "current": "total_assets",
+                    "prior": "total_assets",
+                    "prior_comparable": "total_assets",
+                    "growth": "growth",
+                    "growth_comparable": "growth",
+                },
             )
         )
     return SectionContent(paragraphs=tuple(paragraphs), tables=tuple(tables))
@@ -218,6 +226,7 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
                 en="Jiangshan: mergers, transfers and comparable growth",
             ),
             render=render_section,
+            sheet=Text(zh="江山市可比增长", en="Jiangshan comparable growth"),
             order=330,
             unit=UNIT,
         )

@@ -151,6 +151,7 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
                 en="Kecheng: city–district linkage and construction-waste recycling",
             ),
             render=render_section,
+            sheet=Text(zh="柯城区联动与资源化", en="Kecheng linkage and recycling"),
             order=310,
             unit=UNIT,
         )

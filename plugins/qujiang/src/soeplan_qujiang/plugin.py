@@ -170,6 +170,7 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
                 en='Qujiang: the "1+4+N" state capital structure',
             ),
             render=render_section,
+            sheet=Text(zh="衢江区国资运营架构", en="Qujiang state capital"),
             order=320,
             unit=UNIT,
         )
