@@ -191,7 +191,8 @@ def section_problems(
         lang: SectionContext(year=year, plan=plan, observations=observations, lang=lang)
         for lang in ("zh", "en")
     }
-    contexts["zh, with the rollup"] = _run_context(registry, plan, observations, year)
+    if {"entity", "year", "indicator", "value"} <= set(observations.columns):
+        contexts["zh, with the rollup"] = _run_context(registry, plan, observations, year)
     out: list[Problem] = []
     for label, ctx in contexts.items():
         try:
