@@ -214,6 +214,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_structure_io.py",
             "tests/test_city_structure.py",
             "tests/test_credit_code.py",
+            "tests/test_dated_edges.py",
             "tests/test_rollup.py",
             "tests/test_county_plugins.py",
             "plugins/jiangshan/tests",

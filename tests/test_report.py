@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import re
 from html.parser import HTMLParser
@@ -32,7 +34,7 @@ from soeplan.report import (
 )
 from soeplan.report import write as write_mod
 from soeplan.report.format import format_value
-from soeplan.report.html import CSP, render_html
+from soeplan.report.html import CSP, FONT_CHECK, render_html
 from soeplan.report.i18n import LABELS, cjk_fragments, has_cjk
 from soeplan.report.markdown import render_markdown
 from soeplan.report.model import AssessmentRow, CellFormat
@@ -324,7 +326,11 @@ def test_html_is_self_contained(plan: soeplan.Plan) -> None:
     for name, value in p.attrs:
         assert not re.search(r"(https?:)?//", value) or name == "content", (name, value)
     assert not re.search(r"https?://", page)
-    assert "<script" not in page and "@font-face" not in page and "@import" not in page
+    assert "@font-face" not in page and "@import" not in page
+    # one script, inline, the font check, allowed by its hash and by nothing broader
+    assert page.count("<script") == 1 and f"<script>{FONT_CHECK}</script>" in page
+    digest = base64.b64encode(hashlib.sha256(FONT_CHECK.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in CSP and "unsafe" not in CSP.split("script-src")[1]
     assert LABELS["synthetic_banner"][0] in page
     report = make_report(plan)
     charts = [s for s in p.svgs if "trajectory" in s.get("class", "")]

@@ -17,7 +17,7 @@ from soeplan.arithmetic.rounding import Rounding
 from soeplan.assessment.milestones import Method
 from soeplan.context import current
 from soeplan.report.format import column_format, difference_format, format_value, rate_format
-from soeplan.report.i18n import label
+from soeplan.report.i18n import label, one_language
 from soeplan.report.model import (
     AssessmentRow,
     CellFormat,
@@ -276,24 +276,33 @@ def findings_block(report: Report) -> Block:
         "expected", "found", "message", "fix",
     )  # fmt: skip
     rows = []
+    inds = current().indicators
+    entities = dict(report.meta.entity_names)
+    known = {u for u, _ in report.meta.unit_names}
+
+    def unit_known(unit: str) -> bool:
+        return unit in known
+
     for f in report.findings.iter_rows(named=True):
         where = " ".join(str(f[k]) for k in ("file", "sheet", "cell") if f.get(k) not in (None, ""))
         if f.get("row") is not None and not f.get("cell"):
             where += f" row {f['row']}" if lang == "en" else f" 第{f['row']}行"
         sev = f.get("severity") or ""
+        ind = inds.get(f.get("indicator") or "")
+        unit = f.get("unit") or ""
         rows.append(
             (
                 _t(label(f"sev_{sev}", lang) if sev in ("hint", "warning", "error") else sev),
                 Out(f.get("rule") or ""),
-                Out(f.get("unit") or "", data=True),
-                Out(f.get("entity") or "", data=True),
-                Out(f.get("indicator") or ""),
+                Out(scope_name(report, unit, lang) if unit else "", data=not unit_known(unit)),
+                Out(entities.get(f.get("entity") or "", f.get("entity") or ""), data=True),
+                _t(ind.name(lang) if ind is not None else f.get("indicator") or ""),
                 Out(f.get("year"), CellFormat.TEXT),
                 Out(where.strip(), data=True),
-                Out(f.get("expected") or "", data=True),
+                Out(one_language(f.get("expected") or "", lang), data=True),
                 Out(f.get("found") or "", data=True),
                 _t((f.get("message_zh") if lang == "zh" else f.get("message_en")) or ""),
-                Out(f.get("fix") or "", data=True),
+                Out(one_language(f.get("fix") or "", lang), data=True),
             )
         )
     return Block(
@@ -310,7 +319,6 @@ def set_aside_block(report: Report) -> Block:
     lang = report.lang
     rows: tuple[tuple[Out, ...], ...] = tuple(
         (
-            Out(s.unit),
             _t(s.name(lang)),
             _t(label("set_aside_reason", lang)),
             Out(s.errors, CellFormat.COUNT),
@@ -322,7 +330,7 @@ def set_aside_block(report: Report) -> Block:
         key="set-aside",
         sheet=label("set_aside", lang),
         title=label("set_aside", lang),
-        header=(label("county_unit", lang), "", label("reason", lang), label("sev_error", lang)),
+        header=(label("county_unit", lang), label("reason", lang), label("sev_error", lang)),
         rows=rows,
         empty=label("nothing_set_aside", lang),
     )
@@ -340,7 +348,7 @@ def _missing_rows(report: Report, listed: set[str]) -> tuple[tuple[Out, ...], ..
             if unit in seen:
                 continue
             seen.add(unit)
-            rows.append((Out(unit), _t(text(lang)), _t(label("partial_scope", lang)), Out(None)))
+            rows.append((_t(text(lang)), _t(label("partial_scope", lang)), Out(None)))
     return tuple(rows)
 
 
