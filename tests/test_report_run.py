@@ -24,6 +24,7 @@ def _cells(path: Path) -> dict[str, list[list[object]]]:
     return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
 
 
+@pytest.mark.usefixtures("only_the_repos_plugins")
 def test_demo_writes_the_report_and_its_numbers_are_the_rollup(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -90,6 +91,7 @@ TABLE1_BY_HAND = {
 }
 
 
+@pytest.mark.usefixtures("only_the_repos_plugins")
 def test_workbook_equals_the_rollup_that_produced_it(tmp_path: Path) -> None:
     run = run_demo(tmp_path / "r")
     _assert_table1_is(tmp_path / "r" / "report.xlsx", run.rollup.values, rel=0)

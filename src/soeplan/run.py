@@ -127,12 +127,11 @@ def report_from_observations(
     all_findings = all_findings.select(list(FINDING_SCHEMA))
     sections = list(registry.sections.values())
     progress(f"assessing against {plan.id} and rendering {len(sections)} report section(s)")
-    context = SectionContext(
+    context = SectionContext.of_rollup(
+        result,
         year=year,
         plan=plan,
-        structure=structure,
         observations=observations,
-        rollup=result.values,
         lang=lang,
         # industry baselines of the debt-risk lines (soeplan.assessment.debt_risk)
         options={"synthetic": synthetic, "debt_baselines": dict(debt_baselines or {})},

@@ -25,11 +25,10 @@ from soeplan.provenance import Provider
 class TargetKind(StrEnum):
     """What a target asks for."""
 
-    LEVEL = "level"  #: reach this value by the target year (达到)
-    CEILING = "ceiling"  #: stay below (< or ≤) this value
-    FLOOR = (
-        "floor"  #: not below this value (不低于), optionally striving for a stretch level (力争)
-    )
+    LEVEL = "level"  #: 达到: reach this value by the target year
+    CEILING = "ceiling"  #: 低于 / 不高于: stay below (< or ≤) this value
+    #: 不低于: not below this value, optionally striving for a stretch level (力争)
+    FLOOR = "floor"
 
 
 class Attribute(StrEnum):

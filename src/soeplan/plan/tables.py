@@ -54,11 +54,12 @@ NO_FIGURE = "/"
 class CellKind(StrEnum):
     """What a body cell holds."""
 
-    LABEL = "label"  #: category, indicator name, unit or attribute
-    FIGURE = "figure"  #: a value from the plan, printed as the document prints it (amounts, counts)
-    COMPUTED = "computed"  #: a ratio or growth figure computed from the plan's amounts
-    TARGET = "target"  #: a target as the plan states it (``<65%``, ``不低于2%``)
-    EMPTY = "empty"  #: ``/``: the document prints no figure here
+    LABEL = "label"  #: 标签: category, indicator name, unit or attribute
+    #: 数值: a value from the plan, printed as the document prints it (amounts, counts)
+    FIGURE = "figure"
+    COMPUTED = "computed"  #: 计算值: a ratio or growth figure computed from the plan's amounts
+    TARGET = "target"  #: 目标: a target as the plan states it (``<65%``, ``不低于2%``)
+    EMPTY = "empty"  #: 空: the document prints no figure here (``/``)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -19,6 +20,9 @@ from soeplan.plugins.registry import Registry
 from soeplan.rules import Rule, RuleContext
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure.records import EventKind, UnitStructure
+
+if TYPE_CHECKING:
+    from soeplan.plan.model import Plan
 
 
 def structure_problems(structure: UnitStructure, observations: pl.DataFrame) -> list[Problem]:
@@ -176,25 +180,33 @@ def rule_problems(
 def section_problems(
     section: ReportSection, registry: Registry, observations: pl.DataFrame, year: int
 ) -> list[Problem]:
+    """A section rendered in both languages from the observations alone, and once from the
+    context a yearly run gives (structure, :class:`soeplan.Rollup`, rollup frame): it raises
+    in none of them, and each content has both languages and a label for every column."""
     from soeplan.plan.file import load_plan_file
 
     plans = list(registry.plans.values())
     plan = load_plan_file(Path(plans[0].path), registry.indicators) if plans else None
+    contexts = {
+        lang: SectionContext(year=year, plan=plan, observations=observations, lang=lang)
+        for lang in ("zh", "en")
+    }
+    if {"entity", "year", "indicator", "value"} <= set(observations.columns):
+        contexts["zh, with the rollup"] = _run_context(registry, plan, observations, year)
     out: list[Problem] = []
-    for lang in ("zh", "en"):
-        ctx = SectionContext(year=year, plan=plan, observations=observations, lang=lang)
+    for label, ctx in contexts.items():
         try:
             content = section.render(ctx)
         except Exception as exc:
             out.append(
                 Problem(
-                    f"section {section.id} ({lang})",
+                    f"section {section.id} ({label})",
                     f"raised {type(exc).__name__}: {exc}",
                     "a section must render from any context, saying so when data are missing",
                 )
             )
             continue
-        where = f"section {section.id} ({lang})"
+        where = f"section {section.id} ({label})"
         out += check_section_content(content, where=where)
         out += _format_problems(content, registry, where)
     return out
@@ -217,6 +229,21 @@ def _format_problems(content: object, registry: Registry, where: str) -> list[Pr
                     )
                 )
     return out
+
+
+def _run_context(
+    registry: Registry, plan: Plan | None, observations: pl.DataFrame, year: int
+) -> SectionContext:
+    """The context a yearly run gives a section: the composed structure and the rollup."""
+    from soeplan.consolidation.rollup import rollup
+    from soeplan.structure.city import city_structure
+
+    with registry.active():
+        structure = city_structure(registry=registry, sample=True)
+        result = rollup(observations, structure, registry=registry)
+    return SectionContext.of_rollup(
+        result, year=year, plan=plan, observations=observations, options={"synthetic": True}
+    )
 
 
 def check_section_content(content: object, *, where: str = "section") -> list[Problem]:
