@@ -30,8 +30,9 @@ def install_all(session: nox.Session, *extras: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: core, every plugin under plugins/, and the docs' examples."""
-    install_all(session, "test")
+    """The whole test suite: core, every plugin under plugins/, the docs' examples, and the
+    docs site itself (tests/test_docs_site.py builds it, so the docs extra is installed too)."""
+    install_all(session, "test", "docs")
     plugin_tests = [str(p / "tests") for p in PLUGINS if (p / "tests").exists()]
     # Examples are doctests: every ">>>" in docs/**/*.md and in the core's docstrings runs here.
     session.run(

@@ -1,7 +1,8 @@
 """The docs site as its readers meet it: built once with Sphinx, then searched and looked at.
 
 Needs the docs extra (Sphinx, MyST, Furo, jieba): ``nox -s docs`` runs this file; without the
-extra it is skipped. The browser check needs Debian's chromium.
+extra it is skipped (`nox -s tests` installs it, so CI runs it). The browser check needs
+Debian's chromium.
 """
 
 from __future__ import annotations
