@@ -64,3 +64,17 @@ def only_the_repos_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     names = {ep.name for ep in entry_points(group="soeplan")} & set(REPO_PLUGINS)
     monkeypatch.setenv("SOEPLAN_PLUGINS", ",".join(sorted(names)))
     set_registry(None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under mutation testing, each test process gets a temporary directory of its own.
+
+    pytest numbers its base directories per user (``/tmp/pytest-of-USER/pytest-N``) and removes
+    all but the newest three when a run starts; with mutants tried in parallel (and other runs on
+    the machine) one process removed another's directory mid-test, and the failure counted the
+    mutant as killed. A private base directory makes each verdict the mutant's own.
+    """
+    if os.environ.get("MUTANT_UNDER_TEST") and not config.option.basetemp:
+        import tempfile
+
+        config.option.basetemp = tempfile.mkdtemp(prefix="soeplan-mutant-")
