@@ -335,5 +335,8 @@ def mutate(session: nox.Session) -> None:
     groups = _by_module(session.posargs)
     names = [n for group in groups.values() for n in group]
     tests = ",".join(dict.fromkeys(t for m in groups for t in MUTATE_TESTS[m]))
+    # which test calls which function is recorded afresh for this run's tests: mutmut updates
+    # its record only for functions that changed, so a test added since would never be tried
+    (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     session.run("mutmut", "run", *names, env={**env, "SOEPLAN_MUTATE_TESTS": tests})
     _mutation_summary(session)
