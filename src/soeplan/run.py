@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 import attrs
 import polars as pl
 
-from soeplan.capital.attributes import register_attributes, store_attributes
+from soeplan.capital.attributes import store_attributes
 from soeplan.capital.definitions import CapitalDefinition
-from soeplan.capital.sample_register import sample_registers
+from soeplan.capital.sample_register import sample_attributes
 from soeplan.capital.view import CapitalView, with_capital
 from soeplan.consolidation.records import Rollup
 from soeplan.consolidation.rollup import rollup
@@ -454,6 +454,14 @@ def from_problem(where: str, what: str) -> Problem:
 DEMO_POLICY_NOTE = "errors block; warnings are listed and treated as explained"
 
 
+def _demo_explain(plan: Plan, year: int, lang: str) -> str:
+    """The ``soeplan explain`` command the demo's report shows as its example."""
+    scope = plan.scopes[0].name_zh if lang == "zh" else plan.scopes[0].id
+    return f"soeplan explain --sample --scope {scope} --indicator total_assets --year {year}" + (
+        " --lang en" if lang == "en" else ""
+    )
+
+
 def run_demo(
     out: Path | str,
     *,
@@ -465,9 +473,8 @@ def run_demo(
     progress: Progress = _quiet,
     capital: CapitalDefinition | None = None,
 ) -> RunResult:
-    """The yearly run on the bundled **synthetic** sample; writes the report into ``out``.
-
-    Each unit's sample figures for ``year`` are validated like a submission (against the unit's
+    """The yearly run on the bundled **synthetic** sample (its registers too: the capital
+    figures under ``capital``); writes the report into ``out``. Each unit's sample figures for ``year`` are validated like a submission (against the unit's
     figures of the year before) with :data:`DEMO_POLICY_NOTE`; a unit with blocking findings is
     set aside for ``year``; earlier years are taken as accepted.
     """
@@ -517,11 +524,7 @@ def run_demo(
         plan_obj,
         year,
         structure=structure,
-        explain_example=(
-            "soeplan explain --sample --scope "
-            f"{plan_obj.scopes[0].name_zh if lang == 'zh' else plan_obj.scopes[0].id} "
-            f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
-        ),
+        explain_example=_demo_explain(plan_obj, year, lang),
         synthetic=True,
         findings=pl.concat(findings) if findings else None,
         set_aside=set_aside,
@@ -531,7 +534,7 @@ def run_demo(
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
         partial=demo_partial(plan_obj, structure, year, units, set_aside),
-        registers=register_attributes(sample_registers(), sorted(years_of(observations))),
+        registers=sample_attributes(),
         capital=capital,
     )
     progress(f"writing the report into {out}")

@@ -15,6 +15,9 @@ import datetime as dt
 from collections.abc import Mapping
 from functools import cache
 
+import polars as pl
+
+from soeplan.capital.attributes import register_attributes
 from soeplan.registers.records import Register, RegisterEntry, StrategicSector
 from soeplan.sample import SAMPLE_YEARS
 from soeplan.sample_profiles import LISTED, RATINGS
@@ -26,6 +29,7 @@ __all__ = [
     "SAMPLE_REGISTER_SOURCE",
     "SAMPLE_SECTORS",
     "SAMPLE_SHARES",
+    "sample_attributes",
     "sample_registers",
 ]
 
@@ -133,3 +137,9 @@ def sample_registers() -> tuple[Register, ...]:
                 )
             )
     return tuple(out)
+
+
+def sample_attributes() -> pl.DataFrame:
+    """The sample registers' attributes for every sample year
+    (:data:`~soeplan.capital.attributes.ATTRIBUTE_SCHEMA`)."""
+    return register_attributes(sample_registers(), SAMPLE_YEARS)
