@@ -282,3 +282,13 @@ def test_a_stores_registers_give_the_counts_and_listings(tmp_path: Path) -> None
     assert listed.select("entity", "exchange", "stock_code").rows() == [
         ("cs.tour", "深交所", "000000")
     ]
+
+
+def test_the_command_line_takes_the_offices_definition(tmp_path: Path) -> None:
+    from soeplan.cli import main
+
+    assert main(["demo", "--out", str(tmp_path / "a"), "-q", "--lang", "en",
+                 "--state-capital", "net-assets", "--securitisation-basis", "net-assets"]) == 0  # fmt: skip
+    html = (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    assert "state capital = net assets;" in html and "securitisation rate on net assets" in html
+    assert main(["demo", "--out", str(tmp_path / "b"), "--state-capital", "book"]) == 2

@@ -252,6 +252,8 @@ def rollup_cmd(
     fmt: str,
     lang: str,
     allow_partial: bool,
+    state_capital: str,
+    securitisation_basis: str,
 ) -> None:
     """Consolidate enterprises' figures into the totals of each county-level unit, 市区 and 全市.
 
@@ -296,6 +298,8 @@ def rollup_cmd(
             quiet=quiet,
             allow_partial=allow_partial,
             debt_baselines=debt_baselines,
+            state_capital=state_capital,
+            securitisation_basis=securitisation_basis,
         )
         return
     from soeplan.consolidation.rollup import rollup
