@@ -118,7 +118,7 @@ def test_the_demo_assesses_the_layout_floor_and_shows_the_section(tmp_path: Path
         assert a.target == pytest.approx(0.90) and a.actual is not None and a.actual > 0.9
         assert a.compliance is not None and a.compliance.value == "met"
     sec = next(s for s in run.report.sections if s.id == "core.capital")
-    layout, ratings, rated, listed, securitisation = sec.content.tables
+    layout, ratings, rated, listed, securitisation, target, pipe, reforms = sec.content.tables
     assert layout.frame["node"].to_list()[:2] == ["全市", "市区"]
     assert set(layout.frame["status"].to_list()) == {"符合"}
     by_grade = {(r[0], r[1]): r[2:] for r in ratings.frame.rows()}
@@ -129,6 +129,13 @@ def test_the_demo_assesses_the_layout_floor_and_shows_the_section(tmp_path: Path
     assert listed.frame["code"].to_list() == ["示例600001"]
     assert securitisation.frame["2022"].to_list() == ["0.00%", "0.00%"]
     assert securitisation.frame["2023"][0] != "0.00%"
+    assert target.frame.rows() == [("全市", "1", "2", "进展一般"), ("市区", "1", "2", "进展一般")]
+    assert pipe.frame.select("stage", "listed").rows()[0] == ("上市", "2023-06-28")
+    assert pipe.frame["stage"].to_list() == ["上市", "辅导", "认定", "摸排"]
+    city_2022 = reforms.frame.filter(node="全市", year="2022")
+    assert city_2022.select("kind", "count", "change").rows() == [
+        ("员工持股", "1", "-5.00pp"), ("专业化整合", "1", "–"), ("混合所有制改革", "1", "-20.00pp"),
+    ]  # fmt: skip
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "布局与资本运作" in html and "示例评级机构（合成）" in html
 

@@ -235,7 +235,35 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "register_ratings",
             ),
             "soeplan.capital.sample_register": ("sample_attributes", "sample_registers"),
-            "soeplan.capital.view": ("CapitalView", "capital_view", "with_capital"),
+            "soeplan.capital.view": (
+                "CapitalInputs",
+                "CapitalView",
+                "capital_view",
+                "sample_inputs",
+                "store_inputs",
+                "with_capital",
+            ),
+            "soeplan.capital.operations": ("pipeline", "reform_counts"),
+            "soeplan.registers.operations": (
+                "ListingStage",
+                "ListingStep",
+                "Operations",
+                "Reform",
+                "ReformKind",
+            ),
+            "soeplan.registers.operations_workbook": (
+                "OperationsCheck",
+                "check_operations",
+                "read_operations",
+                "write_operations_template",
+            ),
+            "soeplan.submissions.store_operations": (
+                "OperationsVersion",
+                "load_operations",
+                "operations_frames",
+                "operations_versions",
+                "stored_operations",
+            ),
         },
     ),
     (
@@ -544,9 +572,36 @@ if TYPE_CHECKING:
         sample_registers as sample_registers,
     )
     from soeplan.capital.view import (
+        CapitalInputs as CapitalInputs,
         CapitalView as CapitalView,
         capital_view as capital_view,
+        sample_inputs as sample_inputs,
+        store_inputs as store_inputs,
         with_capital as with_capital,
+    )
+    from soeplan.capital.operations import (
+        pipeline as pipeline,
+        reform_counts as reform_counts,
+    )
+    from soeplan.registers.operations import (
+        ListingStage as ListingStage,
+        ListingStep as ListingStep,
+        Operations as Operations,
+        Reform as Reform,
+        ReformKind as ReformKind,
+    )
+    from soeplan.registers.operations_workbook import (
+        OperationsCheck as OperationsCheck,
+        check_operations as check_operations,
+        read_operations as read_operations,
+        write_operations_template as write_operations_template,
+    )
+    from soeplan.submissions.store_operations import (
+        OperationsVersion as OperationsVersion,
+        load_operations as load_operations,
+        operations_frames as operations_frames,
+        operations_versions as operations_versions,
+        stored_operations as stored_operations,
     )
     from soeplan.run import (
         report_from_observations as report_from_observations,

@@ -21,10 +21,14 @@ from typing import TYPE_CHECKING
 import attrs
 import polars as pl
 
-from soeplan.capital.attributes import store_attributes
 from soeplan.capital.definitions import CapitalDefinition
-from soeplan.capital.sample_register import sample_attributes
-from soeplan.capital.view import CapitalView, with_capital
+from soeplan.capital.view import (
+    CapitalInputs,
+    CapitalView,
+    sample_inputs,
+    store_inputs,
+    with_capital,
+)
 from soeplan.consolidation.records import Rollup
 from soeplan.consolidation.rollup import rollup
 from soeplan.context import current
@@ -103,7 +107,7 @@ def report_from_observations(
     plugin_failures: Sequence[PluginFailure] = (),
     partial: Sequence[PartialScope] = (),
     synthetic_units: Sequence[str] = (),
-    registers: pl.DataFrame | None = None,
+    registers: CapitalInputs | pl.DataFrame | None = None,
     capital: CapitalDefinition | None = None,
 ) -> RunResult:
     """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
@@ -324,7 +328,7 @@ def run_submissions(
         synthetic_units=synthetic_unit_names(
             accepted.synthetic_units, accepted.units, structure, lang
         ),
-        registers=store_attributes(store, sorted(years_of(observations))) if store else None,
+        registers=store_inputs(store, sorted(years_of(observations))) if store else None,
         capital=capital,
     )
     progress(f"writing the report into {out}")
@@ -534,7 +538,7 @@ def run_demo(
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
         partial=demo_partial(plan_obj, structure, year, units, set_aside),
-        registers=sample_attributes(),
+        registers=sample_inputs(),
         capital=capital,
     )
     progress(f"writing the report into {out}")

@@ -18,6 +18,7 @@ from functools import cache
 import polars as pl
 
 from soeplan.capital.attributes import register_attributes
+from soeplan.registers.operations import ListingStage, ListingStep, Operations, Reform, ReformKind
 from soeplan.registers.records import Register, RegisterEntry, StrategicSector
 from soeplan.sample import SAMPLE_YEARS
 from soeplan.sample_profiles import LISTED, RATINGS
@@ -30,6 +31,7 @@ __all__ = [
     "SAMPLE_SECTORS",
     "SAMPLE_SHARES",
     "sample_attributes",
+    "sample_operations",
     "sample_registers",
 ]
 
@@ -69,6 +71,7 @@ SAMPLE_SHARES: Mapping[str, tuple[tuple[int, float], ...]] = {
     "mun.jinkong.fund": ((2015, 1.0), (2021, 0.6)),
     "js.tourism": ((2015, 1.0), (2022, 0.8)),
     "kh.tourism": ((2015, 0.7),),
+    "kc.recycle": ((2015, 1.0), (2022, 0.95)),  # employee shareholding
 }
 
 #: The rating agency every sample rating names: invented, and says so.
@@ -143,3 +146,57 @@ def sample_attributes() -> pl.DataFrame:
     """The sample registers' attributes for every sample year
     (:data:`~soeplan.capital.attributes.ATTRIBUTE_SCHEMA`)."""
     return register_attributes(sample_registers(), SAMPLE_YEARS)
+
+
+_D = dt.date
+#: Synthetic: the listing pipeline (拟上市企业梯队): entity -> ((stage, date), ...).
+SAMPLE_PIPELINE: Mapping[str, tuple[tuple[ListingStage, dt.date], ...]] = {
+    "mun.guozi.capital": (
+        (ListingStage.SCREENING, _D(2021, 3, 1)), (ListingStage.IDENTIFIED, _D(2021, 9, 1)),
+        (ListingStage.TUTORING, _D(2022, 2, 15)), (ListingStage.FILED, _D(2022, 11, 30)),
+        (ListingStage.LISTED, _D(2023, 6, 28)),
+    ),
+    "mun.lvfa.park": ((ListingStage.SCREENING, _D(2022, 4, 1)),
+                      (ListingStage.IDENTIFIED, _D(2023, 3, 1)),
+                      (ListingStage.TUTORING, _D(2023, 10, 20))),
+    "qj.industry": ((ListingStage.SCREENING, _D(2023, 5, 1)),),
+    "ly.industry": ((ListingStage.SCREENING, _D(2022, 5, 1)),
+                    (ListingStage.IDENTIFIED, _D(2023, 4, 1))),
+}  # fmt: skip
+
+#: Synthetic: the reforms, consistent with :data:`SAMPLE_SHARES` and the sample's merger.
+SAMPLE_REFORMS: Mapping[str, tuple[tuple[dt.date, ReformKind, float | None, float | None, str], ...]] = {
+    "mun.jinkong.fund": ((_D(2021, 8, 1), ReformKind.STRATEGIC_INVESTOR, 1.0, 0.6,
+                          "示例投资者甲（合成）"),),
+    "js.tourism": ((_D(2022, 3, 1), ReformKind.MIXED, 1.0, 0.8, "示例文旅企业（合成）"),
+                   (_D(2022, 6, 30), ReformKind.INTEGRATION, None, None, "")),
+    "mun.guozi.capital": ((_D(2023, 6, 28), ReformKind.MIXED, 1.0, 0.55, "公开发行（示例）"),),
+    "kc.recycle": ((_D(2022, 12, 1), ReformKind.EMPLOYEE_SHARES, 1.0, 0.95, ""),),
+}  # fmt: skip
+
+
+def sample_operations() -> list[Operations]:
+    """The sample's capital operations registers (one per unit with any, as of 2023-12-31),
+    marked synthetic like the sample registers."""
+    structure = city_structure(sample=True)
+    by_unit: dict[str, tuple[list[ListingStep], list[Reform]]] = {}
+    for entity, steps in SAMPLE_PIPELINE.items():
+        unit = structure.entities[entity].unit
+        by_unit.setdefault(unit, ([], []))[0].extend(
+            ListingStep(entity=entity, stage=stage, date=when, note="示例（合成）",
+                        exchange="上交所" if stage is ListingStage.LISTED else "",
+                        stock_code="示例600001" if stage is ListingStage.LISTED else "")
+            for stage, when in steps
+        )  # fmt: skip
+    for entity, reforms in SAMPLE_REFORMS.items():
+        unit = structure.entities[entity].unit
+        by_unit.setdefault(unit, ([], []))[1].extend(
+            Reform(entity=entity, date=when, kind=kind, share_before=before, share_after=after,
+                   investors=investors, note="示例（合成）")
+            for when, kind, before, after, investors in reforms
+        )  # fmt: skip
+    return [
+        Operations(unit=u, as_of=dt.date(2023, 12, 31), listings=tuple(ls), reforms=tuple(rs),
+                   source=SAMPLE_REGISTER_SOURCE)
+        for u, (ls, rs) in sorted(by_unit.items())
+    ]  # fmt: skip

@@ -21,10 +21,12 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-from soeplan.assessment.progress import assess_bound
+from soeplan.assessment.progress import assess_bound, assess_progress
 from soeplan.capital.layout import sector_layout
+from soeplan.capital.operations import pipeline, reform_counts
 from soeplan.capital.ratings import COUNTED_RATINGS, listed_companies, register_ratings
 from soeplan.capital.view import CapitalView
+from soeplan.registers.operations import ListingStage, ReformKind
 from soeplan.registers.records import StrategicSector
 from soeplan.report.format import format_value
 from soeplan.report.model import CellFormat
@@ -217,6 +219,91 @@ def _listing_tables(
     )  # fmt: skip
 
 
+_PIPE_LABELS = {
+    "unit": Text("单位", "Unit"),
+    "name": Text("企业", "Enterprise"),
+    "stage": Text("当前阶段", "Stage reached"),
+    **{st.value: Text(st.zh, st.en) for st in ListingStage},
+}
+_REFORM_LABELS = {
+    "node": Text("范围", "Scope"),
+    "year": Text("年度", "Year"),
+    "kind": Text("改革类型", "Kind of reform"),
+    "count": Text("户数", "Count"),
+    "change": Text("国有股权比例平均变动", "Mean change of the state share"),
+}
+_LISTED_TARGET_LABELS = {
+    "scope": Text("范围", "Scope"),
+    "count": Text("名录登记上市公司（家）", "Listed in the registers (count)"),
+    "target": Text("目标（家）", "Target (count)"),
+    "status": Text("进展", "Progress"),
+}
+
+
+def _listed_target(ctx: SectionContext, view: CapitalView) -> SectionTable:
+    """The listed-company count from the registers against the plan's count target."""
+    lang, names = ctx.lang, _names(ctx)
+    assert ctx.structure is not None
+    targets = {
+        t.scope: t for t in (ctx.plan.targets if ctx.plan else ()) if t.indicator == "listed"
+    }
+    base_year = ctx.plan.base_year if ctx.plan is not None else ctx.year
+    rows: dict[str, list[str]] = {k: [] for k in _LISTED_TARGET_LABELS}
+    for scope in ctx.structure.scopes.values():
+
+        units = list(scope.units)
+
+        def count(year: int, units: list[str] = units) -> int:
+            listed = listed_companies(view.attributes, year)
+            return listed.filter(pl.col("unit").is_in(units)).height
+
+        now, t = count(ctx.year), targets.get(scope.scope)
+        status = "–"
+        if t is not None and ctx.year > base_year:
+            p = assess_progress(count(base_year), base_year, now, ctx.year, float(t.value), t.year,
+                                method="linear")  # fmt: skip
+            status = p.status.zh if lang == "zh" else p.status.en
+        rows["scope"].append(names.get(scope.scope, Text(scope.scope, scope.scope))(lang))
+        rows["count"].append(str(now))
+        rows["target"].append(f"{t.value:f}" if t is not None else "–")
+        rows["status"].append(status)
+    return _table(Text("国有控股上市公司数与目标", "Listed companies against the target"), rows,
+                  _LISTED_TARGET_LABELS)  # fmt: skip
+
+
+def _operations_tables(ctx: SectionContext, view: CapitalView) -> tuple[SectionTable, ...]:
+    """The listing pipeline at the year's end and the reforms per scope and year."""
+    lang, names = ctx.lang, _names(ctx)
+    assert ctx.structure is not None
+    entity_names = dict(zip(view.attributes["entity"], view.attributes["name_zh"], strict=True))
+    pipe = pipeline(view.listings, ctx.year)
+    rows: dict[str, list[str]] = {k: [] for k in _PIPE_LABELS}
+    for r in pipe.iter_rows(named=True):
+        rows["unit"].append(names.get(r["unit"], Text(r["unit"], r["unit"]))(lang))
+        rows["name"].append(entity_names.get(r["entity"], r["entity"]))
+        st = ListingStage(r["stage"])
+        rows["stage"].append(st.zh if lang == "zh" else st.en)
+        for s in ListingStage:
+            rows[s.value].append(r[s.value].isoformat() if r[s.value] else "")
+    counts = reform_counts(view.reforms, ctx.structure).filter(pl.col("node_type") == "scope")
+    reforms: dict[str, list[str]] = {k: [] for k in _REFORM_LABELS}
+    for r in counts.iter_rows(named=True):
+        kind = ReformKind(r["kind"])
+        reforms["node"].append(names.get(r["node"], Text(r["node"], r["node"]))(lang))
+        reforms["year"].append(str(r["year"]))
+        reforms["kind"].append(kind.zh if lang == "zh" else kind.en)
+        reforms["count"].append(str(r["count"]))
+        change = r["share_change"]
+        reforms["change"].append("–" if change is None else f"{change * 100:+.2f}pp")
+    return (
+        _listed_target(ctx, view),
+        _table(Text(f"拟上市企业梯队（截至{ctx.year}年末）", f"Listing pipeline, end of {ctx.year}"),
+               rows, _PIPE_LABELS),
+        _table(Text("混合所有制改革与重组", "Mixed-ownership reforms and restructuring"), reforms,
+               _REFORM_LABELS),
+    )  # fmt: skip
+
+
 def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> list[Text]:
     assert ctx.structure is not None
     out = [
@@ -264,7 +351,7 @@ def render_capital(ctx: SectionContext) -> SectionContent:
     listed, sec = _listing_tables(ctx, view, rollup)
     return SectionContent(
         paragraphs=tuple(_headline(ctx, view, rollup)),
-        tables=(layout, ratings, rated, listed, sec),
+        tables=(layout, ratings, rated, listed, sec, *_operations_tables(ctx, view)),
     )
 
 
