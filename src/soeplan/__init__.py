@@ -234,7 +234,11 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "rating_findings",
                 "register_ratings",
             ),
-            "soeplan.capital.sample_register": ("sample_attributes", "sample_registers"),
+            "soeplan.capital.sample_register": (
+                "sample_attributes",
+                "sample_operations",
+                "sample_registers",
+            ),
             "soeplan.capital.view": (
                 "CapitalInputs",
                 "CapitalView",
@@ -569,6 +573,7 @@ if TYPE_CHECKING:
     )
     from soeplan.capital.sample_register import (
         sample_attributes as sample_attributes,
+        sample_operations as sample_operations,
         sample_registers as sample_registers,
     )
     from soeplan.capital.view import (

@@ -250,7 +250,6 @@ def _listed_target(ctx: SectionContext, view: CapitalView) -> SectionTable:
     base_year = ctx.plan.base_year if ctx.plan is not None else ctx.year
     rows: dict[str, list[str]] = {k: [] for k in _LISTED_TARGET_LABELS}
     for scope in ctx.structure.scopes.values():
-
         units = list(scope.units)
 
         def count(year: int, units: list[str] = units) -> int:
