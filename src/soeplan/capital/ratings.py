@@ -120,34 +120,36 @@ def rating_findings(observations: pl.DataFrame, attributes: pl.DataFrame) -> pl.
     covered = attributes.select("unit", "entity", "name_zh", pl.col("year").cast(pl.Int32)).join(
         reported, on=["entity", "year"]
     )
+    grades = pl.DataFrame({"label": list(COUNTED_RATINGS), "core": list(COUNTED_RATINGS.values())})
     held = register_ratings(attributes).filter(pl.col("indicator").is_not_null())
-    sub = _submitted(obs)
+    sub = _submitted(obs).rename({"value": "found", "indicator": "submitted_as"})
+    grid = (
+        covered.join(grades, how="cross")
+        .join(held.select("entity", "year", "rating", "rating_agency", "rating_date"),
+              on=["entity", "year"], how="left")
+        .join(sub, on=["entity", "year", "core"], how="left")
+        .with_columns(
+            (pl.col("rating") == pl.col("label")).fill_null(False).cast(pl.Int64).alias("expected"),
+            pl.col("found").fill_null(0.0),
+        )
+        .filter(pl.col("found") != pl.col("expected"))
+        .sort("year", "unit", "entity", pl.col("label").replace_strict(
+            {g: i for i, g in enumerate(COUNTED_RATINGS)}, return_dtype=pl.Int32))
+    )  # fmt: skip
     rows = []
-    for unit, entity, name, year in covered.sort("year", "unit", "entity").iter_rows():
-        mine = held.filter((pl.col("entity") == entity) & (pl.col("year") == year))
-        grade = mine["rating"][0] if mine.height else None
-        for label, ind in COUNTED_RATINGS.items():
-            expected = 1 if grade == label else 0
-            s = sub.filter(
-                (pl.col("entity") == entity) & (pl.col("year") == year) & (pl.col("core") == ind)
-            )
-            found = int(s["value"][0] or 0) if s.height else 0
-            if found == expected:
-                continue
-            said = (
-                f"{grade} ({mine['rating_agency'][0]}, {mine['rating_date'][0]})" if grade else "无"
-            )
-            said_en = said if grade else "none"
-            rows.append({
-                "severity": "warning", "rule": RATING_RULE, "unit": unit, "entity": entity,
-                "indicator": str(s["indicator"][0]) if s.height else ind, "year": year,
-                "expected": str(expected), "found": str(found),
-                "message_zh": f"{name} {year} 年 {label} 评级企业报 {found} 户，企业名录登记评级为 {said}",
-                "message_en": f"{entity} {year}: {found} {label}-rated enterprise submitted, the "
-                f"register's rating is {said_en}",
-                "fix": "correct the count in the submission, or load the register that records "
-                "the rating (soeplan register load FILE --store DIR)",
-            })  # fmt: skip
+    for r in grid.iter_rows(named=True):
+        grade, found, year = r["rating"], int(r["found"]), r["year"]
+        said = f"{grade} ({r['rating_agency']}, {r['rating_date']})" if grade else "无"
+        rows.append({
+            "severity": "warning", "rule": RATING_RULE, "unit": r["unit"], "entity": r["entity"],
+            "indicator": r["submitted_as"] or r["core"], "year": year,
+            "expected": str(r["expected"]), "found": str(found),
+            "message_zh": f"{r['name_zh']} {year} 年 {r['label']} 评级企业报 {found} 户，企业名录登记评级为 {said}",
+            "message_en": f"{r['entity']} {year}: {found} {r['label']}-rated enterprise submitted, "
+            f"the register's rating is {said if grade else 'none'}",
+            "fix": "correct the count in the submission, or load the register that records "
+            "the rating (soeplan register load FILE --store DIR)",
+        })  # fmt: skip
     return findings_frame(rows)
 
 
