@@ -10,7 +10,7 @@ import click
 
 from soeplan.cli._common import cli, format_option
 from soeplan.cli._render import render_rows
-from soeplan.cli.registers import RegisterProblems, _problem_rows, _unit
+from soeplan.cli.registers import RegisterProblems, _problem_rows, _unit, echo_history
 from soeplan.cli.store import _store_option
 from soeplan.safety import terminal_text
 
@@ -120,25 +120,11 @@ def history_cmd(unit: str, store: Path, fmt: str) -> None:
     Example:
       soeplan operations history --unit changshan --store store/
     """
-    import attrs
-
     from soeplan.submissions.store_operations import operations_versions
 
-    versions = operations_versions(store, unit)
-    if fmt == "json":
-        items = [attrs.asdict(v) | {"as_of": v.as_of.isoformat()} for v in versions]
-        click.echo(json.dumps(items, ensure_ascii=False, indent=1))
-        return
-    header = [
-        "version",
-        "as of 截至",
-        "loaded (UTC)",
-        "by",
-        "file",
-        "pipeline",
-        "reforms",
-        "sha256",
-    ]
-    rows = [[str(v.version), v.as_of.isoformat(), v.loaded_at, v.loaded_by, v.source,
-             str(v.listings), str(v.reforms), v.sha256[:12]] for v in versions]  # fmt: skip
-    click.echo(render_rows(header, rows, fmt, title=f"{unit} capital operations"), nl=False)
+    echo_history(
+        operations_versions(store, unit),
+        ("listings", "reforms"),
+        fmt,
+        f"{unit} 资本运作台账历史 / capital operations history ({store})",
+    )
