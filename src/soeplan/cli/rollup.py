@@ -71,9 +71,14 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
         from soeplan.plugins.builtin import load_core_sample
         from soeplan.sdk import overlay_plugin_samples
 
+        from soeplan.capital.view import sample_inputs, with_capital
+        from soeplan.structure.city import city_structure
+
         # the bundled sample (loaded through the core's plugin, as a county's figures are) as
-        # it looks with the installed county plugins' own figures
-        return overlay_plugin_samples(load_core_sample()).lazy()
+        # it looks with the installed county plugins' own figures, and the capital figures its
+        # synthetic registers give (state capital by sector, securitisation)
+        obs = overlay_plugin_samples(load_core_sample())
+        return with_capital(obs, sample_inputs(), city_structure(sample=True))[0].lazy()
     frames = []
     for path in data:
         if not path.exists():
