@@ -68,10 +68,9 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
             "  fix: e.g. soeplan rollup --sample, or soeplan rollup --data figures.csv"
         )
     if sample:
+        from soeplan.capital.view import sample_inputs, with_capital
         from soeplan.plugins.builtin import load_core_sample
         from soeplan.sdk import overlay_plugin_samples
-
-        from soeplan.capital.view import sample_inputs, with_capital
         from soeplan.structure.city import city_structure
 
         # the bundled sample (loaded through the core's plugin, as a county's figures are) as
