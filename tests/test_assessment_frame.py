@@ -18,6 +18,11 @@ KEYS = sorted((t.scope, t.indicator) for t in PLAN.targets)
 def grown(factor: float, year: int = 2023) -> pl.DataFrame:
     """The plan's 2020 figures and a ``year`` frame with every value multiplied by ``factor``."""
     base = PLAN.figures_frame().filter(year=2020)
+    # the layout floor's share has no published base (it comes from the registers): give one
+    share = base.filter(indicator="net_assets").with_columns(
+        pl.lit("strategic_capital_share").alias("indicator"), pl.lit(0.7).alias("value")
+    )
+    base = pl.concat([base, share])
     later = base.with_columns(
         pl.lit(year, dtype=pl.Int32).alias("year"), (pl.col("value") * factor).alias("value")
     )

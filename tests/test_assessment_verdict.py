@@ -20,6 +20,11 @@ PLAN = soeplan.load_plan("quzhou-14th")
 def frame_with(values: dict[tuple[str, str], float], factor: float = 1.1) -> pl.DataFrame:
     """The plan's 2020 figures, and 2023 = 2020 × ``factor`` except the ``values`` given."""
     base = PLAN.figures_frame().filter(year=2020)
+    # the layout floor's share has no published base (it comes from the registers): give one
+    share = base.filter(indicator="net_assets").with_columns(
+        pl.lit("strategic_capital_share").alias("indicator"), pl.lit(0.85).alias("value")
+    )
+    base = pl.concat([base, share])
     later = base.with_columns(
         pl.lit(2023, dtype=pl.Int32).alias("year"), (pl.col("value") * factor).alias("value")
     )

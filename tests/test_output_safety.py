@@ -208,6 +208,7 @@ def _rows(fmt: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, str]]:
 
 
 def test_the_demo_figures_print_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+    from soeplan.capital.view import sample_inputs, with_capital
     from soeplan.consolidation.records import scope_totals
     from soeplan.consolidation.rollup import rollup
     from soeplan.indicators import Kind
@@ -216,9 +217,10 @@ def test_the_demo_figures_print_exactly(capsys: pytest.CaptureFixture[str]) -> N
     from soeplan.sdk import overlay_plugin_samples
     from soeplan.structure.city import city_structure
 
-    frame = scope_totals(
-        rollup(overlay_plugin_samples(load_core_sample()), city_structure(sample=True))
-    )
+    structure = city_structure(sample=True)
+    # the sample as `rollup --sample` reads it: with its synthetic registers' capital figures
+    sample, _ = with_capital(overlay_plugin_samples(load_core_sample()), sample_inputs(), structure)
+    frame = scope_totals(rollup(sample, structure))
     exact = {(s, str(y), i): v for s, y, i, v in frame.iter_rows()}
     ratio = {c for c, ind in get_registry().indicators.items() if ind.kind is Kind.RATIO}
     rows = _rows("csv", capsys)

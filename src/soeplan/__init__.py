@@ -213,6 +213,64 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         },
     ),
     (
+        "For scripts: capital layout and operations (布局与资本运作)",
+        {
+            "soeplan.capital.definitions": (
+                "DEFAULT_DEFINITION",
+                "STRATEGIC_SECTORS",
+                "CapitalDefinition",
+                "SecuritisationBasis",
+                "StateCapitalBasis",
+            ),
+            "soeplan.capital.attributes": (
+                "ATTRIBUTE_SCHEMA",
+                "register_attributes",
+                "store_attributes",
+            ),
+            "soeplan.capital.layout": ("capital_observations", "entity_capital", "sector_layout"),
+            "soeplan.capital.ratings": (
+                "listed_companies",
+                "rating_counts",
+                "rating_findings",
+                "register_ratings",
+            ),
+            "soeplan.capital.sample_register": (
+                "sample_attributes",
+                "sample_operations",
+                "sample_registers",
+            ),
+            "soeplan.capital.view": (
+                "CapitalInputs",
+                "CapitalView",
+                "capital_view",
+                "sample_inputs",
+                "store_inputs",
+                "with_capital",
+            ),
+            "soeplan.capital.operations": ("pipeline", "reform_counts"),
+            "soeplan.registers.operations": (
+                "ListingStage",
+                "ListingStep",
+                "Operations",
+                "Reform",
+                "ReformKind",
+            ),
+            "soeplan.registers.operations_workbook": (
+                "OperationsCheck",
+                "check_operations",
+                "read_operations",
+                "write_operations_template",
+            ),
+            "soeplan.submissions.store_operations": (
+                "OperationsVersion",
+                "load_operations",
+                "operations_frames",
+                "operations_versions",
+                "stored_operations",
+            ),
+        },
+    ),
+    (
         "For scripts: the yearly run, its report and the synthetic sample",
         {
             "soeplan.run": (
@@ -489,6 +547,66 @@ if TYPE_CHECKING:
     from soeplan.submissions.register_view import (
         REGISTER_FRAME_SCHEMA as REGISTER_FRAME_SCHEMA,
         register_frame as register_frame,
+    )
+    from soeplan.capital.definitions import (
+        DEFAULT_DEFINITION as DEFAULT_DEFINITION,
+        STRATEGIC_SECTORS as STRATEGIC_SECTORS,
+        CapitalDefinition as CapitalDefinition,
+        SecuritisationBasis as SecuritisationBasis,
+        StateCapitalBasis as StateCapitalBasis,
+    )
+    from soeplan.capital.attributes import (
+        ATTRIBUTE_SCHEMA as ATTRIBUTE_SCHEMA,
+        register_attributes as register_attributes,
+        store_attributes as store_attributes,
+    )
+    from soeplan.capital.layout import (
+        capital_observations as capital_observations,
+        entity_capital as entity_capital,
+        sector_layout as sector_layout,
+    )
+    from soeplan.capital.ratings import (
+        listed_companies as listed_companies,
+        rating_counts as rating_counts,
+        rating_findings as rating_findings,
+        register_ratings as register_ratings,
+    )
+    from soeplan.capital.sample_register import (
+        sample_attributes as sample_attributes,
+        sample_operations as sample_operations,
+        sample_registers as sample_registers,
+    )
+    from soeplan.capital.view import (
+        CapitalInputs as CapitalInputs,
+        CapitalView as CapitalView,
+        capital_view as capital_view,
+        sample_inputs as sample_inputs,
+        store_inputs as store_inputs,
+        with_capital as with_capital,
+    )
+    from soeplan.capital.operations import (
+        pipeline as pipeline,
+        reform_counts as reform_counts,
+    )
+    from soeplan.registers.operations import (
+        ListingStage as ListingStage,
+        ListingStep as ListingStep,
+        Operations as Operations,
+        Reform as Reform,
+        ReformKind as ReformKind,
+    )
+    from soeplan.registers.operations_workbook import (
+        OperationsCheck as OperationsCheck,
+        check_operations as check_operations,
+        read_operations as read_operations,
+        write_operations_template as write_operations_template,
+    )
+    from soeplan.submissions.store_operations import (
+        OperationsVersion as OperationsVersion,
+        load_operations as load_operations,
+        operations_frames as operations_frames,
+        operations_versions as operations_versions,
+        stored_operations as stored_operations,
     )
     from soeplan.run import (
         report_from_observations as report_from_observations,

@@ -136,6 +136,9 @@ class Indicator:
     #: The largest value the indicator reaches city-wide, in its unit, where the plan publishes
     #: no figure for it: it sets the plausible range (:mod:`soeplan.submissions.magnitude`).
     magnitude: float | None = None
+    #: Computed by soeplan from other figures and the registers (e.g. state capital from net
+    #: assets and the register's state share), never reported: templates do not ask for it.
+    derived: bool = False
     note_zh: str = ""
     note_en: str = ""
     provider: Provider | None = attrs.field(default=None, eq=False)
@@ -221,6 +224,7 @@ def indicator_from_mapping(
         formula=formula,
         rolls_into=raw.get("rolls_into"),
         magnitude=magnitude,
+        derived=bool(raw.get("derived", False)),
         note_zh=raw.get("note_zh", ""),
         note_en=raw.get("note_en", ""),
         category=category,

@@ -21,6 +21,14 @@ from typing import TYPE_CHECKING
 import attrs
 import polars as pl
 
+from soeplan.capital.definitions import CapitalDefinition
+from soeplan.capital.view import (
+    CapitalInputs,
+    CapitalView,
+    sample_inputs,
+    store_inputs,
+    with_capital,
+)
 from soeplan.consolidation.records import Rollup
 from soeplan.consolidation.rollup import rollup
 from soeplan.context import current
@@ -99,18 +107,19 @@ def report_from_observations(
     plugin_failures: Sequence[PluginFailure] = (),
     partial: Sequence[PartialScope] = (),
     synthetic_units: Sequence[str] = (),
+    registers: CapitalInputs | pl.DataFrame | None = None,
+    capital: CapitalDefinition | None = None,
 ) -> RunResult:
     """Consolidate ``observations`` (``entity, year, indicator, value``, ``unit`` optional) and
-    build the report of ``plan`` for ``year``.
-
-    ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
+    build the report of ``plan`` for ``year``. ``findings`` are the validation findings so far (columns :data:`soeplan.FINDING_SCHEMA`);
     the rollup's own checks are added to them. ``set_aside`` lists units left out.
     ``debt_baselines``: industry baselines of the debt-risk lines, ``(industry, year) -> ratio``
     (:func:`soeplan.assessment.debt_risk.read_baselines`); without them, SASAC's class defaults.
     ``plugin_failures`` are the plugins' failures so far (their rules'); the report lists them
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
-    written. ``partial`` and ``synthetic_units``: see :func:`soeplan.report.build_report`.
+    written. ``partial``, ``synthetic_units``: see :func:`soeplan.report.build_report`;
+    ``registers``, ``capital``: :func:`soeplan.capital.view.with_capital`.
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan.require_year(year, what="the report's year")
@@ -119,12 +128,11 @@ def report_from_observations(
     registry = current()
     progress("composing the structure (core and plugins)")
     structure = structure or city_structure(sample=synthetic)
+    consolidated, view = with_capital(observations, registers, structure, capital, synthetic)
     progress(f"consolidating {observations.height} observations, {years[0]}–{years[-1]}")
-    result = rollup(observations, structure)
+    result = rollup(consolidated, structure)
     totals, units, entities, names = _frames(result)
-    so_far = findings if findings is not None else empty_findings()
-    all_findings = pl.concat([so_far, result.findings], how="vertical_relaxed")
-    all_findings = all_findings.select(list(FINDING_SCHEMA))
+    all_findings = _all_findings(findings, result, view)
     sections = list(registry.sections.values())
     progress(f"assessing against {plan.id} and rendering {len(sections)} report section(s)")
     context = SectionContext.of_rollup(
@@ -133,8 +141,7 @@ def report_from_observations(
         plan=plan,
         observations=observations,
         lang=lang,
-        # industry baselines of the debt-risk lines (soeplan.assessment.debt_risk)
-        options={"synthetic": synthetic, "debt_baselines": dict(debt_baselines or {})},
+        options=_options(synthetic, debt_baselines, view),
     )
     report = build_report(
         plan,
@@ -160,6 +167,32 @@ def report_from_observations(
     )
     _after_sections(report, registry, progress)
     return RunResult(report=report, rollup=result)
+
+
+def _all_findings(
+    findings: pl.DataFrame | None, result: Rollup, view: CapitalView | None
+) -> pl.DataFrame:
+    """The validation findings so far, the rollup's and the registers' (a rating count that
+    disagrees with the register)."""
+    so_far = findings if findings is not None else empty_findings()
+    extra = [view.findings] if view is not None else []
+    out = pl.concat([so_far, result.findings, *extra], how="vertical_relaxed")
+    return out.select(list(FINDING_SCHEMA))
+
+
+def _options(
+    synthetic: bool,
+    debt_baselines: Mapping[tuple[str, int], float] | None,
+    capital: CapitalView | None,
+) -> dict[str, object]:
+    """The run's options for the report sections: whether the data are synthetic, the industry
+    baselines of the debt-risk lines (soeplan.assessment.debt_risk), and the capital figures
+    (soeplan.capital.view.CapitalView; None without registers)."""
+    return {
+        "synthetic": synthetic,
+        "debt_baselines": dict(debt_baselines or {}),
+        "capital": capital,
+    }
 
 
 def _years(observations: pl.DataFrame, year: int, set_aside: Sequence[SetAside] = ()) -> list[int]:
@@ -232,6 +265,7 @@ def run_submissions(
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
     allow_partial: bool = False,
+    capital: CapitalDefinition | None = None,
 ) -> RunResult:
     """The yearly run on the units' submitted files (and/or an ingest store); writes the report.
 
@@ -293,6 +327,8 @@ def run_submissions(
         synthetic_units=synthetic_unit_names(
             accepted.synthetic_units, accepted.units, structure, lang
         ),
+        registers=store_inputs(store, sorted(years_of(observations))) if store else None,
+        capital=capital,
     )
     progress(f"writing the report into {out}")
     return attrs.evolve(run, out=write_report(run.report, out, observations=observations))
@@ -421,6 +457,14 @@ def from_problem(where: str, what: str) -> Problem:
 DEMO_POLICY_NOTE = "errors block; warnings are listed and treated as explained"
 
 
+def _demo_explain(plan: Plan, year: int, lang: str) -> str:
+    """The ``soeplan explain`` command the demo's report shows as its example."""
+    scope = plan.scopes[0].name_zh if lang == "zh" else plan.scopes[0].id
+    return f"soeplan explain --sample --scope {scope} --indicator total_assets --year {year}" + (
+        " --lang en" if lang == "en" else ""
+    )
+
+
 def run_demo(
     out: Path | str,
     *,
@@ -430,10 +474,10 @@ def run_demo(
     debt_lines: DebtLines | None = None,
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
+    capital: CapitalDefinition | None = None,
 ) -> RunResult:
-    """The yearly run on the bundled **synthetic** sample; writes the report into ``out``.
-
-    Each unit's sample figures for ``year`` are validated like a submission (against the unit's
+    """The yearly run on the bundled **synthetic** sample (its registers too: the capital
+    figures under ``capital``); writes the report into ``out``. Each unit's sample figures for ``year`` are validated like a submission (against the unit's
     figures of the year before) with :data:`DEMO_POLICY_NOTE`; a unit with blocking findings is
     set aside for ``year``; earlier years are taken as accepted.
     """
@@ -483,11 +527,7 @@ def run_demo(
         plan_obj,
         year,
         structure=structure,
-        explain_example=(
-            "soeplan explain --sample --scope "
-            f"{plan_obj.scopes[0].name_zh if lang == 'zh' else plan_obj.scopes[0].id} "
-            f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
-        ),
+        explain_example=_demo_explain(plan_obj, year, lang),
         synthetic=True,
         findings=pl.concat(findings) if findings else None,
         set_aside=set_aside,
@@ -497,6 +537,8 @@ def run_demo(
         progress=progress,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
         partial=demo_partial(plan_obj, structure, year, units, set_aside),
+        registers=sample_inputs(),
+        capital=capital,
     )
     progress(f"writing the report into {out}")
     path = write_report(run.report, out)

@@ -208,39 +208,31 @@ def history_cmd(unit: str, store: Path, fmt: str) -> None:
     Example:
       soeplan register history --unit changshan --store store/
     """
-    import attrs
-
     from soeplan.submissions.store_registers import register_versions
 
-    versions = register_versions(store, unit)
+    echo_history(
+        register_versions(store, unit),
+        ("entities", "changes"),
+        fmt,
+        f"{unit} 企业名录历史 / register history ({store})",
+    )
+
+
+def echo_history(versions: Any, counts: tuple[str, str], fmt: str, title: str) -> None:
+    """A register's loaded versions as JSON or a table: version, as-of date, when, by whom,
+    from which file, the two row counts named by ``counts``, the file's SHA-256."""
+    import attrs
+
     if fmt == "json":
         items = [attrs.asdict(v) | {"as_of": v.as_of.isoformat()} for v in versions]
         click.echo(json.dumps(items, ensure_ascii=False, indent=1))
         return
-    header = [
-        "version",
-        "as of 截至",
-        "loaded (UTC)",
-        "by",
-        "file",
-        "entities",
-        "changes",
-        "sha256",
-    ]
+    header = ["version", "as of 截至", "loaded (UTC)", "by", "file", *counts, "sha256"]
     rows = [
-        [
-            v.version,
-            v.as_of,
-            v.loaded_at,
-            v.loaded_by,
-            v.source,
-            v.entries,
-            v.changes,
-            v.sha256[:12],
-        ]
+        [v.version, v.as_of, v.loaded_at, v.loaded_by, v.source,
+         *(getattr(v, c) for c in counts), v.sha256[:12]]
         for v in versions
-    ]
-    title = f"{unit} 企业名录历史 / register history ({store})"
+    ]  # fmt: skip
     click.echo(render_rows(header, rows, fmt, title=title), nl=False)
 
 

@@ -29,6 +29,24 @@ def _run_options(f: F, prefix: str = "") -> F:
         "--quiet", "-q", is_flag=True, default=False, help=_help(prefix, "no progress on stderr.")
     )(f)
     f = click.option(
+        "--securitisation-basis",
+        type=click.Choice(["total-assets", "net-assets"]),
+        default="total-assets",
+        show_default=True,
+        help=_help(prefix, "the amount the securitisation rate (资产证券化率) compares."),
+    )(f)
+    f = click.option(
+        "--state-capital",
+        type=click.Choice(["equity-share", "net-assets"]),
+        default="equity-share",
+        show_default=True,
+        help=_help(
+            prefix,
+            "state capital (国有资本) by sector: net assets × the register's state share, or the "
+            "whole of net assets (a reported state_equity is used where given).",
+        ),
+    )(f)
+    f = click.option(
         "--debt-baselines",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
@@ -112,6 +130,8 @@ def report_mode(
     quiet: bool,
     allow_partial: bool = False,
     debt_baselines: Path | None = None,
+    state_capital: str = "equity-share",
+    securitisation_basis: str = "total-assets",
 ) -> None:
     """``soeplan rollup ... --out DIR``: the yearly run and its report."""
     from soeplan.errors import SoeplanError
@@ -149,6 +169,7 @@ def report_mode(
             debt_lines=lines,
             debt_baselines=baselines,
             progress=show,
+            capital=capital_from(state_capital, securitisation_basis),
         )
     else:
         result = run_submissions(
@@ -162,6 +183,7 @@ def report_mode(
             debt_baselines=baselines,
             progress=show,
             allow_partial=allow_partial,
+            capital=capital_from(state_capital, securitisation_basis),
         )
     assert result.out is not None
     for p in result.report.meta.partial:
@@ -170,6 +192,20 @@ def report_mode(
         click.echo(f"warning: {s.unit} set aside ({s.errors} blocking finding(s))", err=True)
     for name in ("report.xlsx", "report.html", "summary.md"):
         click.echo(str(result.out / name))
+
+
+def capital_from(state_capital: str, securitisation_basis: str) -> Any:
+    """The office's :class:`~soeplan.capital.definitions.CapitalDefinition` from the options."""
+    from soeplan.capital.definitions import (
+        CapitalDefinition,
+        SecuritisationBasis,
+        StateCapitalBasis,
+    )
+
+    return CapitalDefinition(
+        state_capital=StateCapitalBasis(state_capital),
+        securitisation=SecuritisationBasis(securitisation_basis),
+    )
 
 
 def debt_lines_from(warning: float, key: float) -> Any:
@@ -225,6 +261,8 @@ def demo_cmd(
     debt_key: float,
     quiet: bool,
     debt_baselines: Path | None,
+    state_capital: str,
+    securitisation_basis: str,
 ) -> None:
     """Run the yearly municipal run on the bundled SYNTHETIC sample and write its report.
 
@@ -254,6 +292,7 @@ def demo_cmd(
         debt_lines=lines,
         debt_baselines=baselines_from(debt_baselines),
         progress=progress_printer(quiet),
+        capital=capital_from(state_capital, securitisation_basis),
     )
     assert result.out is not None
     for name in ("report.xlsx", "report.html", "summary.md"):

@@ -68,12 +68,16 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
             "  fix: e.g. soeplan rollup --sample, or soeplan rollup --data figures.csv"
         )
     if sample:
+        from soeplan.capital.view import sample_inputs, with_capital
         from soeplan.plugins.builtin import load_core_sample
         from soeplan.sdk import overlay_plugin_samples
+        from soeplan.structure.city import city_structure
 
         # the bundled sample (loaded through the core's plugin, as a county's figures are) as
-        # it looks with the installed county plugins' own figures
-        return overlay_plugin_samples(load_core_sample()).lazy()
+        # it looks with the installed county plugins' own figures, and the capital figures its
+        # synthetic registers give (state capital by sector, securitisation)
+        obs = overlay_plugin_samples(load_core_sample())
+        return with_capital(obs, sample_inputs(), city_structure(sample=True))[0].lazy()
     frames = []
     for path in data:
         if not path.exists():
@@ -252,6 +256,8 @@ def rollup_cmd(
     fmt: str,
     lang: str,
     allow_partial: bool,
+    state_capital: str,
+    securitisation_basis: str,
 ) -> None:
     """Consolidate enterprises' figures into the totals of each county-level unit, 市区 and 全市.
 
@@ -300,6 +306,8 @@ def rollup_cmd(
             quiet=quiet,
             allow_partial=allow_partial,
             debt_baselines=debt_baselines,
+            state_capital=state_capital,
+            securitisation_basis=securitisation_basis,
         )
         return
     warn_plugin_failures()

@@ -71,9 +71,10 @@ def soeplan_rules() -> Iterable[Rule]:
 
 @hookimpl
 def soeplan_report_sections() -> Iterable[ReportSection]:
+    from soeplan.report.capital import capital_section
     from soeplan.report.units import analysis_sections
 
-    return analysis_sections()
+    return [*analysis_sections(), capital_section()]
 
 
 @hookimpl

@@ -101,24 +101,23 @@ def write_register_template(
     wb = Workbook()
     _instructions(wb.active, unit, when)
     es = wb.create_sheet(ENTITIES_SHEET)
-    _header(es, ENTITY_COLUMNS)
+    header(es, ENTITY_COLUMNS)
     for i, e in enumerate(register.entries if register else (), start=FIRST_ROW):
-        _put_row(es, i, ENTITY_COLUMNS, _entry_values(e))
+        put_row(es, i, ENTITY_COLUMNS, _entry_values(e))
     _entity_lists(es)
     cs = wb.create_sheet(CHANGES_SHEET)
-    _header(cs, CHANGE_COLUMNS)
+    header(cs, CHANGE_COLUMNS)
     for i, c in enumerate(register.changes if register else (), start=FIRST_ROW):
-        _put_row(cs, i, CHANGE_COLUMNS, _change_values(c))
-    _list(cs, CHANGE_COLUMNS, "kind", KIND_LABELS.values())
-    _dates(cs, CHANGE_COLUMNS, ("date",))
-    meta = wb.create_sheet(META_SHEET)
-    for r, (k, v) in enumerate(
-        (("kind", REGISTER_KIND), ("format", REGISTER_FORMAT), ("unit", unit.id)), start=1
-    ):
-        xlsx_cell(meta, r, 1, k)
-        xlsx_cell(meta, r, 2, v)
-    meta.sheet_state = "hidden"
+        put_row(cs, i, CHANGE_COLUMNS, _change_values(c))
+    drop_down(cs, CHANGE_COLUMNS, "kind", KIND_LABELS.values())
+    date_check(cs, CHANGE_COLUMNS, ("date",))
+    meta_sheet(wb, REGISTER_KIND, unit.id)
     wb.active = wb.index(es)
+    return save_workbook(wb, path)
+
+
+def save_workbook(wb: Any, path: Path) -> Path:
+    """Save ``wb`` to ``path`` whole or not at all (a temporary file, then renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
@@ -133,11 +132,25 @@ def write_register_template(
     return path
 
 
+def meta_sheet(wb: Any, kind: str, unit: str) -> None:
+    """The hidden sheet saying what the workbook is (kind, format) and whose (unit)."""
+    meta = wb.create_sheet(META_SHEET)
+    for r, (k, v) in enumerate((("kind", kind), ("format", REGISTER_FORMAT), ("unit", unit)), 1):
+        xlsx_cell(meta, r, 1, k)
+        xlsx_cell(meta, r, 2, v)
+    meta.sheet_state = "hidden"
+
+
 def _instructions(ws: Any, unit: CountyUnit, as_of: dt.date) -> None:
+    text = _INSTRUCTIONS.format(entities=ENTITIES_SHEET, changes=CHANGES_SHEET)
+    instructions(ws, f"{unit.name_zh} 企业名录 / {unit.name_en} enterprise register", unit,
+                 as_of, text)  # fmt: skip
+
+
+def instructions(ws: Any, title: str, unit: CountyUnit, as_of: dt.date, text: str) -> None:
+    """The instructions sheet: a title, the unit (B2), the as-of date (B3), the text."""
     ws.title = INSTRUCTIONS_SHEET
-    xlsx_cell(
-        ws, 1, 1, f"{unit.name_zh} 企业名录 / {unit.name_en} enterprise register"
-    ).font = Font(bold=True, size=14)
+    xlsx_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
     xlsx_cell(ws, 2, 1, "单位 Unit")
     xlsx_cell(ws, 2, 2, f"{unit.name_zh} {unit.name_en} ({unit.id})")
     xlsx_cell(ws, 3, 1, "截至日期 As of")
@@ -145,14 +158,13 @@ def _instructions(ws: Any, unit: CountyUnit, as_of: dt.date) -> None:
     cell.value = as_of
     cell.number_format = "yyyy-mm-dd"
     cell.fill = PatternFill("solid", fgColor="FFF2CC")
-    text = _INSTRUCTIONS.format(entities=ENTITIES_SHEET, changes=CHANGES_SHEET)
     for i, line in enumerate(text.splitlines(), start=5):
         xlsx_cell(ws, i, 1, line)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 40
 
 
-def _header(ws: Any, columns: Sequence[Column]) -> None:
+def header(ws: Any, columns: Sequence[Column]) -> None:
     bold = Font(bold=True)
     for j, col in enumerate(columns, start=1):
         xlsx_cell(ws, CODE_ROW, j, col.code)
@@ -163,7 +175,7 @@ def _header(ws: Any, columns: Sequence[Column]) -> None:
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
 
 
-def _put_row(ws: Any, row: int, columns: Sequence[Column], values: dict[str, Any]) -> None:
+def put_row(ws: Any, row: int, columns: Sequence[Column], values: dict[str, Any]) -> None:
     for j, col in enumerate(columns, start=1):
         v = values.get(col.code)
         if v is None or v == "":
@@ -171,7 +183,7 @@ def _put_row(ws: Any, row: int, columns: Sequence[Column], values: dict[str, Any
         cell = xlsx_cell(ws, row, j, v)
         if isinstance(v, dt.date):
             cell.number_format = "yyyy-mm-dd"
-        elif col.code == "state_share":
+        elif col.code.startswith("state_share") or col.code.startswith("share_"):
             cell.number_format = "0.00%"
 
 
@@ -212,18 +224,18 @@ def _change_values(c: RegisterChange) -> dict[str, Any]:
 
 
 def _entity_lists(ws: Any) -> None:
-    _list(ws, ENTITY_COLUMNS, "node_type", NODE_LABELS.values())
-    _list(ws, ENTITY_COLUMNS, "functional_class", CLASS_LABELS.values())
-    _list(ws, ENTITY_COLUMNS, "sector", SECTOR_LABELS.values())
-    _list(ws, ENTITY_COLUMNS, "listed", LISTED_LABELS)
-    _list(ws, ENTITY_COLUMNS, "rating", RATINGS)
-    _dates(ws, ENTITY_COLUMNS, ("rating_date",))
-    _validate(ws, ENTITY_COLUMNS, "state_share", type="decimal", operator="between",
+    drop_down(ws, ENTITY_COLUMNS, "node_type", NODE_LABELS.values())
+    drop_down(ws, ENTITY_COLUMNS, "functional_class", CLASS_LABELS.values())
+    drop_down(ws, ENTITY_COLUMNS, "sector", SECTOR_LABELS.values())
+    drop_down(ws, ENTITY_COLUMNS, "listed", LISTED_LABELS)
+    drop_down(ws, ENTITY_COLUMNS, "rating", RATINGS)
+    date_check(ws, ENTITY_COLUMNS, ("rating_date",))
+    excel_check(ws, ENTITY_COLUMNS, "state_share", type="decimal", operator="between",
               formula1="0", formula2="100",
               error="填 0%–100%（如 51%）/ a share between 0% and 100%")  # fmt: skip
 
 
-def _validate(ws: Any, columns: Sequence[Column], code: str, **kw: str) -> None:
+def excel_check(ws: Any, columns: Sequence[Column], code: str, **kw: str) -> None:
     """Excel's own check (数据验证) on a column's data rows, with a bilingual error message."""
     col = next(c for c in columns if c.code == code)
     dv = DataValidation(
@@ -235,12 +247,12 @@ def _validate(ws: Any, columns: Sequence[Column], code: str, **kw: str) -> None:
     dv.add(f"{letter}{FIRST_ROW}:{letter}{FIRST_ROW + VALIDATED_ROWS}")
 
 
-def _list(ws: Any, columns: Sequence[Column], code: str, labels: Any) -> None:
-    _validate(ws, columns, code, type="list", formula1='"' + ",".join(labels) + '"',
+def drop_down(ws: Any, columns: Sequence[Column], code: str, labels: Any) -> None:
+    excel_check(ws, columns, code, type="list", formula1='"' + ",".join(labels) + '"',
               error="请从下拉列表中选择 / pick a value from the list")  # fmt: skip
 
 
-def _dates(ws: Any, columns: Sequence[Column], codes: Sequence[str]) -> None:
+def date_check(ws: Any, columns: Sequence[Column], codes: Sequence[str]) -> None:
     for code in codes:
-        _validate(ws, columns, code, type="date", operator="greaterThan", formula1="1",
+        excel_check(ws, columns, code, type="date", operator="greaterThan", formula1="1",
                   error="填日期，如 2022-12-01 / a date such as 2022-12-01")  # fmt: skip

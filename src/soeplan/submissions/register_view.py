@@ -11,7 +11,7 @@ import polars as pl
 
 from soeplan.errors import UnknownNameError
 from soeplan.registers.layout import NODE_LABELS
-from soeplan.registers.records import RegisterEntry
+from soeplan.registers.records import Register, RegisterEntry
 from soeplan.submissions.store import Store
 from soeplan.submissions.store_registers import (
     RegisterVersion,
@@ -22,7 +22,7 @@ from soeplan.submissions.store_registers import (
     stored_register,
 )
 
-__all__ = ["REGISTER_FRAME_SCHEMA", "register_frame", "register_rows"]
+__all__ = ["REGISTER_FRAME_SCHEMA", "frame_row", "register_frame", "register_rows"]
 
 #: The columns of :func:`register_frame`.
 REGISTER_FRAME_SCHEMA: dict[str, Any] = {
@@ -111,14 +111,17 @@ def register_frame(store: Store | Path | str, at: dt.date | None = None) -> pl.D
             chosen += versions
         elif (v := in_force(versions, at)) is not None:
             chosen.append(v)
-    rows = [_frame_row(v, e) for v in chosen for e in read_version(st, v).entries]
+    rows = [frame_row(v, e) for v in chosen for e in read_version(st, v).entries]
     return pl.DataFrame(rows, schema=REGISTER_FRAME_SCHEMA, orient="row")
 
 
-def _frame_row(v: RegisterVersion, e: RegisterEntry) -> tuple[Any, ...]:
+def frame_row(v: RegisterVersion | Register, e: RegisterEntry) -> tuple[Any, ...]:
+    """One row of :data:`REGISTER_FRAME_SCHEMA`: an entry of a stored version (or of a register
+    built in code, version 0)."""
+    version = v.version if isinstance(v, RegisterVersion) else 0
     return (
         v.unit, e.id, e.name_zh, e.node_type.value,
         e.functional_class.value if e.functional_class else None, e.industry,
         e.sector.value if e.sector else None, e.state_share, e.listed, e.exchange, e.stock_code,
-        e.rating, e.rating_agency, e.rating_date, v.as_of, v.version,
+        e.rating, e.rating_agency, e.rating_date, v.as_of, version,
     )  # fmt: skip

@@ -46,8 +46,9 @@ def migrate(old: Path, store: Store) -> int:
 def export(store: Store, out: Path) -> list[Path]:
     """Write the store as Parquet files into ``out``: ``figures.parquet`` (every version that
     passed validation, with ``version`` and ``in_force``), ``received.parquet`` (every received
-    file), ``history.parquet`` (every state change) and ``registers.parquet`` (every loaded
-    version of every unit's enterprise register)."""
+    file), ``history.parquet`` (every state change), ``registers.parquet`` (every loaded
+    version of every unit's enterprise register) and ``listings.parquet`` and ``reforms.parquet``
+    (every loaded version of every unit's capital operations register)."""
     from soeplan.submissions.register_view import register_frame
 
     out.mkdir(parents=True, exist_ok=True)
@@ -75,6 +76,11 @@ def export(store: Store, out: Path) -> list[Path]:
     registers = register_frame(store)
     if registers.height:
         written.append(_write(registers, out / "registers.parquet"))
+    from soeplan.submissions.store_operations import operations_frames
+
+    for frame, name in zip(operations_frames(store), ("listings", "reforms"), strict=True):
+        if frame.height:
+            written.append(_write(frame, out / f"{name}.parquet"))
     return written
 
 

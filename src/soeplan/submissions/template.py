@@ -89,7 +89,7 @@ def reported_indicators(unit: str, registry: Registry | None = None) -> tuple[In
     order = _catalogue_order()
     out = []
     for ind in sorted(reg.indicators.values(), key=lambda i: (order.get(i.code, 999), i.code)):
-        if ind.kind is Kind.RATIO:
+        if ind.kind is Kind.RATIO or ind.derived:
             continue
         plugin = ind.provider.plugin if ind.provider else "core"
         if plugin == "core" or (unit_provider is not None and plugin == unit_provider.plugin):
