@@ -340,6 +340,7 @@ INDICATOR_KEYS = frozenset(
         "formula",
         "rolls_into",
         "magnitude",
+        "derived",
         "note_zh",
         "note_en",
     }
