@@ -47,7 +47,8 @@ def test_the_first_screen_has_one_line_per_target_with_the_assessments_figures(
     assert page.index('id="overview"') < page.index('id="tables"')  # first, then the detail
     p = _parse(report, "glance")
     body = [r for r in p.rows if r and r[0] != "指标"]
-    assert len(body) == len(report.assessment) == 26
+    # 26 targets of Table 2 and the layout floor (≥ 90 % strategic sectors) for 全市 and 市区
+    assert len(body) == len(report.assessment) == 28
     # the same figures as the assessment table, cell for cell (one formatter)
     table = assessment_block(report)
     col = {h: i for i, h in enumerate(ASSESSMENT_COLUMNS)}
@@ -63,7 +64,7 @@ def test_the_first_screen_has_one_line_per_target_with_the_assessments_figures(
     assert debt[4] == "<65.00%"
     # one sparkline per target of a scope (a unit's own targets have no trajectory)
     sparks = [s for s in p.svgs if s.get("class") == "sparkline"]
-    assert len(sparks) == len(report.series) == 24
+    assert len(sparks) == len(report.series) == 26  # with the layout floor of 全市 and 市区
     assert 'class="verdict-off_track"' in page and 'class="verdict-on_track"' in page
 
 

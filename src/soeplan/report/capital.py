@@ -35,22 +35,36 @@ from soeplan.sections import ReportSection, SectionContent, SectionContext, Sect
 
 __all__ = ["capital_section", "render_capital"]
 
-_SHARE = "strategic_capital_share"
-
 
 def _pct(v: float | None) -> str:
     return format_value(v, CellFormat.RATIO)
 
 
-def _num(v: float | None) -> str:
-    return format_value(v, CellFormat.AMOUNT)
+_SHARE = "strategic_capital_share"
 
 
-def _table(title: Text, rows: Mapping[str, list[str]], labels: Mapping[str, Text]) -> SectionTable:
-    return SectionTable(
-        title=title, frame=pl.DataFrame(dict(rows), schema=dict.fromkeys(rows, pl.String)),
-        labels=labels,
-    )  # fmt: skip
+Cell = str | float | int | None
+
+
+def _table(
+    title: Text,
+    rows: Mapping[str, list[Cell]],
+    labels: Mapping[str, Text],
+    formats: Mapping[str, str] | None = None,
+) -> SectionTable:
+    """A section table whose number columns (those in ``formats``) hold numbers, each printed
+    and formatted in the workbook by its format (amount, ratio, count, points)."""
+    formats = dict(formats or {})
+
+    def dtype(key: str) -> type[pl.DataType]:
+        if key not in formats:
+            return pl.String
+        values = [v for v in rows[key] if v is not None]
+        return pl.Int64 if values and all(isinstance(v, int) for v in values) else pl.Float64
+
+    schema = {k: dtype(k) for k in rows}
+    frame = pl.DataFrame(dict(rows), schema=schema)
+    return SectionTable(title=title, frame=frame, labels=labels, formats=formats)
 
 
 def _value(rollup: pl.DataFrame, node: str, year: int, indicator: str) -> float | None:
@@ -94,12 +108,12 @@ _LAYOUT_LABELS = {
 
 def _layout_rows(
     ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame, nodes: Sequence[str]
-) -> dict[str, list[str]]:
+) -> dict[str, list[Cell]]:
     lang, names = ctx.lang, _names(ctx)
     assert ctx.structure is not None
     by_sector = sector_layout(view.entities, ctx.structure).filter(pl.col("year") == ctx.year)
     base_year = ctx.plan.base_year if ctx.plan is not None else ctx.year
-    rows: dict[str, list[str]] = {k: [] for k in _LAYOUT_LABELS}
+    rows: dict[str, list[Cell]] = {k: [] for k in _LAYOUT_LABELS}
     for node in nodes:
         mine = by_sector.filter(pl.col("node") == node)
         shares = dict(zip(mine["sector"], mine["share"], strict=True))
@@ -110,13 +124,13 @@ def _layout_rows(
             a = assess_bound(base, base_year, now, ctx.year, floor[0], floor[1], "floor")
             status = a.status.zh if lang == "zh" else a.status.en
         rows["node"].append(names.get(node, Text(node, node))(lang))
-        rows["capital"].append(_num(_value(rollup, node, ctx.year, "state_capital")))
+        rows["capital"].append(_value(rollup, node, ctx.year, "state_capital"))
         for s in [*StrategicSector, "unclassified"]:
             key = str(getattr(s, "value", s))
-            rows[key].append(_pct(shares.get(key, 0.0)) if shares else "–")
-        rows["share"].append(_pct(now))
-        rows["base"].append(_pct(base))
-        rows["floor"].append(_pct(floor[0]) if floor else "–")
+            rows[key].append(shares.get(key, 0.0) if shares else None)
+        rows["share"].append(now)
+        rows["base"].append(base)
+        rows["floor"].append(floor[0] if floor else None)
         rows["status"].append(status)
     return rows
 
@@ -147,7 +161,7 @@ def _rating_tables(
     held = register_ratings(view.attributes).filter(pl.col("indicator").is_not_null())
     base_year = ctx.plan.base_year if ctx.plan is not None else ctx.year
     targets = {(t.scope, t.indicator): t for t in (ctx.plan.targets if ctx.plan else ())}
-    rows: dict[str, list[str]] = {k: [] for k in _RATING_LABELS}
+    rows: dict[str, list[Cell]] = {k: [] for k in _RATING_LABELS}
     for scope in ctx.structure.scopes.values():
         mine = held.filter(pl.col("unit").is_in(list(scope.units)))
         for grade, ind in COUNTED_RATINGS.items():
@@ -157,12 +171,12 @@ def _rating_tables(
             sub = _value(rollup, scope.scope, ctx.year, ind)
             rows["scope"].append(names.get(scope.scope, Text(scope.scope, scope.scope))(lang))
             rows["grade"].append(grade)
-            rows["register"].append(str(count))
-            rows["submitted"].append("–" if sub is None else f"{sub:.0f}")
-            rows["base"].append(str(base))
-            rows["target"].append(f"{t.value:f}" if t is not None else "–")
+            rows["register"].append(count)
+            rows["submitted"].append(sub)
+            rows["base"].append(base)
+            rows["target"].append(float(t.value) if t is not None else None)
     now = held.filter(pl.col("year") == ctx.year)
-    rated: dict[str, list[str]] = {k: [] for k in _RATED_LABELS}
+    rated: dict[str, list[Cell]] = {k: [] for k in _RATED_LABELS}
     for r in now.sort("indicator", "unit", "entity").iter_rows(named=True):
         rated["grade"].append(r["rating"])
         rated["unit"].append(names.get(r["unit"], Text(r["unit"], r["unit"]))(lang))
@@ -172,7 +186,8 @@ def _rating_tables(
         rated["new"].append(("是" if lang == "zh" else "yes") if r["new"] else "")
     return (
         _table(Text("信用评级企业数（名录与报送）", "Rated enterprises (register and submitted)"),
-               rows, _RATING_LABELS),
+               rows, _RATING_LABELS, dict.fromkeys(("register", "submitted", "base", "target"),
+                                                   "count")),
         _table(Text(f"{ctx.year}年评级企业名单", f"Rated enterprises, {ctx.year}"), rated,
                _RATED_LABELS),
     )  # fmt: skip
@@ -184,7 +199,7 @@ _LISTED_LABELS = {
     "exchange": Text("上市地点", "Exchange"),
     "code": Text("股票代码", "Stock code"),
     "share": Text("国有股权比例", "State share"),
-    "since": Text("首次计入年度", "Counted since"),
+    "since_year": Text("首次计入年度", "Counted since"),
 }
 _SEC_LABELS = {"node": Text("范围", "Scope")}
 
@@ -195,27 +210,28 @@ def _listing_tables(
     lang, names = ctx.lang, _names(ctx)
     assert ctx.structure is not None
     listed = listed_companies(view.attributes, ctx.year)
-    rows: dict[str, list[str]] = {k: [] for k in _LISTED_LABELS}
+    rows: dict[str, list[Cell]] = {k: [] for k in _LISTED_LABELS}
     for r in listed.iter_rows(named=True):
         rows["unit"].append(names.get(r["unit"], Text(r["unit"], r["unit"]))(lang))
         rows["name"].append(r["name_zh"])
         rows["exchange"].append(r["exchange"])
         rows["code"].append(r["stock_code"])
-        rows["share"].append(_pct(r["state_share"]))
-        rows["since"].append(str(r["since"]))
+        rows["share"].append(r["state_share"])
+        rows["since_year"].append(int(r["since"]))
     first = ctx.plan.base_year if ctx.plan is not None else ctx.year
     years = list(range(first, ctx.year + 1))
-    sec: dict[str, list[str]] = {k: [] for k in ["node", *map(str, years)]}
+    sec: dict[str, list[Cell]] = {k: [] for k in ["node", *map(str, years)]}
     for scope in ctx.structure.scopes:
         sec["node"].append(names.get(scope, Text(scope, scope))(lang))
         for y in years:
-            sec[str(y)].append(_pct(_value(rollup, scope, y, "securitisation_rate")))
+            sec[str(y)].append(_value(rollup, scope, y, "securitisation_rate"))
     labels = _SEC_LABELS | {str(y): Text(f"{y}年", str(y)) for y in years}
     basis = view.definition.securitisation
     return (
-        _table(Text("国有控股上市公司", "State-controlled listed companies"), rows, _LISTED_LABELS),
+        _table(Text("国有控股上市公司", "State-controlled listed companies"), rows, _LISTED_LABELS,
+               {"share": "ratio", "since_year": "text"}),
         _table(Text(f"资产证券化率（{basis.zh}口径）", f"Securitisation rate ({basis.en} basis)"),
-               sec, labels),
+               sec, labels, dict.fromkeys(map(str, years), "ratio")),
     )  # fmt: skip
 
 
@@ -248,7 +264,7 @@ def _listed_target(ctx: SectionContext, view: CapitalView) -> SectionTable:
         t.scope: t for t in (ctx.plan.targets if ctx.plan else ()) if t.indicator == "listed"
     }
     base_year = ctx.plan.base_year if ctx.plan is not None else ctx.year
-    rows: dict[str, list[str]] = {k: [] for k in _LISTED_TARGET_LABELS}
+    rows: dict[str, list[Cell]] = {k: [] for k in _LISTED_TARGET_LABELS}
     for scope in ctx.structure.scopes.values():
         units = list(scope.units)
 
@@ -263,11 +279,11 @@ def _listed_target(ctx: SectionContext, view: CapitalView) -> SectionTable:
                                 method="linear")  # fmt: skip
             status = p.status.zh if lang == "zh" else p.status.en
         rows["scope"].append(names.get(scope.scope, Text(scope.scope, scope.scope))(lang))
-        rows["count"].append(str(now))
-        rows["target"].append(f"{t.value:f}" if t is not None else "–")
+        rows["count"].append(now)
+        rows["target"].append(float(t.value) if t is not None else None)
         rows["status"].append(status)
     return _table(Text("国有控股上市公司数与目标", "Listed companies against the target"), rows,
-                  _LISTED_TARGET_LABELS)  # fmt: skip
+                  _LISTED_TARGET_LABELS, {"count": "count", "target": "count"})  # fmt: skip
 
 
 def _operations_tables(ctx: SectionContext, view: CapitalView) -> tuple[SectionTable, ...]:
@@ -276,7 +292,7 @@ def _operations_tables(ctx: SectionContext, view: CapitalView) -> tuple[SectionT
     assert ctx.structure is not None
     entity_names = dict(zip(view.attributes["entity"], view.attributes["name_zh"], strict=True))
     pipe = pipeline(view.listings, ctx.year)
-    rows: dict[str, list[str]] = {k: [] for k in _PIPE_LABELS}
+    rows: dict[str, list[Cell]] = {k: [] for k in _PIPE_LABELS}
     for r in pipe.iter_rows(named=True):
         rows["unit"].append(names.get(r["unit"], Text(r["unit"], r["unit"]))(lang))
         rows["name"].append(entity_names.get(r["entity"], r["entity"]))
@@ -285,21 +301,21 @@ def _operations_tables(ctx: SectionContext, view: CapitalView) -> tuple[SectionT
         for s in ListingStage:
             rows[s.value].append(r[s.value].isoformat() if r[s.value] else "")
     counts = reform_counts(view.reforms, ctx.structure).filter(pl.col("node_type") == "scope")
-    reforms: dict[str, list[str]] = {k: [] for k in _REFORM_LABELS}
+    reforms: dict[str, list[Cell]] = {k: [] for k in _REFORM_LABELS}
     for r in counts.iter_rows(named=True):
         kind = ReformKind(r["kind"])
         reforms["node"].append(names.get(r["node"], Text(r["node"], r["node"]))(lang))
-        reforms["year"].append(str(r["year"]))
+        reforms["year"].append(int(r["year"]))
         reforms["kind"].append(kind.zh if lang == "zh" else kind.en)
-        reforms["count"].append(str(r["count"]))
+        reforms["count"].append(int(r["count"]))
         change = r["share_change"]
-        reforms["change"].append("–" if change is None else f"{change * 100:+.2f}pp")
+        reforms["change"].append(change)  # a fraction, printed in points
     return (
         _listed_target(ctx, view),
         _table(Text(f"拟上市企业梯队（截至{ctx.year}年末）", f"Listing pipeline, end of {ctx.year}"),
                rows, _PIPE_LABELS),
         _table(Text("混合所有制改革与重组", "Mixed-ownership reforms and restructuring"), reforms,
-               _REFORM_LABELS),
+               _REFORM_LABELS, {"year": "text", "count": "count", "change": "points"}),
     )  # fmt: skip
 
 
@@ -345,6 +361,9 @@ def render_capital(ctx: SectionContext) -> SectionContent:
         Text(f"{ctx.year}年国有资本布局（三大领域占比与90%下限）",
              f"State capital by sector, {ctx.year} (against the 90% floor)"),
         _layout_rows(ctx, view, rollup, nodes), _LAYOUT_LABELS,
+        {"capital": "amount"} | dict.fromkeys(
+            [*(s.value for s in StrategicSector), "unclassified", "share", "base", "floor"],
+            "ratio"),
     )  # fmt: skip
     ratings, rated = _rating_tables(ctx, view, rollup)
     listed, sec = _listing_tables(ctx, view, rollup)
