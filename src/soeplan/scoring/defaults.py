@@ -27,7 +27,10 @@ from soeplan.scoring.records import Scheme, StandardTable
 __all__ = ["SAMPLE_STANDARDS_LABEL", "default_schemes", "sample_standards"]
 
 #: How the sample's standard values are labelled wherever they are shown.
-SAMPLE_STANDARDS_LABEL = ("合成示例标准值（非公布数据）", "synthetic sample standard values (not published)")
+SAMPLE_STANDARDS_LABEL = (
+    "合成示例标准值（非公布数据）",
+    "synthetic sample standard values (not published)",
+)
 
 
 @cache

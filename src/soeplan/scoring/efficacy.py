@@ -82,7 +82,9 @@ def standards_problem(standards: Sequence[Number], *, higher_is_better: bool = T
     values = [dec(v) for v in standards]
     if len(values) != len(BANDS):
         return f"{len(values)} standard values, expected five (优秀, 良好, 平均, 较低, 较差)"
-    for (a, va), (b, vb) in zip(zip(BANDS, values), zip(BANDS[1:], values[1:]), strict=False):
+    for (a, va), (b, vb) in zip(
+        zip(BANDS, values, strict=False), zip(BANDS[1:], values[1:], strict=False), strict=False
+    ):
         if higher_is_better and not va > vb:
             return (
                 f"{a.zh} ({va}) is not above {b.zh} ({vb}): the values must fall from 优秀 to 较差 "
@@ -168,9 +170,11 @@ def efficacy_expr(
     s = [v.cast(pl.Float64) * sign for v in standards]
     w = weight if isinstance(weight, pl.Expr) else pl.lit(float(weight))
     coeff = [float(b.coefficient) for b in BANDS]
-    expr = pl.when(a >= s[0]).then(w)
-    for k in range(1, len(BANDS)):
+    # from the bottom up: below 较差 0, then each level's base plus its adjustment, 优秀 last
+    expr: pl.Expr = pl.lit(0.0)
+    for k in range(len(BANDS) - 1, 0, -1):
         base = w * coeff[k]
         upper = w * coeff[k - 1]
-        expr = expr.when(a >= s[k]).then(base + (a - s[k]) / (s[k - 1] - s[k]) * (upper - base))
-    return expr.otherwise(pl.lit(0.0)).alias("score")
+        score = base + (a - s[k]) / (s[k - 1] - s[k]) * (upper - base)
+        expr = pl.when(a >= s[k]).then(score).otherwise(expr)
+    return pl.when(a >= s[0]).then(w).otherwise(expr).alias("score")

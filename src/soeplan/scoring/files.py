@@ -58,9 +58,12 @@ def scheme_problems(
         here = f"{where}, item[{k}] ({item.indicator})"
         if indicators is not None and item.indicator not in indicators:
             out.append(
-                Problem(here, f"indicator {item.indicator!r} is not in the catalogue",
-                        "use a code that `soeplan catalogue` lists")
-            )  # fmt: skip
+                Problem(
+                    here,
+                    f"indicator {item.indicator!r} is not in the catalogue",
+                    "use a code that `soeplan catalogue` lists",
+                )
+            )
         if item.indicator in seen:
             out.append(Problem(here, "the indicator is listed twice", "list it once"))
         seen.add(item.indicator)
@@ -68,9 +71,12 @@ def scheme_problems(
             out.append(Problem(here, f"weight {item.weight} is not positive", "give it points > 0"))
     if (scheme.functional_class is None) == (scheme.entity is None):
         out.append(
-            Problem(where, "a scheme applies to a functional class or to one enterprise",
-                    'give either functional_class = "commercial_1" or entity = "<entity id>"')
-        )  # fmt: skip
+            Problem(
+                where,
+                "a scheme applies to a functional class or to one enterprise",
+                'give either functional_class = "commercial_1" or entity = "<entity id>"',
+            )
+        )
     return out
 
 
@@ -87,9 +93,12 @@ def _scheme(raw: Any, where: str, defaults: Mapping[str, Any], problems: list[Pr
             direction = Direction(it["direction"]) if "direction" in it else None
         except (KeyError, TypeError, InvalidOperation, ValueError):
             problems.append(
-                Problem(here, "needs an indicator, a numeric weight, and direction higher|lower",
-                        'write indicator = "roe_avg", weight = 30 (direction = "lower" optional)')
-            )  # fmt: skip
+                Problem(
+                    here,
+                    "needs an indicator, a numeric weight, and direction higher|lower",
+                    'write indicator = "roe_avg", weight = 30 (direction = "lower" optional)',
+                )
+            )
             continue
         ind = defaults["indicators"].get(code)
         items.append(
@@ -103,9 +112,12 @@ def _scheme(raw: Any, where: str, defaults: Mapping[str, Any], problems: list[Pr
     fc = raw.get("functional_class")
     if fc is not None and str(fc) not in _CLASS_WORDS:
         problems.append(
-            Problem(f"{where}.functional_class", f"{fc!r} is not a functional class",
-                    "use commercial_1 (商业一类), commercial_2 (商业二类) or public (公益类)")
-        )  # fmt: skip
+            Problem(
+                f"{where}.functional_class",
+                f"{fc!r} is not a functional class",
+                "use commercial_1 (商业一类), commercial_2 (商业二类) or public (公益类)",
+            )
+        )
         return None
     return Scheme(
         id=str(raw.get("id", "")) or where,
@@ -212,9 +224,15 @@ def _rows(path: Path) -> Iterator[tuple[str, list[str]]]:
         return iter(list(_csv_rows(path)))
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(
-            path, [Problem(str(path), f"cannot be read as UTF-8 text ({type(exc).__name__})",
-                           "save it as CSV UTF-8")]
-        ) from None  # fmt: skip
+            path,
+            [
+                Problem(
+                    str(path),
+                    f"cannot be read as UTF-8 text ({type(exc).__name__})",
+                    "save it as CSV UTF-8",
+                )
+            ],
+        ) from None
 
 
 def _indicator_code(text: str, indicators: Mapping[str, Indicator]) -> str | None:
@@ -236,22 +254,34 @@ def _standard_row(
     try:
         year = int(cells["year"])
     except ValueError:
-        problems.append(Problem(f"{where}, column year", f"{cells['year']!r} is not a year",
-                                "write the year the values apply to, e.g. 2023"))  # fmt: skip
+        problems.append(
+            Problem(
+                f"{where}, column year",
+                f"{cells['year']!r} is not a year",
+                "write the year the values apply to, e.g. 2023",
+            )
+        )
         year = 0
     industry = cells["industry"].strip()
     if industry in ("全行业", "全国国有企业"):
         industry = ALL_INDUSTRIES
     if industry != ALL_INDUSTRIES and (wrong := industry_problem(industry)):
-        problems.append(Problem(f"{where}, column industry", f"industry {wrong}",
-                                "use a GB/T 4754 code (e.g. E48, or C for 制造业) or * for all"))  # fmt: skip
+        problems.append(
+            Problem(
+                f"{where}, column industry",
+                f"industry {wrong}",
+                "use a GB/T 4754 code (e.g. E48, or C for 制造业) or * for all",
+            )
+        )
     code = _indicator_code(cells["indicator"].strip(), indicators)
     if code is None:
         problems.append(
-            Problem(f"{where}, column indicator",
-                    f"{cells['indicator']!r} is not an indicator of the catalogue",
-                    "use a code or Chinese name that `soeplan catalogue` lists, e.g. roe_avg")
-        )  # fmt: skip
+            Problem(
+                f"{where}, column indicator",
+                f"{cells['indicator']!r} is not an indicator of the catalogue",
+                "use a code or Chinese name that `soeplan catalogue` lists, e.g. roe_avg",
+            )
+        )
     values = []
     for band in BANDS:
         text = cells[band.key].strip().rstrip("%")
@@ -259,23 +289,33 @@ def _standard_row(
             values.append(Decimal(text))
         except InvalidOperation:
             problems.append(
-                Problem(f"{where}, column {band.key} ({band.zh}值)", f"{cells[band.key]!r} is not a number",
-                        "type the published value as a number (10.5 for 10.5 %)")
-            )  # fmt: skip
+                Problem(
+                    f"{where}, column {band.key} ({band.zh}值)",
+                    f"{cells[band.key]!r} is not a number",
+                    "type the published value as a number (10.5 for 10.5 %)",
+                )
+            )
     if len(problems) > n or code is None:
         return None
     higher = indicators[code].direction is Direction.HIGHER
     if (wrong := standards_problem(values, higher_is_better=higher)) is not None:
         problems.append(
-            Problem(f"{where} ({industry} {code})", wrong,
-                    "check the row against the published table: the five values must be in order")
-        )  # fmt: skip
+            Problem(
+                f"{where} ({industry} {code})",
+                wrong,
+                "check the row against the published table: the five values must be in order",
+            )
+        )
         return None
     return StandardRow(
-        year=year, industry=industry, indicator=code, values=tuple(values),  # type: ignore[arg-type]
-        industry_name=cells.get("industry_name", ""), source=cells.get("source", ""),
+        year=year,
+        industry=industry,
+        indicator=code,
+        values=tuple(values),  # type: ignore[arg-type]
+        industry_name=cells.get("industry_name", ""),
+        source=cells.get("source", ""),
         row=int(where.rsplit("row ", 1)[-1]),
-    )  # fmt: skip
+    )
 
 
 def read_standards(
@@ -296,10 +336,15 @@ def read_standards(
     if missing:
         raise DataFileError(
             path,
-            [Problem(f"{head_where} (header)", f"no column {', '.join(missing)}",
-                     "the header is year,industry,industry_name,indicator,excellent,good,average,"
-                     "low,poor,source (or 年度,行业代码,行业,指标,优秀值,良好值,平均值,较低值,较差值,来源)")],
-        )  # fmt: skip
+            [
+                Problem(
+                    f"{head_where} (header)",
+                    f"no column {', '.join(missing)}",
+                    "the header is year,industry,industry_name,indicator,excellent,good,average,"
+                    "low,poor,source (or 年度,行业代码,行业,指标,优秀值,良好值,平均值,较低值,较差值,来源)",
+                )
+            ],
+        )
     out: list[StandardRow] = []
     seen: dict[tuple[int, str, str], str] = {}
     for where, raw in rows:
@@ -311,9 +356,13 @@ def read_standards(
             continue
         key = (row.year, row.industry, row.indicator)
         if key in seen:
-            problems.append(Problem(where, f"{row.industry} {row.indicator} {row.year} is also "
-                                    f"given in {seen[key]}", "keep one row per year, industry "
-                                    "and indicator"))  # fmt: skip
+            problems.append(
+                Problem(
+                    where,
+                    f"{row.industry} {row.indicator} {row.year} is also given in {seen[key]}",
+                    "keep one row per year, industry and indicator",
+                )
+            )
             continue
         seen[key] = where
         out.append(row)
@@ -345,8 +394,16 @@ def read_special_items(
     cols = _header(head, SPECIAL_COLUMNS)
     missing = [k for k in SPECIAL_COLUMNS if k not in cols and k != "source"]
     if missing:
-        raise DataFileError(path, [Problem(f"{head_where} (header)", f"no column {', '.join(missing)}",
-                                           "the header is entity,year,indicator,amount,reason,source")])  # fmt: skip
+        raise DataFileError(
+            path,
+            [
+                Problem(
+                    f"{head_where} (header)",
+                    f"no column {', '.join(missing)}",
+                    "the header is entity,year,indicator,amount,reason,source",
+                )
+            ],
+        )
     problems: list[Problem] = []
     out = []
     for where, raw in rows:
@@ -355,23 +412,46 @@ def read_special_items(
         c = {k: (raw[i].strip() if i < len(raw) else "") for k, i in cols.items()}
         ind = indicators.get(c["indicator"])
         if ind is None or ind.kind is Kind.RATIO:
-            problems.append(Problem(f"{where}, column indicator",
-                                    f"{c['indicator']!r} is not an amount of the catalogue",
-                                    "name the amount the ratio is computed from, e.g. total_profit"))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"{where}, column indicator",
+                    f"{c['indicator']!r} is not an amount of the catalogue",
+                    "name the amount the ratio is computed from, e.g. total_profit",
+                )
+            )
             continue
         try:
             year, amount = int(c["year"]), Decimal(c["amount"])
         except (ValueError, InvalidOperation):
-            problems.append(Problem(where, f"year {c['year']!r} or amount {c['amount']!r} is not a number",
-                                    "write the year as 2023 and the amount in the indicator's unit"))  # fmt: skip
+            problems.append(
+                Problem(
+                    where,
+                    f"year {c['year']!r} or amount {c['amount']!r} is not a number",
+                    "write the year as 2023 and the amount in the indicator's unit",
+                )
+            )
             continue
         if not c["entity"] or not c["reason"]:
-            problems.append(Problem(where, "names no entity or gives no reason",
-                                    "give the entity id and the reason (the city task)"))  # fmt: skip
+            problems.append(
+                Problem(
+                    where,
+                    "names no entity or gives no reason",
+                    "give the entity id and the reason (the city task)",
+                )
+            )
             continue
         row = int(where.rsplit("row ", 1)[-1])
-        out.append(SpecialItem(entity=c["entity"], year=year, indicator=ind.code, amount=amount,
-                               reason=c["reason"], source=c.get("source", ""), row=row))  # fmt: skip
+        out.append(
+            SpecialItem(
+                entity=c["entity"],
+                year=year,
+                indicator=ind.code,
+                amount=amount,
+                reason=c["reason"],
+                source=c.get("source", ""),
+                row=row,
+            )
+        )
     if problems:
         raise DataFileError(path, problems)
     return tuple(out)

@@ -32,29 +32,59 @@ import polars as pl
 from soeplan.context import current
 from soeplan.errors import Problem, SoeplanError
 from soeplan.indicators import Indicator, Kind
-from soeplan.scoring.efficacy import band_of, dec, efficacy_score, round_item, round_total
-from soeplan.scoring.efficacy import standards_problem
+from soeplan.scoring.efficacy import (
+    band_of,
+    dec,
+    efficacy_score,
+    round_item,
+    round_total,
+    standards_problem,
+)
 from soeplan.scoring.records import GRADES, Grade, Scheme, SpecialItem, StandardTable, grade_of
 
 __all__ = ["ITEM_SCHEMA", "TOTAL_SCHEMA", "Scores", "choose_scheme", "score_enterprises"]
 
 ITEM_SCHEMA: dict[str, Any] = {
-    "entity": pl.String, "unit": pl.String, "functional_class": pl.String,
-    "industry": pl.String, "scheme": pl.String, "indicator": pl.String,
-    "weight": pl.Float64, "actual": pl.Float64, "standard_industry": pl.String,
-    "excellent": pl.Float64, "good": pl.Float64, "average": pl.Float64, "low": pl.Float64,
-    "poor": pl.Float64, "band": pl.String, "score": pl.Float64, "adjusted": pl.Boolean,
+    "entity": pl.String,
+    "unit": pl.String,
+    "functional_class": pl.String,
+    "industry": pl.String,
+    "scheme": pl.String,
+    "indicator": pl.String,
+    "weight": pl.Float64,
+    "actual": pl.Float64,
+    "standard_industry": pl.String,
+    "excellent": pl.Float64,
+    "good": pl.Float64,
+    "average": pl.Float64,
+    "low": pl.Float64,
+    "poor": pl.Float64,
+    "band": pl.String,
+    "score": pl.Float64,
+    "adjusted": pl.Boolean,
     "missing": pl.String,
-}  # fmt: skip
+}
 TOTAL_SCHEMA: dict[str, Any] = {
-    "entity": pl.String, "unit": pl.String, "name_zh": pl.String, "name_en": pl.String,
-    "functional_class": pl.String, "industry": pl.String, "scheme": pl.String,
-    "total": pl.Float64, "grade": pl.String, "rank": pl.Int32, "missing": pl.Int32,
-}  # fmt: skip
+    "entity": pl.String,
+    "unit": pl.String,
+    "name_zh": pl.String,
+    "name_en": pl.String,
+    "functional_class": pl.String,
+    "industry": pl.String,
+    "scheme": pl.String,
+    "total": pl.Float64,
+    "grade": pl.String,
+    "rank": pl.Int32,
+    "missing": pl.Int32,
+}
 ADJUSTMENT_SCHEMA: dict[str, Any] = {
-    "entity": pl.String, "year": pl.Int32, "indicator": pl.String, "amount": pl.Float64,
-    "reason": pl.String, "source": pl.String,
-}  # fmt: skip
+    "entity": pl.String,
+    "year": pl.Int32,
+    "indicator": pl.String,
+    "amount": pl.Float64,
+    "reason": pl.String,
+    "source": pl.String,
+}
 UNSCORED_SCHEMA: dict[str, Any] = {"entity": pl.String, "unit": pl.String, "reason": pl.String}
 
 
@@ -93,11 +123,23 @@ def choose_scheme(
     """
     levels = (
         [s for s in schemes if s.entity == entity],
-        [s for s in schemes if s.entity is None and s.unit == unit
-         and s.functional_class is not None and s.functional_class.value == functional_class],
-        [s for s in schemes if s.entity is None and s.unit is None
-         and s.functional_class is not None and s.functional_class.value == functional_class],
-    )  # fmt: skip
+        [
+            s
+            for s in schemes
+            if s.entity is None
+            and s.unit == unit
+            and s.functional_class is not None
+            and s.functional_class.value == functional_class
+        ],
+        [
+            s
+            for s in schemes
+            if s.entity is None
+            and s.unit is None
+            and s.functional_class is not None
+            and s.functional_class.value == functional_class
+        ],
+    )
     for found in levels:
         if not found:
             continue
@@ -106,10 +148,15 @@ def choose_scheme(
         if len(top) > 1:
             raise SoeplanError(
                 f"enterprise {entity}: schemes {', '.join(s.id for s in top)} both apply",
-                problems=[Problem(f"scheme {s.id}", f"from {_origin(s)}",
-                                  "keep one scheme per enterprise, or per class and unit")
-                          for s in top],
-            )  # fmt: skip
+                problems=[
+                    Problem(
+                        f"scheme {s.id}",
+                        f"from {_origin(s)}",
+                        "keep one scheme per enterprise, or per class and unit",
+                    )
+                    for s in top
+                ],
+            )
         return top[0]
     return None
 
@@ -128,11 +175,16 @@ def _assessed(structure: Any, year: int, schemes: Sequence[Scheme]) -> list[dict
         if st.node_type.value == "difference" or (st.parent is not None and eid not in named):
             continue
         ent = structure.entities.get(eid)
-        out.append({
-            "entity": eid, "unit": st.unit, "name_zh": st.name_zh, "name_en": st.name_en or st.name_zh,
-            "functional_class": st.functional_class.value if st.functional_class else None,
-            "industry": getattr(ent, "industry", None),
-        })  # fmt: skip
+        out.append(
+            {
+                "entity": eid,
+                "unit": st.unit,
+                "name_zh": st.name_zh,
+                "name_en": st.name_en or st.name_zh,
+                "functional_class": st.functional_class.value if st.functional_class else None,
+                "industry": getattr(ent, "industry", None),
+            }
+        )
     return out
 
 
@@ -140,11 +192,15 @@ def _amounts(
     values: pl.DataFrame, nodes: list[str], year: int, special: Sequence[SpecialItem]
 ) -> dict[tuple[str, int, str], Decimal]:
     part = values.filter(
-        pl.col("node").is_in(nodes) & pl.col("year").is_in([year, year - 1])
-        & pl.col("value").is_not_null() & pl.col("value").is_not_nan()
-    )  # fmt: skip
-    out = {(n, int(y), i): dec(float(v)) for n, y, i, v in
-           part.select("node", "year", "indicator", "value").iter_rows()}  # fmt: skip
+        pl.col("node").is_in(nodes)
+        & pl.col("year").is_in([year, year - 1])
+        & pl.col("value").is_not_null()
+        & pl.col("value").is_not_nan()
+    )
+    out = {
+        (n, int(y), i): dec(float(v))
+        for n, y, i, v in part.select("node", "year", "indicator", "value").iter_rows()
+    }
     for item in special:
         if item.year == year:
             key = (item.entity, year, item.indicator)
@@ -173,34 +229,53 @@ def _actual(
 
 
 def _item_row(
-    who: Mapping[str, Any], scheme: Scheme, k: int, actual: Decimal | None,
-    standards: StandardTable, year: int, adjusted: bool,
-) -> dict[str, Any]:  # fmt: skip
+    who: Mapping[str, Any],
+    scheme: Scheme,
+    k: int,
+    actual: Decimal | None,
+    standards: StandardTable,
+    year: int,
+    adjusted: bool,
+) -> dict[str, Any]:
     item = scheme.items[k]
     row = standards.lookup(year, who["industry"], item.indicator)
     out: dict[str, Any] = {
         **{c: who[c] for c in ("entity", "unit", "functional_class", "industry")},
-        "scheme": scheme.id, "indicator": item.indicator, "weight": float(item.weight),
-        "actual": None if actual is None else float(actual), "adjusted": adjusted,
-        "standard_industry": row.industry if row else None, "band": None, "score": 0.0,
+        "scheme": scheme.id,
+        "indicator": item.indicator,
+        "weight": float(item.weight),
+        "actual": None if actual is None else float(actual),
+        "adjusted": adjusted,
+        "standard_industry": row.industry if row else None,
+        "band": None,
+        "score": 0.0,
         "missing": None,
-    }  # fmt: skip
-    for key, v in zip(("excellent", "good", "average", "low", "poor"), row.values if row else ()):
+    }
+    for key, v in zip(
+        ("excellent", "good", "average", "low", "poor"), row.values if row else (), strict=False
+    ):
         out[key] = float(v)
-    if row is not None and (wrong := standards_problem(row.values,
-                                                       higher_is_better=item.higher_is_better)):
+    if row is not None and (
+        wrong := standards_problem(row.values, higher_is_better=item.higher_is_better)
+    ):
         raise SoeplanError(
             f"{standards.source}, row {row.row}: the standard values of {item.indicator} "
             f"({row.industry}) do not run in scheme {scheme.id}'s direction ({item.direction})",
-            problems=[Problem(f"{standards.source}, row {row.row}", wrong,
-                              "correct the row, or the direction of the scheme's item")],
-        )  # fmt: skip
+            problems=[
+                Problem(
+                    f"{standards.source}, row {row.row}",
+                    wrong,
+                    "correct the row, or the direction of the scheme's item",
+                )
+            ],
+        )
     if actual is None or row is None:
         out["missing"] = "no figure" if actual is None else "no standard values"
         return out
     out["band"] = band_of(actual, row.values, higher_is_better=item.higher_is_better).key
-    out["score"] = float(efficacy_score(actual, row.values, item.weight,
-                                        higher_is_better=item.higher_is_better))  # fmt: skip
+    out["score"] = float(
+        efficacy_score(actual, row.values, item.weight, higher_is_better=item.higher_is_better)
+    )
     return out
 
 
@@ -228,9 +303,14 @@ def score_enterprises(
             if it.indicator not in catalogue:
                 raise SoeplanError(
                     f"scheme {s.id}: indicator {it.indicator!r} is not in the catalogue",
-                    problems=[Problem(f"scheme {s.id}", f"names {it.indicator!r}",
-                                      "use a code that `soeplan catalogue` lists")],
-                )  # fmt: skip
+                    problems=[
+                        Problem(
+                            f"scheme {s.id}",
+                            f"names {it.indicator!r}",
+                            "use a code that `soeplan catalogue` lists",
+                        )
+                    ],
+                )
     people = _assessed(structure, year, schemes)
     amounts = _amounts(values, [p["entity"] for p in people], year, special)
     adjusted = {(i.entity, i.indicator) for i in special if i.year == year}
@@ -238,8 +318,11 @@ def score_enterprises(
     for who in people:
         scheme = choose_scheme(who["entity"], who["unit"], who["functional_class"], schemes)
         if scheme is None:
-            reason = ("no functional class" if who["functional_class"] is None
-                      else f"no scheme for {who['functional_class']}")  # fmt: skip
+            reason = (
+                "no functional class"
+                if who["functional_class"] is None
+                else f"no scheme for {who['functional_class']}"
+            )
             unscored.append({"entity": who["entity"], "unit": who["unit"], "reason": reason})
             continue
         rows = []
@@ -251,22 +334,43 @@ def score_enterprises(
             rows.append(_item_row(who, scheme, k, actual, standards, year, touched))
         items += rows
         total = round_total(sum((round_item(dec(r["score"])) for r in rows), Decimal(0)))
-        totals.append({
-            **{c: who[c] for c in ("entity", "unit", "name_zh", "name_en", "functional_class",
-                                   "industry")},
-            "scheme": scheme.id, "total": float(total), "grade": grade_of(total, grades).letter,
-            "rank": 0, "missing": sum(1 for r in rows if r["missing"]),
-        })  # fmt: skip
+        totals.append(
+            {
+                **{
+                    c: who[c]
+                    for c in (
+                        "entity",
+                        "unit",
+                        "name_zh",
+                        "name_en",
+                        "functional_class",
+                        "industry",
+                    )
+                },
+                "scheme": scheme.id,
+                "total": float(total),
+                "grade": grade_of(total, grades).letter,
+                "rank": 0,
+                "missing": sum(1 for r in rows if r["missing"]),
+            }
+        )
     total_frame = pl.DataFrame(totals, schema=TOTAL_SCHEMA)
     total_frame = total_frame.with_columns(
-        pl.col("total").rank("min", descending=True).over("functional_class").cast(pl.Int32)
+        pl.col("total")
+        .rank("min", descending=True)
+        .over("functional_class")
+        .cast(pl.Int32)
         .alias("rank")
-    ).sort("functional_class", "rank", "entity")  # fmt: skip
+    ).sort("functional_class", "rank", "entity")
     adjustments = pl.DataFrame(
-        [(i.entity, i.year, i.indicator, float(i.amount), i.reason, i.source)
-         for i in special if i.year == year],
-        schema=ADJUSTMENT_SCHEMA, orient="row",
-    )  # fmt: skip
+        [
+            (i.entity, i.year, i.indicator, float(i.amount), i.reason, i.source)
+            for i in special
+            if i.year == year
+        ],
+        schema=ADJUSTMENT_SCHEMA,
+        orient="row",
+    )
     return Scores(
         year=year,
         items=pl.DataFrame(items, schema=ITEM_SCHEMA),
