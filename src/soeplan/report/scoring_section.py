@@ -101,7 +101,7 @@ def _scheme_table(scores: Scores, scheme_id: str, names: Names, lang: str) -> Se
         rows["grade"].append(f"{g.letter} {g.zh if lang == 'zh' else g.en}")
         rows["rank"].append(str(r["rank"]))
     frame = pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String))
-    default = Text("（默认方案，须经考核办审定）", " (default scheme, for the office to review)")
+    default = Text("：须经考核办审定", ": for the office to review")
     mark = default if scheme.default else Text("", "")
     title = Text(scheme.name_zh + mark.zh, scheme.name_en + mark.en)
     return SectionTable(title=title, frame=frame, labels=labels)

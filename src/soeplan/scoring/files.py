@@ -9,7 +9,7 @@ docs/reference/scoring-files.md documents the formats.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -384,10 +384,14 @@ SPECIAL_COLUMNS: Mapping[str, tuple[str, ...]] = {
 
 
 def read_special_items(
-    path: Path | str, indicators: Mapping[str, Indicator]
+    path: Path | str,
+    indicators: Mapping[str, Indicator],
+    *,
+    known: Collection[str] | None = None,
 ) -> tuple[SpecialItem, ...]:
     """Read a special-items list (特殊事项清单): entity, year, indicator (an amount), amount,
-    reason, and optionally source (the decision that approved it)."""
+    reason, and optionally source (the decision that approved it). With ``known`` (the
+    structure's entity ids) an entity not among them is refused by its row."""
     path = Path(path)
     rows = _rows(path)
     head_where, head = next(rows, ("row 1", []))
@@ -428,6 +432,15 @@ def read_special_items(
                     where,
                     f"year {c['year']!r} or amount {c['amount']!r} is not a number",
                     "write the year as 2023 and the amount in the indicator's unit",
+                )
+            )
+            continue
+        if known is not None and c["entity"] and c["entity"] not in known:
+            problems.append(
+                Problem(
+                    f"{where}, column entity",
+                    f"{c['entity']!r} is not an enterprise of the structure",
+                    "use the entity id of the register (soeplan register show)",
                 )
             )
             continue
