@@ -162,7 +162,9 @@ def score_cmd(
     header, rows = _rows(scores, names, items, lang)
     label = "（合成示例标准值）" if table.synthetic else ""
     label_en = " (synthetic sample standard values)" if table.synthetic else ""
-    title = f"{year}年分类考核{label}" if lang == "zh" else f"Classified assessment {year}{label_en}"
+    title = (
+        f"{year}年分类考核{label}" if lang == "zh" else f"Classified assessment {year}{label_en}"
+    )
     click.echo(render_rows(header, rows, fmt, title=title), nl=False)
     for r in scores.unscored.iter_rows(named=True):
         click.echo(f"not scored: {r['entity']} ({r['unit']}): {r['reason']}", err=True)

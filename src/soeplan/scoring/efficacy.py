@@ -165,7 +165,8 @@ def efficacy_expr(
     >>> df.select(efficacy_expr(pl.col("a"), [pl.col(c) for c in "egmlp"], 20.0))["score"].to_list()
     [14.0, 20.0, 0.0]
     """
-    sign = pl.when(pl.lit(higher_is_better)).then(1.0).otherwise(-1.0)
+    higher = higher_is_better if isinstance(higher_is_better, pl.Expr) else pl.lit(higher_is_better)
+    sign = pl.when(higher).then(1.0).otherwise(-1.0)
     a = actual.cast(pl.Float64) * sign
     s = [v.cast(pl.Float64) * sign for v in standards]
     w = weight if isinstance(weight, pl.Expr) else pl.lit(float(weight))

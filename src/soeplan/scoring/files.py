@@ -391,7 +391,10 @@ def read_special_items(
 ) -> tuple[SpecialItem, ...]:
     """Read a special-items list (特殊事项清单): entity, year, indicator (an amount), amount,
     reason, and optionally source (the decision that approved it). With ``known`` (the
-    structure's entity ids) an entity not among them is refused by its row."""
+    structure's entity ids) an entity not among them is refused by its row.
+
+    Long: the header, then every check of each row in order, each problem named by its column.
+    """
     path = Path(path)
     rows = _rows(path)
     head_where, head = next(rows, ("row 1", []))

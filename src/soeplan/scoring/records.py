@@ -97,8 +97,8 @@ class SchemeItem:
     """One indicator of a scheme: its weight (points of 100) and which way is better."""
 
     indicator: str
-    weight: Decimal
-    direction: Direction = Direction.HIGHER
+    weight: Decimal = attrs.field(converter=Decimal)
+    direction: Direction = attrs.field(default=Direction.HIGHER, converter=Direction)
     note: str = ""
 
     @property
