@@ -95,10 +95,10 @@ def soeplan_assessment_schemes() -> Iterable[Scheme]:
     applies to a functional class (``functional_class``), to that class within one county-level
     unit (``functional_class`` and ``unit``: a county's own scheme for its enterprises), or to one
     enterprise (``entity``: 一企一策). The more specific scheme wins
-    (:func:`soeplan.scoring.choose_scheme`): enterprise, then class within a unit, then class
+    (:func:`soeplan.choose_scheme`): enterprise, then class within a unit, then class
     city-wide; at the same level a plugin's scheme wins over the core's defaults (``default``),
     and two plugins' schemes for the same enterprise or class and unit are refused when scored.
-    The core registers its default scheme per class (:func:`soeplan.scoring.default_schemes`);
+    The core registers its default scheme per class (:func:`soeplan.default_schemes`);
     ``soeplan score --scheme FILE`` replaces them all with the office's file. Ids are global:
     prefix them with the plugin's name (``kecheng.public``).
     """

@@ -1,6 +1,6 @@
 """The core's section 分类考核 / Classified assessment, registered through ``soeplan_report_sections``.
 
-Each enterprise assessed by its scheme (:func:`soeplan.scoring.score_enterprises`): one table per
+Each enterprise assessed by its scheme (:func:`soeplan.score_enterprises`): one table per
 scheme (item scores, total, grade, rank within the functional class), the distribution of grades
 per unit, and the special items applied. The standard values are the run's option
 ``scoring_standards`` (a :class:`soeplan.StandardTable`); on the synthetic sample (option

@@ -158,7 +158,7 @@ def efficacy_expr(
 
     ``standards`` are five expressions (the 优秀 to 较差 columns); ``higher_is_better`` may be a
     boolean column. The standard values are not checked here: read them with
-    :func:`soeplan.scoring.read_standards`, which does. Floats, not decimals: round with
+    :func:`soeplan.read_standards`, which does. Floats, not decimals: round with
     :func:`round_item` where a printed score must match the rules to the cent.
 
     >>> df = pl.DataFrame({"a": [7.0, 12.0, 1.0], "e": 10.0, "g": 8.0, "m": 6.0, "l": 4.0, "p": 2.0})

@@ -112,7 +112,7 @@ class Scheme:
 
     A scheme with ``entity`` applies to that enterprise only and takes precedence over its
     class's scheme; one with ``functional_class`` and ``unit`` applies to that class within the
-    unit, before a city-wide scheme of the class (:func:`soeplan.scoring.choose_scheme`). The weights of ``items`` sum to 100 (the readers check it).
+    unit, before a city-wide scheme of the class (:func:`soeplan.choose_scheme`). The weights of ``items`` sum to 100 (the readers check it).
     """
 
     id: str

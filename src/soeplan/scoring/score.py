@@ -44,6 +44,8 @@ from soeplan.scoring.records import GRADES, Grade, Scheme, SpecialItem, Standard
 
 __all__ = ["ITEM_SCHEMA", "TOTAL_SCHEMA", "Scores", "choose_scheme", "score_enterprises"]
 
+#: The columns of :attr:`Scores.items`: one row per enterprise and indicator (a ratio in
+#: percent; ``band`` the level reached; ``missing`` why an item scored 0 for want of data).
 ITEM_SCHEMA: dict[str, Any] = {
     "entity": pl.String,
     "unit": pl.String,
@@ -64,6 +66,7 @@ ITEM_SCHEMA: dict[str, Any] = {
     "adjusted": pl.Boolean,
     "missing": pl.String,
 }
+#: The columns of :attr:`Scores.totals`: one row per enterprise (``rank`` within its class).
 TOTAL_SCHEMA: dict[str, Any] = {
     "entity": pl.String,
     "unit": pl.String,
@@ -77,6 +80,7 @@ TOTAL_SCHEMA: dict[str, Any] = {
     "rank": pl.Int32,
     "missing": pl.Int32,
 }
+#: The columns of :attr:`Scores.adjustments`: the special items applied.
 ADJUSTMENT_SCHEMA: dict[str, Any] = {
     "entity": pl.String,
     "year": pl.Int32,
@@ -85,6 +89,7 @@ ADJUSTMENT_SCHEMA: dict[str, Any] = {
     "reason": pl.String,
     "source": pl.String,
 }
+#: The columns of :attr:`Scores.unscored`: who was not scored and why.
 UNSCORED_SCHEMA: dict[str, Any] = {"entity": pl.String, "unit": pl.String, "reason": pl.String}
 
 
