@@ -34,7 +34,7 @@ _METHOD = Text(
     "（上档标准值 − 本档标准值）×（上档基础分 − 本档基础分）；达到优秀值得满分，低于较差值得0分；"
     "越低越好的指标反向计算。单项保留两位小数，总分保留一位小数（四舍五入）；等级：A优≥85、B良≥70、"
     "C中≥50、D低≥40、E差<40。",
-    "Scored by the efficacy-coefficient method (财统字〔1999〕6号): item score = base score of the "
+    "Scored by the efficacy-coefficient method (Caitongzi [1999] No. 6): item score = base score of the "
     "level reached + adjustment; base = weight × the level's coefficient (excellent 1.0, good 0.8, "
     "average 0.6, low 0.4, poor 0.2); adjustment = (actual − level value) / (next level value − "
     "level value) × (next base − base); at or beyond excellent the full weight, below poor 0; "
