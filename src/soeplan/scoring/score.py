@@ -230,7 +230,7 @@ def _actual(
         return None
     v = num / den
     v = 1 - v if f.one_minus else v
-    return v * 100 if ind.kind is Kind.RATIO else v
+    return v * 100 if ind.kind is Kind.RATIO and ind.unit == "%" else v
 
 
 def _item_row(
