@@ -22,6 +22,7 @@ from soeplan.plugins.builtin import load_core_sample
 from soeplan.report.scoring_section import render_scoring, scoring_section
 from soeplan.scoring.defaults import default_schemes, sample_standards
 from soeplan.scoring.efficacy import efficacy_score, round_total
+from soeplan.scoring.files import read_standards
 from soeplan.scoring.records import Scheme, SchemeItem, SpecialItem, StandardRow, StandardTable
 from soeplan.scoring.score import choose_scheme, score_enterprises
 from soeplan.sections import SectionContext, content_problems
@@ -303,3 +304,46 @@ def test_score_command_with_the_office_scheme_and_special_items(
     captured = capsys.readouterr()
     assert captured.out.count("\n") == 2 and "adjusted" in captured.out
     assert "not scored: mun.jiaotou" in captured.err  # commercial classes: no scheme in the file
+
+
+STD = "year,industry,indicator,excellent,good,average,low,poor,source\n" + "".join(
+    f"2023,*,{c},{v}\n"
+    for c, v in {
+        "roe_avg": "2,1.5,1,0.5,0.2,office",
+        "profit_margin": "20,15,10,6,3,office",
+        "net_margin": "15,11,8,5,2,office",
+        "debt_ratio": "55,58,61,64,68,office",
+    }.items()
+)
+
+
+def test_the_report_takes_the_offices_standards_and_special_items(tmp_path: Path) -> None:
+    std = tmp_path / "std.csv"
+    std.write_text(STD, encoding="utf-8")
+    special = tmp_path / "sp.csv"
+    special.write_text("entity,year,indicator,amount,reason,source\n"
+                       "mun.jiaotou,2023,total_profit,2,承担重大交通项目,纪要\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "r"
+    args = ["rollup", "--sample", "--year", "2023", "--out", str(out), "-q"]
+    assert main([*args, "--standards", str(std), "--special", str(special)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"标准值来源：{std}" in page and "合成示例标准值" not in page.split("分类考核", 1)[1]
+    assert "承担重大交通项目" in page and "20.00*" in page
+
+
+def test_standards_of_another_year_and_a_stranger_in_the_special_items_are_refused(
+    tmp_path: Path,
+) -> None:
+    std = tmp_path / "std.csv"
+    std.write_text(STD, encoding="utf-8")
+    table = read_standards(std, Registry.build(entry_points=False).indicators)
+    with pytest.raises(SoeplanError, match=r"standard values for 2023, not for 2022"):
+        score_enterprises(sample()[1], sample()[0], 2022, standards=table)
+    structure, values = sample()
+    ctx = SectionContext(year=2022, structure=structure, rollup=values,
+                         options={"scoring_standards": table})  # fmt: skip
+    assert "hold nothing for 2022" in render_scoring(ctx).paragraphs[-1].en
+    stranger = SpecialItem(entity="mun.nobody", year=YEAR, indicator="total_profit",
+                           amount=Decimal(1), reason="x", row=7)  # fmt: skip
+    with pytest.raises(SoeplanError, match=r"special item, row 7: entity 'mun\.nobody'"):
+        scored(special=[stranger])

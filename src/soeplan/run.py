@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
@@ -95,6 +95,7 @@ def report_from_observations(
     debt_lines: DebtLines | None = None,
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
+    section_options: Mapping[str, Any] | None = None,
     explain_example: str | None = None,
     plugin_failures: Sequence[PluginFailure] = (),
     partial: Sequence[PartialScope] = (),
@@ -111,6 +112,8 @@ def report_from_observations(
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
     written. ``partial`` and ``synthetic_units``: see :func:`soeplan.report.build_report`.
+    ``section_options`` are passed to the report sections (their context's ``options``): the
+    classified assessment's ``scoring_standards`` and ``scoring_special``.
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan.require_year(year, what="the report's year")
@@ -135,7 +138,11 @@ def report_from_observations(
         rollup=result.values,
         lang=lang,
         # industry baselines of the debt-risk lines (soeplan.assessment.debt_risk)
-        options={"synthetic": synthetic, "debt_baselines": dict(debt_baselines or {})},
+        options={
+            "synthetic": synthetic,
+            "debt_baselines": dict(debt_baselines or {}),
+            **(section_options or {}),  # e.g. scoring_standards, scoring_special (分类考核)
+        },
     )
     report = build_report(
         plan,
@@ -232,6 +239,7 @@ def run_submissions(
     debt_lines: DebtLines | None = None,
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
+    section_options: Mapping[str, Any] | None = None,
     allow_partial: bool = False,
 ) -> RunResult:
     """The yearly run on the units' submitted files (and/or an ingest store); writes the report.
@@ -289,6 +297,7 @@ def run_submissions(
         debt_lines=debt_lines,
         debt_baselines=debt_baselines,
         progress=progress,
+        section_options=section_options,
         plugin_failures=_rule_notes((c.report for c in checked), progress),
         partial=partial,
         synthetic_units=synthetic_unit_names(
@@ -431,6 +440,7 @@ def run_demo(
     debt_lines: DebtLines | None = None,
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
+    section_options: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """The yearly run on the bundled **synthetic** sample; writes the report into ``out``.
 
@@ -496,6 +506,7 @@ def run_demo(
         debt_lines=debt_lines,
         debt_baselines=debt_baselines,
         progress=progress,
+        section_options=section_options,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
         partial=demo_partial(plan_obj, structure, year, units, set_aside),
     )

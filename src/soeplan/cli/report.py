@@ -23,10 +23,28 @@ def _help(prefix: str, text: str) -> str:
 
 
 def _run_options(f: F, prefix: str = "") -> F:
-    """``--debt-warning``, ``--debt-key``, ``--debt-baselines`` and ``--quiet`` (help texts
-    prefixed with ``prefix``)."""
+    """``--debt-warning``, ``--debt-key``, ``--debt-baselines``, ``--standards``, ``--special``
+    and ``--quiet`` (help texts prefixed with ``prefix``)."""
     f = click.option(
         "--quiet", "-q", is_flag=True, default=False, help=_help(prefix, "no progress on stderr.")
+    )(f)
+    f = click.option(
+        "--special",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help=_help(prefix, "the special-items list (特殊事项清单) applied before scoring."),
+    )(f)
+    f = click.option(
+        "--standards",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help=_help(
+            prefix,
+            "the year's standard values (企业绩效评价标准值, CSV or .xlsx) for the section "
+            "分类考核; the sample uses synthetic ones.",
+        ),
     )(f)
     f = click.option(
         "--debt-baselines",
@@ -112,6 +130,8 @@ def report_mode(
     quiet: bool,
     allow_partial: bool = False,
     debt_baselines: Path | None = None,
+    standards: Path | None = None,
+    special: Path | None = None,
 ) -> None:
     """``soeplan rollup ... --out DIR``: the yearly run and its report."""
     from soeplan.errors import SoeplanError
@@ -139,6 +159,7 @@ def report_mode(
     warn_plugin_failures()
     lines = debt_lines_from(debt_warning, debt_key)
     baselines = baselines_from(debt_baselines)
+    options = scoring_options(standards, special)
     show = progress_printer(quiet)
     if sample:
         result = run_demo(
@@ -149,6 +170,7 @@ def report_mode(
             debt_lines=lines,
             debt_baselines=baselines,
             progress=show,
+            section_options=options,
         )
     else:
         result = run_submissions(
@@ -162,6 +184,7 @@ def report_mode(
             debt_baselines=baselines,
             progress=show,
             allow_partial=allow_partial,
+            section_options=options,
         )
     assert result.out is not None
     for p in result.report.meta.partial:
@@ -170,6 +193,20 @@ def report_mode(
         click.echo(f"warning: {s.unit} set aside ({s.errors} blocking finding(s))", err=True)
     for name in ("report.xlsx", "report.html", "summary.md"):
         click.echo(str(result.out / name))
+
+
+def scoring_options(standards: Path | None, special: Path | None) -> dict[str, Any]:
+    """The report sections' options for the classified assessment, read and checked first."""
+    from soeplan.plugins.registry import get_registry
+    from soeplan.scoring.files import read_special_items, read_standards
+
+    catalogue = get_registry().indicators
+    options: dict[str, Any] = {}
+    if standards is not None:
+        options["scoring_standards"] = read_standards(standards, catalogue)
+    if special is not None:
+        options["scoring_special"] = read_special_items(special, catalogue)
+    return options
 
 
 def debt_lines_from(warning: float, key: float) -> Any:
@@ -220,6 +257,8 @@ def demo_cmd(
     debt_key: float,
     quiet: bool,
     debt_baselines: Path | None,
+    standards: Path | None,
+    special: Path | None,
 ) -> None:
     """Run the yearly municipal run on the bundled SYNTHETIC sample and write its report.
 
@@ -246,6 +285,7 @@ def demo_cmd(
         debt_lines=lines,
         debt_baselines=baselines_from(debt_baselines),
         progress=progress_printer(quiet),
+        section_options=scoring_options(standards, special),
     )
     assert result.out is not None
     for name in ("report.xlsx", "report.html", "summary.md"):

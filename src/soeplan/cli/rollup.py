@@ -242,6 +242,8 @@ def rollup_cmd(
     debt_warning: float,
     debt_key: float,
     debt_baselines: Path | None,
+    standards: Path | None,
+    special: Path | None,
     quiet: bool,
     sample: bool,
     data: tuple[Path, ...],
@@ -296,6 +298,8 @@ def rollup_cmd(
             quiet=quiet,
             allow_partial=allow_partial,
             debt_baselines=debt_baselines,
+            standards=standards,
+            special=special,
         )
         return
     from soeplan.consolidation.rollup import rollup

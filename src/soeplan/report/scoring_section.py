@@ -193,6 +193,12 @@ def render_scoring(ctx: SectionContext) -> SectionContent:
     standards = _standards(ctx)
     if standards is None:
         return SectionContent(paragraphs=(_METHOD, _NO_STANDARDS))
+    if ctx.year not in standards.years():
+        missing = Text(
+            f"标准值（{standards.source}）中没有{ctx.year}年的数据，未计分。",
+            f"The standard values ({standards.source}) hold nothing for {ctx.year}: not scored.",
+        )
+        return SectionContent(paragraphs=(_METHOD, missing))
     special: Sequence[Any] = ctx.options.get("scoring_special") or ()
     scores = score_enterprises(
         ctx.rollup,

@@ -316,6 +316,31 @@ def score_enterprises(
                         )
                     ],
                 )
+    if year not in standards.years():
+        held = ", ".join(str(y) for y in standards.years()) or "no year"
+        raise SoeplanError(
+            f"{standards.source}: standard values for {held}, not for {year}",
+            problems=[
+                Problem(
+                    standards.source,
+                    f"no row for {year}",
+                    f"give the table applied to {year} (year column {year}), or score its year",
+                )
+            ],
+        )
+    strangers = [i for i in special if i.entity not in structure.entities]
+    if strangers:
+        raise SoeplanError(
+            f"{len(strangers)} special item(s) name an enterprise the structure does not know",
+            problems=[
+                Problem(
+                    f"special item, row {i.row}",
+                    f"entity {i.entity!r}",
+                    "use the entity id of the register (soeplan register show)",
+                )
+                for i in strangers
+            ],
+        )
     people = _assessed(structure, year, schemes)
     amounts = _amounts(values, [p["entity"] for p in people], year, special)
     adjusted = {(i.entity, i.indicator) for i in special if i.year == year}
