@@ -235,6 +235,22 @@ def _rows(path: Path) -> Iterator[tuple[str, list[str]]]:
         ) from None
 
 
+def _table(
+    path: Path, columns: Mapping[str, tuple[str, ...]], optional: Collection[str], header: str
+) -> tuple[dict[str, int], Iterator[tuple[str, list[str]]]]:
+    """The columns found in a file's header row, and its other rows; a missing column refused."""
+    rows = _rows(path)
+    head_where, head = next(rows, ("row 1", []))
+    cols = _header(head, columns)
+    missing = [k for k in columns if k not in cols and k not in optional]
+    if missing:
+        fix = f"the header is {header}"
+        raise DataFileError(
+            path, [Problem(f"{head_where} (header)", f"no column {', '.join(missing)}", fix)]
+        )
+    return cols, rows
+
+
 def _indicator_code(text: str, indicators: Mapping[str, Indicator]) -> str | None:
     if text in indicators:
         return text
@@ -328,23 +344,12 @@ def read_standards(
     and source. Ratio indicators are written in percent as published (10.5 for 10.5 %).
     """
     path = Path(path)
-    rows = _rows(path)
+    header = (
+        "year,industry,industry_name,indicator,excellent,good,average,low,poor,source "
+        "(or 年度,行业代码,行业,指标,优秀值,良好值,平均值,较低值,较差值,来源)"
+    )
+    cols, rows = _table(path, STANDARD_COLUMNS, _OPTIONAL, header)
     problems: list[Problem] = []
-    head_where, head = next(rows, ("row 1", []))
-    cols = _header(head, STANDARD_COLUMNS)
-    missing = [k for k in STANDARD_COLUMNS if k not in cols and k not in _OPTIONAL]
-    if missing:
-        raise DataFileError(
-            path,
-            [
-                Problem(
-                    f"{head_where} (header)",
-                    f"no column {', '.join(missing)}",
-                    "the header is year,industry,industry_name,indicator,excellent,good,average,"
-                    "low,poor,source (or 年度,行业代码,行业,指标,优秀值,良好值,平均值,较低值,较差值,来源)",
-                )
-            ],
-        )
     out: list[StandardRow] = []
     seen: dict[tuple[int, str, str], str] = {}
     for where, raw in rows:
@@ -396,21 +401,8 @@ def read_special_items(
     Long: the header, then every check of each row in order, each problem named by its column.
     """
     path = Path(path)
-    rows = _rows(path)
-    head_where, head = next(rows, ("row 1", []))
-    cols = _header(head, SPECIAL_COLUMNS)
-    missing = [k for k in SPECIAL_COLUMNS if k not in cols and k != "source"]
-    if missing:
-        raise DataFileError(
-            path,
-            [
-                Problem(
-                    f"{head_where} (header)",
-                    f"no column {', '.join(missing)}",
-                    "the header is entity,year,indicator,amount,reason,source",
-                )
-            ],
-        )
+    header = "entity,year,indicator,amount,reason,source"
+    cols, rows = _table(path, SPECIAL_COLUMNS, {"source"}, header)
     problems: list[Problem] = []
     out = []
     for where, raw in rows:
