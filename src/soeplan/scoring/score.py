@@ -10,7 +10,8 @@ sits), the schemes, the standard values and the special items, and returns :clas
   level reached, the item score (two decimals, half-up);
 - ``totals``: one row per enterprise (:data:`TOTAL_SCHEMA`): the total (the sum of the item
   scores, to one decimal, half-up), the grade, the rank within its functional class;
-- ``unscored``: the enterprises with no scheme (no functional class), and why;
+- ``unscored``: the enterprises with no scheme (no functional class) or no figures for the
+  year (a unit that has not reported), and why;
 - ``adjustments``: the special items applied (特殊事项清单).
 
 A ratio is recomputed from the enterprise's component amounts *after* the special items have
@@ -362,6 +363,10 @@ def score_enterprises(
             touched = any((who["entity"], p) in adjusted for p in parts)
             actual = _actual(ind, who["entity"], year, amounts)
             rows.append(_item_row(who, scheme, k, actual, standards, year, touched))
+        if all(r["actual"] is None for r in rows):  # nothing reported: not an E, not scored
+            reason = f"no figures for {year}"
+            unscored.append({"entity": who["entity"], "unit": who["unit"], "reason": reason})
+            continue
         items += rows
         total = round_total(sum((round_item(dec(r["score"])) for r in rows), Decimal(0)))
         totals.append(
