@@ -112,8 +112,7 @@ def report_from_observations(
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
     written. ``partial`` and ``synthetic_units``: see :func:`soeplan.report.build_report`.
-    ``section_options`` are passed to the report sections (their context's ``options``): the
-    classified assessment's ``scoring_standards`` and ``scoring_special``.
+    ``section_options``: more options for the sections (``scoring_standards``, ...).
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan.require_year(year, what="the report's year")
@@ -125,9 +124,7 @@ def report_from_observations(
     progress(f"consolidating {observations.height} observations, {years[0]}–{years[-1]}")
     result = rollup(observations, structure)
     totals, units, entities, names = _frames(result)
-    so_far = findings if findings is not None else empty_findings()
-    all_findings = pl.concat([so_far, result.findings], how="vertical_relaxed")
-    all_findings = all_findings.select(list(FINDING_SCHEMA))
+    all_findings = _all_findings(findings, result.findings)
     sections = list(registry.sections.values())
     progress(f"assessing against {plan.id} and rendering {len(sections)} report section(s)")
     context = SectionContext(
@@ -137,12 +134,7 @@ def report_from_observations(
         observations=observations,
         rollup=result.values,
         lang=lang,
-        # industry baselines of the debt-risk lines (soeplan.assessment.debt_risk)
-        options={
-            "synthetic": synthetic,
-            "debt_baselines": dict(debt_baselines or {}),
-            **(section_options or {}),  # e.g. scoring_standards, scoring_special (分类考核)
-        },
+        options=_options(synthetic, debt_baselines, section_options),
     )
     report = build_report(
         plan,
@@ -168,6 +160,28 @@ def report_from_observations(
     )
     _after_sections(report, registry, progress)
     return RunResult(report=report, rollup=result)
+
+
+def _all_findings(so_far: pl.DataFrame | None, rollup_findings: pl.DataFrame) -> pl.DataFrame:
+    """The validation findings so far, with the rollup's own checks."""
+    before = so_far if so_far is not None else empty_findings()
+    both = pl.concat([before, rollup_findings], how="vertical_relaxed")
+    return both.select(list(FINDING_SCHEMA))
+
+
+def _options(
+    synthetic: bool,
+    debt_baselines: Mapping[tuple[str, int], float] | None,
+    more: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The report sections' options: whether the figures are synthetic, the industry baselines
+    of the debt-risk lines (:mod:`soeplan.assessment.debt_risk`), and ``more`` (the classified
+    assessment's ``scoring_standards``, ``scoring_special``: :mod:`soeplan.report.scoring_section`)."""
+    return {
+        "synthetic": synthetic,
+        "debt_baselines": dict(debt_baselines or {}),
+        **(more or {}),
+    }
 
 
 def _years(observations: pl.DataFrame, year: int, set_aside: Sequence[SetAside] = ()) -> list[int]:
@@ -431,6 +445,14 @@ def from_problem(where: str, what: str) -> Problem:
 DEMO_POLICY_NOTE = "errors block; warnings are listed and treated as explained"
 
 
+def _demo_explain(plan: Plan, year: int, lang: str) -> str:
+    """The command the demo's report suggests to trace a figure."""
+    scope = plan.scopes[0].name_zh if lang == "zh" else plan.scopes[0].id
+    return f"soeplan explain --sample --scope {scope} --indicator total_assets --year {year}" + (
+        " --lang en" if lang == "en" else ""
+    )
+
+
 def run_demo(
     out: Path | str,
     *,
@@ -494,11 +516,7 @@ def run_demo(
         plan_obj,
         year,
         structure=structure,
-        explain_example=(
-            "soeplan explain --sample --scope "
-            f"{plan_obj.scopes[0].name_zh if lang == 'zh' else plan_obj.scopes[0].id} "
-            f"--indicator total_assets --year {year}" + (" --lang en" if lang == "en" else "")
-        ),
+        explain_example=_demo_explain(plan_obj, year, lang),
         synthetic=True,
         findings=pl.concat(findings) if findings else None,
         set_aside=set_aside,
