@@ -347,3 +347,26 @@ def test_standards_of_another_year_and_a_stranger_in_the_special_items_are_refus
                            amount=Decimal(1), reason="x", row=7)  # fmt: skip
     with pytest.raises(SoeplanError, match=r"special item, row 7: entity 'mun\.nobody'"):
         scored(special=[stranger])
+
+
+def test_text_from_the_special_items_stays_text_in_every_report_file(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    std = tmp_path / "std.csv"
+    std.write_text(STD, encoding="utf-8")
+    special = tmp_path / "sp.csv"
+    hostile = '=HYPERLINK("http://x.example/","点击")'
+    special.write_text(
+        "entity,year,indicator,amount,reason,source\n"
+        f'mun.jiaotou,2023,total_profit,2,"{hostile.replace(chr(34), chr(34) * 2)}",<b>纪要</b>\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r"
+    args = ["rollup", "--sample", "--year", "2023", "--out", str(out), "-q"]
+    assert main([*args, "--standards", str(std), "--special", str(special)]) == 0
+    wb = load_workbook(out / "report.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]  # fmt: skip
+    assert cells and all(c.data_type == "s" for c in cells)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<b>纪要</b>" not in page and "&lt;b&gt;纪要&lt;/b&gt;" in page
