@@ -30,8 +30,9 @@ def install_all(session: nox.Session, *extras: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: core, every plugin under plugins/, and the docs' examples."""
-    install_all(session, "test")
+    """The whole test suite: core, every plugin under plugins/, the docs' examples, and the
+    docs site itself (tests/test_docs_site.py builds it, so the docs extra is installed too)."""
+    install_all(session, "test", "docs")
     plugin_tests = [str(p / "tests") for p in PLUGINS if (p / "tests").exists()]
     # Examples are doctests: every ">>>" in docs/**/*.md and in the core's docstrings runs here.
     session.run(
@@ -69,7 +70,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the docs site with warnings as errors, then run the examples on its pages."""
+    """Build the docs site with warnings as errors, then run the examples on its pages, then
+    check the site as its readers meet it (search, API completeness, layout: test_docs_site).
+
+    The docs extra brings the theme (furo) and the Chinese search's segmenter (jieba); the county
+    plugins are installed so that the rules page lists their rules.
+    """
     install_all(session, "docs", "test")
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
     session.run(
@@ -81,14 +87,16 @@ def docs(session: nox.Session) -> None:
         "--ignore=docs/conf.py",
         "--ignore=docs/_ext",
         "docs",
+        "tests/test_docs_site.py",
     )
 
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The main job on the bundled data: the yearly run and its report, into demo-report/."""
+    """The main job on the bundled data: the yearly run and its report, into demo-report/
+    (``-- --lang en``: the English report, into demo-report-en/; ``-- --out DIR``: elsewhere)."""
     install_all(session)
-    session.run("soeplan", "demo", "--out", "demo-report", *session.posargs)
+    session.run("soeplan", "demo", *session.posargs)
 
 
 @nox.session
@@ -205,6 +213,9 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ],
         [
             "tests/test_structure_io.py",
+            "tests/test_city_structure.py",
+            "tests/test_credit_code.py",
+            "tests/test_dated_edges.py",
             "tests/test_rollup.py",
             "tests/test_county_plugins.py",
             "plugins/jiangshan/tests",
@@ -324,5 +335,8 @@ def mutate(session: nox.Session) -> None:
     groups = _by_module(session.posargs)
     names = [n for group in groups.values() for n in group]
     tests = ",".join(dict.fromkeys(t for m in groups for t in MUTATE_TESTS[m]))
+    # which test calls which function is recorded afresh for this run's tests: mutmut updates
+    # its record only for functions that changed, so a test added since would never be tried
+    (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     session.run("mutmut", "run", *names, env={**env, "SOEPLAN_MUTATE_TESTS": tests})
     _mutation_summary(session)

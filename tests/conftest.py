@@ -48,3 +48,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep = [i for i in items if i.nodeid.startswith(only)]
     config.hook.pytest_deselected(items=[i for i in items if not i.nodeid.startswith(only)])
     items[:] = keep
+
+
+#: The county plugins of this repository (plugins/), by entry-point name.
+REPO_PLUGINS = ("jiangshan", "kecheng", "qujiang")
+
+
+@pytest.fixture
+def only_the_repos_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load the core and this repository's plugins only, for a test whose hand-worked figures
+    are those of the bundled sample with them: another installed plugin that adds enterprises
+    adds its own figures to the totals (docs/reference/sample-data.md)."""
+    from importlib.metadata import entry_points
+
+    names = {ep.name for ep in entry_points(group="soeplan")} & set(REPO_PLUGINS)
+    monkeypatch.setenv("SOEPLAN_PLUGINS", ",".join(sorted(names)))
+    set_registry(None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under mutation testing, each test process gets a temporary directory of its own.
+
+    pytest numbers its base directories per user (``/tmp/pytest-of-USER/pytest-N``) and removes
+    all but the newest three when a run starts; with mutants tried in parallel (and other runs on
+    the machine) one process removed another's directory mid-test, and the failure counted the
+    mutant as killed. A private base directory makes each verdict the mutant's own.
+    """
+    if os.environ.get("MUTANT_UNDER_TEST") and not config.option.basetemp:
+        import tempfile
+
+        config.option.basetemp = tempfile.mkdtemp(prefix="soeplan-mutant-")

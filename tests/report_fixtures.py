@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
 import polars as pl
+import pytest
 
 import soeplan
 from soeplan.plan.model import Plan
@@ -121,3 +126,58 @@ def unit_names() -> dict[str, soeplan.Text]:
         "longyou": ("龙游县", "Longyou County"),
     }
     return {k: soeplan.Text(*v) for k, v in names.items()}
+
+
+# ---------------------------------------------------------------- the page in a browser
+
+#: Debian's chromium, for the browser tests (None: not installed, those tests skip).
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (apt-get install -y chromium); CI installs it in .ci/run",
+)
+#: headless, and nothing of the browser's own reaching out
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class BlockTable(HTMLParser):
+    """The cells of the table marked ``data-block=KEY`` of a report page, and its SVGs' attributes."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.rows: list[list[str]] = []
+        self.svgs: list[dict[str, str]] = []
+        self.inside = self.cell = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "svg":
+            self.svgs.append(a)
+        if tag == "table" and a.get("data-block") == self.key:
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("td", "th"):
+            self.cell = True
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.inside = False
+        elif tag in ("td", "th"):
+            self.cell = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.cell:
+            self.rows[-1][-1] += data

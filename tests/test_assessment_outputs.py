@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from report_fixtures import BlockTable
 from soeplan.cli import main
 from soeplan.report.i18n import label
 from soeplan.report.layout import ASSESSMENT_COLUMNS
@@ -49,36 +49,8 @@ def md_rows(path: Path) -> Rows:
     return _keyed(rows)
 
 
-class _Table(HTMLParser):
-    """The cells of the table marked ``data-block="assessment"``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.inside = self.cell = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table" and ("data-block", "assessment") in attrs:
-            self.inside = True
-        elif self.inside and tag == "tr":
-            self.rows.append([])
-        elif self.inside and tag in ("td", "th"):
-            self.cell = True
-            self.rows[-1].append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
-            self.inside = False
-        elif tag in ("td", "th"):
-            self.cell = False
-
-    def handle_data(self, data: str) -> None:
-        if self.inside and self.cell:
-            self.rows[-1][-1] += data
-
-
 def html_rows(path: Path) -> Rows:
-    parser = _Table()
+    parser = BlockTable("assessment")
     parser.feed(path.read_text(encoding="utf-8"))
     assert parser.rows[0] == HEADER
     return _keyed([[c.strip() for c in r] for r in parser.rows[1:]])
@@ -95,8 +67,8 @@ def _shown(value: object, number_format: str) -> str:
         return f"{(d * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%"
     if number_format == '0.00"pp"':
         return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP)}pp"
-    if number_format == "0":
-        return f"{d.quantize(Decimal('1'), ROUND_HALF_UP)}"
+    if number_format == "#,##0":
+        return f"{d.quantize(Decimal('1'), ROUND_HALF_UP):,}"
     assert number_format == "#,##0.00", number_format
     return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
 

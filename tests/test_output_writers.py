@@ -109,7 +109,7 @@ def test_the_report_writes_input_text_as_text(t: str, lang: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = _report_files(t, lang, Path(tmp) / "r")
         assert formula_cells(out / "report.xlsx") == []  # soeplan writes no formula itself
-        findings_sheet = "审核发现" if lang == "zh" else "Validation findings"
+        findings_sheet = "审核发现" if lang == "zh" else "Findings"
         cells = text_cells(out / "report.xlsx")
         assert any(k.startswith(findings_sheet) and v == _same(t) for k, v in cells.items()), (
             "the entity of the finding is a string cell of the findings sheet"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import re
 from html.parser import HTMLParser
@@ -32,7 +34,7 @@ from soeplan.report import (
 )
 from soeplan.report import write as write_mod
 from soeplan.report.format import format_value
-from soeplan.report.html import CSP, render_html
+from soeplan.report.html import CSP, FONT_CHECK, render_html
 from soeplan.report.i18n import LABELS, cjk_fragments, has_cjk
 from soeplan.report.markdown import render_markdown
 from soeplan.report.model import AssessmentRow, CellFormat
@@ -235,7 +237,7 @@ def test_workbook_numbers_equal_the_rollup_frame(plan: soeplan.Plan, tmp_path: P
                 expected = values.get((table.scope, row.indicator, year))
                 assert cell.value == _excel(expected), (ws.title, row.indicator, year)
                 if expected is not None:
-                    assert cell.number_format in {"#,##0.00", "0.00%", "0"}
+                    assert cell.number_format in {"#,##0.00", "0.00%", "#,##0"}
                     checked += 1
     assert checked > 80
     # the assessment sheet's actuals are the same numbers; a ratio the plan truncates is
@@ -262,13 +264,13 @@ def test_workbook_has_about_sheet_sections_and_synthetic_note(
     report = make_report(plan, inputs=(InputFile.of(inp, "kecheng"),))
     write_report(report, tmp_path / "out")
     wb = openpyxl.load_workbook(tmp_path / "out" / "report.xlsx")
-    assert wb.sheetnames[0] == "说明"
+    assert wb.sheetnames[:2] == ["目录", "说明"]  # the contents first, then the about sheet
     about = "\n".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
     assert LABELS["synthetic_banner"][0] in about
     assert InputFile.of(inp).sha256 in about
     assert "core soeplan" in about
     assert "两山银行" in wb.sheetnames and "坏章节" in wb.sheetnames
-    for name in wb.sheetnames[1:]:
+    for name in wb.sheetnames[2:]:
         # the plan's own published tables are never called synthetic; every other sheet is
         expected = "published_banner" if name.startswith("规划原表") else "synthetic_banner"
         assert wb[name]["A1"].value == LABELS[expected][0], name
@@ -324,7 +326,11 @@ def test_html_is_self_contained(plan: soeplan.Plan) -> None:
     for name, value in p.attrs:
         assert not re.search(r"(https?:)?//", value) or name == "content", (name, value)
     assert not re.search(r"https?://", page)
-    assert "<script" not in page and "@font-face" not in page and "@import" not in page
+    assert "@font-face" not in page and "@import" not in page
+    # one script, inline, the font check, allowed by its hash and by nothing broader
+    assert page.count("<script") == 1 and f"<script>{FONT_CHECK}</script>" in page
+    digest = base64.b64encode(hashlib.sha256(FONT_CHECK.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in CSP and "unsafe" not in CSP.split("script-src")[1]
     assert LABELS["synthetic_banner"][0] in page
     report = make_report(plan)
     charts = [s for s in p.svgs if "trajectory" in s.get("class", "")]

@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 import soeplan
-from report_fixtures import entities_for, totals_for, unit_names, units_for
+from report_fixtures import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    entities_for,
+    needs_chromium,
+    totals_for,
+    unit_names,
+    units_for,
+)
 from soeplan.report import build_report, write_report
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="chromium is not installed (apt-get install -y chromium); CI installs it in .ci/run",
-)
+pytestmark = needs_chromium
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+FLAGS = CHROMIUM_FLAGS
 
 
 class _Svg(HTMLParser):

@@ -119,7 +119,7 @@ def test_rollup_prints_the_totals_of_an_ingest_store(
 ) -> None:
     import polars as pl
 
-    from soeplan.sample import sample_unit
+    from soeplan.sample import unit_sample  # what `sample --unit` writes, plugins' figures too
 
     store = tmp_path / "store"
     files = []
@@ -135,7 +135,7 @@ def test_rollup_prints_the_totals_of_an_ingest_store(
     totals = pl.read_csv(io.StringIO(capsys.readouterr().out))
     got = totals.filter(pl.col("scope") == "全市", pl.col("indicator") == "total_assets")
     want = sum(
-        sample_unit(u, 2023).filter(pl.col("indicator") == "total_assets")["value"].sum()
+        unit_sample(u, 2023).filter(pl.col("indicator") == "total_assets")["value"].sum()
         for u in ("qujiang", "kaihua")
     )
     assert got["value"].item() == pytest.approx(want, abs=1e-9)
@@ -153,7 +153,7 @@ def test_rollup_from_a_directory_that_is_not_a_store_says_so(
 def test_explain_traces_a_figure_of_an_ingest_store(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from soeplan.sample import sample_unit
+    from soeplan.sample import unit_sample  # what `sample --unit` writes, plugins' figures too
 
     path = tmp_path / "kaihua.csv"
     store = tmp_path / "store"
@@ -163,6 +163,6 @@ def test_explain_traces_a_figure_of_an_ingest_store(
     args = ["explain", "--store", str(store), "--scope", "kaihua"]
     assert main([*args, "--indicator", "total_assets", "--year", "2023"]) == 0
     out = capsys.readouterr().out
-    rows = sample_unit("kaihua", 2023).filter(pl.col("indicator") == "total_assets")
+    rows = unit_sample("kaihua", 2023).filter(pl.col("indicator") == "total_assets")
     for entity in rows["entity"]:
         assert f"row: {entity} 2023 total_assets" in out

@@ -17,7 +17,8 @@ import pytest
 
 from _submission_helpers import sample_frame
 from soeplan.errors import UnknownNameError
-from soeplan.submissions.store import Store, UnitState
+from soeplan.frames import STORE_SCHEMA
+from soeplan.submissions.store import Store, UnitState, canonical
 from soeplan.submissions.store_write import StateChangeError
 
 UTC_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
@@ -170,3 +171,34 @@ def test_a_units_state_and_the_received_list_carry_every_field(tmp_path: Path) -
             "rows": frame.height,
         }
     ]
+
+
+def test_the_version_in_force_or_else_the_latest(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    for _ in range(3):
+        store.put(sample_frame(), unit="qujiang", year=2023, hold=True)
+    assert store.entry("qujiang", 2023).version == 3  # nothing accepted: the latest
+    store.set_state("qujiang", 2023, "accepted", reason="", version=2)
+    assert store.entry("qujiang", 2023).version == 2  # the accepted one, not the latest
+    assert store.entry("qujiang", 2023, version=1).version == 1
+
+
+@pytest.mark.parametrize("n", [len(STORE_SCHEMA), len(STORE_SCHEMA) + 1])
+def test_as_many_figures_as_columns_read_back_as_rows(tmp_path: Path, n: int) -> None:
+    """A frame built from row tuples whose count equals its column count is ambiguous to
+    polars unless told it holds rows: a submission of exactly six figures reads back whole."""
+    frame = sample_frame().head(n)
+    store = Store(tmp_path / "s")
+    store.put(frame, unit="qujiang", year=2023)
+    got = store.read("qujiang", 2023)
+    assert got.height == n
+    keys = ["entity", "indicator"]
+    assert got.sort(keys).equals(canonical(frame).select(list(STORE_SCHEMA)).sort(keys))
+
+
+def test_as_many_findings_as_columns_read_back_as_rows(tmp_path: Path) -> None:
+    findings = _findings(7)  # eight findings, eight columns
+    assert findings.height == findings.width
+    store = Store(tmp_path / "s")
+    store.put(sample_frame(), unit="qujiang", year=2023, refused=True, findings=findings)
+    assert store.findings("qujiang", 2023, 1).equals(findings)

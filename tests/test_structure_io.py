@@ -291,6 +291,36 @@ def test_conflicting_events_on_the_same_day(tmp_path: Path) -> None:
         compose(write(tmp_path, body))
 
 
+def test_a_rename_can_change_the_english_name_too(tmp_path: Path) -> None:
+    body = ent("x").replace('name_zh = "x"', 'name_zh = "旧名"\nname_en = "Old Name"')
+    rename = '[[event]]\ndate = 2021-03-01\nkind = "rename"\nentity = "x"\n'
+    both = body + rename + 'name_zh = "新名"\nname_en = "New Name"\n'
+    s = compose(write(tmp_path, both))
+    assert (s.at(2020)["x"].name_zh, s.at(2020)["x"].name_en) == ("旧名", "Old Name")
+    assert (s.at(2021)["x"].name_zh, s.at(2021)["x"].name_en) == ("新名", "New Name")
+    zh_only = compose(write(tmp_path, body + rename + 'name_zh = "新名"\n', "zh.toml"))
+    assert (zh_only.at(2021)["x"].name_zh, zh_only.at(2021)["x"].name_en) == ("新名", "Old Name")
+    en_only = compose(write(tmp_path, body + rename + 'name_en = "New Name"\n', "en.toml"))
+    assert (en_only.at(2021)["x"].name_zh, en_only.at(2021)["x"].name_en) == ("旧名", "New Name")
+
+
+def test_a_rename_needs_a_name_and_only_a_rename_takes_name_en(tmp_path: Path) -> None:
+    body = ent("x") + ent("g", kind="group")
+    body += '[[event]]\ndate = 2021-03-01\nkind = "rename"\nentity = "x"\n'
+    body += '[[event]]\ndate = 2021-04-01\nkind = "transfer"\nentity = "x"\ntarget = "g"\n'
+    body += 'name_en = "Moved"\n'
+    with pytest.raises(DataFileError) as exc:
+        load_structure_file(write(tmp_path, body))
+    assert "event[0] (x).name_zh: a rename event needs the new name" in problems_of(exc)
+    assert "event[1] (x).name_en: a transfer event takes no name_en" in problems_of(exc)
+
+
+def test_the_city_rename_changes_both_names() -> None:
+    s = city_structure(sample=True)
+    assert s.at(2023)["mun.jiaotou"].name("en") == "Qutong Development Group"
+    assert s.at(2021)["mun.jiaotou"].name("en") == "Transport Investment Group"
+
+
 def test_event_naming_unknown_entity(tmp_path: Path) -> None:
     body = ent("x") + '[[event]]\ndate = 2020-03-01\nkind = "merge"\nentity = "x"\ntarget = "zz"\n'
     body += '[[event]]\ndate = 2020-03-01\nkind = "dissolve"\nentity = "qq"\n'

@@ -250,13 +250,19 @@ def test_xlsx_has_merged_headers_and_printed_values(plan: soeplan.Plan, tmp_path
     assert ws["A4"].value == "总体规模" and ws["D4"].value == pytest.approx(920.12)
     assert ws["F4"].value == pytest.approx(0.1784) and ws["F4"].number_format == "0.00%"
     assert ws["G4"].value == pytest.approx(1.2719)  # truncated, not 1.2720
-    assert ws["F7"].value == "12.72%†"
+    # a marked figure is a number all the same: its mark in the note column and a comment
+    assert ws["F7"].value == pytest.approx(0.1272) and ws["F7"].number_format == "0.00%"
+    assert ws["L2"].value == "注" and ws["L7"].value == "† 全市国企 年均增长率"
+    assert ws["F7"].comment is not None and "12.71%" in ws["F7"].comment.text
+    assert ws["L4"].value is None  # a row without a mark
     assert ws["F9"].value == "/"
     notes = [ws.cell(row=r, column=1).value for r in range(16, 19)]
     assert any(n and "12.71%" in n for n in notes)
     ws2 = wb["表2"]
     assert {"D2:F2", "J2:J3"} <= {str(r) for r in ws2.merged_cells.ranges}
-    assert ws2["H10"].value == "不低于2.2%，力争2.5%"
+    assert ws2["H10"].value == "不低于2.2%，力争2.5%"  # a target stated with words stays text
+    assert ws2["E4"].value == 4000 and ws2["E9"].value == "<65%"  # a plain one is a number
+    assert ws2["H11"].value == pytest.approx(0.25) and ws2["H11"].number_format == "0%"
 
 
 def test_a_published_figure_that_cannot_be_computed_is_marked_not_printed(tmp_path: Path) -> None:

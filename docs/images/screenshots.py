@@ -1,10 +1,13 @@
-"""Regenerate the report screenshots of docs/howto/yearly-run.md (needs Debian's chromium).
+"""Regenerate the report screenshots of the docs (needs Debian's chromium and a Chinese font,
+e.g. ``apt-get install chromium fonts-wqy-microhei``: without one the page shows its font notice
+and the Chinese as boxes).
 
     python docs/images/screenshots.py
 
 Runs ``soeplan demo`` into a temporary directory, then takes headless-chromium screenshots of
-report.html: the top of the page, and the charts (the same page with the sections above the
-charts hidden, since a headless screenshot always starts at the top).
+report.html: the first screen, the charts, the lagging units' small multiples and the watch
+list with the sections (each the same page with the parts above it hidden, since a headless
+screenshot always starts at the top).
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ FLAGS = [
 ]
 HIDE = {
     "report-top.png": "",
-    "report-charts.png": "#summary,#tables,#assessment,#compliance,nav{display:none}",
-    "report-watch.png": "#summary,#tables,#assessment,#compliance,#charts,#breakdown,nav"
+    "report-charts.png": "#overview,#tables,#assessment,#compliance,nav{display:none}",
+    "report-laggards.png": "#overview,#tables,#assessment,#compliance,#charts,nav,"
+    "#breakdown>h2,#breakdown>div.charts:not(.small-multiples){display:none}",
+    "report-watch.png": "#overview,#tables,#assessment,#compliance,#charts,#breakdown,nav"
     "{display:none}",
 }
 

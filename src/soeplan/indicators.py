@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from soeplan._toml import read_toml
+from soeplan._toml import read_toml, unknown_keys
 from soeplan.errors import DataFileError, Problem
 from soeplan.provenance import Provider
 
@@ -57,32 +57,32 @@ _CATEGORY_EN = {
 class Kind(StrEnum):
     """What sort of number an indicator is."""
 
-    AMOUNT = "amount"  #: money, or another additive quantity (亿元, 吨)
-    RATIO = "ratio"  #: a fraction computed from other indicators (%)
-    COUNT = "count"  #: a number of enterprises (家)
+    AMOUNT = "amount"  #: 金额 / 数量: money, or another additive quantity (亿元, 吨)
+    RATIO = "ratio"  #: 比率: a fraction computed from other indicators (%)
+    COUNT = "count"  #: 户数: a number of enterprises (家)
 
 
 class Flow(StrEnum):
     """For amounts: a balance at year end (stock) or a total over the year (flow)."""
 
-    STOCK = "stock"
-    FLOW = "flow"
-    NONE = "none"
+    STOCK = "stock"  #: 时点数: a balance at year end (total assets)
+    FLOW = "flow"  #: 时期数: a total over the year (revenue, profit)
+    NONE = "none"  #: 不适用: neither (ratios, counts)
 
 
 class Aggregation(StrEnum):
     """How an indicator rolls up from entities to groups, units and scopes."""
 
-    SUM = "sum"  #: add the children's values
-    RECOMPUTE = "recompute"  #: recompute from the rolled-up components (ratios)
-    NONE = "none"  #: does not roll up: stays with the entity or unit that reports it
+    SUM = "sum"  #: 加总: add the children's values
+    RECOMPUTE = "recompute"  #: 重算: recompute from the rolled-up components (ratios)
+    NONE = "none"  #: 不汇总: does not roll up: stays with the entity or unit that reports it
 
 
 class Direction(StrEnum):
     """Which way is better."""
 
-    HIGHER = "higher"
-    LOWER = "lower"
+    HIGHER = "higher"  #: 越高越好: higher is better (revenue, profit)
+    LOWER = "lower"  #: 越低越好: lower is better (the debt ratio)
 
 
 @attrs.frozen
@@ -327,14 +327,55 @@ def _check_ratio(ind: Indicator, where: str, problems: list[Problem]) -> None:
         )
 
 
+#: The keys of an indicator file: at its top, in each ``[[indicator]]`` and in a ``formula``.
+FILE_KEYS = frozenset({"source", "indicator"})
+INDICATOR_KEYS = frozenset(
+    {
+        "code",
+        "name_zh",
+        "name_en",
+        "category",
+        "unit",
+        "kind",
+        "aggregation",
+        "direction",
+        "flow",
+        "formula",
+        "rolls_into",
+        "magnitude",
+        "note_zh",
+        "note_en",
+    }
+)
+FORMULA_KEYS = frozenset({"numerator", "denominator", "one_minus", "denominator_average"})
+
+
 def load_indicators(path: Path | str) -> tuple[Indicator, ...]:
-    """Load an indicator catalogue from a TOML file with ``[[indicator]]`` tables."""
+    """Load an indicator file: ``[[indicator]]`` tables (:doc:`/reference/indicators-format`).
+
+    Every problem of the file is reported at once, each at its place (``indicator[2].rolls_int:
+    unknown key 'rolls_int'``, with the closest known key as the fix): a misspelt key is
+    refused, never quietly ignored.
+    """
     path = Path(path)
-    raw = read_toml(path, kind="indicator catalogue")
-    problems: list[Problem] = []
+    raw = read_toml(path, kind="indicator file")
+    problems: list[Problem] = unknown_keys(raw, FILE_KEYS, "file")
     out = []
-    for i, table in enumerate(raw.get("indicator", [])):
-        ind = indicator_from_mapping(table, f"indicator[{i}]", problems)
+    tables = raw.get("indicator", [])
+    if not isinstance(tables, list):
+        problems.append(
+            Problem("indicator", "indicator is not a list of tables", "write [[indicator]] tables")
+        )
+        tables = []
+    for i, table in enumerate(tables):
+        where = f"indicator[{i}]"
+        if not isinstance(table, Mapping):
+            problems.append(Problem(where, "not a table", "write each as an [[indicator]] table"))
+            continue
+        problems += unknown_keys(table, INDICATOR_KEYS, where)
+        if isinstance(table.get("formula"), Mapping):
+            problems += unknown_keys(table["formula"], FORMULA_KEYS, f"{where}.formula")
+        ind = indicator_from_mapping(table, where, problems)
         if ind is not None:
             out.append(ind)
     problems += check_formulas(out, {i.code for i in out})

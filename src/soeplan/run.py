@@ -127,12 +127,11 @@ def report_from_observations(
     all_findings = _all_findings(findings, result.findings)
     sections = list(registry.sections.values())
     progress(f"assessing against {plan.id} and rendering {len(sections)} report section(s)")
-    context = SectionContext(
+    context = SectionContext.of_rollup(
+        result,
         year=year,
         plan=plan,
-        structure=structure,
         observations=observations,
-        rollup=result.values,
         lang=lang,
         options=_options(synthetic, debt_baselines, section_options),
     )

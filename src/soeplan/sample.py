@@ -61,15 +61,20 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
 
+from soeplan.context import current
 from soeplan.errors import UnknownNameError
 from soeplan.frames import LONG_SCHEMA
 from soeplan.sample_profiles import ENTITY_PROFILES, GROWTH, LISTED, RATINGS, UNIT_PROFILES, Profile
 from soeplan.sections import Text
+
+if TYPE_CHECKING:
+    from soeplan.indicators import Indicator
+    from soeplan.plugins.registry import Registry
 
 __all__ = [
     "SAMPLE_AMOUNTS",
@@ -78,8 +83,11 @@ __all__ = [
     "SAMPLE_YEARS",
     "SEED",
     "SYNTHETIC_NOTE",
+    "merge_observations",
+    "overlay_plugin_samples",
     "sample_observations",
     "sample_unit",
+    "unit_sample",
 ]
 
 #: Marks the sample wherever it appears: files, frames, reports.
@@ -366,3 +374,98 @@ def sample_unit(unit: str, year: int) -> pl.DataFrame:
             f"the sample has no unit {unit!r}; its units are: {', '.join(units)}"
         )
     return sample_observations([year]).filter(pl.col("unit") == unit)
+
+
+# ----------------------------------------------------------------------------- with the plugins
+# Where a county plugin's figures meet the core's sample. The core generates figures only for the
+# entities of ``data/sample/structure.toml``; an enterprise a plugin adds gets its figures (core
+# indicators and local metrics alike) from the plugin's own sample, the answer of
+# ``soeplan_load_observations(unit, year, source="sample")``, or none at all. ``soeplan demo``,
+# ``rollup --sample`` and ``soeplan sample --unit`` all read the sample through these functions.
+
+
+def merge_observations(
+    base: pl.DataFrame, county: pl.DataFrame, indicators: Mapping[str, Indicator]
+) -> pl.DataFrame:
+    """The ``base`` observations (e.g. the bundled sample) with a county's own figures laid over.
+
+    A county's figure replaces the base's for the same entity, year and indicator; a county
+    metric that ``rolls_into`` a core indicator replaces the base's figure of that core indicator
+    for the same entity and year (the county reports it under its own code *instead of* the core's,
+    so the rollup counts it once). Columns: ``unit, entity, year, indicator, value``.
+
+    >>> import polars as pl
+    >>> from soeplan import get_registry
+    >>> cols = ["unit", "entity", "year", "indicator", "value"]
+    >>> base = pl.DataFrame([("x", "x.a", 2023, "revenue", 1.0)], schema=cols, orient="row")
+    >>> mine = pl.DataFrame([("x", "x.a", 2023, "revenue", 2.0)], schema=cols, orient="row")
+    >>> merge_observations(base, mine, get_registry().indicators)["value"].to_list()
+    [2.0]
+    """
+    cols = ["unit", "entity", "year", "indicator", "value"]
+
+    def norm(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.select(
+            pl.col("unit").cast(pl.String),
+            pl.col("entity").cast(pl.String),
+            pl.col("year").cast(pl.Int32),
+            pl.col("indicator").cast(pl.String),
+            pl.col("value").cast(pl.Float64),
+        )
+
+    b, c = norm(base), norm(county)
+    rolls = {code: i.rolls_into for code, i in indicators.items() if i.rolls_into}
+    replaced = pl.concat(
+        [
+            c.select("entity", "year", "indicator"),
+            c.filter(pl.col("indicator").is_in(list(rolls)))
+            .with_columns(pl.col("indicator").replace_strict(rolls, default=None))
+            .select("entity", "year", "indicator"),
+        ]
+    ).unique()
+    kept = b.join(replaced, on=["entity", "year", "indicator"], how="anti")
+    return pl.concat([kept, c]).select(cols).sort("unit", "entity", "year", "indicator")
+
+
+def overlay_plugin_samples(
+    observations: pl.DataFrame, registry: Registry | None = None
+) -> pl.DataFrame:
+    """``observations`` with every county plugin's own *synthetic sample* figures laid over.
+
+    For each unit and year in ``observations``, asks ``soeplan_load_observations(unit, year,
+    source="sample")``; what the plugins answer (their local metrics, or their own code for a
+    core indicator) is merged with :func:`merge_observations`. This is what the bundled sample
+    looks like with the county plugins installed (``soeplan demo``, ``rollup --sample``).
+    """
+    reg = current(registry)
+    pairs = observations.select("unit", "year").unique().sort("unit", "year").iter_rows()
+    found = [
+        f for u, y in pairs if (f := reg.load_observations(str(u), int(y), "sample")) is not None
+    ]
+    found = [f for f in found if f.height]
+    if not found:
+        return observations
+    county = pl.concat(
+        [f.select("unit", "entity", "year", "indicator", "value") for f in found],
+        how="vertical_relaxed",
+    )
+    return merge_observations(observations, county, reg.indicators)
+
+
+def unit_sample(unit: str, year: int, registry: Registry | None = None) -> pl.DataFrame:
+    """The **synthetic** figures of one unit in one year as ``soeplan demo`` reads them: the
+    core's sample (:func:`sample_unit`) with the unit's plugin's own sample laid over
+    (:func:`overlay_plugin_samples`), so figures of an enterprise the plugin adds are included.
+
+    ``soeplan sample --unit`` writes these figures; the conformance kit checks that the two
+    agree (:func:`soeplan.testing.check_plugin`). Columns ``unit, entity, year, indicator, value``.
+
+    >>> from soeplan.sample import sample_unit, unit_sample
+    >>> unit_sample("kaihua", 2020).equals(sample_unit("kaihua", 2020))  # no plugin for Kaihua
+    True
+    """
+    core = sample_unit(unit, year)
+    both = overlay_plugin_samples(core, registry)
+    return both.filter((pl.col("unit") == unit) & (pl.col("year") == year)).sort(
+        "unit", "entity", "year", "indicator"
+    )

@@ -3,8 +3,11 @@
 Plugins import public names only: the records and :data:`soeplan.hookimpl` from ``soeplan``,
 and from here the readers of a plugin's own data files (:func:`read_observations`,
 :func:`load_toml_observations`, :func:`load_indicators`, :func:`load_structure_file`), the city's
-structure file to compose with (:func:`city_file`, :func:`compose_structure`) and the findings
-frame a rule returns (:func:`findings_frame`).
+structure file to compose with (:func:`city_file`, :func:`compose_structure`), the findings
+frame a rule returns (:func:`findings_frame`), and the helpers a report section prints a figure
+with in a sentence (:func:`percent`, :func:`thousands`, :func:`quantity`, :func:`figure`: half-up
+rounding, thousands separators, the unit in the reader's language, 未报 / not reported for a
+missing figure; from :mod:`soeplan.report.numbers`, which the report uses too).
 
 A county plugin ships its own figures (local metrics, or a sample) as TOML::
 
@@ -32,37 +35,38 @@ problem of the file at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
 from soeplan._toml import read_toml
-from soeplan.context import current
 from soeplan.errors import DataFileError, Problem
 from soeplan.frames import SERIES_SCHEMA
 from soeplan.indicators import load_indicators
+from soeplan.report.numbers import figure, percent, quantity, thousands
 from soeplan.rules import findings_frame
+from soeplan.sample import merge_observations, overlay_plugin_samples
 from soeplan.structure.city import city_file
 from soeplan.structure.compose import compose_structure
 from soeplan.structure.file import load_structure_file
-
-if TYPE_CHECKING:
-    from soeplan.indicators import Indicator
-    from soeplan.plugins.registry import Registry
 
 __all__ = [
     "SERIES_SCHEMA",
     "city_file",
     "compose_structure",
+    "figure",
     "findings_frame",
     "load_indicators",
     "load_structure_file",
     "load_toml_observations",
     "merge_observations",
     "overlay_plugin_samples",
+    "percent",
+    "quantity",
     "read_observations",
+    "thousands",
 ]
 
 
@@ -155,71 +159,3 @@ def load_toml_observations(
         frame = read_observations(path, year=year)
         return frame if set(frame["unit"]) <= {own_unit} else None
     return None
-
-
-def merge_observations(
-    base: pl.DataFrame, county: pl.DataFrame, indicators: Mapping[str, Indicator]
-) -> pl.DataFrame:
-    """The ``base`` observations (e.g. the bundled sample) with a county's own figures laid over.
-
-    A county's figure replaces the base's for the same entity, year and indicator; a county
-    metric that ``rolls_into`` a core indicator replaces the base's figure of that core indicator
-    for the same entity and year (the county reports it under its own code *instead of* the core's,
-    so the rollup counts it once). Columns: ``unit, entity, year, indicator, value``.
-
-    >>> import polars as pl
-    >>> from soeplan import get_registry
-    >>> cols = ["unit", "entity", "year", "indicator", "value"]
-    >>> base = pl.DataFrame([("x", "x.a", 2023, "revenue", 1.0)], schema=cols, orient="row")
-    >>> mine = pl.DataFrame([("x", "x.a", 2023, "revenue", 2.0)], schema=cols, orient="row")
-    >>> merge_observations(base, mine, current().indicators)["value"].to_list()
-    [2.0]
-    """
-    cols = ["unit", "entity", "year", "indicator", "value"]
-
-    def norm(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.select(
-            pl.col("unit").cast(pl.String),
-            pl.col("entity").cast(pl.String),
-            pl.col("year").cast(pl.Int32),
-            pl.col("indicator").cast(pl.String),
-            pl.col("value").cast(pl.Float64),
-        )
-
-    b, c = norm(base), norm(county)
-    rolls = {code: i.rolls_into for code, i in indicators.items() if i.rolls_into}
-    replaced = pl.concat(
-        [
-            c.select("entity", "year", "indicator"),
-            c.filter(pl.col("indicator").is_in(list(rolls)))
-            .with_columns(pl.col("indicator").replace_strict(rolls, default=None))
-            .select("entity", "year", "indicator"),
-        ]
-    ).unique()
-    kept = b.join(replaced, on=["entity", "year", "indicator"], how="anti")
-    return pl.concat([kept, c]).select(cols).sort("unit", "entity", "year", "indicator")
-
-
-def overlay_plugin_samples(
-    observations: pl.DataFrame, registry: Registry | None = None
-) -> pl.DataFrame:
-    """``observations`` with every county plugin's own *synthetic sample* figures laid over.
-
-    For each unit and year in ``observations``, asks ``soeplan_load_observations(unit, year,
-    source="sample")``; what the plugins answer (their local metrics, or their own code for a
-    core indicator) is merged with :func:`merge_observations`. This is what the bundled sample
-    looks like with the county plugins installed (``soeplan demo``, ``rollup --sample``).
-    """
-    reg = current(registry)
-    pairs = observations.select("unit", "year").unique().sort("unit", "year").iter_rows()
-    found = [
-        f for u, y in pairs if (f := reg.load_observations(str(u), int(y), "sample")) is not None
-    ]
-    found = [f for f in found if f.height]
-    if not found:
-        return observations
-    county = pl.concat(
-        [f.select("unit", "entity", "year", "indicator", "value") for f in found],
-        how="vertical_relaxed",
-    )
-    return merge_observations(observations, county, reg.indicators)

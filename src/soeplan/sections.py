@@ -16,6 +16,7 @@ import polars as pl
 from soeplan.provenance import Provider, a_type
 
 if TYPE_CHECKING:  # records of higher layers, named for type checkers only
+    from soeplan.consolidation.records import Rollup
     from soeplan.plan.model import Plan
     from soeplan.structure.dated import Structure
 
@@ -33,11 +34,20 @@ class Text:
 
 @attrs.frozen(kw_only=True)
 class SectionTable:
-    """A table of a section: a frame plus bilingual column labels (by column name)."""
+    """A table of a section: a frame plus bilingual column labels (by column name).
+
+    ``formats`` says how a column's numbers are shown, by column name: an indicator's code (its
+    kind and unit decide: a ratio as a percentage, a count whole, an amount in money to 0.01,
+    another amount such as tonnes with thousands separators and no more decimals than it has),
+    or one of ``amount``, ``ratio``, ``growth`` (a rate, shown as a percentage), ``points``,
+    ``count`` and ``text``. A column not named there whose name is an indicator's code is shown
+    by that indicator; any other by its type. Numbers stay numbers in the workbook.
+    """
 
     title: Text
     frame: pl.DataFrame = attrs.field(eq=False)
     labels: Mapping[str, Text] = attrs.field(factory=dict)
+    formats: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -48,10 +58,35 @@ class SectionContent:
 
 @attrs.frozen(kw_only=True)
 class SectionContext:
-    """What a section sees: the year, the plan, the composed structure, observations and rollups.
+    """What a section's ``render(ctx)`` sees: the report's year and language, the plan, the
+    composed structure, the observations and the rollup. Every field but ``year`` may be
+    ``None`` (a section renders from any context, saying so when figures are missing: the
+    conformance kit renders it with ``year`` and ``observations`` only).
 
-    ``rollup`` is the long rollup frame (``node, year, indicator, value`` and node columns),
-    ``observations`` the validated entity-level frame, ``options`` anything else the run passes.
+    ``consolidated`` is the run's :class:`soeplan.Rollup`: ask it for one figure with
+    ``ctx.consolidated.value(node, indicator, year)``, or use :meth:`value` (this year by
+    default). ``node`` is an entity id (``kc.recycle``), a group's id, a county-level unit's id
+    (``kecheng``) or a scope's id (``city``, ``urban``).
+
+    ``rollup`` is the same figures as a long frame (kept for sections written before
+    ``consolidated``; ``ctx.consolidated.values`` is the same frame), one row per node, year
+    and indicator, the columns of :data:`soeplan.VALUE_SCHEMA`:
+
+    - ``node``: the node's id, as above;
+    - ``node_type``: ``"entity"`` (an enterprise or a difference unit 差额, as reported),
+      ``"group"`` (a group 集团: the sum of its children), ``"unit"`` (a county-level unit,
+      市本级 included: the sum of its entities) or ``"scope"`` (a scope of the plan: the sum of
+      its units);
+    - ``name_zh``, ``name_en``: the node's names (全市 / City-wide); ``name_en`` is the Chinese
+      name where the structure gives no English one;
+    - ``unit``: the county-level unit the node belongs to (``None`` for a scope);
+    - ``year``, ``indicator`` (its code), ``value`` (full precision; ratios as fractions,
+      recomputed from the summed components at every level).
+
+    ``observations`` is the run's validated entity-level frame (``unit, entity, year,
+    indicator, value``, with ``synthetic`` and ``source`` when the run has them); ``options``
+    anything else the run passes (``synthetic``: the figures are the bundled sample's;
+    ``debt_baselines``).
     """
 
     year: int
@@ -61,6 +96,50 @@ class SectionContext:
     rollup: pl.DataFrame | None = None
     lang: str = "zh"
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    consolidated: Rollup | None = attrs.field(default=None, eq=False)
+
+    @classmethod
+    def of_rollup(
+        cls,
+        result: Rollup,
+        *,
+        year: int,
+        plan: Plan | None = None,
+        observations: pl.DataFrame | None = None,
+        lang: str = "zh",
+        options: Mapping[str, Any] | None = None,
+    ) -> SectionContext:
+        """The context a yearly run gives: ``result``'s structure, the :class:`soeplan.Rollup`
+        itself (``consolidated``) and its values frame (``rollup``); for a plugin's own tests.
+
+        >>> from soeplan import city_structure, rollup
+        >>> from soeplan.sample import sample_observations
+        >>> result = rollup(sample_observations([2023]), city_structure(sample=True))
+        >>> ctx = SectionContext.of_rollup(result, year=2023)
+        >>> ctx.value("city", "total_assets") == result.value("city", "total_assets", 2023)
+        True
+        """
+        return cls(
+            year=year,
+            plan=plan,
+            structure=result.structure,
+            observations=observations,
+            rollup=result.values,
+            consolidated=result,
+            lang=lang,
+            options=dict(options or {}),
+        )
+
+    def value(self, node: str, indicator: str, year: int | None = None) -> float | None:
+        """One figure of the rollup (full precision): ``node``'s ``indicator`` in ``year``
+        (default: the report's year); ``None`` when the run has none, or gave no rollup.
+
+        >>> SectionContext(year=2023).value("kecheng", "total_assets") is None
+        True
+        """
+        if self.consolidated is None:
+            return None
+        return self.consolidated.value(node, indicator, self.year if year is None else year)
 
 
 @attrs.frozen(kw_only=True)
@@ -72,6 +151,9 @@ class ReportSection:
     render: Callable[[SectionContext], SectionContent] = attrs.field(eq=False)
     order: int = 100  #: position among sections (ties broken by id)
     unit: str | None = None  #: the county-level unit it is about, if any
+    #: the short name of its sheet in the workbook (at most 31 characters in each language);
+    #: without one, the title up to the last whole word that fits
+    sheet: Text | None = None
     provider: Provider | None = attrs.field(default=None, eq=False)
 
 
@@ -116,4 +198,9 @@ def content_problems(content: object) -> list[str]:
             continue
         for col, label in table.labels.items():
             text(f"table {i}'s label of {col!r}", label)
+        formats = getattr(table, "formats", {})
+        if not isinstance(formats, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in formats.items()
+        ):
+            out.append(f"table {i}'s formats are {a_type(formats)}, expected a dict of str")
     return out

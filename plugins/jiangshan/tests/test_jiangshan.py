@@ -123,11 +123,15 @@ def test_section_renders_with_and_without_figures() -> None:
     )
     content = plugin.render_section(SectionContext(year=2022, observations=obs))
     assert check_section_content(content) == []
+    # the groups and the unit by name, not by id
     assert content.tables[0].frame["node"].to_list() == [
-        "js.group.capital",
-        "js.group.infra",
-        "jiangshan",
+        "江山市国有资产经营集团（示例）",
+        "江山市城建交通集团（示例）",
+        "江山市",
     ]
+    assert content.tables[0].formats["growth"] == "growth"  # a rate, shown as a percentage
+    assert any("兼并重组 江山市示例景区管理有限公司 → " in p.zh for p in content.paragraphs)
+    # an entity without an English name: its id in an English sentence, never Chinese
     assert any("merge js.scenic → js.tourism" in p.en for p in content.paragraphs)
 
 

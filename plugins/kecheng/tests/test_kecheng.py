@@ -60,7 +60,10 @@ def test_section_renders_both_languages_and_says_synthetic() -> None:
     content = plugin.render_section(SectionContext(year=2023))
     assert check_section_content(content) == []
     assert any("synthetic" in p.en for p in content.paragraphs)
-    assert any("181,000" in p.en for p in content.paragraphs)
+    assert any("181,000 tonnes" in p.en for p in content.paragraphs)
+    assert any("181,000吨" in p.zh for p in content.paragraphs)
+    # the share printed by the SDK's helper, half-up to 0.1 %; no figure: 未报 / not reported
+    assert any("资源化利用率：" in p.zh and "%" in p.zh for p in content.paragraphs)
     table = content.tables[0].frame
     assert table["year"].to_list() == [2019, 2020, 2021, 2022, 2023]
     given = pl.DataFrame(
@@ -74,4 +77,6 @@ def test_section_renders_both_languages_and_says_synthetic() -> None:
     )
     from_run = plugin.render_section(SectionContext(year=2023, observations=given))
     assert not any("synthetic" in p.en for p in from_run.paragraphs)
+    assert any("share recycled: not reported" in p.en for p in from_run.paragraphs)
+    assert any("资源化利用率：未报" in p.zh for p in from_run.paragraphs)
     assert from_run.tables[0].frame["kc_waste_received"].to_list() == [5.0]

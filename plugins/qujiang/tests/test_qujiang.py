@@ -69,6 +69,34 @@ def test_section_renders_both_languages() -> None:
     assert any("1+4+N" in p.en and "4 platform" in p.en for p in content.paragraphs)
 
 
+def test_section_reads_this_years_counts_from_the_runs_rollup() -> None:
+    import polars as pl
+
+    from soeplan import city_structure, rollup, sample_observations
+    from soeplan.sdk import overlay_plugin_samples
+
+    reg = registry()
+    with reg.active():
+        obs = overlay_plugin_samples(sample_observations([2023]))
+        result = rollup(obs, city_structure(sample=True))
+    content = plugin.render_section(SectionContext.of_rollup(result, year=2023, observations=obs))
+    assert check_section_content(content) == []
+    district = result.value("qujiang", "rated_aa", 2023)
+    city = result.value("city", "rated_aa", 2023)
+    assert district is not None and city is not None and 0 < district <= city
+    assert any(
+        f"衢江区 AA 信用评级企业 {district:.0f}家，全市 {city:.0f}家" in p.zh
+        for p in content.paragraphs
+    )
+    assert any(
+        f"Qujiang has {district:.0f} enterprises rated AA" in p.en for p in content.paragraphs
+    )
+    # without the rollup (the kit's first context) the paragraph is left out, nothing fails
+    bare = plugin.render_section(SectionContext(year=2023, observations=obs))
+    assert not any("rated AA, the city" in p.en for p in bare.paragraphs)
+    assert obs.filter(pl.col("indicator") == "qj_rated_aa").height > 0
+
+
 def test_aa_reported_under_both_codes_is_counted_once() -> None:
     """qj_rated_aa is reported instead of rated_aa: a submission with both counts once."""
     import polars as pl

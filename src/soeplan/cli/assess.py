@@ -62,8 +62,9 @@ def read_figures_file(path: Path) -> pl.DataFrame:
     default=None,
     type=click.Path(path_type=Path, dir_okay=False),
     metavar="FILE",
-    help="Observations: CSV or Parquet with columns scope, year, indicator, value "
-    "(ratios as fractions; scopes 全市/市区 or city/urban; other scopes are ignored).",
+    help="The scope totals to assess: what `soeplan rollup --format csv` writes, a CSV or "
+    "Parquet file with columns scope, year, indicator, value (ratios as fractions; scopes "
+    "全市/市区 or city/urban; other rows are ignored); an example is shown above.",
 )
 @click.option("--year", type=int, required=True, help="The year to assess.")
 @click.option(
@@ -102,7 +103,17 @@ def assess_cmd(
     fmt: str,
     lang: str,
 ) -> None:
-    """Assess a year's observations against every target of the plan.
+    """Assess a year's scope totals against every target of the plan.
+
+    FILE (--data) holds the totals of the plan's scopes, one figure a row, as `soeplan rollup
+    --format csv` writes them (from --sample, --data or --store); amounts in the indicator's unit
+    (亿元), ratios as fractions (0.5873 is 58.73%):
+
+    \b
+      scope,year,indicator,value
+      全市,2023,total_assets,2391.52
+      全市,2023,debt_ratio,0.5873
+      市区,2023,net_profit,10.84
 
     Every target gets one verdict (评价), the first that holds of: achieved > bound breached >
     at risk of breach > off track (R < 0.60) > behind schedule (R < 0.95) > on track. The
@@ -115,6 +126,7 @@ def assess_cmd(
     \b
     Example:
       soeplan rollup --sample --format csv > rollup.csv
+      soeplan rollup --store store/ --year 2023 --format csv > rollup.csv
       soeplan assess --plan quzhou-14th --data rollup.csv --year 2023
       soeplan assess --data rollup.csv --year 2023 --format md --lang en
       soeplan assess --sample --by unit --year 2023

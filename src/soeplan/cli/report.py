@@ -237,19 +237,24 @@ def progress_printer(quiet: bool) -> Callable[[str], None]:
     return show
 
 
+#: Where ``soeplan demo`` writes without ``--out``, by language: one folder per language.
+DEMO_OUT = {"zh": "demo-report", "en": "demo-report-en"}
+
+
 @cli.command("demo")
 @click.option(
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Directory to write report.xlsx, report.html and summary.md into.",
+    default=None,
+    help="Directory to write report.xlsx, report.html and summary.md into "
+    "[default: demo-report, or demo-report-en with --lang en].",
 )
 @plan_option
 @lang_option
 @report_options
 def demo_cmd(
-    out: Path,
+    out: Path | None,
     plan: str,
     lang: str,
     year: int,
@@ -265,18 +270,21 @@ def demo_cmd(
     Consolidates the sample's enterprises through the dated structures of the core and the
     installed plugins, assesses the scopes against the plan's targets and yearly milestones, and
     writes report.xlsx, report.html (self-contained, works offline) and summary.md into OUT.
-    Every figure is synthetic and labelled so.
+    Every figure is synthetic and labelled so. Without --out, the Chinese report goes into
+    demo-report/ and the English one into demo-report-en/, so neither overwrites the other.
 
     \b
     Example:
-      soeplan demo --out demo-report
-      soeplan demo --out demo-report-en --lang en --year 2022
+      soeplan demo
+      soeplan demo --lang en --year 2022
       soeplan demo --out demo-report --debt-baselines baselines.csv
     """
     from soeplan.run import run_demo
 
     warn_plugin_failures()
     lines = debt_lines_from(debt_warning, debt_key)
+    if out is None:
+        out = Path(DEMO_OUT[lang])
     result = run_demo(
         out,
         plan=plan,

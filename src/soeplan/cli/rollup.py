@@ -182,15 +182,6 @@ def echo_findings(findings: pl.DataFrame, lang: str) -> None:
         click.echo(terminal_text(line), err=True)
 
 
-def _fmt_value(value: float, kind: str) -> str:
-    """Rounded for reading (the edge): ratios in % to 0.01 pp, amounts to 0.01, counts whole."""
-    if kind == "ratio":
-        return f"{value * 100:.2f}%"
-    if kind == "count" and float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
 def _exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) -> str:
     """The totals as CSV or JSON, each figure as exactly as it was computed: a sum to the
     rollup's 1e-8 of its unit (``2090.49``), a ratio at full precision
@@ -231,6 +222,14 @@ def _exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) 
     help="A group's own consolidated figures: check them against its children, book the gap "
     "to its difference unit, or ignore them.",
 )
+@click.option(
+    "--level",
+    type=click.Choice(["scope", "group", "entity"]),
+    default="scope",
+    show_default=True,
+    help="Whose figures to print: the scopes' and county-level units' totals (what assess "
+    "--data reads), each group's consolidated figures, or each enterprise's.",
+)
 @format_option(("table", "csv", "md", "json"))
 @lang_option
 @report_mode_options
@@ -251,6 +250,7 @@ def rollup_cmd(
     years: tuple[int, ...],
     indicators: tuple[str, ...],
     group_reported: str,
+    level: str,
     fmt: str,
     lang: str,
     allow_partial: bool,
@@ -272,6 +272,7 @@ def rollup_cmd(
       soeplan rollup --sample --format csv
       soeplan rollup --sample --year 2020 --format json
       soeplan rollup --sample --year 2020 --lang en
+      soeplan rollup --sample --year 2023 --level group --indicator total_assets
       soeplan rollup --data figures.parquet --format md
       soeplan rollup --store store/ --format csv          # what has been accepted so far
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
@@ -283,6 +284,9 @@ def rollup_cmd(
 
     if out is not None or submissions:
         from soeplan.cli.report import report_mode
+
+        if level != "scope":
+            raise click.UsageError("--level prints figures; the report (--out) has every level")
 
         report_mode(
             submissions=submissions,
@@ -302,17 +306,39 @@ def rollup_cmd(
             special=special,
         )
         return
-    from soeplan.consolidation.rollup import rollup
-
     warn_plugin_failures()
     obs, structure = _inputs(store, sample, data, structure_files)
     partial = store_coverage(store, plan, structure, years, allow_partial) if store else []
     obs = refuse_implausible(obs, plan, years)
+    _print_rollup(obs, structure, years, indicators, group_reported, level, fmt, lang, sample,
+                  partial)  # fmt: skip
+
+
+def _print_rollup(
+    obs: pl.LazyFrame,
+    structure: Any,
+    years: Sequence[int],
+    indicators: Sequence[str],
+    group_reported: str,
+    level: str,
+    fmt: str,
+    lang: str,
+    sample: bool,
+    partial: Sequence[str],
+) -> None:
+    """Consolidate and print the figures of ``level`` (the findings on stderr)."""
+    from soeplan.consolidation.rollup import rollup
+
     result = rollup(obs, structure, years=years or None, indicators=indicators or None,
-                    group_reported=group_reported, include_entities=False)  # fmt: skip
+                    group_reported=group_reported, include_entities=level == "entity")  # fmt: skip
     echo_findings(result.findings, lang)
     for line in partial:
         click.echo(f"# {line}", err=True)
+    if level != "scope":
+        from soeplan.cli.rollup_levels import echo_level
+
+        echo_level(result, level, fmt, lang, sample=sample)
+        return
     _echo_result(result, fmt, lang, sample=sample)
 
 
@@ -323,7 +349,9 @@ def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
     from soeplan.sample import SYNTHETIC_NOTE
 
     if fmt not in ("csv", "json"):
-        _echo_table(result, fmt, lang, sample=sample)
+        from soeplan.cli.rollup_levels import echo_scopes
+
+        echo_scopes(result, fmt, lang, sample=sample)
         return
     if sample:
         click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
@@ -404,39 +432,3 @@ def explain_cmd(
     if sample:
         click.echo(SYNTHETIC_NOTE(lang))
     click.echo(render_explanation(tree, lang=lang), nl=False)
-
-
-def _echo_table(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
-    """The units' and scopes' figures as a table or Markdown, rounded for reading."""
-    import polars as pl
-
-    from soeplan.plugins.registry import get_registry
-    from soeplan.sample import SYNTHETIC_NOTE
-
-    cat = get_registry().indicators
-    order = {code: i for i, code in enumerate(cat)}
-    frame = (
-        result.values.filter(pl.col("node_type").is_in(["scope", "unit"]))
-        .with_columns(
-            _t=pl.col("node_type").replace_strict({"scope": 0, "unit": 1}),
-            _i=pl.col("indicator").replace_strict(order, default=len(order)),
-        )
-        .sort(["_t", "node", "year", "_i"])
-    )
-    header = (
-        ["范围", "年份", "指标", "单位", "数值"]
-        if lang == "zh"
-        else ["scope", "year", "indicator", "unit", "value"]
-    )
-    rows2 = []
-    for r in frame.iter_rows(named=True):
-        ind = cat.get(r["indicator"])
-        name = r["name_zh"] if lang == "zh" else r["name_en"]
-        label = name if r["node_type"] == "scope" else f"{name} ({r['node']})"
-        if ind is None:
-            rows2.append([label, r["year"], r["indicator"], "", _fmt_value(r["value"], "amount")])
-            continue
-        unit = ind.unit if lang == "zh" else ind.unit_en
-        rows2.append([label, r["year"], ind.name(lang), unit, _fmt_value(r["value"], ind.kind)])
-    title = "汇总 Consolidated totals" + (f" — {SYNTHETIC_NOTE(lang)}" if sample else "")
-    click.echo(render_rows(header, rows2, fmt, title=title), nl=False)

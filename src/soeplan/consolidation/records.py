@@ -21,9 +21,10 @@ __all__ = ["VALUE_SCHEMA", "GroupReported", "Rollup", "scope_totals"]
 class GroupReported(StrEnum):
     """What to do with a group's own reported (consolidated) figures."""
 
-    CHECK = "check"  #: compare with the sum of its children; a mismatch is a finding
-    DIFFERENCE = "difference"  #: put the mismatch into the group's difference unit (差额)
-    IGNORE = "ignore"  #: leave them aside
+    CHECK = "check"  #: 核对: compare with the sum of its children; a mismatch is a finding
+    #: 计入差额: put the mismatch into the group's difference unit (差额)
+    DIFFERENCE = "difference"
+    IGNORE = "ignore"  #: 不用: leave them aside
 
 
 #: Columns of a rollup's values frame, in order.

@@ -41,7 +41,7 @@ def _input(plan: Plan, scope: str, code: str, year: int) -> tuple[Decimal, Inter
     fig = plan.figure(scope, code, year)
     if fig is not None:
         return fig.value, Interval.printed(fig.value), False
-    target = plan.target(scope, code)
+    target = plan.find_target(scope, code)
     if target is not None and target.year == year and target.kind is TargetKind.LEVEL:
         return target.value, Interval.point(target.value), True
     return None

@@ -243,8 +243,8 @@ def _coherence(
         ind = indicators.get(t.indicator)
         if ind is None or ind.formula is None or ind.formula.denominator_average:
             continue
-        num = plan.target(t.scope, ind.formula.numerator)
-        den = plan.target(t.scope, ind.formula.denominator)
+        num = plan.find_target(t.scope, ind.formula.numerator)
+        den = plan.find_target(t.scope, ind.formula.denominator)
         if not (_is_level(num, t.year) and _is_level(den, t.year)):
             continue
         implied = computed_ratio(plan, indicators, t.scope, t.indicator, t.year)

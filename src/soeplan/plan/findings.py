@@ -44,16 +44,18 @@ class InconsistentPlanError(SoeplanError):
 class FindingKind(StrEnum):
     """What a finding of :func:`check_plan` is about."""
 
-    INCONSISTENT = "inconsistent"  #: no rounding of the inputs explains the published figure
-    EXPLAINED = (
-        "explained"  #: not reproduced from the printed inputs, but explained by their precision
-    )
-    NOT_COMPUTABLE = "not_computable"  #: a published figure whose inputs are missing or undefined
-    PLAUSIBILITY = "plausibility"  #: possible, but worth a look (net profit above total profit)
-    COHERENCE = "coherence"  #: a ratio target against the ratio its amount targets imply
-    TARGET_BELOW_BASE = (
-        "target_below_base"  #: a level target below (or, lower-better, above) the base
-    )
+    #: 不一致: no rounding of the inputs explains the published figure
+    INCONSISTENT = "inconsistent"
+    #: 精度可解释: not reproduced from the printed inputs, but explained by their precision
+    EXPLAINED = "explained"
+    #: 无法计算: a published figure whose inputs are missing or undefined
+    NOT_COMPUTABLE = "not_computable"
+    #: 合理性: possible, but worth a look (net profit above total profit)
+    PLAUSIBILITY = "plausibility"
+    #: 一致性: a ratio target against the ratio its amount targets imply
+    COHERENCE = "coherence"
+    #: 目标低于基期: a level target below (or, lower-better, above) the base
+    TARGET_BELOW_BASE = "target_below_base"
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ two decimals, ``"55.60%"`` to 0.01 percentage points. Ratios are held as fractio
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal
 from enum import StrEnum
 
@@ -24,11 +25,10 @@ from soeplan.provenance import Provider
 class TargetKind(StrEnum):
     """What a target asks for."""
 
-    LEVEL = "level"  #: reach this value by the target year (达到)
-    CEILING = "ceiling"  #: stay below (< or ≤) this value
-    FLOOR = (
-        "floor"  #: not below this value (不低于), optionally striving for a stretch level (力争)
-    )
+    LEVEL = "level"  #: 达到: reach this value by the target year
+    CEILING = "ceiling"  #: 低于 / 不高于: stay below (< or ≤) this value
+    #: 不低于: not below this value, optionally striving for a stretch level (力争)
+    FLOOR = "floor"
 
 
 class Attribute(StrEnum):
@@ -224,11 +224,18 @@ class Plan:
             )
 
     def scope(self, scope_id: str) -> Scope:
+        """A scope by its id (``city``) or its Chinese name (``全市``); an unknown one is refused
+        with the closest name and the known ones."""
         for s in self.scopes:
             if s.id == scope_id or s.name_zh == scope_id:
                 return s
         known = ", ".join(f"{s.id} ({s.name_zh})" for s in self.scopes)
-        raise UnknownNameError(f"plan {self.id} has no scope {scope_id!r}; known scopes: {known}")
+        names = [n for s in self.scopes for n in (s.id, s.name_zh)]
+        close = difflib.get_close_matches(scope_id, names, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UnknownNameError(
+            f"plan {self.id} has no scope {scope_id!r}{hint}; known scopes: {known}"
+        )
 
     def table(self, number: int) -> TableLayout:
         for t in self.tables:
@@ -240,7 +247,47 @@ class Plan:
     def figure(self, scope: str, indicator: str, year: int) -> Figure | None:
         return self._figures.get((scope, indicator, year))
 
-    def target(self, scope: str, indicator: str) -> Target | None:
+    def target(self, scope: str, indicator: str) -> Target:
+        """The target of ``indicator`` in ``scope`` (its id, ``city``, or its Chinese name,
+        ``全市``, as the command line takes it).
+
+        An unknown scope, or an indicator the scope has no target for, is refused
+        (:class:`~soeplan.errors.UnknownNameError`) with the closest name and the known ones;
+        :meth:`find_target` returns ``None`` instead.
+
+        >>> from soeplan import load_plan
+        >>> plan = load_plan("quzhou-14th")
+        >>> plan.target("全市", "debt_ratio") == plan.target("city", "debt_ratio")
+        True
+        >>> plan.target("city", "debt")
+        Traceback (most recent call last):
+        ...
+        soeplan.errors.UnknownNameError: plan quzhou-14th has no target for indicator 'debt' in scope city (全市) (did you mean 'debt_ratio'?)
+          fix: give one of the scope's targets: ...
+        """
+        s = self.scope(scope)
+        found = self.find_target(s.id, indicator)
+        if found is not None:
+            return found
+        known = [t.indicator for t in self.targets if t.scope == s.id]
+        close = difflib.get_close_matches(indicator, known, n=1, cutoff=0.5)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UnknownNameError(
+            f"plan {self.id} has no target for indicator {indicator!r} in scope "
+            f"{s.id} ({s.name_zh}){hint}\n"
+            f"  fix: give one of the scope's targets: {', '.join(known) or 'none'}"
+        )
+
+    def find_target(self, scope: str, indicator: str) -> Target | None:
+        """The target of ``indicator`` in ``scope`` (id or Chinese name), or ``None`` when the
+        plan sets none there (:meth:`target` refuses instead).
+
+        >>> from soeplan import load_plan
+        >>> load_plan("quzhou-14th").find_target("city", "debt") is None
+        True
+        """
+        ids = {s.name_zh: s.id for s in self.scopes}
+        scope = ids.get(scope, scope)
         for t in self.targets:
             if t.scope == scope and t.indicator == indicator:
                 return t

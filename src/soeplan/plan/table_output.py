@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from soeplan.arithmetic.rounding import round_decimal
 from soeplan.errors import SoeplanError
-from soeplan.plan.tables import CellKind, PlanTable, TableCell
+from soeplan.plan.tables import MARK, CellKind, HeaderCell, PlanTable, TableCell
 from soeplan.safety import csv_row, md_text, terminal_text, xlsx_cell, xlsx_put
 
 __all__ = ["add_to_worksheet", "csv_rows", "render_table", "write_xlsx"]
@@ -88,22 +89,35 @@ def render_table(table: PlanTable, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+#: The header of the column that carries a row's marks (``†``): a marked figure stays a number.
+NOTE_HEADER = {"zh": "注", "en": "Note"}
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
+
+
 def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
     """Write ``table`` into an openpyxl worksheet from row ``top``; return the next free row.
 
-    A title row, the two header rows with merged cells, the body (numbers as numbers, with the
-    number format that prints them as the document does; marked and text cells as text), then the
-    notes. Computed values are written rounded by their column's convention: rounding happens here,
-    at the edge.
+    A title row, the two header rows with merged cells, the body, then the notes. Every figure is
+    a number with the number format that prints it as the document does: a computed value
+    rounded by its column's convention (rounding happens here, at the edge), a target the plan
+    states as a plain number (``4000``, ``25%``) too; a figure marked ``†`` is a number as well,
+    its mark in the last column (注 / Note, naming the marked column) and in a comment on the
+    cell. Texts (labels, ``/``, a target such as ``<65%``) stay text.
     """
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
 
-    ncols = len(table.columns)
+    ncols = len(table.columns) + (1 if table.notes else 0)
     xlsx_cell(ws, top, 1, table.title).font = Font(bold=True)
     if ncols > 1:
         ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=ncols)
     first = top + 1
-    for h in table.header:
+    heads = [*table.header]
+    if table.notes:
+        heads.append(HeaderCell(text=NOTE_HEADER.get(table.lang, "Note"), row=0,
+                                col=len(table.columns), rowspan=table.header_rows))  # fmt: skip
+    for h in heads:
         c = xlsx_cell(ws, first + h.row, 1 + h.col, h.text)
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -115,7 +129,9 @@ def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
                 end_column=1 + h.col + h.colspan - 1,
             )
     r = first + table.header_rows
+    names = _column_names(table)
     for row in table.rows:
+        marks = []
         for j, cell in enumerate(row.cells):
             target = ws.cell(row=r, column=1 + j)
             value, number_format = _xlsx_value(cell, table)
@@ -123,6 +139,12 @@ def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
             if number_format:
                 target.number_format = number_format
                 target.alignment = Alignment(horizontal="right")
+            if cell.marked and cell.note is not None:
+                marks.append(f"{MARK} {names[j]}")
+                target.comment = Comment(table.notes[cell.note].text, "soeplan")
+        if marks:
+            xlsx_cell(ws, r, len(table.columns) + 1, "；".join(marks) if table.lang == "zh"
+                      else "; ".join(marks))  # fmt: skip
         r += 1
     if table.notes:
         r += 1
@@ -132,16 +154,44 @@ def add_to_worksheet(ws: Any, table: PlanTable, top: int = 1) -> int:
     return r
 
 
+def _column_names(table: PlanTable) -> list[str]:
+    """Each column's name as its two header rows print it (``全市国企 年均增长率``)."""
+    out = []
+    below = table.header_grid()[-1]
+    for i in range(len(table.columns)):
+        above = next(
+            (h.text for h in table.header if h.row == 0 and h.col <= i < h.col + h.colspan), ""
+        )
+        out.append(f"{above} {below[i]}".strip() if below[i] != above else above)
+    return out
+
+
+def _places_format(places: int, percent: bool) -> str:
+    core = ("0." + "0" * places) if places else "0"
+    return core + "%" if percent else core
+
+
 def _xlsx_value(cell: TableCell, table: PlanTable) -> tuple[object, str]:
-    if cell.marked or cell.value is None or cell.kind in (CellKind.LABEL, CellKind.TARGET):
+    if cell.value is None or cell.kind is CellKind.LABEL:
         return cell.text, ""
-    if cell.kind is CellKind.COMPUTED and cell.rounding is not None:
+    if cell.kind is CellKind.TARGET:
+        # a target stated as a plain figure is that figure; "<65%" or "不低于2%" is a statement
+        if not _PLAIN_NUMBER.fullmatch(cell.text):
+            return cell.text, ""
         places = len(cell.text.rstrip("%").partition(".")[2])
+        return float(cell.value), _places_format(places, cell.text.endswith("%"))
+    if cell.kind is CellKind.COMPUTED and cell.rounding is not None:
+        printed = cell.text.rstrip(MARK)
+        if not printed.rstrip("%").replace(".", "").lstrip("-").isdigit():
+            return cell.text, ""  # "/†": a published figure that cannot be computed
+        places = len(printed.rstrip("%").partition(".")[2])
         rounded = round_decimal(cell.value.scaleb(2), places, cell.rounding).scaleb(-2)
-        return float(rounded), ("0." + "0" * places + "%") if places else "0%"
+        return float(rounded), _places_format(places, True)
+    if cell.marked:
+        return cell.text, ""
     exp = cell.value.as_tuple().exponent
     places = -exp if isinstance(exp, int) and exp < 0 else 0
-    return float(cell.value), ("0." + "0" * places) if places else "0"
+    return float(cell.value), _places_format(places, False)
 
 
 def write_xlsx(tables: Sequence[PlanTable], path: Path | str) -> Path:

@@ -54,11 +54,12 @@ NO_FIGURE = "/"
 class CellKind(StrEnum):
     """What a body cell holds."""
 
-    LABEL = "label"  #: category, indicator name, unit or attribute
-    FIGURE = "figure"  #: a value from the plan, printed as the document prints it (amounts, counts)
-    COMPUTED = "computed"  #: a ratio or growth figure computed from the plan's amounts
-    TARGET = "target"  #: a target as the plan states it (``<65%``, ``不低于2%``)
-    EMPTY = "empty"  #: ``/``: the document prints no figure here
+    LABEL = "label"  #: 标签: category, indicator name, unit or attribute
+    #: 数值: a value from the plan, printed as the document prints it (amounts, counts)
+    FIGURE = "figure"
+    COMPUTED = "computed"  #: 计算值: a ratio or growth figure computed from the plan's amounts
+    TARGET = "target"  #: 目标: a target as the plan states it (``<65%``, ``不低于2%``)
+    EMPTY = "empty"  #: 空: the document prints no figure here (``/``)
 
 
 @attrs.frozen(kw_only=True)
@@ -306,7 +307,7 @@ class _Builder:
         start = self.layout.years[0]
         end = self.layout.years[-1]
         if self.layout.kind == "targets":
-            target = self.plan.target(scope, ind.code)
+            target = self.plan.find_target(scope, ind.code)
             end = target.year if target is not None else end
         pub = self.plan.published_growth(scope, ind.code, kind, start, end)
         if pub is None and not has_growth(ind):
@@ -430,7 +431,7 @@ class _Builder:
         return TableNote(mark=MARK, scope=scope, indicator=ind.code, column=column, text=body)
 
     def target_cell(self, scope: str, ind: Indicator) -> TableCell:
-        target = self.plan.target(scope, ind.code)
+        target = self.plan.find_target(scope, ind.code)
         if target is None:
             return TableCell(text=NO_FIGURE, kind=CellKind.EMPTY)
         return TableCell(
@@ -443,7 +444,7 @@ class _Builder:
     def attribute_cell(self, ind: Indicator) -> TableCell:
         attrs_ = []
         for s in self.plan.scopes:
-            t = self.plan.target(s.id, ind.code)
+            t = self.plan.find_target(s.id, ind.code)
             if t is not None and t.attribute not in attrs_:
                 attrs_.append(t.attribute)
         if not attrs_:

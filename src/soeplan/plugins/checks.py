@@ -95,7 +95,29 @@ def _section_problems(record: ReportSection) -> list[Problem]:
         _need(problems, where, record.title.en, "English title")
     if not callable(record.render):
         problems.append(Problem(where, "render is not callable", "pass a function"))
+    if record.sheet is not None:
+        problems += _sheet_problems(record.sheet, where)
     return problems
+
+
+def _sheet_problems(sheet: object, where: str) -> list[Problem]:
+    """A section's short sheet name: both languages, at most 31 characters, none of []:*?/\\."""
+    if not isinstance(sheet, Text):
+        return [Problem(where, "sheet is not a Text", 'use Text(zh="…", en="…")')]
+    out: list[Problem] = []
+    for lang, name in (("Chinese", sheet.zh), ("English", sheet.en)):
+        if not isinstance(name, str) or not name.strip():
+            out.append(Problem(where, f"the {lang} sheet name is empty", "give a short name"))
+        elif len(name) > 31 or any(ch in name for ch in "[]:*?/\\"):
+            out.append(
+                Problem(
+                    where,
+                    f"the {lang} sheet name {name!r} is longer than 31 characters or holds one "
+                    "of []:*?/\\",
+                    "give a name a workbook takes, in whole words",
+                )
+            )
+    return out
 
 
 def _scheme_problems(record: Scheme) -> list[Problem]:

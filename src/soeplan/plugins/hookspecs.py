@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from soeplan.structure.records import UnitStructure
 
 hookspec = pluggy.HookspecMarker("soeplan")
+#: The marker of a plugin's hook implementations: ``@hookimpl`` above each ``soeplan_*`` function.
 hookimpl = pluggy.HookimplMarker("soeplan")
 
 
@@ -80,10 +81,15 @@ def soeplan_rules() -> Iterable[Rule]:
 def soeplan_report_sections() -> Iterable[ReportSection]:
     """Register report sections: :class:`soeplan.ReportSection` records.
 
-    A section's ``render`` takes a :class:`soeplan.SectionContext` and returns a
+    A section's ``render`` is ``render(ctx: SectionContext) -> SectionContent``: it takes a
+    :class:`soeplan.SectionContext` (the year, language, plan, structure, observations, the
+    :class:`soeplan.Rollup` as ``ctx.consolidated`` with ``value(node, indicator, year)``, and
+    the same rollup as a long frame ``ctx.rollup``) and returns a
     :class:`soeplan.SectionContent`: paragraphs and tables whose every label is a
     :class:`soeplan.Text` with Chinese and English forms. It must render from any context,
-    saying so when the figures it needs are missing.
+    saying so when the figures it needs are missing. The fields are described in
+    :doc:`/reference/plugin-sdk`; figures in sentences are printed with the helpers of
+    :mod:`soeplan.sdk` (``percent``, ``thousands``, ``quantity``, ``figure``).
     """
 
 

@@ -42,7 +42,7 @@ def assessment_rows(
     rows: list[AssessmentRow] = []
     for r in frame.iter_rows(named=True):
         ind = inds.get(r["indicator"])
-        tgt = plan.target(r["scope"], r["indicator"])
+        tgt = plan.find_target(r["scope"], r["indicator"])
         if ind is None or tgt is None:
             continue
         rows.append(

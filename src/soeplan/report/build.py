@@ -32,6 +32,7 @@ from soeplan.plan.tables import build_table
 from soeplan.provenance import PluginFailure, Provider, merge_failures
 from soeplan.report.assessment import assess, compliance
 from soeplan.report.debt import debt_watch
+from soeplan.report.laggards import unit_lags
 from soeplan.report.model import (
     AssessmentRow,
     DebtLines,
@@ -127,7 +128,12 @@ def build_report(
         explain_example=explain_example,
         plugin_failures=[*plugin_failures, *(r.failure for r in rendered if r.failure)],
     )
-    meta = attrs.evolve(meta, partial=tuple(partial), synthetic_units=tuple(synthetic_units))
+    meta = attrs.evolve(
+        meta,
+        partial=tuple(partial),
+        synthetic_units=tuple(synthetic_units),
+        entity_names=tuple(sorted((entity_names or {}).items())),
+    )
     assessed = without_status(
         assess(plan, year, with_unit_targets(full, plan, units), inds),
         {p.scope for p in partial if p.year is None},
@@ -142,6 +148,7 @@ def build_report(
         breakdowns=tuple(breakdowns(plan, year, units, unit_names, inds)),
         sections=tuple(rendered),
         set_aside=tuple(set_aside),
+        laggards=tuple(unit_lags(plan, year, context.rollup, context.structure, inds)),
         findings=_findings(findings),
         totals=full,
         published={

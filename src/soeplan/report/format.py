@@ -11,6 +11,7 @@ full-precision number in the cell and sets the matching number format instead
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from soeplan.arithmetic.rounding import Rounding
@@ -23,20 +24,64 @@ EXCEL_FORMATS: dict[CellFormat, str] = {
     CellFormat.RATIO: "0.00%",
     CellFormat.GROWTH: "0.00%",
     CellFormat.POINTS: '0.00"pp"',  # the cell holds the value in points (× 100)
-    CellFormat.COUNT: "0",
+    CellFormat.COUNT: "#,##0",
     CellFormat.TEXT: "@",
 }
 
 _SNAP = Decimal("1e-12")
 
 
-def cell_format(ind: Indicator) -> CellFormat:
-    """How an indicator's numbers are shown: ratios as ratios, counts whole, the rest amounts."""
+#: Units of money: amounts in them are printed to 0.01 (亿元 to the million yuan).
+MONEY_UNITS = frozenset({"亿元", "万元", "元", "千元", "百万元"})
+
+
+def cell_format(ind: Indicator, values: Iterable[float | None] = ()) -> CellFormat:
+    """How an indicator's numbers are shown: ratios as ratios, counts whole, amounts in money
+    to 0.01; an amount in another unit (吨) whole when all its ``values`` are whole.
+
+    >>> from soeplan.indicators import Aggregation, Category, Indicator, Kind
+    >>> tonnes = Indicator(code="waste", name_zh="接收量", name_en="Received",
+    ...     category=Category.SCALE, unit="吨", kind=Kind.AMOUNT, aggregation=Aggregation.SUM)
+    >>> cell_format(tonnes, [86000.0, 91500.0]), cell_format(tonnes, [86000.5])
+    (<CellFormat.COUNT: 'count'>, <CellFormat.AMOUNT: 'amount'>)
+    """
     if ind.kind is Kind.RATIO:
         return CellFormat.RATIO
     if ind.kind is Kind.COUNT:
         return CellFormat.COUNT
+    shown = [v for v in values if v is not None and v == v]
+    if ind.unit not in MONEY_UNITS and shown and all(float(v).is_integer() for v in shown):
+        return CellFormat.COUNT
     return CellFormat.AMOUNT
+
+
+def column_format(
+    column: str,
+    spec: str | None,
+    values: Iterable[float | None],
+    indicators: Mapping[str, Indicator],
+) -> CellFormat | None:
+    """The format of a report section's numeric ``column``: its ``formats`` entry ``spec`` (a
+    format's name or an indicator's code), else the indicator the column is named after
+    (:func:`cell_format`); a year column as text; ``None``: none of these (its type decides).
+
+    >>> column_format("share", "growth", [0.12], {}), column_format("growth", None, [0.12], {})
+    (<CellFormat.GROWTH: 'growth'>, None)
+    >>> column_format("year", None, [2023], {})
+    <CellFormat.TEXT: 'text'>
+    """
+    if spec is not None:
+        if spec in indicators:
+            return cell_format(indicators[spec], values)
+        try:
+            return CellFormat(spec)
+        except ValueError:
+            return None
+    if column in indicators:
+        return cell_format(indicators[column], values)
+    if column == "year" or column.endswith("_year"):
+        return CellFormat.TEXT  # 2023, not 2,023
+    return None
 
 
 _PLACES = {
@@ -126,5 +171,5 @@ def format_value(
     if fmt is CellFormat.POINTS:
         return f"{d * 100:.2f}pp"
     if fmt is CellFormat.COUNT:
-        return f"{d:.0f}"
+        return f"{d:,.0f}"
     return f"{d:,.2f}"

@@ -1,19 +1,27 @@
 """The self-contained HTML report: one file, inline CSS and SVG, nothing fetched at view time.
 
 The page carries a Content-Security-Policy (``default-src 'none'; style-src 'unsafe-inline';
-img-src data:``) so that a browser refuses any request it might otherwise make.
+img-src data:``, and the hash of its one inline script) so that a browser refuses any request
+it might otherwise make, and any script but that one. The script (:data:`FONT_CHECK`) only
+checks whether the reader's system has a Chinese font: it draws a Chinese character and a
+character no font has on a canvas, and when both come out the same (the "missing glyph" box) it
+shows a notice saying which font to install, instead of leaving the reader with boxes. With
+scripts disabled, the notice stays hidden.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
-from soeplan.assessment.records import BoundStatus, MidTerm, Status
+from soeplan.assessment.records import BoundStatus, MidTerm, Status, Verdict
 from soeplan.plan.tables import PlanTable as PublishedTable
-from soeplan.report.charts import breakdown_svg, trajectory_svg
+from soeplan.report.briefing import glance, laggard_groups
+from soeplan.report.charts import FONT_STACK, breakdown_svg, trajectory_svg
 from soeplan.report.i18n import LABELS, label
 from soeplan.report.layout import (
     about_rows,
@@ -28,9 +36,31 @@ from soeplan.report.layout import (
     set_aside_block,
 )
 from soeplan.report.markdown import summary_lines
-from soeplan.report.model import Report, WatchLevel
+from soeplan.report.model import Report, Series, WatchLevel
+from soeplan.report.small_charts import lag_caption, lag_legend_svg, lag_svg, sparkline_svg
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+#: The page's one script: is there a Chinese font? (see the module's docstring)
+FONT_CHECK = (
+    "(function(){var c=document.createElement('canvas');c.width=48;c.height=48;"
+    "var g=c.getContext('2d');if(!g)return;"
+    "function ink(t){g.clearRect(0,0,48,48);g.font='40px '+document.body.dataset.fonts;"
+    "g.fillText(t,2,40);return c.toDataURL();}"
+    "var box=ink('\\uDBFF\\uDFFD');"
+    "if(ink('\\u56fd')===box&&ink('\\u8d44')===box){"
+    "document.documentElement.classList.add('no-cjk-font');"
+    "document.getElementById('font-notice').hidden=false;}})();"
+)
+
+
+def _script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    f"script-src {_script_hash(FONT_CHECK)}"
+)
 
 
 def _env() -> jinja2.Environment:
@@ -49,6 +79,7 @@ def _css_classes(lang: str) -> dict[str, str]:
     out |= {b.label(lang): f"bound-{b.value}" for b in BoundStatus}
     out |= {m.label(lang): f"mid-{m.value}" for m in MidTerm}
     out |= {label(w.label_key, lang): f"level-{w.value}" for w in WatchLevel}
+    out |= {v.label(lang): f"verdict-{v.value}" for v in Verdict}
     return out
 
 
@@ -85,6 +116,10 @@ def _breakdown_note(report: Report) -> str | None:
     return report.partial_note(report.meta.scopes[0][0]) if report.meta.scopes else None
 
 
+def _spark(series: Series | None, lang: str) -> Markup:
+    return Markup(sparkline_svg(series, lang)) if series is not None else Markup("–")
+
+
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
     lang = report.lang
@@ -103,6 +138,19 @@ def render_html(report: Report) -> str:
             lang=lang,
             L={k: label(k, lang) for k in LABELS if "{" not in LABELS[k][0]},
             title=label("report_title", lang, year=m.year),
+            csp=CSP,
+            font_stack=FONT_STACK,  # an attribute's value (escaped there)
+            font_css=Markup(FONT_STACK),  # our own constant, in the style sheet
+            font_check=Markup(FONT_CHECK),
+            glance=[
+                (name, [(row, _spark(row.series, lang)) for row in rows])
+                for name, rows in glance(report)
+            ],
+            lag_legend=Markup(lag_legend_svg(lang)),
+            laggards=[
+                (heading, [(Markup(lag_svg(lag, lang)), lag_caption(lag, lang)) for lag in lags])
+                for heading, lags in laggard_groups(report)
+            ],
             meta=m,
             banner=banner(report),
             scopes=label("list_sep", lang).join(names.values()),

@@ -42,6 +42,44 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "set_aside": ("暂未纳入汇总的单位", "Units set aside from the rollup"),
     "charts": ("指标走势图", "Indicator trajectories"),
     "breakdown": ("分单位构成", "Breakdown by unit"),
+    "glance": ("概览", "At a glance"),
+    "glance_note": (
+        "每项目标一行：评价、本年实际值、年度目标（里程碑）与规划目标；走势图为基期以来的实际值（实线）、"
+        "里程碑路径（虚线）与目标（圆圈或横线）。详细指标见下文。",
+        "One line per target: its verdict, this year's value, the year's milestone and the plan's "
+        "target; the sparkline shows the actual values since the base (solid), the milestone "
+        "path (dashed) and the target (ring or line). The detail follows below.",
+    ),
+    "trend": ("走势", "Trend"),
+    "font_notice": (
+        "本机未找到中文字体，中文可能显示为方框。请安装中文字体后重新打开本报告："
+        "Windows 自带“微软雅黑”；Linux 可安装 Noto Sans CJK（如 apt-get install fonts-noto-cjk）"
+        "或文泉驿微米黑（fonts-wqy-microhei）。",
+        "No Chinese font was found on this computer, so Chinese names may show as boxes. "
+        "Install one and open the report again: Windows has Microsoft YaHei; on Linux, install "
+        "Noto Sans CJK (e.g. apt-get install fonts-noto-cjk) or WenQuanYi Micro Hei "
+        "(fonts-wqy-microhei).",
+    ),
+    "stretch_suffix": ("（力争{value}）", " (stretch {value})"),
+    "stretch_short": ("力争{value}", "stretch {value}"),
+    "laggards": ("落后单位", "Lagging units"),
+    "laggards_heading": (
+        "{indicator}（{scope}，{measure}）：{n}/{of}个单位落后于所需进度",
+        "{indicator} ({scope}, {measure}): {n} of {of} units behind the required pace",
+    ),
+    "laggards_note": (
+        "比值R为单位实际年均增速与所在口径目标所需全期年均增速之比，R<0.95为落后；占缺口比重为该单位距所需"
+        "进度路径的差额占各单位差额之和的比重；排名1为最慢。小图中实线为单位实际值，虚线为按所需增速从其基期值"
+        "推算的进度路径。",
+        "R is the unit's actual growth per year over the growth its scope's target requires over "
+        "the whole period; below 0.95 it lags. The share of the gap is its distance behind the "
+        "required path over the sum of the units' distances; rank 1 is the slowest. In the small "
+        "charts the solid line is the unit's actual values, the dashed one the path the required "
+        "growth sets from its base-year value.",
+    ),
+    "no_laggards": ("没有落后于所需进度的单位。", "No unit is behind the required pace."),
+    "gap_share": ("占缺口比重", "Share of the gap"),
+    "rank": ("排名", "Rank"),
     "sections": ("专题与地方章节", "Plugin and county sections"),
     "trace": ("追溯任一数字", "Trace any figure"),
     # metadata
@@ -229,8 +267,29 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "legend_milestone": ("里程碑路径", "Milestone path"),
     "legend_target": ("目标", "Target"),
     "legend_limit": ("上限/下限", "Limit"),
-    "chart_trajectory": ("{indicator}（{scope}）", "{indicator} ({scope})"),
-    "chart_breakdown": ("{indicator}：{year}年分单位", "{indicator}: by unit, {year}"),
+    "legend_ceiling": ("上限", "Ceiling"),
+    "legend_floor": ("下限", "Floor"),
+    "legend_stretch": ("力争值", "Stretch target"),
+    "legend_unit_actual": ("单位实际值", "The unit's actual values"),
+    "legend_required_path": (
+        "按所需增速从其基期值推算的路径",
+        "The path the required growth sets from its base-year value",
+    ),
+    "lag_caption": ("R {ratio} · 占缺口 {share}", "R {ratio} · {share} of the gap"),
+    "lag_title": (
+        "{unit}：{indicator}（{scope}，{measure}），{caption}；实线为实际值，虚线为所需进度路径",
+        "{unit}: {indicator} ({scope}, {measure}), {caption}; solid: actual, dashed: the "
+        "required path",
+    ),
+    "sparkline_title": (
+        "{indicator}（{scope}）：{first}—{last}年实际值（实线）、里程碑路径（虚线）与目标",
+        "{indicator} ({scope}): actual {first}–{last} (solid), milestone path (dashed) and target",
+    ),
+    "chart_trajectory": ("{indicator}（{scope}{unit}）", "{indicator} ({scope}{unit})"),
+    "chart_breakdown": (
+        "{indicator}（{year}年分单位{unit}）",
+        "{indicator} (by unit, {year}{unit})",
+    ),
     # summary sentences
     "summary_counts": ("共评估 {n} 项目标：{counts}。", "{n} targets assessed: {counts}."),
     "summary_count": ("{n} 项{verdict}", "{n} {verdict}"),
@@ -277,6 +336,39 @@ def label(key: str, lang: str = "zh", **fields: object) -> str:
     zh, en = LABELS[key]
     text = zh if lang == "zh" else en
     return text.format(**fields) if fields else text
+
+
+_PAIR = re.compile(r"（([^（）/]*?) / ([^（）/]*?)）")
+
+
+def one_language(text: str, lang: str) -> str:
+    """A text written in both languages, ``中文 / English``, in one of them: the whole text,
+    or each bracketed pair ``（利润总额 / total profit）``. A text in one language stays as it is.
+
+    >>> one_language("核对后在“说明”列写明原因 / check it, and explain why", "en")
+    'check it, and explain why'
+    >>> one_language("<= -1.06（利润总额 / total profit）", "zh")
+    '<= -1.06（利润总额）'
+    >>> one_language("<= -1.06（利润总额 / total profit）", "en"), one_language("a / b", "zh")
+    ('<= -1.06 (total profit)', 'a / b')
+    """
+
+    def pick(zh: str, en: str) -> str | None:
+        if has_cjk(zh) and not has_cjk(en) and en.strip():
+            return zh.strip() if lang == "zh" else en.strip()
+        return None
+
+    def bracket(m: re.Match[str]) -> str:
+        chosen = pick(m.group(1), m.group(2))
+        if chosen is None:
+            return m.group(0)
+        return f"（{chosen}）" if lang == "zh" else f" ({chosen})"
+
+    text = _PAIR.sub(bracket, text)
+    parts = text.split(" / ")
+    if len(parts) == 2 and (chosen := pick(parts[0], parts[1])) is not None:
+        return chosen
+    return text
 
 
 def has_cjk(text: str) -> bool:

@@ -15,8 +15,9 @@ import polars as pl
 
 from soeplan.arithmetic.rounding import Rounding
 from soeplan.assessment.milestones import Method
-from soeplan.report.format import difference_format, format_value, rate_format
-from soeplan.report.i18n import label
+from soeplan.context import current
+from soeplan.report.format import column_format, difference_format, format_value, rate_format
+from soeplan.report.i18n import label, one_language
 from soeplan.report.model import (
     AssessmentRow,
     CellFormat,
@@ -275,24 +276,33 @@ def findings_block(report: Report) -> Block:
         "expected", "found", "message", "fix",
     )  # fmt: skip
     rows = []
+    inds = current().indicators
+    entities = dict(report.meta.entity_names)
+    known = {u for u, _ in report.meta.unit_names}
+
+    def unit_known(unit: str) -> bool:
+        return unit in known
+
     for f in report.findings.iter_rows(named=True):
         where = " ".join(str(f[k]) for k in ("file", "sheet", "cell") if f.get(k) not in (None, ""))
         if f.get("row") is not None and not f.get("cell"):
             where += f" row {f['row']}" if lang == "en" else f" 第{f['row']}行"
         sev = f.get("severity") or ""
+        ind = inds.get(f.get("indicator") or "")
+        unit = f.get("unit") or ""
         rows.append(
             (
                 _t(label(f"sev_{sev}", lang) if sev in ("hint", "warning", "error") else sev),
                 Out(f.get("rule") or ""),
-                Out(f.get("unit") or "", data=True),
-                Out(f.get("entity") or "", data=True),
-                Out(f.get("indicator") or ""),
+                Out(scope_name(report, unit, lang) if unit else "", data=not unit_known(unit)),
+                Out(entities.get(f.get("entity") or "", f.get("entity") or ""), data=True),
+                _t(ind.name(lang) if ind is not None else f.get("indicator") or ""),
                 Out(f.get("year"), CellFormat.TEXT),
                 Out(where.strip(), data=True),
-                Out(f.get("expected") or "", data=True),
+                Out(one_language(f.get("expected") or "", lang), data=True),
                 Out(f.get("found") or "", data=True),
                 _t((f.get("message_zh") if lang == "zh" else f.get("message_en")) or ""),
-                Out(f.get("fix") or "", data=True),
+                Out(one_language(f.get("fix") or "", lang), data=True),
             )
         )
     return Block(
@@ -309,7 +319,6 @@ def set_aside_block(report: Report) -> Block:
     lang = report.lang
     rows: tuple[tuple[Out, ...], ...] = tuple(
         (
-            Out(s.unit),
             _t(s.name(lang)),
             _t(label("set_aside_reason", lang)),
             Out(s.errors, CellFormat.COUNT),
@@ -321,7 +330,7 @@ def set_aside_block(report: Report) -> Block:
         key="set-aside",
         sheet=label("set_aside", lang),
         title=label("set_aside", lang),
-        header=(label("county_unit", lang), "", label("reason", lang), label("sev_error", lang)),
+        header=(label("county_unit", lang), label("reason", lang), label("sev_error", lang)),
         rows=rows,
         empty=label("nothing_set_aside", lang),
     )
@@ -339,15 +348,17 @@ def _missing_rows(report: Report, listed: set[str]) -> tuple[tuple[Out, ...], ..
             if unit in seen:
                 continue
             seen.add(unit)
-            rows.append((Out(unit), _t(text(lang)), _t(label("partial_scope", lang)), Out(None)))
+            rows.append((_t(text(lang)), _t(label("partial_scope", lang)), Out(None)))
     return tuple(rows)
 
 
-def _frame_cell(v: object) -> Out:
+def _frame_cell(v: object, fmt: CellFormat | None = None) -> Out:
     if v is None:
-        return Out(None)
+        return Out(None, fmt or CellFormat.TEXT)
     if isinstance(v, bool):
         return Out(str(v))
+    if isinstance(v, int | float) and fmt is not None:
+        return Out(v, fmt) if fmt is not CellFormat.TEXT else Out(str(v))
     if isinstance(v, int):
         return Out(v, CellFormat.COUNT)
     if isinstance(v, float):
@@ -358,9 +369,23 @@ def _frame_cell(v: object) -> Out:
 
 
 def section_table_block(sec: RenderedSection, table: SectionTable, i: int, lang: str) -> Block:
+    """A section's table; each column's numbers in the format its ``formats`` entry names, or
+    its indicator's when the column is named by an indicator's code
+    (:func:`soeplan.report.format.column_format`)."""
     frame: pl.DataFrame = table.frame
     header = tuple(table.labels[c](lang) if c in table.labels else c for c in frame.columns)
-    rows = tuple(tuple(_frame_cell(v) for v in row) for row in frame.iter_rows())
+    formats = getattr(table, "formats", {}) or {}
+    inds = current().indicators
+    fmts = [
+        column_format(c, formats.get(c), frame[c].to_list(), inds)
+        if frame.schema[c].is_numeric()
+        else None
+        for c in frame.columns
+    ]
+    rows = tuple(
+        tuple(_frame_cell(v, f) for v, f in zip(row, fmts, strict=True))
+        for row in frame.iter_rows()
+    )
     return Block(
         key=f"section-{sec.id}-{i}",
         sheet=sec.title(lang),

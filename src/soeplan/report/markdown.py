@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from soeplan.assessment.records import Verdict
+from soeplan.report.briefing import laggards_block
 from soeplan.report.i18n import label
 from soeplan.report.layout import (
     Block,
@@ -91,7 +92,10 @@ def render_markdown(report: Report) -> str:
     out += [f"## {label('summary', lang)}", ""]
     out += [f"- {line}" for line in summary_lines(report)]
     out += ["", f"{label('files_written', lang)}", ""]
-    for block in (assessment_block(report), compliance_block(report), debt_watch_block(report)):
+    blocks = [assessment_block(report), compliance_block(report)]
+    if report.laggards:
+        blocks.append(laggards_block(report))
+    for block in (*blocks, debt_watch_block(report)):
         out += [f"## {md_text(block.title)}", "", *_md_table(block)]
         out += [f"_{md_text(n)}_" for n in block.notes] + ([""] if block.notes else [])
     sa = set_aside_block(report)

@@ -162,6 +162,8 @@ class ReportMeta:
     explain_example: str = ""
     #: names of county-level units, for rows about a unit (a county plugin's own targets)
     unit_names: tuple[tuple[str, Text], ...] = ()
+    #: names of the entities, for rows about an entity (the findings)
+    entity_names: tuple[tuple[str, str], ...] = ()
     #: How the plan prints ratios (Table 1's convention); every ratio in the report follows it,
     #: so a figure the plan also prints reads the same in both.
     ratio_rounding: Rounding = Rounding.HALF_UP
@@ -302,6 +304,10 @@ class DebtWatchRow:
     level: WatchLevel
 
 
+#: A chart's unit of measure when it has none.
+NO_UNIT = Text("", "")
+
+
 @attrs.frozen(kw_only=True)
 class Series:
     """An indicator's trajectory for one scope: actuals by year, milestone path and target."""
@@ -317,6 +323,7 @@ class Series:
     target_year: int
     target: float
     stretch: float | None = None
+    unit: Text = NO_UNIT  #: the unit of measure (亿元, %, 家)
 
 
 @attrs.frozen(kw_only=True)
@@ -327,6 +334,31 @@ class Breakdown:
     label: Text
     fmt: CellFormat
     values: tuple[tuple[str, Text, float], ...]  #: (unit id, unit name, value)
+    unit: Text = NO_UNIT  #: the unit of measure (亿元, %, 家)
+
+
+@attrs.frozen(kw_only=True)
+class UnitLag:
+    """A county-level unit lagging on an amount target of a scope: its own values by year against
+    the path the scope's required pace sets from its base (:mod:`soeplan.report.laggards`)."""
+
+    scope: str
+    scope_name: Text
+    indicator: str
+    label: Text
+    fmt: CellFormat
+    unit_of_measure: Text  #: 亿元
+    unit: str
+    unit_name: Text
+    actual: tuple[tuple[int, float], ...]  #: the unit's values, base year to the report year
+    path: tuple[tuple[int, float], ...]  #: base × (1 + required)^years, to the target year
+    actual_rate: float | None
+    required_rate: float
+    ratio: float | None  #: R = actual rate / required rate
+    gap_share: float | None  #: its shortfall over the sum of the units' shortfalls
+    rank: int  #: 1 = the slowest
+    members: int  #: how many units were ranked
+    own_target: bool = False  #: the required rate is the unit's own target's
 
 
 @attrs.frozen(kw_only=True)
@@ -342,6 +374,8 @@ class RenderedSection:
     #: the plugin failure, when it failed (its content is then empty)
     failure: PluginFailure | None = None
     seconds: float = 0.0  #: how long rendering took
+    #: the short name of its workbook sheet (:attr:`soeplan.ReportSection.sheet`)
+    sheet: Text | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -357,6 +391,8 @@ class Report:
     breakdowns: tuple[Breakdown, ...]
     sections: tuple[RenderedSection, ...]
     set_aside: tuple[SetAside, ...] = ()
+    #: the units lagging on each amount target, slowest first (empty without a rollup)
+    laggards: tuple[UnitLag, ...] = ()
     findings: pl.DataFrame = attrs.field(factory=empty_findings, eq=False)
     #: the consolidated scope totals the report was built from: ``scope, year, indicator, value``
     totals: pl.DataFrame = attrs.field(factory=pl.DataFrame, eq=False)

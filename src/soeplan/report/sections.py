@@ -30,7 +30,13 @@ from collections.abc import Iterable
 
 from soeplan.provenance import UNREGISTERED, PluginFailure
 from soeplan.report.model import RenderedSection
-from soeplan.sections import ReportSection, SectionContent, SectionContext, content_problems
+from soeplan.sections import (
+    ReportSection,
+    SectionContent,
+    SectionContext,
+    Text,
+    content_problems,
+)
 
 
 def render_sections(
@@ -67,6 +73,7 @@ def render_section(sec: ReportSection, context: SectionContext) -> RenderedSecti
         title=sec.title,
         unit=sec.unit,
         provider=sec.provider,
+        sheet=sec.sheet if isinstance(sec.sheet, Text) else None,
         content=content,
         error=failure.reason if failure else None,
         failure=failure,

@@ -16,6 +16,7 @@ from soeplan.plan.model import Plan
 from soeplan.report.assessment import row_order
 from soeplan.report.format import cell_format
 from soeplan.report.model import Breakdown, Series
+from soeplan.report.tables import unit_text
 from soeplan.report.totals import TotalsLookup
 from soeplan.sections import Text
 
@@ -52,6 +53,7 @@ def trajectories(plan: Plan, lookup: TotalsLookup, inds: Mapping[str, Indicator]
                     target_year=tgt.year,
                     target=float(tgt.value),
                     stretch=float(tgt.stretch) if tgt.stretch is not None else None,
+                    unit=unit_text(ind),
                 )
             )
     return out
@@ -85,6 +87,7 @@ def breakdowns(
                 label=Text(ind.name_zh, ind.name_en),
                 fmt=cell_format(ind),
                 values=values,
+                unit=unit_text(ind),
             )
         )
     return out

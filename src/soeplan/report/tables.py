@@ -147,7 +147,7 @@ def _target_row(
 ) -> ScopeRow:
     """One indicator's row of a targets table; a row without a target leaves its cells empty."""
     fmt = cell_format(ind)
-    tgt = plan.target(scope.id, code)
+    tgt = plan.find_target(scope.id, code)
     b = lookup.get(scope.id, code, plan.base_year)
     conv = layout.rounding
     shown = conv.ratio if fmt is CellFormat.RATIO else Rounding.HALF_UP

@@ -14,8 +14,9 @@ the core through ``soeplan_report_sections`` like any county's section, rendered
 - **亏损企业 / Loss-making enterprises** (:func:`render_losses`,
   :func:`soeplan.assessment.losses.loss_makers`).
 
-Numbers are printed here (the section tables carry text), with the report's own formatter
-(:func:`soeplan.report.format.format_value`).
+The tables carry numbers, each column with its format (:attr:`SectionTable.formats`), so that
+the workbook holds numbers and every writer prints them with the report's own formatter; the
+sentences print theirs here (:func:`soeplan.report.format.format_value`).
 """
 
 from __future__ import annotations
@@ -42,10 +43,6 @@ def _pct(v: float | None) -> str:
 
 def _num(v: float | None) -> str:
     return format_value(v, CellFormat.AMOUNT)
-
-
-def _pp(v: float | None) -> str:
-    return "–" if v is None else f"{v * 100:+.2f}pp"
 
 
 class Names:
@@ -80,13 +77,14 @@ def _both(make: Any) -> Text:
     return Text(make("zh"), make("en"))
 
 
-_OWN = Text("（本单位目标）", " (own target)")
+_OWN = Text("本单位目标", "own target")
 LAGGING = Text("滞后", "lagging")
 _BY_LABELS = {
     "indicator": Text("指标", "Indicator"),
     "member": Text("单位", "Unit"),
     "actual": Text("实际年均增长率", "Actual growth per year"),
     "required": Text("所需年均增长率（全期）", "Required growth per year (whole period)"),
+    "basis": Text("所需增长依据", "Required growth of"),
     "ratio": Text("比值R", "Ratio R"),
     "shortfall": Text("距进度路径（亿元）", "Behind the path (100 million yuan)"),
     "share": Text("占缺口比重", "Share of the gap"),
@@ -95,24 +93,35 @@ _BY_LABELS = {
 }
 
 
+_BY_SCHEMA = {
+    "indicator": pl.String, "member": pl.String, "actual": pl.Float64, "required": pl.Float64,
+    "basis": pl.String, "ratio": pl.Float64, "shortfall": pl.Float64, "share": pl.Float64,
+    "rank": pl.Int64, "mark": pl.String,
+}  # fmt: skip
+_BY_FORMATS = {"actual": "growth", "required": "growth", "ratio": "amount",
+               "shortfall": "amount", "share": "ratio", "rank": "count"}  # fmt: skip
+
+
 def _by_table(df: pl.DataFrame, names: Names, title: Text, by: str, lang: str) -> SectionTable:
-    rows: dict[str, list[str]] = {k: [] for k in _BY_LABELS}
+    rows: dict[str, list[Any]] = {k: [] for k in _BY_SCHEMA}
+    scope = Text("所在范围目标", "the scope's target")
     for r in df.iter_rows(named=True):
         own = r["own_target"] is not None
         rows["indicator"].append(names.indicator(r["indicator"])(lang))
         rows["member"].append(names.member(r["member"], by)(lang))
-        rows["actual"].append(_pct(r["actual_rate"]))
-        rows["required"].append(_pct(r["required_rate"]) + (_OWN(lang) if own else ""))
-        rows["ratio"].append(_num(r["ratio"]))
-        rows["shortfall"].append(_num(r["shortfall"]))
-        rows["share"].append(_pct(r["gap_share"]))
-        rows["rank"].append(str(r["rank"]))
+        rows["actual"].append(r["actual_rate"])
+        rows["required"].append(r["required_rate"])
+        rows["basis"].append((_OWN if own else scope)(lang))
+        rows["ratio"].append(r["ratio"])
+        rows["shortfall"].append(r["shortfall"])
+        rows["share"].append(r["gap_share"])
+        rows["rank"].append(r["rank"])
         rows["mark"].append(LAGGING(lang) if r["lagging"] else "")
     labels = dict(_BY_LABELS)
     if by == "group":
         labels["member"] = Text("集团", "Group")
-    frame = pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String))
-    return SectionTable(title=title, frame=frame, labels=labels)
+    frame = pl.DataFrame(rows, schema=_BY_SCHEMA)
+    return SectionTable(title=title, frame=frame, labels=labels, formats=_BY_FORMATS)
 
 
 def _laggard_text(df: pl.DataFrame, names: Names, scope: Text, by: str) -> list[Text]:
@@ -174,6 +183,7 @@ WORDS = {
     "non_industrial": Text("非工业", "non-industrial"),
     "unclassified": Text("未分类", "unclassified"),
     "default": Text("默认线", "class default"),
+    "industry": Text("行业基准", "industry baseline"),
     "group": Text("集团（合并）", "group (consolidated)"),
     "entity": Text("单户企业", "single enterprise"),
     "key": Text("重点监管", "key supervision"),
@@ -185,6 +195,7 @@ _DEBT_LABELS = {
     "level": Text("层级", "Level"),
     "industry": Text("行业", "Industry"),
     "baseline": Text("行业基准（上年）", "Industry baseline (prior year)"),
+    "lines": Text("监测线依据", "Lines from"),
     "warning": Text("预警线", "Warning line"),
     "key": Text("重点监管线", "Key-supervision line"),
     "now": Text("本年", "This year"),
@@ -196,6 +207,17 @@ _DEBT_LABELS = {
 }
 
 
+_DEBT_SCHEMA = {
+    "name": pl.String, "unit": pl.String, "level": pl.String, "industry": pl.String,
+    "baseline": pl.Float64, "lines": pl.String, "warning": pl.Float64, "key": pl.Float64,
+    "now": pl.Float64, "previous": pl.Float64, "change": pl.Float64, "years_w": pl.Int64,
+    "years_k": pl.Int64, "severity": pl.String,
+}  # fmt: skip
+_DEBT_FORMATS = {"baseline": "ratio", "warning": "ratio", "key": "ratio", "now": "ratio",
+                 "previous": "ratio", "change": "points", "years_w": "count",
+                 "years_k": "count"}  # fmt: skip
+
+
 def render_debt_risk(ctx: SectionContext) -> SectionContent:
     """资产负债约束监测 / Debt-risk monitoring, with the guidance's industry lines."""
     if ctx.rollup is None:
@@ -204,23 +226,22 @@ def render_debt_risk(ctx: SectionContext) -> SectionContent:
     baselines = ctx.options.get("debt_baselines") or {}
     watch = debt_risk_watch(ctx.rollup, ctx.year, ctx.structure, baselines)
     lang = ctx.lang
-    rows: dict[str, list[str]] = {k: [] for k in _DEBT_LABELS}
+    rows: dict[str, list[Any]] = {k: [] for k in _DEBT_SCHEMA}
     for r in watch.iter_rows(named=True):
         cls = WORDS["industrial" if r["industrial"] else "non_industrial"](lang)
         rows["name"].append(names.entity(r["entity"], r["name"])(lang))
         rows["unit"].append(names.unit(r["unit"])(lang))
         rows["level"].append(WORDS[r["level"]](lang))
         rows["industry"].append(f"{r['industry'] or WORDS['unclassified'](lang)} ({cls})")
-        rows["baseline"].append(
-            _pct(r["baseline"]) if r["baseline"] is not None else WORDS["default"](lang)
-        )
-        rows["warning"].append(_pct(r["warning_line"]))
-        rows["key"].append(_pct(r["key_line"]))
-        rows["now"].append(_pct(r["debt_ratio"]))
-        rows["previous"].append(_pct(r["previous"]))
-        rows["change"].append(_pp(r["change"]))
-        rows["years_w"].append(str(r["years_above_warning"]))
-        rows["years_k"].append(str(r["years_above_key"]))
+        rows["baseline"].append(r["baseline"])
+        rows["lines"].append(WORDS["industry" if r["baseline"] is not None else "default"](lang))
+        rows["warning"].append(r["warning_line"])
+        rows["key"].append(r["key_line"])
+        rows["now"].append(r["debt_ratio"])
+        rows["previous"].append(r["previous"])
+        rows["change"].append(r["change"])
+        rows["years_w"].append(r["years_above_warning"])
+        rows["years_k"].append(r["years_above_key"])
         rows["severity"].append(WORDS[r["severity"]](lang))
     source = (
         Text(
@@ -251,8 +272,9 @@ def render_debt_risk(ctx: SectionContext) -> SectionContent:
     )
     table = SectionTable(
         title=Text("资产负债率监测名单", "Debt-ratio watch list"),
-        frame=pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String)),
+        frame=pl.DataFrame(rows, schema=_DEBT_SCHEMA),
         labels=_DEBT_LABELS,
+        formats=_DEBT_FORMATS,
     )
     return SectionContent(paragraphs=paragraphs, tables=(table,))
 
@@ -284,16 +306,16 @@ def render_losses(ctx: SectionContext) -> SectionContent:
             names.entity(e, n)(ctx.lang)
             for e, n in zip(losses["entity"], losses["name"], strict=True)
         ],
-        "profit": [_num(v) for v in losses["total_profit"]],
-        "previous": [_num(v) for v in losses["previous"]],
-        "years": [str(v) for v in losses["loss_years"]],
+        "profit": losses["total_profit"].cast(pl.Float64),
+        "previous": losses["previous"].cast(pl.Float64),
+        "years": losses["loss_years"].cast(pl.Int64),
     }
     per = losses_by_unit(losses)
     per_rows = {
         "unit": [names.unit(u)(ctx.lang) for u in per["unit"]],
-        "count": [str(v) for v in per["count"]],
-        "loss": [_num(v) for v in per["total_loss"]],
-        "repeated": [str(v) for v in per["repeated"]],
+        "count": per["count"].cast(pl.Int64),
+        "loss": per["total_loss"].cast(pl.Float64),
+        "repeated": per["repeated"].cast(pl.Int64),
     }
     para = Text(
         f"{ctx.year}年利润总额为负的企业{losses.height}家（不含差额单位）。",
@@ -305,13 +327,15 @@ def render_losses(ctx: SectionContext) -> SectionContent:
         tables=(
             SectionTable(
                 title=Text("亏损企业名单", "Loss-making enterprises"),
-                frame=pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String)),
+                frame=pl.DataFrame(rows),
                 labels=_LOSS_LABELS,
+                formats={"profit": "amount", "previous": "amount", "years": "count"},
             ),
             SectionTable(
                 title=Text("分单位亏损企业", "Loss-makers by unit"),
-                frame=pl.DataFrame(per_rows, schema=dict.fromkeys(per_rows, pl.String)),
+                frame=pl.DataFrame(per_rows),
                 labels=_LOSS_UNIT_LABELS,
+                formats={"count": "count", "loss": "amount", "repeated": "count"},
             ),
         ),
     )

@@ -416,7 +416,7 @@ def _check_same_day(
             and set(kinds) <= {EventKind.CREATE, EventKind.RENAME}
         )
         for k in (EventKind.RENAME, EventKind.TRANSFER):
-            values = {(ev.name_zh, ev.target, ev.unit) for ev in evs if ev.kind is k}
+            values = {(ev.name_zh, ev.name_en, ev.target, ev.unit) for ev in evs if ev.kind is k}
             conflict = conflict or len(values) > 1 or kinds.count(k) > 1
         if conflict:
             listed = ", ".join(

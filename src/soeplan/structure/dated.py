@@ -200,9 +200,9 @@ class Structure:
                 continue
             if ev.kind in (EventKind.MERGE, EventKind.DISSOLVE):
                 del states[ev.entity]
-            elif ev.kind is EventKind.RENAME and ev.name_zh:
+            elif ev.kind is EventKind.RENAME:
                 states[ev.entity] = attrs.evolve(
-                    st, name_zh=ev.name_zh, name_en=ev.name_en or st.name_en
+                    st, name_zh=ev.name_zh or st.name_zh, name_en=ev.name_en or st.name_en
                 )
             elif ev.kind is EventKind.TRANSFER:
                 states[ev.entity] = attrs.evolve(

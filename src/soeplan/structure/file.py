@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from soeplan._toml import read_toml
+from soeplan._toml import read_toml, unknown_keys
 from soeplan.errors import DataFileError, Problem
 from soeplan.structure.credit_code import check_credit_code
 from soeplan.structure.records import (
@@ -81,18 +81,6 @@ _ENTITY_KEYS = {
 _EVENT_KEYS = {"date", "kind", "entity", "target", "name_zh", "name_en", "unit", "source", "note"}
 
 
-def _unknown_keys(raw: Mapping[str, Any], allowed: set[str], where: str) -> list[Problem]:
-    return [
-        Problem(
-            f"{where}.{k}",
-            f"unknown key {k!r}",
-            f"remove it or correct the spelling; known keys: {', '.join(sorted(allowed))}",
-        )
-        for k in raw
-        if k not in allowed
-    ]
-
-
 def _text(
     raw: Mapping[str, Any], key: str, where: str, problems: list[Problem], required: bool = False
 ) -> str | None:
@@ -147,7 +135,7 @@ def _date(value: Any, where: str, problems: list[Problem], *, year_ok: bool) -> 
 def _parse_entity(
     raw: Mapping[str, Any], where: str, synthetic: bool, problems: list[Problem]
 ) -> Entity | None:
-    problems += _unknown_keys(raw, _ENTITY_KEYS, where)
+    problems += unknown_keys(raw, _ENTITY_KEYS, where)
     n = len(problems)
     eid = _text(raw, "id", where, problems, required=True)
     where = f"{where} ({eid})" if eid else where
@@ -222,7 +210,7 @@ def _parse_entity(
 def _parse_event(
     raw: Mapping[str, Any], where: str, problems: list[Problem]
 ) -> StructureEvent | None:
-    problems += _unknown_keys(raw, _EVENT_KEYS, where)
+    problems += unknown_keys(raw, _EVENT_KEYS, where)
     n = len(problems)
     entity = _text(raw, "entity", where, problems, required=True)
     where = f"{where} ({entity})" if entity else where
@@ -253,9 +241,13 @@ def _parse_event(
                 f"{where}.target", f"a {kind.value} event needs a target", f"set target to {what}"
             )
         )
-    if kind is EventKind.RENAME and name_zh is None:
+    if kind is EventKind.RENAME and name_zh is None and name_en is None:
         problems.append(
-            Problem(f"{where}.name_zh", "a rename event needs the new name", "set name_zh")
+            Problem(
+                f"{where}.name_zh",
+                "a rename event needs the new name",
+                "set name_zh (and name_en, for the English name)",
+            )
         )
     if kind is not None and target is not None and target == entity:
         problems.append(
@@ -296,7 +288,7 @@ def load_structure_file(path: Path | str) -> StructureFile:
     """
     path = Path(path)
     raw = read_toml(path, kind="structure file")
-    problems: list[Problem] = _unknown_keys(raw, _TOP_KEYS, "file")
+    problems: list[Problem] = unknown_keys(raw, _TOP_KEYS, "file")
     head = _head(raw, problems)
     synthetic = bool(head.get("synthetic", False))
     units = _parse_units(raw, problems)
@@ -338,7 +330,7 @@ def _head(raw: Mapping[str, Any], problems: list[Problem]) -> Mapping[str, Any]:
     if not isinstance(head, dict):
         problems.append(Problem("structure", "[structure] must be a table", "write [structure]"))
         head = {}
-    problems += _unknown_keys(head, _STRUCTURE_KEYS, "structure")
+    problems += unknown_keys(head, _STRUCTURE_KEYS, "structure")
     return head
 
 
@@ -346,7 +338,7 @@ def _parse_units(raw: Mapping[str, Any], problems: list[Problem]) -> list[County
     units: list[CountyUnit] = []
     for i, t in enumerate(_tables(raw, "unit", problems)):
         where = f"unit[{i}]"
-        problems += _unknown_keys(t, _UNIT_KEYS, where)
+        problems += unknown_keys(t, _UNIT_KEYS, where)
         n = len(problems)
         uid = _text(t, "id", where, problems, required=True)
         zh = _text(t, "name_zh", where, problems, required=True)
@@ -370,7 +362,7 @@ def _parse_scopes(
     unit_ids = {u.id for u in units}
     for i, t in enumerate(_tables(raw, "scope", problems)):
         where = f"scope[{i}]"
-        problems += _unknown_keys(t, _SCOPE_KEYS, where)
+        problems += unknown_keys(t, _SCOPE_KEYS, where)
         sid = _text(t, "scope", where, problems, required=True)
         members = t.get("units")
         if (

@@ -164,7 +164,7 @@ class StructureEvent:
     kind: EventKind
     entity: str
     target: str | None = None  #: MERGE: the absorbing entity; TRANSFER: the new parent
-    name_zh: str | None = None  #: RENAME: the new name
+    name_zh: str | None = None  #: RENAME: the new Chinese name
     unit: str | None = None  #: TRANSFER across units: the new unit
     #: RENAME: the new English name (without it the English name stays as it was)
     name_en: str | None = None

@@ -1,6 +1,7 @@
 """The bundled synthetic submission of a unit, written as a county would submit it.
 
-Figures come from :func:`soeplan.sample.sample_unit` (synthetic: 示例数据（合成），非真实企业数据).
+Figures come from :func:`soeplan.sample.unit_sample` (synthetic: 示例数据（合成），非真实企业数据):
+the core's sample with the unit's plugin's own sample laid over, as ``soeplan demo`` reads them.
 Where the sample raises a warning (a debt ratio above the plan's binding ceiling, say), a sample
 explanation is filled in, so that the sample shows the whole workflow and is acceptable as written.
 """
@@ -11,10 +12,8 @@ from pathlib import Path
 
 import polars as pl
 
-from soeplan.context import current
 from soeplan.errors import SoeplanError
-from soeplan.frames import empty_long
-from soeplan.sample import SYNTHETIC_NOTE, sample_unit
+from soeplan.sample import SYNTHETIC_NOTE, unit_sample
 from soeplan.submissions.template import SYNTHETIC_MARK
 
 FORMATS = (".xlsx", ".csv", ".parquet")
@@ -22,15 +21,15 @@ FORMATS = (".xlsx", ".csv", ".parquet")
 
 def sample_submission(unit: str, year: int) -> pl.DataFrame:
     """The unit's synthetic figures for ``year`` in long format, with sample explanations:
-    ``unit, entity, year, indicator, value, explanation, note``."""
+    ``unit, entity, year, indicator, value, explanation, note``.
+
+    The figures are those ``soeplan demo`` reads for the unit (:func:`soeplan.sample.unit_sample`):
+    the core's sample with the unit's plugin's own sample laid over, so an enterprise the plugin
+    adds appears with the figures the plugin gives it.
+    """
     from soeplan.submissions.validate import validate
 
-    frame = pl.concat(
-        [
-            sample_unit(unit, year).select(*COLUMNS),
-            _plugin_sample(unit, year),
-        ]
-    )
+    frame = unit_sample(unit, year).select(*COLUMNS)
     report = validate(frame, year=year, unit=unit, prior=_prior(unit, year))
     needs = report.findings.filter(pl.col("severity") == "warning")
     notes: dict[str, str] = {}
@@ -51,37 +50,10 @@ def sample_submission(unit: str, year: int) -> pl.DataFrame:
 COLUMNS = ("unit", "entity", "year", "indicator", "value")
 
 
-def _plugin_sample(unit: str, year: int) -> pl.DataFrame:
-    """The unit's plugin's own synthetic figures for its local metrics, if it has any
-    (``soeplan_load_observations(unit, year, source="sample")``)."""
-    from soeplan.submissions.template import reported_indicators, unit_entities
-
-    empty = empty_long()
-    reg = current()
-    # through the registry: plugins asked in name order, a failing one reported and skipped
-    got = reg.load_observations(unit, year, "sample")
-    if got is None:
-        return empty
-    codes = [i.code for i in reported_indicators(unit, reg) if str(i.category) == "local"]
-    ids = [e.id for e in unit_entities(unit, year, reg)]
-    return got.select(
-        pl.col("unit").cast(pl.String),
-        pl.col("entity").cast(pl.String),
-        pl.col("year").cast(pl.Int32),
-        pl.col("indicator").cast(pl.String),
-        pl.col("value").cast(pl.Float64),
-    ).filter(
-        (pl.col("year") == year)
-        & (pl.col("unit") == unit)
-        & pl.col("indicator").is_in(codes)
-        & pl.col("entity").is_in(ids)
-    )
-
-
 def _prior(unit: str, year: int) -> pl.DataFrame | None:
     from soeplan.sample import SAMPLE_YEARS
 
-    return sample_unit(unit, year - 1) if year - 1 in SAMPLE_YEARS else None
+    return unit_sample(unit, year - 1) if year - 1 in SAMPLE_YEARS else None
 
 
 def write_sample(path: Path | str, *, unit: str, year: int) -> pl.DataFrame:

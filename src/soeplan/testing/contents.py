@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -19,6 +20,9 @@ from soeplan.plugins.registry import Registry
 from soeplan.rules import Rule, RuleContext
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 from soeplan.structure.records import EventKind, UnitStructure
+
+if TYPE_CHECKING:
+    from soeplan.plan.model import Plan
 
 
 def structure_problems(structure: UnitStructure, observations: pl.DataFrame) -> list[Problem]:
@@ -176,26 +180,70 @@ def rule_problems(
 def section_problems(
     section: ReportSection, registry: Registry, observations: pl.DataFrame, year: int
 ) -> list[Problem]:
+    """A section rendered in both languages from the observations alone, and once from the
+    context a yearly run gives (structure, :class:`soeplan.Rollup`, rollup frame): it raises
+    in none of them, and each content has both languages and a label for every column."""
     from soeplan.plan.file import load_plan_file
 
     plans = list(registry.plans.values())
     plan = load_plan_file(Path(plans[0].path), registry.indicators) if plans else None
+    contexts = {
+        lang: SectionContext(year=year, plan=plan, observations=observations, lang=lang)
+        for lang in ("zh", "en")
+    }
+    if {"entity", "year", "indicator", "value"} <= set(observations.columns):
+        contexts["zh, with the rollup"] = _run_context(registry, plan, observations, year)
     out: list[Problem] = []
-    for lang in ("zh", "en"):
-        ctx = SectionContext(year=year, plan=plan, observations=observations, lang=lang)
+    for label, ctx in contexts.items():
         try:
             content = section.render(ctx)
         except Exception as exc:
             out.append(
                 Problem(
-                    f"section {section.id} ({lang})",
+                    f"section {section.id} ({label})",
                     f"raised {type(exc).__name__}: {exc}",
                     "a section must render from any context, saying so when data are missing",
                 )
             )
             continue
-        out += check_section_content(content, where=f"section {section.id} ({lang})")
+        where = f"section {section.id} ({label})"
+        out += check_section_content(content, where=where)
+        out += _format_problems(content, registry, where)
     return out
+
+
+def _format_problems(content: object, registry: Registry, where: str) -> list[Problem]:
+    """A table's column formats that are neither a format nor a registered indicator."""
+    from soeplan.report.model import CellFormat
+
+    formats = [f.value for f in CellFormat]
+    out: list[Problem] = []
+    for i, table in enumerate(getattr(content, "tables", ())):
+        for col, fmt in getattr(table, "formats", {}).items():
+            if fmt not in formats and fmt not in registry.indicators:
+                out.append(
+                    Problem(
+                        f"{where}, table {i}",
+                        f"column {col!r} has the format {fmt!r}, neither a format nor an indicator",
+                        f"use one of {', '.join(formats)} or an indicator code",
+                    )
+                )
+    return out
+
+
+def _run_context(
+    registry: Registry, plan: Plan | None, observations: pl.DataFrame, year: int
+) -> SectionContext:
+    """The context a yearly run gives a section: the composed structure and the rollup."""
+    from soeplan.consolidation.rollup import rollup
+    from soeplan.structure.city import city_structure
+
+    with registry.active():
+        structure = city_structure(registry=registry, sample=True)
+        result = rollup(observations, structure, registry=registry)
+    return SectionContext.of_rollup(
+        result, year=year, plan=plan, observations=observations, options={"synthetic": True}
+    )
 
 
 def check_section_content(content: object, *, where: str = "section") -> list[Problem]:
@@ -230,4 +278,7 @@ def check_section_content(content: object, *, where: str = "section") -> list[Pr
                 out.append(Problem(w, f"column {col!r} has no label", "add it to labels"))
             else:
                 text(f"{w}, label of {col}", table.labels[col])
+        for col in getattr(table, "formats", {}):
+            if col not in table.frame.columns:
+                out.append(Problem(w, f"formats names {col!r}, not a column", "drop it"))
     return out

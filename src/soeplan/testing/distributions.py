@@ -39,12 +39,35 @@ def fake_distribution(
     return root
 
 
+def _top_level_names(roots: tuple[Path, ...]) -> set[str]:
+    """The importable top-level names under ``roots`` (packages and modules)."""
+    names = set()
+    for root in roots:
+        if root.is_dir():
+            for child in root.iterdir():
+                if (child / "__init__.py").exists() or child.suffix == ".py":
+                    names.add(child.stem)
+    return names
+
+
 @contextmanager
 def installed(*roots: Path) -> Iterator[None]:
-    """Put fake distributions (see :func:`fake_distribution`) on ``sys.path`` for a block."""
+    """Put fake distributions (see :func:`fake_distribution`) on ``sys.path`` for a block.
+
+    The block sees only what ``roots`` provide under their names: a package of the same name
+    installed for real (``pip install soeplan-changshan``), even one already imported, is set
+    aside for the block and put back after it; its distribution is shadowed by the fake one of
+    the same name, which comes first on ``sys.path``.
+    """
     from soeplan.plugins.registry import set_registry
 
     before = list(sys.path)
+    names = _top_level_names(roots)
+    shadowed = {
+        mod: sys.modules.pop(mod)
+        for mod in list(sys.modules)
+        if mod.split(".")[0] in names  # the real one, imported before the block
+    }
     before_modules = set(sys.modules)
     sys.path[:0] = [str(r) for r in roots]
     importlib.invalidate_caches()
@@ -55,7 +78,8 @@ def installed(*roots: Path) -> Iterator[None]:
         sys.path[:] = before
         for mod in set(sys.modules) - before_modules:
             file = getattr(sys.modules[mod], "__file__", None) or ""
-            if any(file.startswith(str(r)) for r in roots):
+            if mod.split(".")[0] in names or any(file.startswith(str(r)) for r in roots):
                 del sys.modules[mod]
+        sys.modules.update(shadowed)
         importlib.invalidate_caches()
         set_registry(None)

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import polars as pl
 
-from soeplan.errors import Problem, SoeplanError
+from soeplan.errors import Problem, SoeplanError, UnknownNameError
 from soeplan.frames import LONG_SCHEMA, empty_long
 from soeplan.indicators import Indicator
 from soeplan.plugins.host import make_host
@@ -112,7 +112,90 @@ def check_plugin(
 
         obs = merge_observations(_core_sample(), obs, registry.indicators)
     problems += _content_problems(registry, mine, obs, units, year, checked)
+    problems += _sample_problems(registry, units, year, checked)
     return ConformanceReport(name, tuple(checked), tuple(_unique(problems)))
+
+
+def _sample_problems(
+    registry: Registry, units: Iterable[str], year: int, checked: list[str]
+) -> list[Problem]:
+    """``soeplan sample --unit U`` writes the figures ``soeplan demo`` reads for ``U``: the
+    core's sample with the plugin's own laid over (the figures of an enterprise it adds too)."""
+    try:
+        from soeplan.plugins.builtin import load_core_sample
+        from soeplan.sample import SAMPLE_YEARS, overlay_plugin_samples, sample_unit
+        from soeplan.submissions.sample import sample_submission
+    except ImportError:  # a soeplan without its sample
+        return []
+    in_sample = []
+    for unit in units if year in SAMPLE_YEARS else ():
+        try:
+            sample_unit(unit, year)
+        except UnknownNameError:  # a unit the sample does not cover
+            continue
+        in_sample.append(unit)
+    if not in_sample:
+        return []
+    cols = list(LONG_SCHEMA)
+    problems = []
+    with registry.active():
+        demo = overlay_plugin_samples(load_core_sample(registry), registry)
+        for unit in in_sample:
+            checked.append(f"sample {unit}")
+            submission = sample_submission(unit, year)
+            read = demo.filter((pl.col("unit") == unit) & (pl.col("year") == year)).select(cols)
+            problems += _disagreement(unit, year, submission.select(cols), read)
+            problems += _refused(unit, year, submission)
+    return problems
+
+
+def _refused(unit: str, year: int, submission: pl.DataFrame) -> list[Problem]:
+    """The unit's sample is accepted under the demo's policy (errors block; warnings are taken
+    as explained), as the demo needs: else it sets the unit aside."""
+    from soeplan.submissions.validate import Policy, validate
+
+    report = validate(submission, year=year, unit=unit, policy=Policy(explain=frozenset()))
+    if report.acceptable:
+        return []
+    first = report.blocking.row(0, named=True)
+    return [
+        Problem(
+            f"sample {unit} {year}",
+            f"the unit's sample is refused ({report.blocking.height} blocking finding(s), e.g. "
+            f"{first['rule']} {first['entity']} {first['indicator']}: {first['message_en']}); "
+            "soeplan demo sets the unit aside",
+            "give every required figure of your enterprises (amounts and counts) in your "
+            "plugin's sample",
+        )
+    ]
+
+
+def _disagreement(unit: str, year: int, written: pl.DataFrame, read: pl.DataFrame) -> list[Problem]:
+    """Where the written sample and the demo's figures differ (a figure missing or different)."""
+    key = ["entity", "indicator"]
+    both = written.join(read, on=key, how="full", suffix="_demo", coalesce=True)
+    differ = both.filter(
+        pl.col("value").is_null()
+        | pl.col("value_demo").is_null()
+        | ((pl.col("value") - pl.col("value_demo")).abs() > 1e-9)
+    ).sort(key)
+    if differ.is_empty():
+        return []
+    first = differ.row(0, named=True)
+
+    def show(v: float | None) -> str:
+        return "no figure" if v is None else f"{v:g}"
+
+    return [
+        Problem(
+            f"sample {unit} {year}",
+            f"`soeplan sample --unit {unit}` and `soeplan demo` disagree on {differ.height} "
+            f"figure(s), e.g. {first['entity']} {first['indicator']}: sample "
+            f"{show(first['value'])}, demo {show(first['value_demo'])}",
+            "give every figure of your enterprises in the answer of soeplan_load_observations("
+            'unit, year, source="sample"), for entities of your structure only',
+        )
+    ]
 
 
 def _indicator_problems(indicators: Iterable[Indicator]) -> list[Problem]:

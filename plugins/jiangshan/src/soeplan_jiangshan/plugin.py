@@ -147,6 +147,24 @@ def growth_table(
     )
 
 
+def _name(structure: Structure, node: str | None, lang: str, *, data: bool = False) -> str:
+    """An entity's or the unit's name in ``lang`` (its id when the structure does not know it).
+
+    An entity without an English name keeps its Chinese one in a table (``data``: a table's
+    text is shown as data), its id in an English sentence."""
+    if node is None:
+        return ""
+    entity = structure.entities.get(node)
+    if entity is not None:
+        if lang == "zh":
+            return entity.name_zh
+        return entity.name_en or (entity.name_zh if data else node)
+    unit = structure.units.get(node)
+    if unit is not None:
+        return unit.name_zh if lang == "zh" else unit.name_en
+    return node
+
+
 def render_section(ctx: SectionContext) -> SectionContent:
     structure = ctx.structure if isinstance(ctx.structure, Structure) else own_structure()
     events = [ev for ev in structure.events if ev.entity.startswith("js.")]
@@ -161,8 +179,10 @@ def render_section(ctx: SectionContext) -> SectionContent:
         ),
         *(
             Text(
-                zh=f"{ev.date.isoformat()}：{ev.kind.zh} {ev.entity} → {ev.target or ''}",
-                en=f"{ev.date.isoformat()}: {ev.kind.value} {ev.entity} → {ev.target or ''}",
+                zh=f"{ev.date.isoformat()}：{ev.kind.zh} {_name(structure, ev.entity, 'zh')} → "
+                f"{_name(structure, ev.target, 'zh')}",
+                en=f"{ev.date.isoformat()}: {ev.kind.value} {_name(structure, ev.entity, 'en')} → "
+                f"{_name(structure, ev.target, 'en')}",
             )
             for ev in events
         ),
@@ -180,7 +200,11 @@ def render_section(ctx: SectionContext) -> SectionContent:
             )
         )
     else:
-        frame = growth_table(obs, structure, "total_assets", ctx.year)
+        frame = growth_table(obs, structure, "total_assets", ctx.year).with_columns(
+            pl.col("node").map_elements(
+                lambda n: _name(structure, n, ctx.lang, data=True), pl.String
+            )
+        )
         if bool(obs["synthetic"].any()) if "synthetic" in obs.columns else False:
             paragraphs.append(
                 Text(zh="注：数据为示例（合成）数据。", en="Note: the figures are synthetic.")
@@ -203,6 +227,14 @@ def render_section(ctx: SectionContext) -> SectionContent:
                     "growth": Text(zh="增长率", en="Growth"),
                     "growth_comparable": Text(zh="可比增长率", en="Comparable growth"),
                 },
+                # amounts as total assets are shown, growth as a percentage
+                formats={
+                    "current": "total_assets",
+                    "prior": "total_assets",
+                    "prior_comparable": "total_assets",
+                    "growth": "growth",
+                    "growth_comparable": "growth",
+                },
             )
         )
     return SectionContent(paragraphs=tuple(paragraphs), tables=tuple(tables))
@@ -218,6 +250,7 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
                 en="Jiangshan: mergers, transfers and comparable growth",
             ),
             render=render_section,
+            sheet=Text(zh="江山市可比增长", en="Jiangshan comparable growth"),
             order=330,
             unit=UNIT,
         )

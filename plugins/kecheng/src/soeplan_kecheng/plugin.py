@@ -22,6 +22,8 @@ from soeplan.sdk import (
     load_indicators,
     load_structure_file,
     load_toml_observations,
+    percent,
+    quantity,
     read_observations,
 )
 
@@ -109,15 +111,14 @@ def render_section(ctx: SectionContext) -> SectionContent:
     else:
         received = this["kc_waste_received"][0]
         share = this["kc_waste_recycled_share"][0]
-        r_zh = "未报" if received is None else f"{received:,.0f}吨"
-        r_en = "not reported" if received is None else f"{received:,.0f} tonnes"
-        s_zh = "未报" if share is None else f"{share:.1%}"
-        s_en = "not reported" if share is None else f"{share:.1%}"
+        # printed as the report prints figures: 168,000吨 / 168,000 tonnes, 87.5%, 未报
         paragraphs.append(
             Text(
-                zh=f"{ctx.year}年园区接收建筑垃圾：{r_zh}；资源化利用率：{s_zh}。",
-                en=f"In {ctx.year}, construction waste received by the park: {r_en}; "
-                f"share recycled: {s_en}.",
+                zh=f"{ctx.year}年园区接收建筑垃圾：{quantity(received, '吨')}；"
+                f"资源化利用率：{percent(share)}。",
+                en=f"In {ctx.year}, construction waste received by the park: "
+                f"{quantity(received, '吨', lang='en')}; share recycled: "
+                f"{percent(share, lang='en')}.",
             )
         )
     if synthetic:
@@ -150,6 +151,7 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
                 en="Kecheng: city–district linkage and construction-waste recycling",
             ),
             render=render_section,
+            sheet=Text(zh="柯城区联动与资源化", en="Kecheng linkage and recycling"),
             order=310,
             unit=UNIT,
         )

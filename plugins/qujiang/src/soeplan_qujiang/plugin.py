@@ -29,6 +29,7 @@ from soeplan.sdk import (
     load_indicators,
     load_structure_file,
     load_toml_observations,
+    quantity,
     read_observations,
 )
 
@@ -131,6 +132,16 @@ def render_section(ctx: SectionContext) -> SectionContent:
             f"{aa_target.year} (an example target).",
         ),
     ]
+    district, city = ctx.value(UNIT, "rated_aa"), ctx.value("city", "rated_aa")
+    if district is not None:  # the run's rollup: its own AA count counted toward the city's
+        paragraphs.append(
+            Text(
+                zh=f"{ctx.year}年衢江区 AA 信用评级企业 {quantity(district, '家')}，"
+                f"全市 {quantity(city, '家')}。",
+                en=f"In {ctx.year}, Qujiang has {quantity(district, '家', lang='en')} rated AA, "
+                f"the city {quantity(city, '家', lang='en')}.",
+            )
+        )
     if synthetic:
         paragraphs.append(
             Text(
@@ -159,6 +170,7 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
                 en='Qujiang: the "1+4+N" state capital structure',
             ),
             render=render_section,
+            sheet=Text(zh="衢江区国资运营架构", en="Qujiang state capital"),
             order=320,
             unit=UNIT,
         )
