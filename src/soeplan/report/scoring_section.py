@@ -55,6 +55,7 @@ def scoring_section() -> ReportSection:
         title=Text("分类考核", "Classified assessment"),
         render=render_scoring,
         order=60,
+        sheet=Text("分类考核", "Classified assessment"),
     )
 
 
