@@ -33,9 +33,13 @@ SAMPLE_STANDARDS_LABEL = (
 )
 
 
-@cache
 def default_schemes() -> tuple[Scheme, ...]:
     """The core's default scheme for each functional class (to be reviewed by the office)."""
+    return _default_schemes()
+
+
+@cache
+def _default_schemes() -> tuple[Scheme, ...]:
     ref = resources.files("soeplan") / "data" / "scoring" / "default_schemes.toml"
     with resources.as_file(ref) as p:
         return read_schemes(p, {i.code: i for i in builtin_indicators()})
