@@ -328,7 +328,7 @@ def test_the_report_takes_the_offices_standards_and_special_items(tmp_path: Path
     assert main([*args, "--standards", str(std), "--special", str(special)]) == 0
     page = (out / "report.html").read_text(encoding="utf-8")
     assert f"标准值来源：{std}" in page and "合成示例标准值" not in page.split("分类考核", 1)[1]
-    assert "承担重大交通项目" in page and "20.00*" in page
+    assert "承担重大交通项目" in page and "按特殊事项调整" in page
 
 
 def test_standards_of_another_year_and_a_stranger_in_the_special_items_are_refused(

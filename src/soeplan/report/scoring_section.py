@@ -85,27 +85,36 @@ def _scheme_table(scores: Scores, scheme_id: str, names: Names, lang: str) -> Se
         "grade": Text("等级", "Grade"),
         "rank": Text("类内排名", "Rank in class"),
     }
-    cells: dict[tuple[str, str], str] = {}
-    for r in items.iter_rows(named=True):
-        text = "–" if r["missing"] else f"{r['score']:.2f}"
-        cells[(r["entity"], r["indicator"])] = text + ("*" if r["adjusted"] else "")
+    labels["adjusted"] = Text("按特殊事项调整", "After special items")
+    labels["missing"] = Text("缺项", "Missing items")
+    scores_of = {(r["entity"], r["indicator"]): r for r in items.iter_rows(named=True)}
     grades = {g.letter: g for g in scores.grades}
-    rows: dict[str, list[str]] = {k: [] for k in labels}
+    rows: dict[str, list[Any]] = {k: [] for k in labels}
     for r in part.iter_rows(named=True):
         rows["unit"].append(names.unit(r["unit"])(lang))
         rows["entity"].append(names.entity(r["entity"], r["name_zh"])(lang))
         rows["industry"].append(r["industry"] or "–")
+        moved = []
         for it in scheme.items:
-            rows[it.indicator].append(cells.get((r["entity"], it.indicator), "–"))
+            item = scores_of.get((r["entity"], it.indicator))
+            rows[it.indicator].append(None if item is None or item["missing"] else item["score"])
+            if item is not None and item["adjusted"]:
+                moved.append(names.indicator(it.indicator)(lang))
         g = grades[r["grade"]]
-        rows["total"].append(f"{r['total']:.1f}" + (f" (−{r['missing']})" if r["missing"] else ""))
+        rows["total"].append(r["total"])
         rows["grade"].append(f"{g.letter} {g.zh if lang == 'zh' else g.en}")
-        rows["rank"].append(str(r["rank"]))
-    frame = pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String))
+        rows["rank"].append(r["rank"])
+        rows["adjusted"].append("、".join(moved) if lang == "zh" else ", ".join(moved))
+        rows["missing"].append(r["missing"])
+    numbers = {it.indicator: pl.Float64 for it in scheme.items} | {"total": pl.Float64}
+    schema = {k: numbers.get(k, pl.String) for k in rows} | {"rank": pl.Int32, "missing": pl.Int32}
+    frame = pl.DataFrame(rows, schema=schema)
+    # item scores and totals are points (two decimals; a total's second is always 0), ranks whole
+    formats = dict.fromkeys(numbers, "amount") | {"rank": "count", "missing": "count"}
     default = Text("：须经考核办审定", ": for the office to review")
     mark = default if scheme.default else Text("", "")
     title = Text(scheme.name_zh + mark.zh, scheme.name_en + mark.en)
-    return SectionTable(title=title, frame=frame, labels=labels)
+    return SectionTable(title=title, frame=frame, labels=labels, formats=formats)
 
 
 def _distribution(scores: Scores, names: Names, lang: str) -> SectionTable:
@@ -113,14 +122,16 @@ def _distribution(scores: Scores, names: Names, lang: str) -> SectionTable:
     labels = {"unit": Text("单位", "Unit")}
     labels |= {g.letter: Text(f"{g.letter} {g.zh}", f"{g.letter} {g.en}") for g in scores.grades}
     labels["count"] = Text("合计", "Total")
-    rows: dict[str, list[str]] = {k: [] for k in labels}
+    rows: dict[str, list[Any]] = {k: [] for k in labels}
     for (unit,), part in scores.totals.sort("unit").group_by("unit", maintain_order=True):
         rows["unit"].append(names.unit(str(unit))(lang))
         for letter in letters:
-            rows[letter].append(str(part.filter(pl.col("grade") == letter).height))
-        rows["count"].append(str(part.height))
-    frame = pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String))
-    return SectionTable(title=Text("各单位等级分布", "Grades by unit"), frame=frame, labels=labels)
+            rows[letter].append(part.filter(pl.col("grade") == letter).height)
+        rows["count"].append(part.height)
+    frame = pl.DataFrame(rows, schema={k: pl.String if k == "unit" else pl.Int32 for k in rows})
+    formats = {k: "count" for k in rows if k != "unit"}
+    title = Text("各单位等级分布", "Grades by unit")
+    return SectionTable(title=title, frame=frame, labels=labels, formats=formats)
 
 
 def _adjustments(scores: Scores, names: Names, lang: str) -> SectionTable:
@@ -131,16 +142,17 @@ def _adjustments(scores: Scores, names: Names, lang: str) -> SectionTable:
         "reason": Text("特殊事项", "Special item"),
         "source": Text("依据", "Approved by"),
     }
-    rows: dict[str, list[str]] = {k: [] for k in labels}
+    rows: dict[str, list[Any]] = {k: [] for k in labels}
     for r in scores.adjustments.iter_rows(named=True):
         rows["entity"].append(names.entity(r["entity"])(lang))
         rows["indicator"].append(names.indicator(r["indicator"])(lang))
-        rows["amount"].append(f"{r['amount']:+,.2f}")
+        rows["amount"].append(r["amount"])
         rows["reason"].append(r["reason"])
         rows["source"].append(r["source"] or "–")
-    frame = pl.DataFrame(rows, schema=dict.fromkeys(rows, pl.String))
+    schema = {k: pl.Float64 if k == "amount" else pl.String for k in rows}
+    frame = pl.DataFrame(rows, schema=schema)
     title = Text("特殊事项清单（计分前调整）", "Special items (applied before scoring)")
-    return SectionTable(title=title, frame=frame, labels=labels)
+    return SectionTable(title=title, frame=frame, labels=labels, formats={"amount": "amount"})
 
 
 def _paragraphs(scores: Scores, standards: StandardTable, names: Names) -> list[Text]:
@@ -166,8 +178,8 @@ def _paragraphs(scores: Scores, standards: StandardTable, names: Names) -> list[
     if scores.adjustments.height:
         out.append(
             Text(
-                "带*的单项得分已按特殊事项清单调整。",
-                "Item scores marked * are after the special items.",
+                "“按特殊事项调整”一列列出计分前按特殊事项清单调整的指标。",
+                "The column After special items names the indicators scored after them.",
             )
         )
     counts = scores.totals["grade"].value_counts()
