@@ -158,6 +158,27 @@ def test_a_county_without_a_plugin_runs_a_real_year_from_its_register(
     )  # the report says which units are synthetic
     assert set(read_store(store, 2023)["unit"]) == {UNIT, *others}
 
+    # classified assessment from the store: the register's class and industry (商业二类, L72)
+    std = tmp_path / "std.csv"
+    std.write_text(
+        "year,industry,indicator,excellent,good,average,low,poor\n"
+        "2023,L,roe_avg,2,1.5,1,0.5,0.2\n2023,*,profit_margin,20,15,10,6,3\n"
+        "2023,*,net_margin,15,11,8,5,2\n2023,*,debt_ratio,55,58,61,64,68\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(
+        capsys, "score", "--store", store, "--year", 2023, "--standards", std, "--format", "csv"
+    )
+    assert code == 0, err
+    scores = pl.read_csv(out.encode())
+    (cs_row,) = scores.filter(pl.col("企业") == "常山县国有资产经营集团").rows(named=True)
+    assert (cs_row["功能分类"], cs_row["行业"], cs_row["考核方案"]) == (
+        "商业二类",
+        "L72",
+        "core.commercial_2",
+    )
+    assert "常山县水务有限公司" not in out  # below the group: assessed with it, not on its own
+
 
 def test_explain_on_a_store_refuses_a_partial_year_unless_allowed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -246,7 +246,9 @@ def test_prior_jump_needs_an_explanation(tmp_path: Path) -> None:
     f = only(findings_of(path, prior=prior), "core.prior-jump")
     assert f.height == 1 and f["indicator"][0] == "total_assets" and f["severity"][0] == "warning"
     assert f["found"][0].endswith("(+200%)") and f["blocks"][0]
-    assert cell.startswith(tuple("ABCDEFGHIJKLMNOP"))
+    assert cell.startswith(
+        tuple("ABCDEFGHIJKLMNOPQRST")
+    )  # the explanation, after the optional 一利五率 columns
     quiet = only(findings_of(path, prior=prior, options={"jump_share": 3.0}), "core.prior-jump")
     assert quiet.height == 0  # the share is configurable
 

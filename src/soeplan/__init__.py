@@ -271,6 +271,38 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         },
     ),
     (
+        "For scripts: classified assessment (分类考核, 功效系数法)",
+        {
+            "soeplan.scoring.records": (
+                "BANDS",
+                "GRADES",
+                "Band",
+                "Grade",
+                "Scheme",
+                "SchemeItem",
+                "SpecialItem",
+                "StandardRow",
+                "StandardTable",
+                "grade_of",
+            ),
+            "soeplan.scoring.efficacy": (
+                "band_of",
+                "efficacy_expr",
+                "efficacy_score",
+                "standards_problem",
+            ),
+            "soeplan.scoring.files": ("read_schemes", "read_special_items", "read_standards"),
+            "soeplan.scoring.score": (
+                "ITEM_SCHEMA",
+                "TOTAL_SCHEMA",
+                "Scores",
+                "choose_scheme",
+                "score_enterprises",
+            ),
+            "soeplan.scoring.defaults": ("default_schemes", "sample_standards"),
+        },
+    ),
+    (
         "For scripts: the yearly run, its report and the synthetic sample",
         {
             "soeplan.run": (
@@ -607,6 +639,40 @@ if TYPE_CHECKING:
         operations_frames as operations_frames,
         operations_versions as operations_versions,
         stored_operations as stored_operations,
+    )
+    from soeplan.scoring.records import (
+        BANDS as BANDS,
+        GRADES as GRADES,
+        Band as Band,
+        Grade as Grade,
+        Scheme as Scheme,
+        SchemeItem as SchemeItem,
+        SpecialItem as SpecialItem,
+        StandardRow as StandardRow,
+        StandardTable as StandardTable,
+        grade_of as grade_of,
+    )
+    from soeplan.scoring.efficacy import (
+        band_of as band_of,
+        efficacy_expr as efficacy_expr,
+        efficacy_score as efficacy_score,
+        standards_problem as standards_problem,
+    )
+    from soeplan.scoring.files import (
+        read_schemes as read_schemes,
+        read_special_items as read_special_items,
+        read_standards as read_standards,
+    )
+    from soeplan.scoring.score import (
+        ITEM_SCHEMA as ITEM_SCHEMA,
+        TOTAL_SCHEMA as TOTAL_SCHEMA,
+        Scores as Scores,
+        choose_scheme as choose_scheme,
+        score_enterprises as score_enterprises,
+    )
+    from soeplan.scoring.defaults import (
+        default_schemes as default_schemes,
+        sample_standards as sample_standards,
     )
     from soeplan.run import (
         report_from_observations as report_from_observations,

@@ -27,6 +27,9 @@ class Category(StrEnum):
     SCALE = "scale"  #: 总体规模
     QUALITY = "quality"  #: 发展质量
     LOCAL = "local"  #: a county's own metric (地方指标)
+    #: a figure for classified assessment (考核指标, e.g. 一利五率): reported where the enterprise
+    #: has it, never required of every enterprise
+    ASSESSMENT = "assessment"
 
     @property
     def zh(self) -> str:
@@ -41,11 +44,13 @@ _CATEGORY_ZH = {
     Category.SCALE: "总体规模",
     Category.QUALITY: "发展质量",
     Category.LOCAL: "地方指标",
+    Category.ASSESSMENT: "考核指标",
 }
 _CATEGORY_EN = {
     Category.SCALE: "Overall scale",
     Category.QUALITY: "Development quality",
     Category.LOCAL: "Local metrics",
+    Category.ASSESSMENT: "Assessment indicators",
 }
 
 
@@ -172,6 +177,8 @@ UNIT_EN: Mapping[str, str] = {
     "吨": "tonnes",
     "万吨": "10 thousand tonnes",
     "个": "items",
+    "人": "persons",
+    "万元/人": "10 thousand yuan per person",
 }
 
 _CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import polars as pl
@@ -103,6 +103,7 @@ def report_from_observations(
     debt_lines: DebtLines | None = None,
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
+    section_options: Mapping[str, Any] | None = None,
     explain_example: str | None = None,
     plugin_failures: Sequence[PluginFailure] = (),
     partial: Sequence[PartialScope] = (),
@@ -119,7 +120,8 @@ def report_from_observations(
     with the registry's load failures and the sections that fail here. In strict plugin mode a
     section that fails raises :class:`~soeplan.errors.PluginError` here, before anything is
     written. ``partial``, ``synthetic_units``: see :func:`soeplan.report.build_report`;
-    ``registers``, ``capital``: :func:`soeplan.capital.view.with_capital`.
+    ``registers``, ``capital``: :func:`soeplan.capital.view.with_capital`;
+    ``section_options``: more options for the sections (``scoring_standards``, ...).
     """
     plan = plan if isinstance(plan, Plan) else load_plan(plan)
     plan.require_year(year, what="the report's year")
@@ -141,7 +143,7 @@ def report_from_observations(
         plan=plan,
         observations=observations,
         lang=lang,
-        options=_options(synthetic, debt_baselines, view),
+        options=_options(synthetic, debt_baselines, view, section_options),
     )
     report = build_report(
         plan,
@@ -184,14 +186,18 @@ def _options(
     synthetic: bool,
     debt_baselines: Mapping[tuple[str, int], float] | None,
     capital: CapitalView | None,
-) -> dict[str, object]:
-    """The run's options for the report sections: whether the data are synthetic, the industry
-    baselines of the debt-risk lines (soeplan.assessment.debt_risk), and the capital figures
-    (soeplan.capital.view.CapitalView; None without registers)."""
+    more: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The report sections' options: whether the figures are synthetic, the industry baselines
+    of the debt-risk lines (:mod:`soeplan.assessment.debt_risk`), the capital figures
+    (:class:`soeplan.capital.view.CapitalView`; None without registers), and ``more`` (the
+    classified assessment's ``scoring_standards``, ``scoring_special``:
+    :mod:`soeplan.report.scoring_section`)."""
     return {
         "synthetic": synthetic,
         "debt_baselines": dict(debt_baselines or {}),
         "capital": capital,
+        **(more or {}),
     }
 
 
@@ -264,6 +270,7 @@ def run_submissions(
     debt_lines: DebtLines | None = None,
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
+    section_options: Mapping[str, Any] | None = None,
     allow_partial: bool = False,
     capital: CapitalDefinition | None = None,
 ) -> RunResult:
@@ -322,6 +329,7 @@ def run_submissions(
         debt_lines=debt_lines,
         debt_baselines=debt_baselines,
         progress=progress,
+        section_options=section_options,
         plugin_failures=_rule_notes((c.report for c in checked), progress),
         partial=partial,
         synthetic_units=synthetic_unit_names(
@@ -475,6 +483,7 @@ def run_demo(
     debt_baselines: Mapping[tuple[str, int], float] | None = None,
     progress: Progress = _quiet,
     capital: CapitalDefinition | None = None,
+    section_options: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """The yearly run on the bundled **synthetic** sample (its registers too: the capital
     figures under ``capital``); writes the report into ``out``. Each unit's sample figures for ``year`` are validated like a submission (against the unit's
@@ -535,6 +544,7 @@ def run_demo(
         debt_lines=debt_lines,
         debt_baselines=debt_baselines,
         progress=progress,
+        section_options=section_options,
         plugin_failures=[*readers_failed, *_rule_notes(reports, progress)],
         partial=demo_partial(plan_obj, structure, year, units, set_aside),
         registers=sample_inputs(),

@@ -24,6 +24,7 @@ from soeplan.cli import report as _report  # noqa: F401
 from soeplan.cli import rollup as _rollup  # noqa: F401
 from soeplan.cli import rules as _rules  # noqa: F401
 from soeplan.cli import scaffold as _scaffold  # noqa: F401
+from soeplan.cli import score as _score  # noqa: F401
 from soeplan.cli import store as _store  # noqa: F401
 from soeplan.cli import store_office as _store_office  # noqa: F401
 from soeplan.cli import tables as _tables  # noqa: F401

@@ -23,8 +23,8 @@ def _help(prefix: str, text: str) -> str:
 
 
 def _run_options(f: F, prefix: str = "") -> F:
-    """``--debt-warning``, ``--debt-key``, ``--debt-baselines`` and ``--quiet`` (help texts
-    prefixed with ``prefix``)."""
+    """``--debt-warning``, ``--debt-key``, ``--debt-baselines``, ``--standards``, ``--special``
+    and ``--quiet`` (help texts prefixed with ``prefix``)."""
     f = click.option(
         "--quiet", "-q", is_flag=True, default=False, help=_help(prefix, "no progress on stderr.")
     )(f)
@@ -44,6 +44,24 @@ def _run_options(f: F, prefix: str = "") -> F:
             prefix,
             "state capital (国有资本) by sector: net assets × the register's state share, or the "
             "whole of net assets (a reported state_equity is used where given).",
+        ),
+    )(f)
+    f = click.option(
+        "--special",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help=_help(prefix, "the special-items list (特殊事项清单) applied before scoring."),
+    )(f)
+    f = click.option(
+        "--standards",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        metavar="FILE",
+        help=_help(
+            prefix,
+            "the year's standard values (企业绩效评价标准值, CSV or .xlsx) for the section "
+            "分类考核; the sample uses synthetic ones.",
         ),
     )(f)
     f = click.option(
@@ -132,6 +150,8 @@ def report_mode(
     debt_baselines: Path | None = None,
     state_capital: str = "equity-share",
     securitisation_basis: str = "total-assets",
+    standards: Path | None = None,
+    special: Path | None = None,
 ) -> None:
     """``soeplan rollup ... --out DIR``: the yearly run and its report."""
     from soeplan.errors import SoeplanError
@@ -159,6 +179,7 @@ def report_mode(
     warn_plugin_failures()
     lines = debt_lines_from(debt_warning, debt_key)
     baselines = baselines_from(debt_baselines)
+    options = scoring_options(standards, special)
     show = progress_printer(quiet)
     if sample:
         result = run_demo(
@@ -170,6 +191,7 @@ def report_mode(
             debt_baselines=baselines,
             progress=show,
             capital=capital_from(state_capital, securitisation_basis),
+            section_options=options,
         )
     else:
         result = run_submissions(
@@ -184,6 +206,7 @@ def report_mode(
             progress=show,
             allow_partial=allow_partial,
             capital=capital_from(state_capital, securitisation_basis),
+            section_options=options,
         )
     assert result.out is not None
     for p in result.report.meta.partial:
@@ -206,6 +229,20 @@ def capital_from(state_capital: str, securitisation_basis: str) -> Any:
         state_capital=StateCapitalBasis(state_capital),
         securitisation=SecuritisationBasis(securitisation_basis),
     )
+
+
+def scoring_options(standards: Path | None, special: Path | None) -> dict[str, Any]:
+    """The report sections' options for the classified assessment, read and checked first."""
+    from soeplan.plugins.registry import get_registry
+    from soeplan.scoring.files import read_special_items, read_standards
+
+    catalogue = get_registry().indicators
+    options: dict[str, Any] = {}
+    if standards is not None:
+        options["scoring_standards"] = read_standards(standards, catalogue)
+    if special is not None:
+        options["scoring_special"] = read_special_items(special, catalogue)
+    return options
 
 
 def debt_lines_from(warning: float, key: float) -> Any:
@@ -263,6 +300,8 @@ def demo_cmd(
     debt_baselines: Path | None,
     state_capital: str,
     securitisation_basis: str,
+    standards: Path | None,
+    special: Path | None,
 ) -> None:
     """Run the yearly municipal run on the bundled SYNTHETIC sample and write its report.
 
@@ -293,6 +332,7 @@ def demo_cmd(
         debt_baselines=baselines_from(debt_baselines),
         progress=progress_printer(quiet),
         capital=capital_from(state_capital, securitisation_basis),
+        section_options=scoring_options(standards, special),
     )
     assert result.out is not None
     for name in ("report.xlsx", "report.html", "summary.md"):

@@ -245,6 +245,8 @@ def rollup_cmd(
     debt_warning: float,
     debt_key: float,
     debt_baselines: Path | None,
+    standards: Path | None,
+    special: Path | None,
     quiet: bool,
     sample: bool,
     data: tuple[Path, ...],
@@ -308,6 +310,8 @@ def rollup_cmd(
             debt_baselines=debt_baselines,
             state_capital=state_capital,
             securitisation_basis=securitisation_basis,
+            standards=standards,
+            special=special,
         )
         return
     warn_plugin_failures()

@@ -30,6 +30,7 @@ from soeplan.indicators import Indicator, builtin_indicators
 from soeplan.plan.model import PlanSource
 from soeplan.plugins.hookspecs import hookimpl
 from soeplan.rules import Rule
+from soeplan.scoring.records import Scheme
 from soeplan.sections import ReportSection
 from soeplan.structure.records import UnitStructure
 
@@ -72,9 +73,17 @@ def soeplan_rules() -> Iterable[Rule]:
 @hookimpl
 def soeplan_report_sections() -> Iterable[ReportSection]:
     from soeplan.report.capital import capital_section
+    from soeplan.report.scoring_section import scoring_section
     from soeplan.report.units import analysis_sections
 
-    return [*analysis_sections(), capital_section()]
+    return [*analysis_sections(), capital_section(), scoring_section()]
+
+
+@hookimpl
+def soeplan_assessment_schemes() -> Iterable[Scheme]:
+    from soeplan.scoring.defaults import default_schemes
+
+    return default_schemes()
 
 
 @hookimpl

@@ -10,6 +10,7 @@ from soeplan.errors import Problem
 from soeplan.indicators import Indicator
 from soeplan.plan.model import PlanSource, Target
 from soeplan.rules import Rule, Severity
+from soeplan.scoring.records import Scheme
 from soeplan.sections import ReportSection, Text
 from soeplan.structure.records import (
     Entity,
@@ -119,6 +120,14 @@ def _sheet_problems(sheet: object, where: str) -> list[Problem]:
     return out
 
 
+def _scheme_problems(record: Scheme) -> list[Problem]:
+    """A scheme's weights sum to 100, it applies to a class or to one enterprise (its indicators
+    are checked against the catalogue when it is used)."""
+    from soeplan.scoring.files import scheme_problems
+
+    return scheme_problems(record, None, f"scheme {record.id}")
+
+
 def _structure_problems(record: UnitStructure) -> list[Problem]:
     """Unique entity ids, entities of the structure's own unit, parents and events it knows."""
     where = f"structure {record.unit}"
@@ -210,4 +219,5 @@ _CHECKS: tuple[tuple[type[Any], Callable[[Any], list[Problem]]], ...] = (
     (UnitStructure, _structure_problems),
     (Target, _target_problems),
     (PlanSource, _plan_source_problems),
+    (Scheme, _scheme_problems),
 )

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from soeplan.indicators import Indicator
     from soeplan.plan.model import Plan, PlanSource, Target
     from soeplan.rules import Rule
+    from soeplan.scoring.records import Scheme
     from soeplan.sections import ReportSection
     from soeplan.structure.records import UnitStructure
 
@@ -89,6 +90,23 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
     saying so when the figures it needs are missing. The fields are described in
     :doc:`/reference/plugin-sdk`; figures in sentences are printed with the helpers of
     :mod:`soeplan.sdk` (``percent``, ``thousands``, ``quantity``, ``figure``).
+    """
+
+
+@hookspec
+def soeplan_assessment_schemes() -> Iterable[Scheme]:
+    """Register classified-assessment schemes (分类考核方案): :class:`soeplan.Scheme` records.
+
+    A scheme names its indicators with their weights (summing to 100) and directions, and
+    applies to a functional class (``functional_class``), to that class within one county-level
+    unit (``functional_class`` and ``unit``: a county's own scheme for its enterprises), or to one
+    enterprise (``entity``: 一企一策). The more specific scheme wins
+    (:func:`soeplan.choose_scheme`): enterprise, then class within a unit, then class
+    city-wide; at the same level a plugin's scheme wins over the core's defaults (``default``),
+    and two plugins' schemes for the same enterprise or class and unit are refused when scored.
+    The core registers its default scheme per class (:func:`soeplan.default_schemes`);
+    ``soeplan score --scheme FILE`` replaces them all with the office's file. Ids are global:
+    prefix them with the plugin's name (``kecheng.public``).
     """
 
 

@@ -27,6 +27,7 @@ from soeplan.plan.model import Plan, PlanSource, Target
 from soeplan.plugins.host import CORE, PluginHost, duplicate_error, make_host
 from soeplan.provenance import PluginFailure, Provider, a_type
 from soeplan.rules import Rule
+from soeplan.scoring.records import Scheme
 from soeplan.sections import ReportSection
 from soeplan.structure.records import UnitStructure
 
@@ -80,6 +81,8 @@ class Registry:
     structures: Mapping[str, UnitStructure] = attrs.field(factory=dict)
     rules: Mapping[str, Rule] = attrs.field(factory=dict)
     sections: Mapping[str, ReportSection] = attrs.field(factory=dict)
+    #: classified-assessment schemes by id (``soeplan_assessment_schemes``)
+    schemes: Mapping[str, Scheme] = attrs.field(factory=dict)
 
     @classmethod
     def build(
@@ -217,6 +220,7 @@ class Registry:
             "structures": self.structures,
             "rules": self.rules,
             "report_sections": self.sections,
+            "assessment_schemes": self.schemes,
         }
         for kind, records in kinds.items():
             for k, rec in records.items():
@@ -275,6 +279,7 @@ def build_registry(host: PluginHost | None = None) -> Registry:
     structures = host.collect("soeplan_structures", UnitStructure, lambda s: s.unit)
     rules = host.collect("soeplan_rules", Rule, lambda r: r.id)
     sections = host.collect("soeplan_report_sections", ReportSection, lambda s: s.id)
+    schemes = host.collect("soeplan_assessment_schemes", Scheme, lambda s: s.id)
     return Registry(
         host=host,
         indicators=indicators,
@@ -282,6 +287,7 @@ def build_registry(host: PluginHost | None = None) -> Registry:
         structures=structures,
         rules=rules,
         sections=sections,
+        schemes=schemes,
     )
 
 

@@ -109,8 +109,10 @@ def required_indicators(unit: str, registry: Registry | None = None) -> tuple[In
 
     A county plugin's local metrics (category ``local``) apply to some enterprises only (the
     construction-waste park, the rated enterprises): their columns are filled where they apply.
+    So are the assessment figures (category ``assessment``: the components of 一利五率).
     """
-    return tuple(i for i in reported_indicators(unit, registry) if i.category is not Category.LOCAL)
+    optional = (Category.LOCAL, Category.ASSESSMENT)
+    return tuple(i for i in reported_indicators(unit, registry) if i.category not in optional)
 
 
 def _city_structure(sample: bool, registry: Registry | None) -> Any:

@@ -111,6 +111,12 @@ def _header_label(ind: Indicator) -> tuple[str, str, str]:
             f"{ind.name_en} ({ind.unit_en}; local metric, where it applies)",
             f"{ind.unit} / {ind.unit_en}",
         )
+    if ind.category is Category.ASSESSMENT:
+        return (
+            f"{ind.name_zh}（{ind.unit}，考核指标，有则填写）",
+            f"{ind.name_en} ({ind.unit_en}; assessment figure, where available)",
+            f"{ind.unit} / {ind.unit_en}",
+        )
     return (
         f"{ind.name_zh}（{ind.unit}）",
         f"{ind.name_en} ({ind.unit_en})",
