@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from soeplan.capital.view import sample_inputs, with_capital
 from soeplan.cli import main
 from soeplan.consolidation.rollup import rollup
 from soeplan.plugins.builtin import load_core_sample
@@ -29,8 +30,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def groups_2023() -> pl.DataFrame:
-    obs = overlay_plugin_samples(load_core_sample()).lazy()
-    result = rollup(obs, city_structure(sample=True), years=[2023], include_entities=False)
+    # what `rollup --sample` totals: the sample with the plugins' figures and the capital
+    # figures its synthetic registers give
+    structure = city_structure(sample=True)
+    obs = with_capital(overlay_plugin_samples(load_core_sample()), sample_inputs(), structure)[0]
+    result = rollup(obs.lazy(), structure, years=[2023], include_entities=False)
     return result.values.filter(pl.col("node_type") == "group")
 
 
