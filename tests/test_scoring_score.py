@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import attrs
+import openpyxl
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,8 @@ from soeplan.cli import main
 from soeplan.consolidation.rollup import rollup
 from soeplan.errors import SoeplanError
 from soeplan.plugins.builtin import load_core_sample
+from soeplan.report.format import format_value
+from soeplan.report.model import CellFormat
 from soeplan.report.scoring_section import render_scoring, scoring_section
 from soeplan.scoring.defaults import default_schemes, sample_standards
 from soeplan.scoring.efficacy import efficacy_score, round_total
@@ -370,3 +373,21 @@ def test_text_from_the_special_items_stays_text_in_every_report_file(tmp_path: P
     assert cells and all(c.data_type == "s" for c in cells)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<b>纪要</b>" not in page and "&lt;b&gt;纪要&lt;/b&gt;" in page
+
+
+def test_totals_print_to_one_decimal_and_items_to_two_in_every_output(tmp_path: Path) -> None:
+    """财统字〔1999〕6号: item scores to two decimals, the total to one (half-up)."""
+    assert format_value(93.85, CellFormat.SCORE) == "93.9"
+    assert format_value(93.849, CellFormat.SCORE) == "93.8"
+    structure, values = sample()
+    content = render_scoring(SectionContext(year=YEAR, structure=structure, rollup=values,
+                                            options={"synthetic": True}))  # fmt: skip
+    scheme_tables = [t for t in content.tables if "total" in t.frame.columns]
+    assert scheme_tables and all(t.formats["total"] == "score" for t in scheme_tables)
+    out = tmp_path / "r"
+    assert main(["demo", "--out", str(out), "-q"]) == 0
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    sheet = next(ws for ws in book.worksheets if ws.title.startswith("分类考核"))
+    formats = {c.number_format for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, float)}  # fmt: skip
+    assert "0.0" in formats and "#,##0.00" in formats

@@ -25,6 +25,7 @@ EXCEL_FORMATS: dict[CellFormat, str] = {
     CellFormat.GROWTH: "0.00%",
     CellFormat.POINTS: '0.00"pp"',  # the cell holds the value in points (× 100)
     CellFormat.COUNT: "#,##0",
+    CellFormat.SCORE: "0.0",
     CellFormat.TEXT: "@",
 }
 
@@ -90,6 +91,7 @@ _PLACES = {
     CellFormat.GROWTH: Decimal("0.0001"),
     CellFormat.POINTS: Decimal("0.0001"),
     CellFormat.COUNT: Decimal("1"),
+    CellFormat.SCORE: Decimal("0.1"),
 }
 
 
@@ -172,4 +174,6 @@ def format_value(
         return f"{d * 100:.2f}pp"
     if fmt is CellFormat.COUNT:
         return f"{d:,.0f}"
+    if fmt is CellFormat.SCORE:
+        return f"{d:,.1f}"
     return f"{d:,.2f}"

@@ -31,6 +31,7 @@ class CellFormat(StrEnum):
     COUNT = "count"  #: a whole number (家)
     GROWTH = "growth"  #: a growth rate (fraction), shown like a ratio
     POINTS = "points"  #: a difference or change of a ratio (fraction), in percentage points
+    SCORE = "score"  #: a total score to one decimal (an assessment's 总分: 93.9)
     TEXT = "text"
 
 

@@ -109,8 +109,9 @@ def _scheme_table(scores: Scores, scheme_id: str, names: Names, lang: str) -> Se
     numbers = {it.indicator: pl.Float64 for it in scheme.items} | {"total": pl.Float64}
     schema = {k: numbers.get(k, pl.String) for k in rows} | {"rank": pl.Int32, "missing": pl.Int32}
     frame = pl.DataFrame(rows, schema=schema)
-    # item scores and totals are points (two decimals; a total's second is always 0), ranks whole
-    formats = dict.fromkeys(numbers, "amount") | {"rank": "count", "missing": "count"}
+    # item scores to two decimals, totals to one (财统字〔1999〕6号), ranks whole
+    formats = dict.fromkeys(numbers, "amount") | {"total": "score", "rank": "count",
+                                                  "missing": "count"}  # fmt: skip
     default = Text("：须经考核办审定", ": for the office to review")
     mark = default if scheme.default else Text("", "")
     title = Text(scheme.name_zh + mark.zh, scheme.name_en + mark.en)
