@@ -202,3 +202,40 @@ def test_as_many_findings_as_columns_read_back_as_rows(tmp_path: Path) -> None:
     store = Store(tmp_path / "s")
     store.put(sample_frame(), unit="qujiang", year=2023, refused=True, findings=findings)
     assert store.findings("qujiang", 2023, 1).equals(findings)
+
+
+def test_what_a_put_records_by_default_and_when_told(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    store.put(sample_frame(), unit="qujiang", year=2023)
+    store.put(sample_frame(), unit="kaihua", year=2023, reason="migrated: v3 of the old store")
+    [q] = [r for r in store.received() if r["unit"] == "qujiang"]
+    assert (q["size"], q["errors"], q["warnings"], q["blocking"]) == (0, 0, 0, 0)
+    states = store.states(2023)
+    assert states["kaihua"].reason == "migrated: v3 of the old store"
+    assert states["qujiang"].warnings == 0
+
+
+def test_blocking_findings_are_counted_and_missing_flags_read_as_false(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    two = _findings(2).with_columns(pl.lit("warning").alias("severity"))
+    store.put(sample_frame(), unit="qujiang", year=2023, hold=True, findings=two)
+    [q] = store.received()
+    assert (q["warnings"], q["blocking"]) == (3, 2)
+    bare = (
+        _findings(2).drop("explained", "blocks").with_columns(pl.lit("warning").alias("severity"))
+    )
+    store.put(sample_frame(), unit="kaihua", year=2023, hold=True, findings=bare)
+    [k] = [r for r in store.received() if r["unit"] == "kaihua"]
+    assert k["blocking"] == 0  # no flags: nothing marked as blocking
+    kept = store.findings("kaihua", 2023, 1)
+    assert kept["explained"].to_list() == [False] * 3 and kept["blocks"].to_list() == [False] * 3
+
+
+@pytest.mark.parametrize("unit", ["", "  ", "qu\tjiang", "qujiang\n"])
+def test_a_unit_id_that_is_blank_or_holds_control_characters_is_refused(
+    tmp_path: Path, unit: str
+) -> None:
+    store = Store(tmp_path / "s")
+    with pytest.raises(UnknownNameError, match="not a unit id"):
+        store.put(sample_frame(), unit=unit, year=2023)
+    assert not store.exists() or store.received() == []  # nothing half-written

@@ -82,8 +82,14 @@ def _insert_findings(con: sqlite3.Connection, rid: int, findings: pl.DataFrame |
     cols = ["severity", "rule", "entity", "indicator", "message_zh", "message_en"]
     flags = ["explained", "blocks"]
     frame = findings.select(
-        [(pl.col(c) if c in findings.columns else pl.lit(None)).cast(pl.String) for c in cols]
-        + [(pl.col(c) if c in findings.columns else pl.lit(False)).fill_null(False) for c in flags]
+        [
+            (pl.col(c) if c in findings.columns else pl.lit(None)).cast(pl.String).alias(c)
+            for c in cols
+        ]
+        + [
+            (pl.col(c) if c in findings.columns else pl.lit(False)).fill_null(False).alias(c)
+            for c in flags
+        ]
     )
     con.executemany(
         "INSERT INTO findings (received_id, seq, severity, rule, entity, indicator, message_zh, "
