@@ -239,7 +239,9 @@ def undocumented(documented: set[str]) -> list[str]:
                                 f"label: give it zh/en, or a '#: 中文: English' comment"
                             )
                 elif not (
-                    inspect.isclass(obj) or inspect.isfunction(obj) or comments.get(("", name))
+                    inspect.isclass(obj)
+                    or inspect.isfunction(inspect.unwrap(obj))  # a cached function too
+                    or comments.get(("", name))
                 ):
                     problems.append(f"soeplan.{name} has no '#:' comment in {module}")
     return problems

@@ -283,6 +283,9 @@ def run_submissions(
 
     Coverage is checked first (:func:`soeplan.report.partial.check_coverage`): a year with missing
     units is refused, with the list and nothing written, unless ``allow_partial`` (then marked).
+
+    Long: the run's steps in order (check, accept, add the store, cover, consolidate, report),
+    one call each, with the options each step takes passed through.
     """
     if not submissions and store is None:
         raise SoeplanError(

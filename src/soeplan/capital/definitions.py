@@ -111,4 +111,7 @@ class CapitalDefinition:
         )
 
 
+#: The definitions soeplan uses unless the office chooses others: state capital = net assets ×
+#: the register's state share (a reported state_equity where given), securitisation on total
+#: assets (docs/explanation/capital-definitions.md).
 DEFAULT_DEFINITION = CapitalDefinition()

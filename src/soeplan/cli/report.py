@@ -153,7 +153,9 @@ def report_mode(
     standards: Path | None = None,
     special: Path | None = None,
 ) -> None:
-    """``soeplan rollup ... --out DIR``: the yearly run and its report."""
+    """``soeplan rollup ... --out DIR``: the yearly run and its report.
+
+    Long: one parameter per option of the report mode, checked here and handed on."""
     from soeplan.errors import SoeplanError
     from soeplan.run import run_demo, run_submissions
 

@@ -286,6 +286,9 @@ def rollup_cmd(
 
     With --store, a year some unit of a scope has no accepted submission for is refused (exit 1,
     listing the missing units) unless --allow-partial is given.
+    \f
+    Long: click passes every option as a parameter; the body hands them on to the report or
+    the printed rollup.
     """
 
     if out is not None or submissions:
