@@ -121,7 +121,8 @@ def test_a_merge_on_the_last_day_of_a_year_sends_the_figures_on_that_year() -> N
         events=(
             StructureEvent(date=END_2021, kind=EventKind.MERGE, entity="a", target="b"),
             StructureEvent(date=dt.date(2022, 6, 1), kind=EventKind.MERGE, entity="b", target="c"),
-            StructureEvent(date=dt.date(2022, 6, 1), kind=EventKind.DISSOLVE, entity="d"),
+            # dissolved before another entity's merge that year: still nowhere, not "c"
+            StructureEvent(date=dt.date(2022, 3, 1), kind=EventKind.DISSOLVE, entity="d"),
         ),
     )
     assert s.successor("a", 2020) == "a"
