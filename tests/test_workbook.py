@@ -27,7 +27,17 @@ from soeplan.testing.contents import section_problems
 
 #: A text that reads as a number, a percentage, points, or a figure with its † mark.
 LOOKS_NUMERIC = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(%|pp)?†?")
-ALLOWED_FORMATS = {"0.00%", "#,##0.00", "#,##0", "0", '0.00"pp"', "0%", "0.00", "0.0000"}
+ALLOWED_FORMATS = {
+    "0.00%",
+    "#,##0.00",
+    "#,##0",
+    "0",
+    '0.00"pp"',
+    "0%",
+    "0.00",
+    "0.0000",
+    "0.0",
+}  # 0.0: scores
 COUNTS = {"0", "#,##0"}  # a whole number, with or without thousands separators
 
 
