@@ -239,3 +239,23 @@ def test_a_unit_id_that_is_blank_or_holds_control_characters_is_refused(
     with pytest.raises(UnknownNameError, match="not a unit id"):
         store.put(sample_frame(), unit=unit, year=2023)
     assert not store.exists() or store.received() == []  # nothing half-written
+
+
+def test_the_entry_a_put_returns_and_the_reasons_it_records(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    frame = sample_frame()
+    entry = store.put(frame, unit="qujiang", year=2023, source="q.xlsx", source_sha256="cd" * 32,
+                      synthetic=True, warnings_explained=2)  # fmt: skip
+    assert (entry.unit, entry.year, entry.version, entry.path) == (
+        "qujiang", 2023, 1, "soeplan.sqlite#qujiang/2023/v1",
+    )  # fmt: skip
+    assert (entry.rows, entry.source, entry.source_sha256) == (frame.height, "q.xlsx", "cd" * 32)
+    assert (entry.synthetic, entry.warnings_explained) == (True, 2)
+    assert UTC_STAMP.match(entry.ingested_at)
+    state = store.states(2023, ["qujiang"])["qujiang"]
+    assert state.reason == "通过校验 passed validation (2 条警告已说明 explained)"
+    # a refusal with no findings given still blocks, once
+    store.put(frame, unit="kaihua", year=2023, refused=True)
+    [k] = [r for r in store.received() if r["unit"] == "kaihua"]
+    assert k["blocking"] == 1
+    assert store.states(2023, ["kaihua"])["kaihua"].state == "returned"
