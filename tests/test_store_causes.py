@@ -7,12 +7,20 @@ second spellings, and the texts of the disk and I/O causes, untested.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from soeplan.submissions.store_db import StoreBusyError, StoreError, store_error
+from soeplan.submissions.store_db import (
+    BUSY_ENV,
+    DB_NAME,
+    StoreBusyError,
+    StoreError,
+    connect,
+    store_error,
+)
 
 BUSY = (
     "the store is busy: another soeplan command is writing to it",
@@ -65,3 +73,44 @@ def test_an_unknown_refusal_quotes_sqlite_and_points_to_the_backup() -> None:
         "  fix: restore it from a backup"
     )
     assert type(err) is StoreError
+
+
+@pytest.mark.parametrize(
+    ("env", "ms"), [(None, 30000), ("2.5", 2500), ("", 30000), ("soon", 30000)]
+)
+def test_the_busy_timeout_comes_from_the_environment_or_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: str | None, ms: int
+) -> None:
+    """A second writer waits this long for the first before it is told the store is busy."""
+    if env is None:
+        monkeypatch.delenv(BUSY_ENV, raising=False)
+    else:
+        monkeypatch.setenv(BUSY_ENV, env)
+    con = connect(tmp_path / DB_NAME, create=True)
+    try:
+        assert con.execute("PRAGMA busy_timeout").fetchone()[0] == ms
+        assert con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        con.close()
+
+
+def test_a_store_of_another_schema_version_is_refused_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    connect(path, create=True).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE schema_version SET version = 99")
+    raw.close()
+    with pytest.raises(
+        StoreError, match=rf"^{re.escape(str(path))}: store schema version 99 is not 1"
+    ):
+        connect(path, create=False)
+
+
+def test_an_sqlite_file_that_is_not_a_store_is_named(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE t (x)")
+    raw.close()
+    with pytest.raises(StoreError, match=rf"^{re.escape(str(path))}: an SQLite database, but not"):
+        connect(path, create=False)
