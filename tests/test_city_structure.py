@@ -55,13 +55,16 @@ def test_the_core_city_file_named_explicitly_gives_the_default_structure() -> No
     )
 
 
-def test_a_register_replaces_the_plugins_unit_and_no_fallback_adds_to_it() -> None:
+@pytest.mark.parametrize("unit", ["qujiang", "jiangshan"])  # the last and the first registered
+def test_a_register_replaces_the_plugins_unit_and_no_fallback_adds_to_it(unit: str) -> None:
     register = UnitStructure(
-        unit="qujiang", entities=(Entity(id="qj.reg", name_zh="登记公司", unit="qujiang"),)
+        unit=unit, entities=(Entity(id=f"{unit}.reg", name_zh="登记公司", unit=unit),)
     )
-    got = _ids("qujiang", registers=[("register v1", register)], sample=True)
-    assert got == {"qj.reg"}
-    assert _ids("kecheng", registers=[("register v1", register)]) == _ids("kecheng")
+    got = _ids(unit, registers=[("register v1", register)], sample=True)
+    assert got == {f"{unit}.reg"}
+    others = {"kecheng", "jiangshan", "municipal", "qujiang"} - {unit}
+    for other in sorted(others):  # every other unit keeps its structure
+        assert _ids(other, registers=[("register v1", register)]) == _ids(other)
 
 
 def test_fallback_files_add_up_after_the_sample(tmp_path: Path) -> None:
