@@ -168,3 +168,31 @@ def test_discovered_entities_are_added_flat_and_marked() -> None:
     again = more.with_entities([("newer", "v")])
     assert again.discovered == frozenset({"new", "newer"})
     assert s.with_entities([("a", "u")]) is s
+
+
+def test_an_entity_whose_parent_is_not_in_force_is_a_root() -> None:
+    s = _structure(
+        Entity(id="g", name_zh="集团", unit="u", since=NEXT_DAY),
+        Entity(id="a", name_zh="甲", unit="u", parent="g"),
+    )
+    snap = s.at(2021)
+    assert snap.roots("u") == ("a",) and snap.children_map[None] == ("a",)
+    assert s.at(2022).roots("u") == ("g",)
+
+
+def test_an_entity_both_dated_and_created_later_is_left_out_quietly() -> None:
+    s = _structure(
+        Entity(id="a", name_zh="甲", unit="u", since=NEXT_DAY),
+        Entity(id="b", name_zh="乙", unit="u"),
+        events=(StructureEvent(date=NEXT_DAY, kind=EventKind.CREATE, entity="a"),),
+    )
+    assert set(s.at(2021)) == {"b"}
+    assert set(s.at(2022)) == {"a", "b"}
+
+
+def test_a_transfer_to_a_parent_not_in_force_keeps_the_entitys_unit() -> None:
+    s = _structure(
+        Entity(id="c", name_zh="丙", unit="u"),
+        events=(StructureEvent(date=END_2021, kind=EventKind.TRANSFER, entity="c", target="gone"),),
+    )
+    assert s.at(2021)["c"].unit == "u"
