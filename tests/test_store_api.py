@@ -259,3 +259,20 @@ def test_the_entry_a_put_returns_and_the_reasons_it_records(tmp_path: Path) -> N
     [k] = [r for r in store.received() if r["unit"] == "kaihua"]
     assert k["blocking"] == 1
     assert store.states(2023, ["kaihua"])["kaihua"].state == "returned"
+
+
+def test_findings_keep_their_flags_and_missing_text_reads_as_null(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    findings = (
+        _findings(1)
+        .with_columns(
+            pl.Series("explained", [True, None], dtype=pl.Boolean),
+            pl.Series("blocks", [None, False], dtype=pl.Boolean),
+        )
+        .drop("entity")
+    )
+    store.put(sample_frame(), unit="qujiang", year=2023, hold=True, findings=findings)
+    kept = store.findings("qujiang", 2023, 1)
+    assert kept["explained"].to_list() == [True, False]  # a null flag reads as False
+    assert kept["blocks"].to_list() == [False, False]
+    assert kept["entity"].to_list() == [None, None]
