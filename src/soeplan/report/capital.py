@@ -30,6 +30,7 @@ from soeplan.registers.operations import ListingStage, ReformKind
 from soeplan.registers.records import StrategicSector
 from soeplan.report.format import format_value
 from soeplan.report.model import CellFormat
+from soeplan.report.units import Names
 from soeplan.sample import SYNTHETIC_NOTE
 from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
 
@@ -74,17 +75,6 @@ def _value(rollup: pl.DataFrame, node: str, year: int, indicator: str) -> float 
     return None if v.is_empty() or v[0] is None or v[0] != v[0] else float(v[0])
 
 
-def _names(ctx: SectionContext) -> dict[str, Text]:
-    s = ctx.structure
-    out: dict[str, Text] = {}
-    if s is not None:
-        out |= {u.id: Text(u.name_zh, u.name_en or u.name_zh) for u in s.units.values()}
-        out |= {c.scope: Text(c.name("zh"), c.name("en")) for c in s.scopes.values()}
-    if ctx.plan is not None:
-        out |= {p.id: Text(p.name_zh, p.name_en) for p in ctx.plan.scopes}
-    return out
-
-
 def _floor(ctx: SectionContext, scope: str) -> tuple[float, int] | None:
     """The plan's floor on the share for ``scope`` (or the city's, for a unit)."""
     if ctx.plan is None:
@@ -109,7 +99,7 @@ _LAYOUT_LABELS = {
 def _layout_rows(
     ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame, nodes: Sequence[str]
 ) -> dict[str, list[Cell]]:
-    lang, names = ctx.lang, _names(ctx)
+    lang, names = ctx.lang, Names(ctx)
     assert ctx.structure is not None
     by_sector = sector_layout(view.entities, ctx.structure).filter(pl.col("year") == ctx.year)
     base_year = ctx.plan.base_year if ctx.plan is not None else ctx.year
@@ -123,7 +113,7 @@ def _layout_rows(
         if floor is not None and now is not None and base is not None and ctx.year > base_year:
             a = assess_bound(base, base_year, now, ctx.year, floor[0], floor[1], "floor")
             status = a.status.zh if lang == "zh" else a.status.en
-        rows["node"].append(names.get(node, Text(node, node))(lang))
+        rows["node"].append(names.node(node)(lang))
         rows["capital"].append(_value(rollup, node, ctx.year, "state_capital"))
         for s in [*StrategicSector, "unclassified"]:
             key = str(getattr(s, "value", s))
@@ -156,7 +146,7 @@ _RATED_LABELS = {
 def _rating_tables(
     ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame
 ) -> tuple[SectionTable, SectionTable]:
-    lang, names = ctx.lang, _names(ctx)
+    lang, names = ctx.lang, Names(ctx)
     assert ctx.structure is not None
     held = register_ratings(view.attributes).filter(pl.col("indicator").is_not_null())
     base_year = ctx.plan.base_year if ctx.plan is not None else ctx.year
@@ -169,7 +159,7 @@ def _rating_tables(
             base = mine.filter((pl.col("year") == base_year) & (pl.col("indicator") == ind)).height
             t = targets.get((scope.scope, ind))
             sub = _value(rollup, scope.scope, ctx.year, ind)
-            rows["scope"].append(names.get(scope.scope, Text(scope.scope, scope.scope))(lang))
+            rows["scope"].append(names.node(scope.scope)(lang))
             rows["grade"].append(grade)
             rows["register"].append(count)
             rows["submitted"].append(sub)
@@ -179,7 +169,7 @@ def _rating_tables(
     rated: dict[str, list[Cell]] = {k: [] for k in _RATED_LABELS}
     for r in now.sort("indicator", "unit", "entity").iter_rows(named=True):
         rated["grade"].append(r["rating"])
-        rated["unit"].append(names.get(r["unit"], Text(r["unit"], r["unit"]))(lang))
+        rated["unit"].append(names.node(r["unit"])(lang))
         rated["name"].append(r["name_zh"])
         rated["agency"].append(r["rating_agency"])
         rated["date"].append(r["rating_date"].isoformat())
@@ -207,12 +197,12 @@ _SEC_LABELS = {"node": Text("范围", "Scope")}
 def _listing_tables(
     ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame
 ) -> tuple[SectionTable, SectionTable]:
-    lang, names = ctx.lang, _names(ctx)
+    lang, names = ctx.lang, Names(ctx)
     assert ctx.structure is not None
     listed = listed_companies(view.attributes, ctx.year)
     rows: dict[str, list[Cell]] = {k: [] for k in _LISTED_LABELS}
     for r in listed.iter_rows(named=True):
-        rows["unit"].append(names.get(r["unit"], Text(r["unit"], r["unit"]))(lang))
+        rows["unit"].append(names.node(r["unit"])(lang))
         rows["name"].append(r["name_zh"])
         rows["exchange"].append(r["exchange"])
         rows["code"].append(r["stock_code"])
@@ -222,7 +212,7 @@ def _listing_tables(
     years = list(range(first, ctx.year + 1))
     sec: dict[str, list[Cell]] = {k: [] for k in ["node", *map(str, years)]}
     for scope in ctx.structure.scopes:
-        sec["node"].append(names.get(scope, Text(scope, scope))(lang))
+        sec["node"].append(names.node(scope)(lang))
         for y in years:
             sec[str(y)].append(_value(rollup, scope, y, "securitisation_rate"))
     labels = _SEC_LABELS | {str(y): Text(f"{y}年", str(y)) for y in years}
@@ -258,7 +248,7 @@ _LISTED_TARGET_LABELS = {
 
 def _listed_target(ctx: SectionContext, view: CapitalView) -> SectionTable:
     """The listed-company count from the registers against the plan's count target."""
-    lang, names = ctx.lang, _names(ctx)
+    lang, names = ctx.lang, Names(ctx)
     assert ctx.structure is not None
     targets = {
         t.scope: t for t in (ctx.plan.targets if ctx.plan else ()) if t.indicator == "listed"
@@ -278,7 +268,7 @@ def _listed_target(ctx: SectionContext, view: CapitalView) -> SectionTable:
             p = assess_progress(count(base_year), base_year, now, ctx.year, float(t.value), t.year,
                                 method="linear")  # fmt: skip
             status = p.status.zh if lang == "zh" else p.status.en
-        rows["scope"].append(names.get(scope.scope, Text(scope.scope, scope.scope))(lang))
+        rows["scope"].append(names.node(scope.scope)(lang))
         rows["count"].append(now)
         rows["target"].append(float(t.value) if t is not None else None)
         rows["status"].append(status)
@@ -288,13 +278,13 @@ def _listed_target(ctx: SectionContext, view: CapitalView) -> SectionTable:
 
 def _operations_tables(ctx: SectionContext, view: CapitalView) -> tuple[SectionTable, ...]:
     """The listing pipeline at the year's end and the reforms per scope and year."""
-    lang, names = ctx.lang, _names(ctx)
+    lang, names = ctx.lang, Names(ctx)
     assert ctx.structure is not None
     entity_names = dict(zip(view.attributes["entity"], view.attributes["name_zh"], strict=True))
     pipe = pipeline(view.listings, ctx.year)
     rows: dict[str, list[Cell]] = {k: [] for k in _PIPE_LABELS}
     for r in pipe.iter_rows(named=True):
-        rows["unit"].append(names.get(r["unit"], Text(r["unit"], r["unit"]))(lang))
+        rows["unit"].append(names.node(r["unit"])(lang))
         rows["name"].append(entity_names.get(r["entity"], r["entity"]))
         st = ListingStage(r["stage"])
         rows["stage"].append(st.zh if lang == "zh" else st.en)
@@ -304,7 +294,7 @@ def _operations_tables(ctx: SectionContext, view: CapitalView) -> tuple[SectionT
     reforms: dict[str, list[Cell]] = {k: [] for k in _REFORM_LABELS}
     for r in counts.iter_rows(named=True):
         kind = ReformKind(r["kind"])
-        reforms["node"].append(names.get(r["node"], Text(r["node"], r["node"]))(lang))
+        reforms["node"].append(names.node(r["node"])(lang))
         reforms["year"].append(int(r["year"]))
         reforms["kind"].append(kind.zh if lang == "zh" else kind.en)
         reforms["count"].append(int(r["count"]))
@@ -333,7 +323,7 @@ def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> l
         floor = _floor(ctx, scope)
         if share is None or floor is None:
             continue
-        n = _names(ctx).get(scope, Text(scope, scope))
+        n = Names(ctx).node(scope)
         out.append(Text(
             f"{n.zh}{ctx.year}年三大领域国有资本占比 {_pct(share)}（规划下限 {_pct(floor[0])}）。",
             f"{n.en}: {_pct(share)} of state capital in the strategic sectors in {ctx.year} "

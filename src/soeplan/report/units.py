@@ -53,6 +53,18 @@ class Names:
         self.units: Mapping[str, Any] = getattr(s, "units", {})
         self.entities: Mapping[str, Any] = getattr(s, "entities", {})
         self.indicators = current().indicators
+        #: units, then scopes (the plan's names over the structure's), for :meth:`node`
+        self.nodes: dict[str, Text] = {
+            i: Text(x.name_zh, x.name_en or x.name_zh) for i, x in self.units.items()
+        }
+        scopes = getattr(s, "scopes", {}).values()
+        self.nodes |= {c.scope: Text(c.name("zh"), c.name("en")) for c in scopes}
+        if ctx.plan is not None:
+            self.nodes |= {p.id: Text(p.name_zh, p.name_en) for p in ctx.plan.scopes}
+
+    def node(self, n: str) -> Text:
+        """A unit's or a scope's name (the id itself when unknown)."""
+        return self.nodes.get(n, Text(n, n))
 
     def unit(self, u: str) -> Text:
         x = self.units.get(u)
