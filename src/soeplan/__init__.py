@@ -78,6 +78,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "TableRounding",
             ),
             "soeplan.arithmetic.precision": ("Interval",),
+            "soeplan.periods": ("Period", "PeriodError"),
         },
     ),
     (
@@ -732,6 +733,10 @@ if TYPE_CHECKING:
     from soeplan.sdk import (
         merge_observations as merge_observations,
         read_observations as read_observations,
+    )
+    from soeplan.periods import (
+        Period as Period,
+        PeriodError as PeriodError,
     )
     from soeplan.errors import (
         DataFileError as DataFileError,
