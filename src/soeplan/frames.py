@@ -21,6 +21,8 @@ COLUMNS: dict[str, DType] = {
     "unit": pl.String,
     "entity": pl.String,
     "year": pl.Int32,
+    #: the month of a monthly express report (快报), 1 to 12; an annual frame has no month column
+    "month": pl.Int8,
     "indicator": pl.String,
     "value": pl.Float64,
     # where a figure came from
@@ -57,6 +59,10 @@ def columns(*names: str) -> dict[str, DType]:
 #: The columns every observations frame starts with, in order: what a reader, the store, the
 #: sample and a plugin's data file all have in common; each adds its own columns after these.
 LONG_SCHEMA: dict[str, DType] = columns("unit", "entity", "year", "indicator", "value")
+
+#: A monthly express report's observations (快报): flows are year-to-date totals to the month's
+#: end, stocks the balance at the month's end (:class:`soeplan.Period`).
+MONTHLY_SCHEMA: dict[str, DType] = columns("unit", "entity", "year", "month", "indicator", "value")
 
 #: A submission's observations as read from its file, with where each figure came from.
 OBSERVATION_SCHEMA: dict[str, DType] = {
