@@ -18,14 +18,16 @@ def indicator_catalogue() -> str:
 
     registry = build_registry(make_host(load_entry_points=False))
     lines = [
-        "| code | 中文 | English | category | unit | kind | aggregation | better | formula |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| code | 中文 | English | category | unit | kind | stock/flow | aggregation | better "
+        "| formula |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for ind in registry.indicators.values():
         formula = ind.formula.describe() if ind.formula else ""
         lines.append(
             f"| `{ind.code}` | {ind.name_zh} | {ind.name_en} | {ind.category.zh} / {ind.category.en} "
-            f"| {ind.unit} | {ind.kind.value} | {ind.aggregation.value} | {ind.direction.value} "
+            f"| {ind.unit} | {ind.kind.value} | {ind.flow.value} {ind.flow.zh} "
+            f"| {ind.aggregation.value} | {ind.direction.value} "
             f"| {formula} |"
         )
     notes = [

@@ -63,11 +63,59 @@ class Kind(StrEnum):
 
 
 class Flow(StrEnum):
-    """For amounts: a balance at year end (stock) or a total over the year (flow)."""
+    """Whether a figure is a balance at the period's end (stock) or a total over it (flow).
 
-    STOCK = "stock"  #: 时点数: a balance at year end (total assets)
-    FLOW = "flow"  #: 时期数: a total over the year (revenue, profit)
-    NONE = "none"  #: 不适用: neither (ratios, counts)
+    In an annual submission a stock is the year-end balance and a flow the year's total. In a
+    monthly express report (快报, :class:`soeplan.Period`) a stock is the balance at the month's
+    end (期末数) and a flow the total from 1 January to the month's end (本年累计): December's
+    figures are the year's. A ratio is neither: it is recomputed from its components, each
+    taken as its own kind says (:doc:`/reference/periods`).
+    """
+
+    STOCK = "stock"  #: 时点数: a balance at the period's end (total assets; enterprises counted)
+    FLOW = "flow"  #: 时期数: a total over the period, year-to-date in a 快报 (revenue, profit)
+    #: 时期平均数: an average over the months elapsed (average employees); year-to-date in a
+    #: 快报 like a flow, but a month's own figure is not the difference of two of them
+    AVERAGE = "average"
+    NONE = "none"  #: 不适用: neither (ratios, recomputed from their components)
+
+    @property
+    def zh(self) -> str:
+        return _FLOW_ZH[self]
+
+    @property
+    def en(self) -> str:
+        return _FLOW_EN[self]
+
+    @property
+    def column_zh(self) -> str:
+        """The heading of its column in a monthly 快报 (期末数, 本年累计)."""
+        return _FLOW_COLUMN[self][0]
+
+    @property
+    def column_en(self) -> str:
+        """The English heading of its column in a monthly 快报."""
+        return _FLOW_COLUMN[self][1]
+
+    @property
+    def year_to_date(self) -> bool:
+        """True where a monthly figure covers January to the month (flows and averages)."""
+        return self in (Flow.FLOW, Flow.AVERAGE)
+
+
+_FLOW_ZH = {Flow.STOCK: "时点数", Flow.FLOW: "时期数", Flow.AVERAGE: "时期平均数", Flow.NONE: "不适用"}
+_FLOW_EN = {
+    Flow.STOCK: "Stock (balance at period end)",
+    Flow.FLOW: "Flow (total over the period)",
+    Flow.AVERAGE: "Average over the period",
+    Flow.NONE: "Neither (recomputed)",
+}
+_FLOW_COLUMN = {
+    Flow.STOCK: ("期末数", "At period end"),
+    Flow.FLOW: ("本年累计", "Year to date"),
+    Flow.AVERAGE: ("本年累计（平均）", "Year-to-date average"),
+    Flow.NONE: ("本期", "This period"),
+}
 
 
 class Aggregation(StrEnum):
@@ -91,7 +139,9 @@ class Ratio:
 
     ``value = numerator / denominator``, or ``1 − numerator / denominator`` when ``one_minus``.
     With ``denominator_average`` the denominator is the mean of the previous and the current
-    year's values (opening and closing balance).
+    year's values (opening and closing balance); for a month, the mean of the previous year's
+    closing balance and the month's (the year's opening balance and the balance at the month's
+    end), so December's is the year's.
     """
 
     numerator: str
@@ -319,6 +369,15 @@ def _check_ratio(ind: Indicator, where: str, problems: list[Problem]) -> None:
                 f"{where}.formula",
                 f"ratio {ind.code} has no formula",
                 "give a formula over other indicators, or make it an amount",
+            )
+        )
+    if ind.kind is Kind.RATIO and ind.flow is not Flow.NONE:
+        problems.append(
+            Problem(
+                f"{where}.flow",
+                f"ratio {ind.code} is neither a stock nor a flow (flow = {ind.flow.value!r})",
+                "leave flow out of a ratio: it is recomputed from its components, each taken as "
+                "its own flow says",
             )
         )
     if ind.kind is Kind.RATIO and ind.aggregation is Aggregation.SUM:
