@@ -249,6 +249,37 @@ class Structure:
             current = merged[-1].target if merged else None
         return current
 
+    def as_of(self, date: dt.date) -> Structure:
+        """This structure as it stands on ``date``: later events and entities left out.
+
+        The rollup reads a year's structure at its end; a month's figures are rolled up in the
+        structure of the month's end (:func:`soeplan.consolidation.period.rollup_period`), so
+        the structure as of that day's end is the one whose year ``date.year`` ends there. An
+        entity created later (``since`` or a create event after ``date``) is not yet in it.
+        """
+        later = {
+            ev.entity
+            for ev in self.events
+            if ev.kind is EventKind.CREATE
+            and ev.date > date
+            and not any(
+                e.kind is EventKind.CREATE and e.entity == ev.entity and e.date <= date
+                for e in self.events
+            )
+        }
+        later |= {e.id for e in self.entities.values() if e.since is not None and e.since > date}
+        events = tuple(ev for ev in self.events if ev.date <= date and ev.entity not in later)
+        if not later and len(events) == len(self.events):
+            return self
+        return attrs.evolve(
+            self,
+            entities=MappingProxyType(
+                {k: e for k, e in self.entities.items() if k not in later}
+            ),
+            events=events,
+            cache={},
+        )
+
     def with_entities(self, extra: Iterable[tuple[str, str]]) -> Structure:
         """This structure plus flat entities ``(id, unit)`` discovered in observations (ids it
         already has are left alone)."""
