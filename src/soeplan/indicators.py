@@ -103,7 +103,12 @@ class Flow(StrEnum):
         return self in (Flow.FLOW, Flow.AVERAGE)
 
 
-_FLOW_ZH = {Flow.STOCK: "时点数", Flow.FLOW: "时期数", Flow.AVERAGE: "时期平均数", Flow.NONE: "不适用"}
+_FLOW_ZH = {
+    Flow.STOCK: "时点数",
+    Flow.FLOW: "时期数",
+    Flow.AVERAGE: "时期平均数",
+    Flow.NONE: "不适用",
+}
 _FLOW_EN = {
     Flow.STOCK: "Stock (balance at period end)",
     Flow.FLOW: "Flow (total over the period)",

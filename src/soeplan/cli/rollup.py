@@ -16,6 +16,7 @@ from soeplan.cli._common import (
     plan_option,
     warn_plugin_failures,
 )
+from soeplan.cli._period import chosen_period, period_option
 from soeplan.cli._render import render_rows
 from soeplan.cli.report import report_mode_options
 from soeplan.cli.store_inputs import observations_from_store, store_coverage
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
     from soeplan.consolidation.records import Rollup
     from soeplan.indicators import Indicator
+    from soeplan.periods import Period
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,21 +112,47 @@ def load_observations(sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
                     )
                 ],
             )
-        keep = [c for c in ("unit", "entity", "year", "indicator", "value") if c in names]
+        keep = [c for c in ("unit", "entity", "year", "month", "indicator", "value") if c in names]
         frames.append(lf.select(keep))
     return pl.concat(frames, how="diagonal_relaxed")
 
 
+def load_monthly_observations(sample: bool, data: Sequence[Path], period: Period) -> pl.LazyFrame:
+    """The monthly figures (快报) the options name: the synthetic monthly sample, or data files
+    with a month column (a file without one is refused when its month is read)."""
+    if not sample:
+        return load_observations(sample, data)
+    from soeplan.sample_monthly import MONTHLY_SAMPLE_YEARS, monthly_sample
+
+    if period.year not in MONTHLY_SAMPLE_YEARS:
+        years = "–".join(map(str, (MONTHLY_SAMPLE_YEARS[0], MONTHLY_SAMPLE_YEARS[-1])))
+        raise SoeplanError(
+            f"the synthetic monthly sample covers {years}, not {period} / 月度示例数据仅含 {years} 年"
+            f"\n  fix: give --period {MONTHLY_SAMPLE_YEARS[-1]}-06, or --year {period.year} for "
+            "the annual sample"
+        )
+    return monthly_sample(load_observations(True, []).collect()).lazy()
+
+
 def _inputs(
-    store: Path | None, sample: bool, data: Sequence[Path], structure_files: Sequence[Path]
+    store: Path | None,
+    sample: bool,
+    data: Sequence[Path],
+    structure_files: Sequence[Path],
+    period: Period | None = None,
 ) -> tuple[pl.LazyFrame, Any]:
-    """The figures (a store, the sample or data files) and the structure to roll them up in."""
+    """The figures (a store, the sample or data files) and the structure to roll them up in;
+    with a month's ``period``, the monthly figures (快报)."""
     if store is not None:
         from soeplan.submissions.store_registers import store_structure
 
-        obs = observations_from_store(store, sample=sample, data=data)
+        obs = observations_from_store(store, sample=sample, data=data, period=period)
         # the store's registers replace their units' structures (soeplan register load)
         return obs, store_structure(store, sample=sample, fallback_files=structure_files)
+    if period is not None:
+        return load_monthly_observations(sample, data, period), load_structure(
+            sample, structure_files
+        )
     return load_observations(sample, data), load_structure(sample, structure_files)
 
 
@@ -196,14 +224,18 @@ def _exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) 
         ind = cat.get(code)
         return ind.kind.value if ind is not None else "amount"  # an unknown code is summed
 
+    keys = [c for c in totals.columns if c != "value"]  # scope, year (month), indicator
     if fmt == "json":
         items = [
-            {"scope": s, "year": y, "indicator": i, "value": figure_value(v, kind(i))}
-            for s, y, i, v in totals.iter_rows()
+            {**{k: r[k] for k in keys}, "value": figure_value(r["value"], kind(r["indicator"]))}
+            for r in totals.iter_rows(named=True)
         ]
         return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
-    rows = [[s, y, i, figure_text(v, kind(i))] for s, y, i, v in totals.iter_rows()]
-    return render_rows(["scope", "year", "indicator", "value"], rows, "csv")
+    rows = [
+        [*(r[k] for k in keys), figure_text(r["value"], kind(r["indicator"]))]
+        for r in totals.iter_rows(named=True)
+    ]
+    return render_rows([*keys, "value"], rows, "csv")
 
 
 @cli.command("rollup")
@@ -215,6 +247,7 @@ def _exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) 
 )
 @data_options
 @click.option("--year", "years", multiple=True, type=int, help="Only these years (repeatable).")
+@period_option
 @click.option(
     "--indicator", "indicators", multiple=True, metavar="CODE", help="Only these indicators."
 )
@@ -252,6 +285,7 @@ def rollup_cmd(
     data: tuple[Path, ...],
     structure_files: tuple[Path, ...],
     years: tuple[int, ...],
+    period: Period | None,
     indicators: tuple[str, ...],
     group_reported: str,
     level: str,
@@ -279,10 +313,16 @@ def rollup_cmd(
       soeplan rollup --sample --year 2020 --format json
       soeplan rollup --sample --year 2020 --lang en
       soeplan rollup --sample --year 2023 --level group --indicator total_assets
+      soeplan rollup --sample --period 2023-06 --format csv   # June's 快报, year-to-date
       soeplan rollup --data figures.parquet --format md
       soeplan rollup --store store/ --format csv          # what has been accepted so far
       soeplan rollup submissions/*.xlsx --plan quzhou-14th --year 2023 --out report-2023
       soeplan rollup --store store/ --year 2023 --out report-2023 --lang en
+
+    With --period 2023-06 the month's express reports (快报) are rolled up in the structure as it
+    stands at the month's end: stocks at the month's end, flows year-to-date, ratios recomputed
+    from those (--sample: the synthetic monthly sample; --data: files with a month column).
+    --period 2023 is --year 2023.
 
     With --store, a year some unit of a scope has no accepted submission for is refused (exit 1,
     listing the missing units) unless --allow-partial is given.
@@ -291,6 +331,15 @@ def rollup_cmd(
     the printed rollup.
     """
 
+    chosen = chosen_period(period, years)
+    monthly = chosen is not None and not chosen.is_annual
+    if period is not None and not monthly:
+        years = (period.year,)
+    if monthly and (out is not None or submissions):
+        raise click.UsageError(
+            "the report of a month is written by soeplan report --period, not rollup --out "
+            "/ 月度快报报告请用 soeplan report --period"
+        )
     if out is not None or submissions:
         from soeplan.cli.report import report_mode
 
@@ -318,8 +367,14 @@ def rollup_cmd(
         )
         return
     warn_plugin_failures()
-    obs, structure = _inputs(store, sample, data, structure_files)
+    obs, structure = _inputs(store, sample, data, structure_files, chosen if monthly else None)
     partial = store_coverage(store, plan, structure, years, allow_partial) if store else []
+    if monthly:
+        assert chosen is not None
+        obs = refuse_implausible(obs, plan, [chosen.year])
+        _print_period(obs, structure, chosen, indicators, group_reported, level, fmt, lang,
+                      sample, partial)  # fmt: skip
+        return
     obs = refuse_implausible(obs, plan, years)
     _print_rollup(obs, structure, years, indicators, group_reported, level, fmt, lang, sample,
                   partial)  # fmt: skip
@@ -351,6 +406,54 @@ def _print_rollup(
         echo_level(result, level, fmt, lang, sample=sample)
         return
     _echo_result(result, fmt, lang, sample=sample)
+
+
+def _print_period(
+    obs: pl.LazyFrame,
+    structure: Any,
+    period: Period,
+    indicators: Sequence[str],
+    group_reported: str,
+    level: str,
+    fmt: str,
+    lang: str,
+    sample: bool,
+    partial: Sequence[str],
+) -> None:
+    """Consolidate one month's express reports and print them as :func:`_print_rollup` does,
+    the period (``2023-06``) in the year's column of a table, ``month`` after ``year`` in CSV
+    and JSON."""
+    import polars as pl
+
+    from soeplan.consolidation.period import rollup_period
+    from soeplan.consolidation.records import Rollup, scope_totals
+    from soeplan.plugins.registry import get_registry
+    from soeplan.sample import SYNTHETIC_NOTE
+
+    result = rollup_period(obs, structure, period, indicators=indicators or None,
+                           group_reported=group_reported, include_entities=level == "entity")  # fmt: skip
+    echo_findings(result.findings, lang)
+    for line in partial:
+        click.echo(f"# {line}", err=True)
+    if fmt in ("csv", "json") and level == "scope":
+        if sample:
+            click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
+        totals = scope_totals(result.values.drop("month")).with_columns(
+            pl.lit(period.month, dtype=pl.Int8).alias("month")
+        )
+        totals = totals.select("scope", "year", "month", "indicator", "value")
+        click.echo(_exact_totals(totals, get_registry().indicators, fmt), nl=False)
+        return
+    shown = result.values.drop("month")
+    if fmt not in ("csv", "json"):  # a table or Markdown: the period where the year stood
+        shown = shown.with_columns(pl.lit(str(period)).alias("year"))
+    printed = Rollup(shown, result.findings, result.structure)
+    if level != "scope":
+        from soeplan.cli.rollup_levels import echo_level
+
+        echo_level(printed, level, fmt, lang, sample=sample)
+        return
+    _echo_result(printed, fmt, lang, sample=sample)
 
 
 def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:

@@ -12,9 +12,15 @@ from soeplan.errors import SoeplanError
 if TYPE_CHECKING:
     import polars as pl
 
+    from soeplan.periods import Period
 
-def observations_from_store(store: Path, *, sample: bool, data: Sequence[Path]) -> pl.LazyFrame:
-    """The current accepted figures of an ingest store (``soeplan ingest``), as one lazy frame."""
+
+def observations_from_store(
+    store: Path, *, sample: bool, data: Sequence[Path], period: Period | None = None
+) -> pl.LazyFrame:
+    """The current accepted figures of an ingest store (``soeplan ingest``), as one lazy frame;
+    with a month's ``period``, its accepted express reports (快报) of that year and the year
+    before (with a month column)."""
     from soeplan.submissions.store import Store, read_store
 
     if sample or data:

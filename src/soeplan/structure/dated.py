@@ -273,9 +273,7 @@ class Structure:
             return self
         return attrs.evolve(
             self,
-            entities=MappingProxyType(
-                {k: e for k, e in self.entities.items() if k not in later}
-            ),
+            entities=MappingProxyType({k: e for k, e in self.entities.items() if k not in later}),
             events=events,
             cache={},
         )
