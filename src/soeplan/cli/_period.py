@@ -20,7 +20,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 __all__ = ["PeriodType", "chosen_period", "period_option"]
 
 
-class PeriodType(click.ParamType):
+class PeriodType(click.ParamType):  # type: ignore[type-arg]
     """A click parameter read by :meth:`soeplan.Period.parse` (a bad one: exit 2, the fix)."""
 
     name = "period"
