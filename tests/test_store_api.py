@@ -159,6 +159,7 @@ def test_a_units_state_and_the_received_list_carry_every_field(tmp_path: Path) -
         {
             "unit": "qujiang",
             "year": 2023,
+            "month": None,
             "version": 1,
             "source": "q.xlsx",
             "sha256": "ab" * 32,

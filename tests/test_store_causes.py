@@ -102,7 +102,7 @@ def test_a_store_of_another_schema_version_is_refused_naming_both(tmp_path: Path
         raw.execute("UPDATE schema_version SET version = 99")
     raw.close()
     with pytest.raises(
-        StoreError, match=rf"^{re.escape(str(path))}: store schema version 99 is not 1"
+        StoreError, match=rf"^{re.escape(str(path))}: store schema version 99 is not 2"
     ):
         connect(path, create=False)
 

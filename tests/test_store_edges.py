@@ -92,6 +92,7 @@ def test_defaults_of_an_entry(tmp_path: Path) -> None:
         "source_sha256": "",
         "synthetic": False,
         "warnings_explained": 0,
+        "month": None,
     }
 
 

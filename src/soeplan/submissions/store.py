@@ -1,12 +1,13 @@
-"""The store of submissions: one SQLite database per store directory, keyed by unit and year.
+"""The store of submissions: one SQLite database per store directory, keyed by unit and period.
 
 Layout of a store directory::
 
     soeplan.sqlite    the system of record (back it up; open it with any SQLite tool)
 
-Every received file is recorded as the next *version* of its (unit, year), refused ones
-included, with its name, SHA-256, size, time, sender, figures and findings; each (unit, year)
-has a state (:data:`STATES`) and every change of state is kept with its reason. One ingest is one
+Every received file is recorded as the next *version* of its (unit, period), refused ones
+included, with its name, SHA-256, size, time, sender, figures and findings; a period is a year
+(an annual submission) or a month of it (a 快报, ``month`` given to each method; the database
+keeps ``month`` 0 for the whole year). Each (unit, period) has a state (:data:`STATES`) and every change of state is kept with its reason. One ingest is one
 transaction: a failed or killed ingest leaves the store as it was. Each read checks what it reads:
 ``PRAGMA quick_check`` when the database is opened, and the SHA-256 of a version's canonical
 figures (stored when written) before the figures are used. See ``docs/explanation/store.md``.
@@ -31,6 +32,7 @@ import polars as pl
 
 from soeplan.errors import Problem, UnknownNameError
 from soeplan.frames import STORE_SCHEMA
+from soeplan.periods import Period
 from soeplan.submissions.store_db import (
     DB_NAME,
     StoreBusyError,
@@ -44,6 +46,7 @@ from soeplan.submissions.store_model import (
     StoreEntry,
     UnitState,
     entry_of,
+    month_key,
 )
 
 __all__ = [
@@ -190,41 +193,52 @@ class Store:
     # -- reading -------------------------------------------------------------------------------
 
     def entries(self) -> tuple[StoreEntry, ...]:
-        """Every version that passed validation (or that the office accepted), by unit, year
-        and version."""
+        """Every version that passed validation (or that the office accepted), by unit, year,
+        month (the whole year first) and version: annual submissions and 快报 alike."""
         rows = self._rows(
             ENTRY_SQL + " WHERE errors = 0 AND (blocking = 0 OR id IN (SELECT received_id FROM "
-            "state_changes WHERE to_state = 'accepted')) ORDER BY 1, 2, 3"
+            "state_changes WHERE to_state = 'accepted')) ORDER BY 1, 2, 11, 3"
         )
         return tuple(entry_of(r) for r in rows)
 
-    def accepted(self, year: int) -> dict[str, StoreEntry]:
-        """The accepted version of each unit's submission for ``year``, by unit: the version in
-        force. A later refused or held file does not withdraw it; the office's return does."""
+    def accepted(self, year: int, month: int | None = None) -> dict[str, StoreEntry]:
+        """The accepted version of each unit's submission for ``year`` (or its ``month``'s 快报),
+        by unit: the version in force. A later refused or held file does not withdraw it; the
+        office's return does."""
         cols = ", ".join(f"r.{c}" for c in ENTRY_SQL[7 : ENTRY_SQL.index(" FROM")].split(", "))
         sql = (
             f"SELECT {cols} FROM received r JOIN states s ON s.accepted_id = r.id "
-            "WHERE r.year = ? ORDER BY 1"
+            "WHERE r.year = ? AND r.month = ? ORDER BY 1"
         )
-        return {e.unit: e for e in map(entry_of, self._rows(sql, (year,)))}
+        return {e.unit: e for e in map(entry_of, self._rows(sql, (year, month_key(month))))}
 
     def current(self) -> tuple[StoreEntry, ...]:
-        """The accepted version of each (unit, year), every year."""
+        """The accepted version of each (unit, year), every year: annual submissions only
+        (the months' 快报 are :meth:`current_months`)."""
         years = [r[0] for r in self._rows("SELECT year FROM periods ORDER BY 1")]
         return tuple(e for y in years for e in self.accepted(y).values())
 
-    def states(self, year: int, units: Iterable[str] | None = None) -> dict[str, UnitState]:
-        """Every unit's state for ``year``: the units given (a plan's scopes) and those in the
-        store; a unit with nothing received is ``expected``."""
+    def current_months(self, year: int | None = None) -> tuple[StoreEntry, ...]:
+        """The accepted version of each unit's 快报 for each month (of ``year``, or every year)."""
+        sql = "SELECT DISTINCT year, month FROM received WHERE month > 0"
+        periods = sorted((y, m) for y, m in self._rows(sql) if year is None or y == year)
+        return tuple(e for y, m in periods for e in self.accepted(y, m).values())
+
+    def states(
+        self, year: int, units: Iterable[str] | None = None, *, month: int | None = None
+    ) -> dict[str, UnitState]:
+        """Every unit's state for ``year`` (or its ``month``'s 快报): the units given (a plan's
+        scopes) and those in the store; a unit with nothing received is ``expected``."""
         sql = (
             "SELECT s.unit, s.state, r.version, a.version, r.received_at, r.name, r.errors, "
             "r.warnings, s.reason FROM states s JOIN received r ON r.id = s.received_id "
-            "LEFT JOIN received a ON a.id = s.accepted_id WHERE s.year = ?"
+            "LEFT JOIN received a ON a.id = s.accepted_id WHERE s.year = ? AND s.month = ?"
         )
         found = {
             u: UnitState(
                 unit=u,
                 year=year,
+                month=month,
                 state=st,
                 version=v,
                 accepted_version=av,
@@ -234,49 +248,57 @@ class Store:
                 warnings=warn,
                 reason=reason,
             )
-            for u, st, v, av, at, name, err, warn, reason in self._rows(sql, (year,))
+            for u, st, v, av, at, name, err, warn, reason in self._rows(
+                sql, (year, month_key(month))
+            )
         }
         everyone = list(dict.fromkeys(units)) if units is not None else []
         extra = sorted(set(found) - set(everyone))
         return {
-            u: found.get(u) or UnitState(unit=u, year=year, state="expected")
+            u: found.get(u) or UnitState(unit=u, year=year, month=month, state="expected")
             for u in [*everyone, *extra]
         }
 
-    def history(self, unit: str, year: int) -> list[dict[str, Any]]:
-        """Every state change of (unit, year), oldest first, with the version and reason."""
+    def history(self, unit: str, year: int, month: int | None = None) -> list[dict[str, Any]]:
+        """Every state change of (unit, period), oldest first, with the version and reason."""
         sql = (
             "SELECT c.at, r.version, r.name, c.from_state, c.to_state, c.reason, c.by "
             "FROM state_changes c JOIN received r ON r.id = c.received_id "
-            "WHERE c.unit = ? AND c.year = ? ORDER BY c.id"
+            "WHERE c.unit = ? AND c.year = ? AND c.month = ? ORDER BY c.id"
         )
         keys = ("at", "version", "source", "from", "to", "reason", "by")
-        return [dict(zip(keys, r, strict=True)) for r in self._rows(sql, (unit, year))]
+        rows = self._rows(sql, (unit, year, month_key(month)))
+        return [dict(zip(keys, r, strict=True)) for r in rows]
 
-    def findings(self, unit: str, year: int, version: int) -> pl.DataFrame:
+    def findings(
+        self, unit: str, year: int, version: int, month: int | None = None
+    ) -> pl.DataFrame:
         """The findings recorded with one received version."""
         sql = (
             "SELECT f.severity, f.rule, f.entity, f.indicator, f.message_zh, f.message_en, "
             "f.explained, f.blocks FROM findings f JOIN received r ON r.id = f.received_id "
-            "WHERE r.unit = ? AND r.year = ? AND r.version = ? ORDER BY f.seq"
+            "WHERE r.unit = ? AND r.year = ? AND r.month = ? AND r.version = ? ORDER BY f.seq"
         )
         cols = ["severity", "rule", "entity", "indicator", "message_zh", "message_en"]
         schema: dict[str, Any] = {c: pl.String for c in cols} | {
             "explained": pl.Boolean,
             "blocks": pl.Boolean,
         }
-        rows = self._rows(sql, (unit, year, version))
+        rows = self._rows(sql, (unit, year, month_key(month), version))
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     def received(self) -> list[dict[str, Any]]:
-        """Every received file, refused ones included, by unit, year and version."""
+        """Every received file, refused ones included, by unit, period and version (``month``
+        None for an annual submission)."""
         sql = (
-            "SELECT unit, year, version, name, sha256, size, received_at, received_by, errors, "
-            "warnings, blocking, rows FROM received ORDER BY unit, year, version"
+            "SELECT unit, year, NULLIF(month, 0), version, name, sha256, size, received_at, "
+            "received_by, errors, warnings, blocking, rows FROM received "
+            "ORDER BY unit, year, month, version"
         )
         keys = [
             "unit",
             "year",
+            "month",
             "version",
             "source",
             "sha256",
@@ -290,47 +312,53 @@ class Store:
         ]
         return [dict(zip(keys, r, strict=True)) for r in self._rows(sql)]
 
-    def entry(self, unit: str, year: int, version: int | None = None) -> StoreEntry:
+    def entry(
+        self, unit: str, year: int, version: int | None = None, month: int | None = None
+    ) -> StoreEntry:
         """One version that passed validation (default: the accepted one, else the latest)."""
-        versions = [e for e in self.entries() if e.unit == unit and e.year == year]
+        every = self.entries()
+        versions = [e for e in every if (e.unit, e.year, e.month) == (unit, year, month)]
+        period = Period(year, month)
         if not versions:
-            have = ", ".join(f"{e.unit} {e.year}" for e in self.entries()) or "nothing yet"
+            have = ", ".join(f"{e.unit} {e.period}" for e in every) or "nothing yet"
             raise UnknownNameError(
-                f"the store {self.root} has no submission of {unit} for {year} that passed "
+                f"the store {self.root} has no submission of {unit} for {period} that passed "
                 f"validation (it holds: {have})\n"
-                "  fix: check --unit and --year, or ingest the submission first"
+                "  fix: check --unit and --year or --period, or ingest the submission first"
             )
         if version is None:
-            acc = self.accepted(year).get(unit)
+            acc = self.accepted(year, month).get(unit)
             return acc if acc is not None else versions[-1]
         for e in versions:
             if e.version == version:
                 return e
         known = ", ".join(str(e.version) for e in versions)
         raise UnknownNameError(
-            f"{unit} {year} has no version {version} that passed validation in {self.root} "
+            f"{unit} {period} has no version {version} that passed validation in {self.root} "
             f"(versions: {known})\n  fix: pick one of the versions `soeplan store list` shows"
         )
 
-    def read(self, unit: str, year: int, version: int | None = None) -> pl.DataFrame:
+    def read(
+        self, unit: str, year: int, version: int | None = None, month: int | None = None
+    ) -> pl.DataFrame:
         """The figures of one version (default: the accepted one), after checking their hash."""
-        return self._read_entry(self.entry(unit, year, version))
+        return self._read_entry(self.entry(unit, year, version, month))
 
     def _read_entry(self, e: StoreEntry) -> pl.DataFrame:
         sql = (
             "SELECT f.unit, f.entity, f.year, f.indicator, f.value, f.explanation FROM figures f "
             "JOIN received r ON r.id = f.received_id "
-            "WHERE r.unit = ? AND r.year = ? AND r.version = ? ORDER BY f.seq"
+            "WHERE r.unit = ? AND r.year = ? AND r.month = ? AND r.version = ? ORDER BY f.seq"
         )
-        rows = self._rows(sql, (e.unit, e.year, e.version))
+        rows = self._rows(sql, (e.unit, e.year, month_key(e.month), e.version))
         frame = pl.DataFrame(rows, schema=STORE_SCHEMA, orient="row")
         if frame.height != e.rows or figures_digest(e.unit, frame) != e.sha256:
             raise StoreError(
-                f"{self.db_path}: the figures of {e.unit} {e.year} version {e.version} were "
+                f"{self.db_path}: the figures of {e.unit} {e.period} version {e.version} were "
                 "changed after they were stored (their SHA-256 no longer matches)",
                 problems=[
                     Problem(
-                        f"{e.unit} {e.year} v{e.version}",
+                        f"{e.unit} {e.period} v{e.version}",
                         "the stored figures differ from what was accepted",
                         "restore soeplan.sqlite from a backup, or ingest the unit's file again",
                     )
@@ -357,8 +385,10 @@ class Store:
         refused: bool = False,
         received_at: str = "",
         reason: str = "",
+        month: int | None = None,
     ) -> StoreEntry:
-        """Record ``frame`` as the next version of (unit, year), in one transaction.
+        """Record ``frame`` as the next version of (unit, year) (or of its ``month``'s 快报), in
+        one transaction.
 
         By default the version is accepted. ``hold``: it waits for the office (``submitted``, or
         ``resubmitted`` after a return). ``refused``: validation refused it; it is recorded
@@ -386,6 +416,7 @@ class Store:
                 digest=figures_digest(unit, data),
                 findings=findings,
                 state="returned" if refused else ("submitted" if hold else "accepted"),
+                month=month_key(month),
             )
             _fault_point()
         return entry
@@ -399,6 +430,7 @@ class Store:
         reason: str,
         version: int | None = None,
         by: str = "",
+        month: int | None = None,
     ) -> UnitState:
         """The office accepts (``to="accepted"``) or returns (``to="returned"``) a version
         (default: the latest received one), with its reason."""
@@ -409,8 +441,11 @@ class Store:
                 f"the store {self.root} holds nothing yet\n  fix: ingest the unit's file first"
             )
         with self._write() as con:
-            change_state(con, unit, year, to, reason=reason, version=version, by=by, at=_now())
-        return self.states(year, [unit])[unit]
+            change_state(
+                con, unit, year, to, reason=reason, version=version, by=by, at=_now(),
+                month=month_key(month),
+            )  # fmt: skip
+        return self.states(year, [unit], month=month)[unit]
 
 
 def read_store(

@@ -18,7 +18,9 @@ from soeplan.errors import SoeplanError
 
 #: The database file inside a store directory.
 DB_NAME = "soeplan.sqlite"
-SCHEMA_VERSION = 1
+#: Version 2 keys submissions by period: ``month`` 0 is the whole year, 1–12 a month's 快报
+#: (a version 1 store is brought to version 2 when it is opened: :data:`MIGRATIONS`).
+SCHEMA_VERSION = 2
 #: How long a writer waits for another one to finish, in seconds (``SOEPLAN_STORE_BUSY_TIMEOUT``).
 BUSY_TIMEOUT_S = 30.0
 BUSY_ENV = "SOEPLAN_STORE_BUSY_TIMEOUT"
@@ -31,6 +33,7 @@ CREATE TABLE received (
     id INTEGER PRIMARY KEY,
     unit TEXT NOT NULL REFERENCES units(id),
     year INTEGER NOT NULL REFERENCES periods(year),
+    month INTEGER NOT NULL DEFAULT 0 CHECK (month BETWEEN 0 AND 12),
     version INTEGER NOT NULL CHECK (version >= 1),
     name TEXT NOT NULL,
     sha256 TEXT NOT NULL,
@@ -45,7 +48,7 @@ CREATE TABLE received (
     has_figures INTEGER NOT NULL DEFAULT 0,
     rows INTEGER NOT NULL DEFAULT 0,
     figures_sha256 TEXT NOT NULL DEFAULT '',
-    UNIQUE (unit, year, version)
+    UNIQUE (unit, year, month, version)
 );
 CREATE TABLE figures (
     received_id INTEGER NOT NULL REFERENCES received(id),
@@ -74,17 +77,19 @@ CREATE TABLE findings (
 CREATE TABLE states (
     unit TEXT NOT NULL REFERENCES units(id),
     year INTEGER NOT NULL REFERENCES periods(year),
+    month INTEGER NOT NULL DEFAULT 0 CHECK (month BETWEEN 0 AND 12),
     state TEXT NOT NULL CHECK (state IN ('submitted', 'resubmitted', 'returned', 'accepted')),
     received_id INTEGER NOT NULL REFERENCES received(id),
     accepted_id INTEGER REFERENCES received(id),
     reason TEXT NOT NULL DEFAULT '',
     changed_at TEXT NOT NULL,
-    PRIMARY KEY (unit, year)
+    PRIMARY KEY (unit, year, month)
 );
 CREATE TABLE state_changes (
     id INTEGER PRIMARY KEY,
     unit TEXT NOT NULL REFERENCES units(id),
     year INTEGER NOT NULL REFERENCES periods(year),
+    month INTEGER NOT NULL DEFAULT 0,
     received_id INTEGER NOT NULL REFERENCES received(id),
     from_state TEXT NOT NULL,
     to_state TEXT NOT NULL,
@@ -263,8 +268,64 @@ def _check_version(path: Path, con: sqlite3.Connection, tables: set[str]) -> Non
             "  fix: point --store at a directory written by `soeplan ingest`"
         )
     row = con.execute("SELECT version FROM schema_version").fetchone()
+    if row is not None and row[0] in MIGRATIONS:
+        _migrate(con, row[0])
+        row = con.execute("SELECT version FROM schema_version").fetchone()
     if row is None or row[0] != SCHEMA_VERSION:
         raise StoreError(
             f"{path}: store schema version {row and row[0]} is not {SCHEMA_VERSION}, the one "
             "this soeplan reads\n  fix: use the soeplan version that wrote this store"
         )
+
+
+def _table_sql(name: str) -> str:
+    """The ``CREATE TABLE`` statement of ``name`` in :data:`SCHEMA`."""
+    start = SCHEMA.index(f"CREATE TABLE {name} (")
+    return SCHEMA[start : SCHEMA.index(");", start) + 2]
+
+
+def _rebuilt(con: sqlite3.Connection, name: str) -> None:
+    """Rebuild table ``name`` in the current schema, its rows copied with ``month`` 0."""
+    old = [r[1] for r in con.execute(f"PRAGMA table_info({name})")]
+    cols = ", ".join(old)
+    con.execute(_table_sql(name).replace(f"CREATE TABLE {name} (", f"CREATE TABLE {name}_v2 ("))
+    con.execute(f"INSERT INTO {name}_v2 ({cols}, month) SELECT {cols}, 0 FROM {name}")
+    con.execute(f"DROP TABLE {name}")
+    con.execute(f"ALTER TABLE {name}_v2 RENAME TO {name}")
+
+
+def _to_v2(con: sqlite3.Connection) -> None:
+    """Version 1 → 2: submissions keyed by period. Every stored submission was for a whole
+    year, so each gets ``month`` 0 and keeps its versions, states and history as they were."""
+    _rebuilt(con, "received")
+    _rebuilt(con, "states")
+    con.execute("ALTER TABLE state_changes ADD COLUMN month INTEGER NOT NULL DEFAULT 0")
+
+
+#: What brings a store of an older schema version to the next one, in one transaction.
+MIGRATIONS = {1: _to_v2}
+
+
+def _migrate(con: sqlite3.Connection, version: int) -> None:
+    """Bring the store from ``version`` to :data:`SCHEMA_VERSION` in one transaction (the
+    tables are rebuilt with foreign keys off, as SQLite's ALTER TABLE procedure says, and the
+    foreign keys checked before the commit): a failed migration leaves the store as it was."""
+    con.execute("PRAGMA foreign_keys=OFF")
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            row = con.execute("SELECT version FROM schema_version").fetchone()
+            while row is not None and row[0] in MIGRATIONS:  # another writer may have done it
+                MIGRATIONS[row[0]](con)
+                con.execute("UPDATE schema_version SET version = ?", (row[0] + 1,))
+                row = con.execute("SELECT version FROM schema_version").fetchone()
+            bad = con.execute("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                raise sqlite3.DatabaseError(f"foreign keys broken by the migration: {bad[:3]}")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+    finally:
+        con.execute("PRAGMA foreign_keys=ON")

@@ -45,18 +45,20 @@ def migrate(old: Path, store: Store) -> int:
 
 def export(store: Store, out: Path) -> list[Path]:
     """Write the store as Parquet files into ``out``: ``figures.parquet`` (every version that
-    passed validation, with ``version`` and ``in_force``), ``received.parquet`` (every received
+    passed validation, with ``month`` (null for a year), ``version`` and ``in_force``), ``received.parquet`` (every received
     file), ``history.parquet`` (every state change), ``registers.parquet`` (every loaded
     version of every unit's enterprise register) and ``listings.parquet`` and ``reforms.parquet``
     (every loaded version of every unit's capital operations register)."""
     from soeplan.submissions.register_view import register_frame
 
     out.mkdir(parents=True, exist_ok=True)
-    in_force = {(e.unit, e.year, e.version) for e in store.current()}
+    current = (*store.current(), *store.current_months())
+    in_force = {(e.unit, e.year, e.month, e.version) for e in current}
     figures = [
         store._read_entry(e).with_columns(
+            pl.lit(e.month, dtype=pl.Int8).alias("month"),
             pl.lit(e.version).alias("version"),
-            pl.lit((e.unit, e.year, e.version) in in_force).alias("in_force"),
+            pl.lit((e.unit, e.year, e.month, e.version) in in_force).alias("in_force"),
         )
         for e in store.entries()
     ]
@@ -67,9 +69,9 @@ def export(store: Store, out: Path) -> list[Path]:
     if received:
         written.append(_write(pl.DataFrame(received), out / "received.parquet"))
     history = [
-        {"unit": r["unit"], "year": r["year"], **h}
-        for r in {(x["unit"], x["year"]): x for x in received}.values()
-        for h in store.history(r["unit"], r["year"])
+        {"unit": r["unit"], "year": r["year"], "month": r["month"], **h}
+        for r in {(x["unit"], x["year"], x["month"]): x for x in received}.values()
+        for h in store.history(r["unit"], r["year"], r["month"])
     ]
     if history:
         written.append(_write(pl.DataFrame(history), out / "history.parquet"))

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from soeplan.periods import Period
 from soeplan.submissions.store_db import DB_NAME
 
 #: The states of a unit's submission for a period, with their names in Chinese.
@@ -21,12 +22,12 @@ STATES: dict[str, str] = {
 
 @attrs.frozen(kw_only=True)
 class StoreEntry:
-    """One version of one unit's submission for one year whose figures passed validation."""
+    """One version of one unit's submission for one period whose figures passed validation."""
 
     unit: str
     year: int
     version: int
-    path: str  #: where it lives: ``soeplan.sqlite#<unit>/<year>/v<version>``
+    path: str  #: where it lives: ``soeplan.sqlite#<unit>/<period>/v<version>``
     sha256: str  #: of the canonical figures (verified on every read)
     rows: int
     ingested_at: str  #: UTC, ISO 8601
@@ -34,6 +35,11 @@ class StoreEntry:
     source_sha256: str = ""
     synthetic: bool = False
     warnings_explained: int = 0
+    month: int | None = None  #: the month of a 快报; None for the whole year
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.month)
 
     def to_json(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -53,6 +59,11 @@ class UnitState:
     errors: int = 0
     warnings: int = 0
     reason: str = ""
+    month: int | None = None  #: the month of a 快报; None for the whole year
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.month)
 
     @property
     def label(self) -> str:
@@ -61,17 +72,18 @@ class UnitState:
 
 ENTRY_SQL = (
     "SELECT unit, year, version, rows, figures_sha256, received_at, name, sha256, synthetic, "
-    "warnings_explained FROM received"
+    "warnings_explained, month FROM received"
 )
 
 
 def entry_of(row: tuple[Any, ...]) -> StoreEntry:
-    unit, year, version, rows, digest, at, name, sha, synthetic, explained = row
+    unit, year, version, rows, digest, at, name, sha, synthetic, explained, month = row
     return StoreEntry(
         unit=unit,
         year=year,
+        month=month or None,
         version=version,
-        path=f"{DB_NAME}#{unit}/{year}/v{version}",
+        path=f"{DB_NAME}#{unit}/{Period(year, month or None)}/v{version}",
         sha256=digest,
         rows=rows,
         ingested_at=at,
@@ -80,3 +92,8 @@ def entry_of(row: tuple[Any, ...]) -> StoreEntry:
         synthetic=bool(synthetic),
         warnings_explained=explained,
     )
+
+
+def month_key(month: int | None) -> int:
+    """The store's ``month`` column for a period: 0 for the whole year, else the month."""
+    return 0 if month is None else month

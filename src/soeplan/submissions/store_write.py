@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from soeplan.errors import SoeplanError, UnknownNameError
+from soeplan.periods import Period
 from soeplan.submissions.store_model import ENTRY_SQL, STATES, StoreEntry, entry_of
 
 
@@ -23,9 +24,10 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _state(con: sqlite3.Connection, unit: str, year: int) -> tuple[str, int | None]:
+def _state(con: sqlite3.Connection, unit: str, year: int, month: int) -> tuple[str, int | None]:
     row = con.execute(
-        "SELECT state, accepted_id FROM states WHERE unit = ? AND year = ?", (unit, year)
+        "SELECT state, accepted_id FROM states WHERE unit = ? AND year = ? AND month = ?",
+        (unit, year, month),
     ).fetchone()
     return (row[0], row[1]) if row else ("expected", None)
 
@@ -41,26 +43,27 @@ def _move(
     at: str,
     by: str = "",
     withdraw: bool = False,
+    month: int = 0,
 ) -> None:
-    """Move (unit, year) to state ``to`` for a received version. The accepted version stays in
+    """Move (unit, period) to state ``to`` for a received version. The accepted version stays in
     force until another is accepted, or ``withdraw`` (the office returns that very version)."""
-    before, accepted_id = _state(con, unit, year)
+    before, accepted_id = _state(con, unit, year, month)
     if to == "accepted":
         accepted_id = received_id
     elif withdraw and accepted_id == received_id:
         accepted_id = None
     con.execute(
-        "INSERT INTO states (unit, year, state, received_id, accepted_id, reason, changed_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unit, year) DO UPDATE SET "
-        "state = excluded.state, received_id = excluded.received_id, "
+        "INSERT INTO states (unit, year, month, state, received_id, accepted_id, reason, "
+        "changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unit, year, month) DO UPDATE "
+        "SET state = excluded.state, received_id = excluded.received_id, "
         "accepted_id = excluded.accepted_id, reason = excluded.reason, "
         "changed_at = excluded.changed_at",
-        (unit, year, to, received_id, accepted_id, reason, at),
+        (unit, year, month, to, received_id, accepted_id, reason, at),
     )
     con.execute(
-        "INSERT INTO state_changes (unit, year, received_id, from_state, to_state, reason, at, by) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (unit, year, received_id, before, to, reason, at, by),
+        "INSERT INTO state_changes (unit, year, month, received_id, from_state, to_state, "
+        "reason, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (unit, year, month, received_id, before, to, reason, at, by),
     )
 
 
@@ -116,6 +119,7 @@ def record(
     digest: str,
     findings: pl.DataFrame | None,
     state: str,
+    month: int = 0,
 ) -> StoreEntry:
     """Insert one received file (its figures and findings) and move its state.
 
@@ -126,18 +130,20 @@ def record(
     con.execute("INSERT OR IGNORE INTO units (id) VALUES (?)", (unit,))
     con.execute("INSERT OR IGNORE INTO periods (year) VALUES (?)", (year,))
     (last,) = con.execute(
-        "SELECT COALESCE(MAX(version), 0) FROM received WHERE unit = ? AND year = ?", (unit, year)
+        "SELECT COALESCE(MAX(version), 0) FROM received WHERE unit = ? AND year = ? AND month = ?",
+        (unit, year, month),
     ).fetchone()
     errors, warnings, blocking = _counts(findings)
     if state == "returned":
         blocking = max(blocking, 1)
     cur = con.execute(
-        "INSERT INTO received (unit, year, version, name, sha256, size, received_at, received_by, "
-        "synthetic, warnings_explained, errors, warnings, blocking, has_figures, rows, "
-        "figures_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        "INSERT INTO received (unit, year, month, version, name, sha256, size, received_at, "
+        "received_by, synthetic, warnings_explained, errors, warnings, blocking, has_figures, "
+        "rows, figures_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
         (
             unit,
             year,
+            month,
             last + 1,
             meta["name"],
             meta["sha256"],
@@ -161,7 +167,7 @@ def record(
         [(rid, i, *row) for i, row in enumerate(data.iter_rows())],
     )
     _insert_findings(con, rid, findings)
-    before, _ = _state(con, unit, year)
+    before, _ = _state(con, unit, year, month)
     if state == "submitted" and before == "returned":
         state = "resubmitted"
     if state == "returned":
@@ -172,7 +178,7 @@ def record(
     else:
         reason = "通过校验，待审核 passed validation; waits for the office's decision"
     reason = meta.get("reason") or reason
-    _move(con, unit, year, rid, state, reason=reason, at=at, by=meta["received_by"])
+    _move(con, unit, year, rid, state, reason=reason, at=at, by=meta["received_by"], month=month)
     row = con.execute(ENTRY_SQL + " WHERE id = ?", (rid,)).fetchone()
     return entry_of(row)
 
@@ -187,30 +193,34 @@ def change_state(
     version: int | None,
     by: str,
     at: str,
+    month: int = 0,
 ) -> None:
-    """The office's decision on a received version: accept it or return it, with a reason."""
+    """The office's decision on a received version: accept it or return it, with a reason.
+
+    Long: each refusal names the version and the fix; they read best in one place."""
     if to not in ("accepted", "returned"):
         raise StateChangeError(f"the office can accept or return a submission, not {to!r}")
     rows = con.execute(
         "SELECT id, version, errors, blocking FROM received WHERE unit = ? AND year = ? "
-        "ORDER BY version",
-        (unit, year),
+        "AND month = ? ORDER BY version",
+        (unit, year, month),
     ).fetchall()
+    period = Period(year, month or None)
     if not rows:
         raise UnknownNameError(
-            f"nothing received from {unit} for {year}\n"
-            "  fix: check --unit and --year (soeplan status shows what was received)"
+            f"nothing received from {unit} for {period}\n"
+            "  fix: check --unit and --year or --period (soeplan status shows what was received)"
         )
     pick = rows[-1] if version is None else next((r for r in rows if r[1] == version), None)
     if pick is None:
         known = ", ".join(str(r[1]) for r in rows)
         raise UnknownNameError(
-            f"{unit} {year} has no version {version} (received: {known})\n"
+            f"{unit} {period} has no version {version} (received: {known})\n"
             "  fix: pick a version soeplan store history shows"
         )
     rid, v, errors, blocking = pick
-    state, accepted_id = _state(con, unit, year)
-    where = f"{unit} {year} version {v}"
+    state, accepted_id = _state(con, unit, year, month)
+    where = f"{unit} {period} version {v}"
     if to == "returned" and not reason.strip():
         raise StateChangeError(f'{where}: a return needs a reason\n  fix: pass --reason "..."')
     if to == "accepted":
@@ -226,4 +236,4 @@ def change_state(
             )
         if state == "accepted" and accepted_id == rid:
             raise StateChangeError(f"{where} is already accepted ({STATES['accepted']})")
-    _move(con, unit, year, rid, to, reason=reason.strip(), at=at, by=by, withdraw=True)
+    _move(con, unit, year, rid, to, reason=reason.strip(), at=at, by=by, withdraw=True, month=month)
