@@ -56,6 +56,11 @@ class RuleContext:
     plus, where known, the source columns ``file, sheet, row, cell``. ``prior`` holds last year's
     accepted observations of the same unit (or ``None``). ``structure`` is the composed
     :class:`~soeplan.structure.dated.Structure` in force, ``plan`` the plan being run.
+
+    For a month's express report (快报) ``month`` is its month (``None``: the whole year), flows
+    are year-to-date and stocks at the month's end; ``prior`` is then the same month of last
+    year (同期) and ``previous`` the unit's accepted 快报 of the month before (``None`` in January,
+    when the year-to-date totals start again, and for a year).
     """
 
     observations: pl.DataFrame
@@ -66,6 +71,8 @@ class RuleContext:
     plan: Plan | None = None
     indicators: Mapping[str, Any] = attrs.field(factory=dict)
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    month: int | None = None
+    previous: pl.DataFrame | None = None
 
 
 @attrs.frozen(kw_only=True)

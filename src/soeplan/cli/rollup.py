@@ -368,7 +368,13 @@ def rollup_cmd(
         return
     warn_plugin_failures()
     obs, structure = _inputs(store, sample, data, structure_files, chosen if monthly else None)
-    partial = store_coverage(store, plan, structure, years, allow_partial) if store else []
+    partial: list[str] = []
+    if store is not None and monthly:
+        assert chosen is not None  # a month's 快报: their own states, unit by unit
+        partial = store_coverage(store, plan, structure, [chosen.year], allow_partial,
+                                 month=chosen.month)  # fmt: skip
+    elif store is not None:
+        partial = store_coverage(store, plan, structure, years, allow_partial)
     if monthly:
         assert chosen is not None
         obs = refuse_implausible(obs, plan, [chosen.year])

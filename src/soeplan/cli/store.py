@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from soeplan.cli._common import cli, format_option, note_slow_plugins, warn_plugin_failures
+from soeplan.cli._period import chosen_period
 from soeplan.cli._render import render_rows
 from soeplan.cli.validate import (
     SoeplanBlocked,
@@ -16,6 +18,9 @@ from soeplan.cli.validate import (
     submission_options,
     summary_line,
 )
+
+if TYPE_CHECKING:
+    from soeplan.periods import Period
 
 _store_option = click.option(
     "--store",
@@ -44,6 +49,7 @@ def ingest_cmd(
     by: str,
     unit: str | None,
     year: int | None,
+    period: Period | None,
     plan: str,
     policy: str,
     jump_share: float,
@@ -55,19 +61,26 @@ def ingest_cmd(
     accepted figures stay as they were. Every file becomes the next version of its unit and year;
     earlier versions stay retrievable (`soeplan store history`, `store show --version N`).
 
+    A month's express report (快报: a workbook from soeplan template --period 2023-06, or a
+    CSV with a month column or --period) is its own period beside the year's annual submission,
+    with its own versions and state (soeplan status --period 2023-06).
+
     \b
     Example:
       soeplan ingest qujiang-2023.xlsx --store store/
+      soeplan ingest qujiang-2023-06.xlsx --store store/
     """
     from soeplan.submissions.ingest import ingest_files
     from soeplan.submissions.validate import Policy
 
     warn_plugin_failures()
+    chosen = chosen_period(period, year)
     results = ingest_files(
         files,
         store,
         unit=unit,
-        year=year,
+        year=chosen.year if chosen else None,
+        month=chosen.month if chosen else None,
         plan=plan,
         hold=hold,
         received_by=by,
@@ -88,7 +101,7 @@ def ingest_cmd(
             e = r.entry
             held = " submitted 已上报, waits for the office" if hold else ""
             click.echo(
-                f"ingested 已入库: {c.submission.path} → {c.unit} {c.year} version {e.version} "
+                f"ingested 已入库: {c.submission.path} → {c.unit} {c.period} version {e.version} "
                 f"({e.rows} figures, {e.ingested_at}){held}"
             )
     if blocked:

@@ -33,6 +33,17 @@ def observations_from_store(
             f"{store} is not an ingest store (it has no soeplan.sqlite)\n"
             "  fix: pass the directory given to soeplan ingest --store"
         )
+    if period is not None and not period.is_annual:
+        from soeplan.submissions.store_months import read_store_months
+
+        months = read_store_months(store, [period.year - 1, period.year])
+        if months.filter(year=period.year, month=period.month).is_empty():
+            raise SoeplanError(
+                f"the store {store} holds no accepted express report (快报) for {period}\n"
+                f"  fix: soeplan ingest the units' {period} files --store {store}; soeplan "
+                f"status --store {store} --period {period} shows where they stand"
+            )
+        return months.lazy()
     frame = read_store(store)
     if frame.is_empty():
         raise SoeplanError(
@@ -49,6 +60,7 @@ def store_coverage(
     years: Sequence[int],
     allow_partial: bool,
     node: str | None = None,
+    month: int | None = None,
 ) -> list[str]:
     """Check, for each year of the store's figures (or each --year), that every unit of every
     scope of the plan is present; refuse otherwise (unless ``allow_partial``: then the lines that
@@ -72,13 +84,17 @@ def store_coverage(
     lines = []
     for year in wanted:
         cov = coverage(
-            year, present_units(store, year), scopes=scopes, stored=stored_states(store, year)
+            year,
+            present_units(store, year, month),
+            scopes=scopes,
+            stored=stored_states(store, year, month),
         )
         if not allow_partial:
             refuse_partial(cov, what="the totals")
         for s in cov.partial:
             units = ", ".join(m.unit for m in s.missing)
-            lines.append(f"partial: {s.scope} {year} missing {len(s.missing)} unit(s): {units}")
+            when = year if month is None else f"{year}-{month:02d}"
+            lines.append(f"partial: {s.scope} {when} missing {len(s.missing)} unit(s): {units}")
     return lines
 
 

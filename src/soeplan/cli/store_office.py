@@ -4,16 +4,38 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from soeplan.cli._common import cli, format_option
+from soeplan.cli._period import chosen_period, period_option
 from soeplan.cli._render import render_rows
 from soeplan.cli.store import _store_option, store_group
 
+if TYPE_CHECKING:
+    from soeplan.periods import Period
+
+F = TypeVar("F", bound=Callable[..., Any])
+
 _unit_option = click.option("--unit", required=True, metavar="UNIT", help="County-level unit id.")
-_year_option = click.option("--year", required=True, type=int, help="The period (year).")
+
+
+def _year_option(f: F) -> F:
+    """``--year YEAR`` or ``--period PERIOD`` (a month's 快报: 2023-06); one of them."""
+    f = period_option(f)
+    return click.option("--year", default=None, type=int, help="The period (year).")(f)
+
+
+def _period_of(year: int | None, period: Period | None) -> Period:
+    chosen = chosen_period(period, year)
+    if chosen is None:
+        raise click.UsageError("give --year YEAR or --period PERIOD (e.g. 2023-06) / 请给出期间")
+    return chosen
+
+
 _version_option = click.option(
     "--version", "version", default=None, type=int, help="A version (default: the latest received)."
 )
@@ -30,23 +52,29 @@ def _plan_units() -> list[str]:
 @_store_option
 @_year_option
 @format_option(("table", "csv", "md", "json"))
-def status_cmd(store: Path, year: int, fmt: str) -> None:
+def status_cmd(store: Path, year: int | None, period: Period | None, fmt: str) -> None:
     """Where each unit's submission for a year stands (上报状态): one row per unit of the plan.
 
     States: 待上报 expected (nothing received), 已上报 submitted, 退回 returned, 修改后重报
-    resubmitted, 已接收 accepted. "in force" is the accepted version the totals use.
+    resubmitted, 已接收 accepted. "in force" is the accepted version the totals use. With
+    --period 2023-06, the states of that month's express reports (快报), each month its own.
 
     \b
     Example:
       soeplan status --store store/ --year 2023 --format md
+      soeplan status --store store/ --period 2023-06
     """
     from soeplan.submissions.store import Store
 
-    states = Store(store).states(year, _plan_units())
+    chosen = _period_of(year, period)
+    states = Store(store).states(chosen.year, _plan_units(), month=chosen.month)
     if fmt == "json":
         click.echo(
             json.dumps(
-                [{**vars_of(s), "label": s.label} for s in states.values()],
+                [
+                    {**vars_of(s), "period": str(s.period), "label": s.label}
+                    for s in states.values()
+                ],
                 ensure_ascii=False,
                 indent=1,
             )
@@ -66,7 +94,8 @@ def status_cmd(store: Path, year: int, fmt: str) -> None:
         ]
         for s in states.values()
     ]
-    title = f"{year} 上报状态 / submission status ({store})"
+    kind = "上报状态 / submission status" if chosen.is_annual else "快报上报状态 / express reports"
+    title = f"{chosen} {kind} ({store})"
     click.echo(render_rows([*header, "reason 原因"], rows, fmt, title=title), nl=False)
 
 
@@ -77,13 +106,15 @@ def vars_of(obj: object) -> dict[str, object]:
 
 
 def _decide(
-    store: Path, unit: str, year: int, to: str, reason: str, version: int | None, by: str
+    store: Path, unit: str, period: Period, to: str, reason: str, version: int | None, by: str
 ) -> None:
     from soeplan.submissions.store import Store
 
-    s = Store(store).set_state(unit, year, to, reason=reason, version=version, by=by)
+    s = Store(store).set_state(
+        unit, period.year, to, reason=reason, version=version, by=by, month=period.month
+    )
     click.echo(
-        f"{s.unit} {s.year}: {s.label} (version {s.version}){': ' + s.reason if s.reason else ''}"
+        f"{s.unit} {s.period}: {s.label} (version {s.version}){': ' + s.reason if s.reason else ''}"
     )
 
 
@@ -95,7 +126,13 @@ def _decide(
 @click.option("--reason", default="", help="Why (required when warnings are unexplained).")
 @_by_option
 def accept_cmd(
-    store: Path, unit: str, year: int, version: int | None, reason: str, by: str
+    store: Path,
+    unit: str,
+    year: int | None,
+    period: Period | None,
+    version: int | None,
+    reason: str,
+    by: str,
 ) -> None:
     """Accept a unit's submission (接收): it becomes the version the totals use.
 
@@ -106,7 +143,7 @@ def accept_cmd(
       soeplan store accept --store store/ --unit qujiang --year 2023 \\
         --reason "the jump in revenue is the new water plant"
     """
-    _decide(store, unit, year, "accepted", reason, version, by)
+    _decide(store, unit, _period_of(year, period), "accepted", reason, version, by)
 
 
 @store_group.command("return")
@@ -117,7 +154,13 @@ def accept_cmd(
 @click.option("--reason", required=True, help="Why it goes back to the unit (required).")
 @_by_option
 def return_cmd(
-    store: Path, unit: str, year: int, version: int | None, reason: str, by: str
+    store: Path,
+    unit: str,
+    year: int | None,
+    period: Period | None,
+    version: int | None,
+    reason: str,
+    by: str,
 ) -> None:
     """Return a unit's submission (退回) with a reason; an accepted one is withdrawn from totals.
 
@@ -126,7 +169,7 @@ def return_cmd(
       soeplan store return --store store/ --unit qujiang --year 2023 \\
         --reason "total assets of qj.water disagree with the audited statement"
     """
-    _decide(store, unit, year, "returned", reason, version, by)
+    _decide(store, unit, _period_of(year, period), "returned", reason, version, by)
 
 
 @store_group.command("history")
@@ -134,7 +177,7 @@ def return_cmd(
 @_unit_option
 @_year_option
 @format_option(("table", "csv", "md", "json"))
-def history_cmd(store: Path, unit: str, year: int, fmt: str) -> None:
+def history_cmd(store: Path, unit: str, year: int | None, period: Period | None, fmt: str) -> None:
     """Every state change of a unit's submission for a year, with versions and reasons.
 
     \b
@@ -143,7 +186,8 @@ def history_cmd(store: Path, unit: str, year: int, fmt: str) -> None:
     """
     from soeplan.submissions.store import Store
 
-    items = Store(store).history(unit, year)
+    chosen = _period_of(year, period)
+    items = Store(store).history(unit, chosen.year, chosen.month)
     if fmt == "json":
         click.echo(json.dumps(items, ensure_ascii=False, indent=1))
         return
@@ -151,7 +195,7 @@ def history_cmd(store: Path, unit: str, year: int, fmt: str) -> None:
     rows = [
         [i[k] for k in ("at", "version", "source", "from", "to", "reason", "by")] for i in items
     ]
-    click.echo(render_rows(header, rows, fmt, title=f"{unit} {year} 历史 / history"), nl=False)
+    click.echo(render_rows(header, rows, fmt, title=f"{unit} {chosen} 历史 / history"), nl=False)
 
 
 @store_group.command("migrate")

@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from soeplan.cli._common import cli, note_slow_plugins, warn_plugin_failures
+from soeplan.cli._period import chosen_period, period_option
 from soeplan.cli._render import render_rows
 from soeplan.errors import SoeplanError
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from soeplan.periods import Period
 
 VALIDATE_FORMATS = ("table", "csv", "md", "json")
 
@@ -42,7 +45,9 @@ def policy_options(f: F) -> F:
 
 
 def submission_options(f: F) -> F:
-    """``--unit``, ``--year`` and ``--plan``: what a submission is checked as (validate, ingest)."""
+    """``--unit``, ``--year`` (or ``--period``) and ``--plan``: what a submission is checked as
+    (validate, ingest)."""
+    f = period_option(f)
     f = click.option(
         "--plan",
         "plan",
@@ -128,7 +133,7 @@ def summary_line(checked: Any) -> str:
     ).height
     verdict = "可以上报 acceptable" if rep.acceptable else "不能上报 blocked"
     return (
-        f"{checked.submission.path} ({checked.unit} {checked.year}): {verdict}: "
+        f"{checked.submission.path} ({checked.unit} {checked.period}): {verdict}: "
         f"{c['error']} errors 错误, {c['warning']} warnings 警告 ({unexplained} unexplained 未说明), "
         f"{c['hint']} hints 提示"
     )
@@ -170,6 +175,7 @@ def validate_cmd(
     files: tuple[Path, ...],
     unit: str | None,
     year: int | None,
+    period: Period | None,
     plan: str,
     store: Path | None,
     policy: str,
@@ -189,6 +195,7 @@ def validate_cmd(
       soeplan validate qujiang-2023.xlsx
       soeplan validate qujiang-2023.xlsx --annotate -o qujiang-2023.checked.xlsx
       soeplan validate qujiang-2023.csv --unit qujiang --year 2023 --format json
+      soeplan validate qujiang-2023-06.xlsx --store store/     # a 快报: the month is in the file
     """
     from soeplan.submissions.annotate import annotate_workbook, default_annotated_path
     from soeplan.submissions.ingest import check_files
@@ -197,10 +204,12 @@ def validate_cmd(
     warn_plugin_failures()
     if output is not None and (not annotate or len(files) != 1):
         raise click.UsageError("-o/--output goes with --annotate and a single workbook")
+    chosen = chosen_period(period, year)
     checked = check_files(
         files,
         unit=unit,
-        year=year,
+        year=chosen.year if chosen else None,
+        month=chosen.month if chosen else None,
         plan=plan,
         store=store,
         options={"jump_share": jump_share},

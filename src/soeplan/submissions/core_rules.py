@@ -31,6 +31,7 @@ from soeplan.submissions.figure_rules import (
     check_ratio_identities,
 )
 from soeplan.submissions.magnitude import check_magnitude, check_magnitude_small
+from soeplan.submissions.period_rules import check_ytd_decrease
 
 SCHEMA_RULE_ID = "core.schema"
 
@@ -138,6 +139,14 @@ CORE_RULES: tuple[Rule, ...] = (
         "与上年相比变动过大须说明",
         "A change beyond the configured share against last year needs an explanation",
         check_prior_jump,
+    ),
+    _rule(
+        "core.ytd-decrease",
+        _W,
+        "快报本年累计数不应低于上月累计（营业收入等须说明；利润当月亏损仅提示）",
+        "A 快报's year-to-date flow below last month's: revenue and the like need an "
+        "explanation; a profit's fall (a month's loss) is a hint",
+        check_ytd_decrease,
     ),
     _rule(
         "core.completeness",

@@ -154,16 +154,19 @@ def plan_scope_units(plan: Plan, structure: Structure) -> dict[str, tuple[str, .
     return out
 
 
-def present_units(store: Path | str | None, year: int) -> frozenset[str]:
-    """The units with a submission for ``year`` that the office has accepted in ``store``."""
+def present_units(store: Path | str | None, year: int, month: int | None = None) -> frozenset[str]:
+    """The units with a submission for ``year`` (or its ``month``'s 快报) that the office has
+    accepted in ``store``."""
     if store is None:
         return frozenset()
     from soeplan.submissions.store import Store
 
-    return frozenset(Store(Path(store)).accepted(year))
+    return frozenset(Store(Path(store)).accepted(year, month))
 
 
-def stored_states(store: Path | str | None, year: int) -> dict[str, tuple[str, str]]:
+def stored_states(
+    store: Path | str | None, year: int, month: int | None = None
+) -> dict[str, tuple[str, str]]:
     """Why each unit the store has heard of is not accepted for ``year``: unit → (state, reason).
 
     A unit the store has never heard of is simply expected; one whose file was received but not
@@ -174,7 +177,7 @@ def stored_states(store: Path | str | None, year: int) -> dict[str, tuple[str, s
     from soeplan.submissions.store import Store
 
     out: dict[str, tuple[str, str]] = {}
-    for unit, st in Store(Path(store)).states(year).items():
+    for unit, st in Store(Path(store)).states(year, month=month).items():
         if st.state not in ("accepted", "expected"):
             out[unit] = (
                 st.state,

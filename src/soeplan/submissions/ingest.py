@@ -18,6 +18,7 @@ import polars as pl
 from soeplan.context import current
 from soeplan.errors import Problem, YearOutsidePlanError
 from soeplan.indicators import Kind
+from soeplan.periods import Period
 from soeplan.submissions.read_errors import SubmissionReadError
 from soeplan.submissions.readers import Submission, read_submission
 from soeplan.submissions.store import Store, StoreEntry
@@ -36,6 +37,11 @@ class CheckedFile:
     unit: str
     year: int
     report: ValidationReport
+    month: int | None = None  #: the month of a 快报; None for an annual submission
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, self.month)
 
     @property
     def acceptable(self) -> bool:
@@ -82,14 +88,53 @@ def _declared(sub: Submission, unit: str | None, year: int | None) -> tuple[str,
     return u, y
 
 
-def prior_from_store(store: Store | Path | str | None, unit: str, year: int) -> pl.DataFrame | None:
-    """Last year's accepted observations of ``unit`` in ``store`` (None when there are none)."""
+def prior_from_store(
+    store: Store | Path | str | None, unit: str, year: int, month: int | None = None
+) -> pl.DataFrame | None:
+    """Last year's accepted observations of ``unit`` in ``store`` (None when there are none);
+    for a month's 快报, the same month of last year (同期)."""
+    return _accepted(store, unit, year - 1, month)
+
+
+def previous_from_store(
+    store: Store | Path | str | None, unit: str, year: int, month: int | None
+) -> pl.DataFrame | None:
+    """The accepted 快报 of ``unit`` for the month before (None in January and for a year)."""
+    if month is None or month == 1:
+        return None
+    return _accepted(store, unit, year, month - 1)
+
+
+def _accepted(
+    store: Store | Path | str | None, unit: str, year: int, month: int | None
+) -> pl.DataFrame | None:
     if store is None:
         return None
     st = store if isinstance(store, Store) else Store(Path(store))
-    if not any(e.unit == unit and e.year == year - 1 for e in st.current()):
+    if unit not in st.accepted(year, month):
         return None
-    return st.read(unit, year - 1)
+    return st.read(unit, year, month=month)
+
+
+def _declared_month(sub: Submission, month: int | None, year: int) -> int | None:
+    """The month the submission is for: the file's and ``--period``'s must agree (a monthly
+    workbook is not an annual one, and the other way round)."""
+    if month is None or sub.month == month:
+        return sub.month
+    if sub.month is None and sub.format != "xlsx":
+        return month  # a CSV or Parquet without a month column: the month given says it
+    said = "an annual submission" if sub.month is None else f"the 快报 of {Period(year, sub.month)}"
+    raise SubmissionReadError(
+        f"{sub.path}: not the period asked for",
+        problems=[
+            Problem(
+                sub.path,
+                f"the file is {said}, not the 快报 of {Period(year, month)} / 报送期间不符",
+                f"write the template with soeplan template --period {Period(year, month)}, or "
+                "give the period the file says",
+            )
+        ],
+    )
 
 
 def check_file(
@@ -104,17 +149,23 @@ def check_file(
     options: Mapping[str, Any] | None = None,
     registry: Registry | None = None,
     structure: Any = None,
+    month: int | None = None,
 ) -> CheckedFile:
     """Read and validate one file. ``store`` supplies last year's accepted figures, and, when it
     holds a register of the file's unit, the structure the file is checked against (the
     register's entities: :func:`~soeplan.submissions.store_registers.store_structure`).
 
+    ``month`` (or the file's own: a monthly workbook, a CSV's month column) makes it a month's
+    快报: checked against the same month of last year and the month before
+    (:mod:`~soeplan.submissions.period_rules`).
+
     A file for a year outside the plan's span is refused (:class:`SubmissionReadError`, naming
     the span), like a file that cannot be read."""
     sub = read_submission(path, unit=unit, year=year)
     u, y = _declared(sub, unit, year)
+    m = _declared_month(sub, month, y)
     if prior is None:
-        prior = prior_from_store(store, u, y)
+        prior = prior_from_store(store, u, y, m)
     if structure is None and has_register(store, u):
         structure = store_structure(store, registry=registry)
     try:
@@ -128,12 +179,14 @@ def check_file(
             policy=policy,
             options=options,
             structure=structure,
+            month=m,
+            previous=previous_from_store(store, u, y, m),
         )
     except YearOutsidePlanError as exc:  # said with the file, and collected with the others'
         raise SubmissionReadError(
             f"{sub.path}: not a year of the plan", problems=[exc.problem(sub.path)]
         ) from None
-    return CheckedFile(submission=sub, unit=u, year=y, report=report)
+    return CheckedFile(submission=sub, unit=u, year=y, report=report, month=m)
 
 
 def check_files(paths: Iterable[Path | str], **kwargs: Any) -> list[CheckedFile]:
@@ -191,6 +244,7 @@ def ingest_files(
             findings=c.report.findings,
             hold=hold,
             refused=not c.acceptable,
+            month=c.month,
         )
         results.append(
             IngestResult(checked=c, entry=entry if c.acceptable else None, version=entry.version)

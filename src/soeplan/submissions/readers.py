@@ -47,6 +47,7 @@ COLUMN_ALIASES = {
     "企业编号": "entity",
     "年度": "year",
     "年份": "year",
+    "月份": "month",
     "指标": "indicator",
     "指标代码": "indicator",
     "数值": "value",
@@ -67,6 +68,9 @@ class Submission:
     plan: str | None = None
     synthetic: bool = False
     observations: pl.DataFrame = attrs.field(eq=False)
+    #: the month of a 快报 the file declares (a monthly workbook's metadata, or the one value of
+    #: a CSV's or Parquet's month column); None for an annual submission
+    month: int | None = None
 
 
 def empty_observations() -> pl.DataFrame:
@@ -209,6 +213,7 @@ def _read_xlsx(path: Path) -> Submission:
         plan=str(meta["plan"]) if meta.get("plan") else None,
         synthetic=str(meta.get("synthetic", "")).lower() == "true",
         observations=frame,
+        month=int(meta["month"]) if meta.get("month") not in (None, "") else None,
     )
 
 
@@ -387,7 +392,34 @@ def _long_frame(
         year=year or (int(years[0]) if len(years) == 1 else None),
         synthetic=synthetic,
         observations=obs,
+        month=_month_of(path, frame, line_offset),
     )
+
+
+def _month_of(path: Path, frame: pl.DataFrame, line_offset: int) -> int | None:
+    """The one month of a long file's ``month`` column (None without one): a 快报 file is for
+    one month; a month that is not 1–12, or several months in one file, are refused by row."""
+    if "month" not in frame.columns:
+        return None
+    months: dict[int, int] = {}
+    for i, raw in enumerate(frame["month"].to_list()):
+        text = "" if raw is None else str(raw).strip().removesuffix("月")
+        value, _ = parse_value(text) if text else (None, None)
+        if value is None or not float(value).is_integer() or not 1 <= value <= 12:
+            raise _fail(
+                path,
+                f"row {i + line_offset}: month {raw!r} is not a month 1–12 (月份应为 1–12)",
+                "write the month of the express report (快报) as 1 to 12 in every row",
+            )
+        months.setdefault(int(value), i + line_offset)
+    if len(months) > 1:
+        where = ", ".join(f"{m} (from row {r})" for m, r in sorted(months.items()))
+        raise _fail(
+            path,
+            f"the file holds several months: {where} / 一个文件只能报送一个月份",
+            "send one file per month (each month's express report is its own submission)",
+        )
+    return next(iter(months), None)
 
 
 def _read_csv(path: Path, unit: str | None, year: int | None) -> Submission:

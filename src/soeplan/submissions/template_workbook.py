@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from soeplan.context import current
 from soeplan.errors import SoeplanError, UnknownNameError
 from soeplan.indicators import Category, Indicator, Kind
+from soeplan.periods import Period
 from soeplan.safety import xlsx_cell, xlsx_text
 from soeplan.submissions.magnitude import ABSURD, plausible_ranges
 from soeplan.submissions.template import (
@@ -54,6 +55,12 @@ from soeplan.submissions.template import (
     template_codes,
     unit_context,
     unit_entities,
+)
+from soeplan.submissions.template_period import (
+    README_MONTH_EN,
+    README_MONTH_ZH,
+    period_labels,
+    period_title,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +111,11 @@ How to fill this workbook
 """
 
 
-def _header_label(ind: Indicator) -> tuple[str, str, str]:
+def _header_label(ind: Indicator, period: Period) -> tuple[str, str, str]:
+    zh, en = period_labels(ind, period)
+    if zh:  # a month's 快报: what the figure is (本年累计, 期末数)
+        zh_, en_, unit = _header_label(ind, Period(period.year))
+        return (f"{zh_[:-1]}，{zh}）", f"{en_[:-1]}; {en})", unit)
     if ind.category is Category.LOCAL:
         return (
             f"{ind.name_zh}（{ind.unit}，地方指标，适用企业填写）",
@@ -144,8 +155,11 @@ def write_template(
     synthetic: bool = False,
     registry: Registry | None = None,
     structure: Structure | None = None,
+    month: int | None = None,
 ) -> Path:
-    """Write the submission workbook for ``unit`` and ``year`` to ``path`` (an ``.xlsx``).
+    """Write the submission workbook for ``unit`` and ``year`` to ``path`` (an ``.xlsx``);
+    with ``month``, that month's express report (企业快报: flows year-to-date, stocks at the
+    month's end, :mod:`~soeplan.submissions.template_period`).
 
     ``structure`` (default: the city's, with the sample's list for a unit without entities of
     its own) gives the unit's entities: a store's structure lists the unit's register
@@ -174,17 +188,18 @@ def write_template(
 
     wb = Workbook()
     style = _Styles()
-    _write_readme(wb.active, cu, year, plan_obj, synthetic, style)
+    period = Period(year, month)
+    _write_readme(wb.active, cu, period, plan_obj, synthetic, style)
     _write_entity_list(wb.create_sheet(ENTITY_SHEET), entities, style)
     ds = wb.create_sheet(DATA_SHEET)
     wb.active = wb.index(ds)
-    _write_data_header(ds, cu, year, indicators, synthetic, style)
+    _write_data_header(ds, cu, period, indicators, synthetic, style)
     _write_data_rows(ds, indicators, entities, filled, notes, style)
     _set_data_layout(ds, len(indicators))
     if entities:
         highs = {c: r.high for c, r in plausible_ranges(plan_obj, reg.indicators).items()}
         _add_data_validations(ds, indicators, entities, highs)
-    _write_metadata(wb.create_sheet(META_SHEET), plan_obj.id, unit, year, figures_synthetic)
+    _write_metadata(wb.create_sheet(META_SHEET), plan_obj.id, unit, period, figures_synthetic)
     return _save(wb, Path(path))
 
 
@@ -215,21 +230,27 @@ def _filled_values(
 
 
 def _write_readme(
-    ws: Worksheet, cu: CountyUnit, year: int, plan_obj: Plan, synthetic: bool, style: _Styles
+    ws: Worksheet, cu: CountyUnit, period: Period, plan_obj: Plan, synthetic: bool, style: _Styles
 ) -> None:
     ws.title = README_SHEET
     fmt = dict(
         unit_zh=cu.name_zh,
         unit_en=cu.name_en,
-        year=year,
+        year=period.year,
+        period_zh=period.zh,
+        period_en=period.en,
         plan_zh=plan_obj.title_zh,
         plan_en=plan_obj.title_en,
         data_sheet=DATA_SHEET,
     )
+    zh, en = _README_ZH.format(**fmt).splitlines(), _README_EN.format(**fmt).splitlines()
+    if not period.is_annual:  # a month's 快报: its own first point, the rest as for a year
+        zh[2] = README_MONTH_ZH.format(**fmt)
+        en[2:4] = [README_MONTH_EN.format(**fmt)]
     lines: list[str] = []
     if synthetic:
         lines += [SYNTHETIC_MARK, ""]
-    lines += [*_README_ZH.format(**fmt).splitlines(), "", *_README_EN.format(**fmt).splitlines()]
+    lines += [*zh, "", *en]
     for i, line in enumerate(lines, start=1):
         c = xlsx_cell(ws, i, 1, line)
         if i == 1:
@@ -269,7 +290,7 @@ def _write_entity_list(es: Worksheet, entities: Sequence[TemplateEntity], style:
 def _write_data_header(
     ds: Worksheet,
     cu: CountyUnit,
-    year: int,
+    period: Period,
     indicators: Sequence[Indicator],
     synthetic: bool,
     style: _Styles,
@@ -278,7 +299,10 @@ def _write_data_header(
     for j, code in enumerate(template_codes(indicators), start=1):
         xlsx_cell(ds, CODE_ROW, j, code)
     ds.row_dimensions[CODE_ROW].hidden = True
+    year = period.year
     title = f"{cu.name_zh} {year} 年度国有企业主要指标 / {cu.name_en}: main SOE indicators, {year}"
+    if not period.is_annual:
+        title = period_title(cu.name_zh, cu.name_en, period)
     if synthetic:
         title = f"{SYNTHETIC_MARK} — {title}"
     tc = xlsx_cell(ds, TITLE_ROW, NAME_COL, title)
@@ -288,7 +312,7 @@ def _write_data_header(
         ("企业名称（* 必填）", "Entity (* required)", ""),
         ("单位类型", "Node type", ""),
     ]
-    labels = fixed + [_header_label(i) for i in indicators] + [("说明", "Explanation", "")]
+    labels = fixed + [_header_label(i, period) for i in indicators] + [("说明", "Explanation", "")]
     for j, (zh, en, u) in enumerate(labels, start=1):
         for hrow, text in ((HEADER_ZH_ROW, zh), (HEADER_EN_ROW, en), (UNIT_ROW, u)):
             c = xlsx_cell(ds, hrow, j, text)
@@ -367,13 +391,14 @@ def _add_data_validations(
                 ds.add_data_validation(dv)
 
 
-def _write_metadata(ms: Worksheet, plan: str, unit: str, year: int, synthetic: bool) -> None:
-    """The hidden machine-readable metadata sheet."""
+def _write_metadata(ms: Worksheet, plan: str, unit: str, period: Period, synthetic: bool) -> None:
+    """The hidden machine-readable metadata sheet (``month`` only for a 快报)."""
     meta: dict[str, object] = {
         "format": TEMPLATE_FORMAT,
         "plan": plan,
         "unit": unit,
-        "year": year,
+        "year": period.year,
+        **({} if period.month is None else {"month": period.month}),
         "synthetic": "true" if synthetic else "false",
         "data_sheet": DATA_SHEET,
         "code_row": CODE_ROW,

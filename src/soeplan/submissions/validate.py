@@ -196,8 +196,13 @@ def validate(
     rules: Iterable[Rule] | None = None,
     policy: Policy | None = None,
     options: Mapping[str, Any] | None = None,
+    month: int | None = None,
+    previous: pl.DataFrame | None = None,
 ) -> ValidationReport:
     """Run every rule over one submission's observations; collect every finding.
+
+    For a month's express report (快报) ``month`` is its month, ``prior`` the same month of last
+    year and ``previous`` the month before (:class:`~soeplan.rules.RuleContext`).
 
     ``year`` (and ``unit``) are what the submitter declares: a year outside the plan's span is
     refused (:class:`~soeplan.errors.YearOutsidePlanError`). ``prior`` holds last year's accepted
@@ -245,6 +250,8 @@ def validate(
         plan=plan_obj,
         indicators=dict(reg.indicators),
         options=opts,
+        month=month,
+        previous=normalise_observations(previous) if previous is not None else None,
     )
     chosen = sorted(rules if rules is not None else _registered_rules(reg), key=lambda r: r.id)
     ran = _Ran()
