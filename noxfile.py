@@ -104,11 +104,13 @@ def bench(session: nox.Session) -> None:
     """Benchmarks (slow; kept out of the tests). Pass sizes after --, e.g. nox -s bench -- 1e6.
 
     First the command line's start-up against ``python -c "import click, polars"``, then the
-    rollup at each size against hand-written polars and DuckDB.
+    rollup at each size against hand-written polars and DuckDB, then the monthly rollup (月度快报)
+    of 12 × 10M rows from Parquet against the annual 10M run in the same process.
     """
     install_all(session, "bench")
     session.run("python", "benchmarks/startup.py")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/monthly.py")
 
 
 #: mutmut's exit codes, by outcome (a mutant is killed when a test fails on it).

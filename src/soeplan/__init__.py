@@ -133,6 +133,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "scope_totals",
             ),
             "soeplan.consolidation.rollup": ("rollup",),
+            "soeplan.consolidation.period": ("MONTHLY_VALUE_SCHEMA", "rollup_period"),
             "soeplan.consolidation.explain": (
                 "Contribution",
                 "SourceRow",
@@ -174,6 +175,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "UnitState",
                 "read_store",
             ),
+            "soeplan.submissions.store_months": ("read_store_months",),
             "soeplan.submissions.sample": ("write_sample",),
             "soeplan.frames": (
                 "FINDING_SCHEMA",
@@ -504,6 +506,10 @@ if TYPE_CHECKING:
         scope_totals as scope_totals,
     )
     from soeplan.consolidation.rollup import rollup as rollup
+    from soeplan.consolidation.period import (
+        MONTHLY_VALUE_SCHEMA as MONTHLY_VALUE_SCHEMA,
+        rollup_period as rollup_period,
+    )
     from soeplan.consolidation.explain import (
         Contribution as Contribution,
         SourceRow as SourceRow,
@@ -543,6 +549,7 @@ if TYPE_CHECKING:
         UnitState as UnitState,
         read_store as read_store,
     )
+    from soeplan.submissions.store_months import read_store_months as read_store_months
     from soeplan.submissions.sample import write_sample as write_sample
     from soeplan.frames import (
         FINDING_SCHEMA as FINDING_SCHEMA,
