@@ -43,7 +43,7 @@ from typing import Any
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-import run as bench  # noqa: E402  (the annual benchmark's tree and data)
+import run as bench  # the annual benchmark's tree and data
 
 CHUNK = 5_000_000
 
