@@ -4,6 +4,7 @@ needs an explanation, a falling profit is a hint."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -209,6 +210,14 @@ def test_status_and_decisions_by_period(
                  "--format", "csv"]) == 0  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
     assert [ln.split(",")[4] for ln in lines[1:]] == ["submitted", "accepted"]  # 2023-06's own
+    assert main(["store", "list", "--store", store, "--format", "json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert (listed["month"], listed["current"]) == (6, True)
+    assert main(["store", "show", "--store", store, "--unit", "kaihua", "--period", "2023-06",
+                 "--format", "csv"]) == 0  # fmt: skip
+    assert "kaihua,kh." in capsys.readouterr().out
+    assert main(["store", "show", "--store", store, "--unit", "kaihua", "--year", "2023"]) == 2
+    assert "no submission of kaihua for 2023 " in capsys.readouterr().err
     assert main(["status", "--store", store, "--period", "2023-06", "--year", "2023"]) == 2
     assert "not both" in capsys.readouterr().err
     assert main(["status", "--store", store]) == 2

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from soeplan.cli._common import cli, format_option, note_slow_plugins, warn_plugin_failures
-from soeplan.cli._period import chosen_period
+from soeplan.cli._period import chosen_period, period_option
 from soeplan.cli._render import render_rows
 from soeplan.cli.validate import (
     SoeplanBlocked,
@@ -138,6 +138,7 @@ def store_list_cmd(store: Path, fmt: str) -> None:
     header = [
         "unit",
         "year",
+        "month",
         "version",
         "current",
         "ingested_at (UTC)",
@@ -149,6 +150,7 @@ def store_list_cmd(store: Path, fmt: str) -> None:
         [
             i["unit"],
             i["year"],
+            i["month"] or "",
             i["version"],
             "*" if i["current"] else "",
             i["ingested_at"],
@@ -164,23 +166,31 @@ def store_list_cmd(store: Path, fmt: str) -> None:
 @store_group.command("show")
 @_store_option
 @click.option("--unit", required=True, metavar="UNIT", help="County-level unit id.")
-@click.option("--year", required=True, type=int, help="Year.")
+@click.option("--year", default=None, type=int, help="Year.")
+@period_option
 @click.option(
     "--version", "version", default=None, type=int, help="A version (default: the current one)."
 )
 @format_option(("table", "csv", "md", "json"))
-def store_show_cmd(store: Path, unit: str, year: int, version: int | None, fmt: str) -> None:
-    """Show the figures of one submission in the store (default: its current version).
+def store_show_cmd(
+    store: Path, unit: str, year: int | None, period: Period | None, version: int | None, fmt: str
+) -> None:
+    """Show the figures of one submission in the store (default: its current version); with
+    --period 2023-06, that month's 快报.
 
     \b
     Example:
       soeplan store show --store store/ --unit qujiang --year 2023 --version 1
+      soeplan store show --store store/ --unit qujiang --period 2023-06
     """
     from soeplan.submissions.store import Store
 
+    chosen = chosen_period(period, year)
+    if chosen is None:
+        raise click.UsageError("give --year YEAR or --period PERIOD (e.g. 2023-06) / 请给出期间")
     st = Store(store)
-    entry = st.entry(unit, year, version)
-    frame = st.read(unit, year, entry.version)
+    entry = st.entry(unit, chosen.year, version, chosen.month)
+    frame = st.read(unit, chosen.year, entry.version, chosen.month)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -191,7 +201,7 @@ def store_show_cmd(store: Path, unit: str, year: int, version: int | None, fmt: 
         )
         return
     title = (
-        f"{unit} {year} version {entry.version} (ingested {entry.ingested_at} from {entry.source})"
+        f"{unit} {chosen} version {entry.version} (ingested {entry.ingested_at} from {entry.source})"
         + (" 示例数据（合成）/ synthetic" if entry.synthetic else "")
     )
     click.echo(render_rows(frame.columns, frame.rows(), fmt, title=title), nl=False)

@@ -473,7 +473,9 @@ def read_store(
 def store_listing(root: Path | str) -> list[Mapping[str, Any]]:
     """Every version that passed validation, with a ``current`` flag (the accepted one)."""
     store = Store(Path(root))
-    current = {(e.unit, e.year, e.version) for e in store.current()}
+    current = {(e.unit, e.year, e.month, e.version) for e in (*store.current(),
+                                                               *store.current_months())}  # fmt: skip
     return [
-        {**e.to_json(), "current": (e.unit, e.year, e.version) in current} for e in store.entries()
+        {**e.to_json(), "current": (e.unit, e.year, e.month, e.version) in current}
+        for e in store.entries()
     ]
