@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,16 +16,14 @@ from soeplan.cli._common import (
     warn_plugin_failures,
 )
 from soeplan.cli._period import chosen_period, period_option
-from soeplan.cli._render import render_rows
 from soeplan.cli.report import report_mode_options
+from soeplan.cli.rollup_print import echo_findings, echo_result, print_period
 from soeplan.cli.store_inputs import observations_from_store, store_coverage
 from soeplan.errors import DataFileError, Problem, SoeplanError
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from soeplan.consolidation.records import Rollup
-    from soeplan.indicators import Indicator
     from soeplan.periods import Period
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -204,40 +201,6 @@ def load_structure(sample: bool, structure_files: Sequence[Path]) -> Any:
     return city_structure(sample=sample, fallback_files=structure_files)
 
 
-def echo_findings(findings: pl.DataFrame, lang: str) -> None:
-    """Findings to stderr, one line each."""
-    from soeplan.safety import terminal_text
-
-    col = "message_zh" if lang == "zh" else "message_en"
-    for r in findings.iter_rows(named=True):
-        line = f"{r['severity']}: {r[col]}" + (f"\n    fix: {r['fix']}" if r["fix"] else "")
-        click.echo(terminal_text(line), err=True)
-
-
-def _exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) -> str:
-    """The totals as CSV or JSON, each figure as exactly as it was computed: a sum to the
-    rollup's 1e-8 of its unit (``2090.49``), a ratio at full precision
-    (:func:`soeplan.safety.figure_text`)."""
-    from soeplan.safety import figure_text, figure_value
-
-    def kind(code: str) -> str:
-        ind = cat.get(code)
-        return ind.kind.value if ind is not None else "amount"  # an unknown code is summed
-
-    keys = [c for c in totals.columns if c != "value"]  # scope, year (month), indicator
-    if fmt == "json":
-        items = [
-            {**{k: r[k] for k in keys}, "value": figure_value(r["value"], kind(r["indicator"]))}
-            for r in totals.iter_rows(named=True)
-        ]
-        return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
-    rows = [
-        [*(r[k] for k in keys), figure_text(r["value"], kind(r["indicator"]))]
-        for r in totals.iter_rows(named=True)
-    ]
-    return render_rows([*keys, "value"], rows, "csv")
-
-
 @cli.command("rollup")
 @click.argument(
     "submissions",
@@ -378,7 +341,7 @@ def rollup_cmd(
     if monthly:
         assert chosen is not None
         obs = refuse_implausible(obs, plan, [chosen.year])
-        _print_period(obs, structure, chosen, indicators, group_reported, level, fmt, lang,
+        print_period(obs, structure, chosen, indicators, group_reported, level, fmt, lang,
                       sample, partial)  # fmt: skip
         return
     obs = refuse_implausible(obs, plan, years)
@@ -411,71 +374,7 @@ def _print_rollup(
 
         echo_level(result, level, fmt, lang, sample=sample)
         return
-    _echo_result(result, fmt, lang, sample=sample)
-
-
-def _print_period(
-    obs: pl.LazyFrame,
-    structure: Any,
-    period: Period,
-    indicators: Sequence[str],
-    group_reported: str,
-    level: str,
-    fmt: str,
-    lang: str,
-    sample: bool,
-    partial: Sequence[str],
-) -> None:
-    """Consolidate one month's express reports and print them as :func:`_print_rollup` does,
-    the period (``2023-06``) in the year's column of a table, ``month`` after ``year`` in CSV
-    and JSON."""
-    import polars as pl
-
-    from soeplan.consolidation.period import rollup_period
-    from soeplan.consolidation.records import Rollup, scope_totals
-    from soeplan.plugins.registry import get_registry
-    from soeplan.sample import SYNTHETIC_NOTE
-
-    result = rollup_period(obs, structure, period, indicators=indicators or None,
-                           group_reported=group_reported, include_entities=level == "entity")  # fmt: skip
-    echo_findings(result.findings, lang)
-    for line in partial:
-        click.echo(f"# {line}", err=True)
-    if fmt in ("csv", "json") and level == "scope":
-        if sample:
-            click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
-        totals = scope_totals(result.values.drop("month")).with_columns(
-            pl.lit(period.month, dtype=pl.Int8).alias("month")
-        )
-        totals = totals.select("scope", "year", "month", "indicator", "value")
-        click.echo(_exact_totals(totals, get_registry().indicators, fmt), nl=False)
-        return
-    shown = result.values.drop("month")
-    if fmt not in ("csv", "json"):  # a table or Markdown: the period where the year stood
-        shown = shown.with_columns(pl.lit(str(period)).alias("year"))
-    printed = Rollup(shown, result.findings, result.structure)
-    if level != "scope":
-        from soeplan.cli.rollup_levels import echo_level
-
-        echo_level(printed, level, fmt, lang, sample=sample)
-        return
-    _echo_result(printed, fmt, lang, sample=sample)
-
-
-def _echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
-    """CSV and JSON exactly (for machines), the table and Markdown rounded (for reading)."""
-    from soeplan.consolidation.records import scope_totals
-    from soeplan.plugins.registry import get_registry
-    from soeplan.sample import SYNTHETIC_NOTE
-
-    if fmt not in ("csv", "json"):
-        from soeplan.cli.rollup_levels import echo_scopes
-
-        echo_scopes(result, fmt, lang, sample=sample)
-        return
-    if sample:
-        click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
-    click.echo(_exact_totals(scope_totals(result), get_registry().indicators, fmt), nl=False)
+    echo_result(result, fmt, lang, sample=sample)
 
 
 @cli.command("explain")
