@@ -17,7 +17,7 @@ from soeplan.cli._common import (
 )
 from soeplan.cli._period import chosen_period, period_option
 from soeplan.cli.report import report_mode_options
-from soeplan.cli.rollup_print import echo_findings, echo_result, print_period
+from soeplan.cli.rollup_print import print_rollup
 from soeplan.cli.store_inputs import observations_from_store, store_coverage
 from soeplan.errors import DataFileError, Problem, SoeplanError
 
@@ -341,40 +341,12 @@ def rollup_cmd(
     if monthly:
         assert chosen is not None
         obs = refuse_implausible(obs, plan, [chosen.year])
-        print_period(obs, structure, chosen, indicators, group_reported, level, fmt, lang,
-                      sample, partial)  # fmt: skip
+        print_rollup(obs, structure, [], chosen, indicators, group_reported, level, fmt, lang,
+                     sample, partial)  # fmt: skip
         return
     obs = refuse_implausible(obs, plan, years)
-    _print_rollup(obs, structure, years, indicators, group_reported, level, fmt, lang, sample,
-                  partial)  # fmt: skip
-
-
-def _print_rollup(
-    obs: pl.LazyFrame,
-    structure: Any,
-    years: Sequence[int],
-    indicators: Sequence[str],
-    group_reported: str,
-    level: str,
-    fmt: str,
-    lang: str,
-    sample: bool,
-    partial: Sequence[str],
-) -> None:
-    """Consolidate and print the figures of ``level`` (the findings on stderr)."""
-    from soeplan.consolidation.rollup import rollup
-
-    result = rollup(obs, structure, years=years or None, indicators=indicators or None,
-                    group_reported=group_reported, include_entities=level == "entity")  # fmt: skip
-    echo_findings(result.findings, lang)
-    for line in partial:
-        click.echo(f"# {line}", err=True)
-    if level != "scope":
-        from soeplan.cli.rollup_levels import echo_level
-
-        echo_level(result, level, fmt, lang, sample=sample)
-        return
-    echo_result(result, fmt, lang, sample=sample)
+    print_rollup(obs, structure, years, None, indicators, group_reported, level, fmt, lang,
+                 sample, partial)  # fmt: skip
 
 
 @cli.command("explain")

@@ -53,10 +53,11 @@ def exact_totals(totals: pl.DataFrame, cat: Mapping[str, Indicator], fmt: str) -
     return render_rows([*keys, "value"], rows, "csv")
 
 
-def print_period(
+def print_rollup(
     obs: pl.LazyFrame,
     structure: Any,
-    period: Period,
+    years: Sequence[int],
+    period: Period | None,
     indicators: Sequence[str],
     group_reported: str,
     level: str,
@@ -65,21 +66,29 @@ def print_period(
     sample: bool,
     partial: Sequence[str],
 ) -> None:
-    """Consolidate one month's express reports and print them as :func:`_print_rollup` does,
-    the period (``2023-06``) in the year's column of a table, ``month`` after ``year`` in CSV
-    and JSON."""
+    """Consolidate and print the figures of ``level`` (the findings on stderr): of ``years``, or
+    of a month's express reports (``period``: the period, ``2023-06``, in the year's column of a
+    table, ``month`` after ``year`` in CSV and JSON)."""
     import polars as pl
 
     from soeplan.consolidation.period import rollup_period
     from soeplan.consolidation.records import Rollup, scope_totals
+    from soeplan.consolidation.rollup import rollup
     from soeplan.plugins.registry import get_registry
     from soeplan.sample import SYNTHETIC_NOTE
 
-    result = rollup_period(obs, structure, period, indicators=indicators or None,
-                           group_reported=group_reported, include_entities=level == "entity")  # fmt: skip
+    kwargs: dict[str, Any] = dict(indicators=indicators or None, group_reported=group_reported,
+                                  include_entities=level == "entity")  # fmt: skip
+    if period is None:
+        result = rollup(obs, structure, years=years or None, **kwargs)
+    else:
+        result = rollup_period(obs, structure, period, **kwargs)
     echo_findings(result.findings, lang)
     for line in partial:
         click.echo(f"# {line}", err=True)
+    if period is None or period.is_annual:
+        _print_values(result, level, fmt, lang, sample)
+        return
     if fmt in ("csv", "json") and level == "scope":
         if sample:
             click.echo(f"# {SYNTHETIC_NOTE(lang)}", err=True)
@@ -92,13 +101,17 @@ def print_period(
     shown = result.values.drop("month")
     if fmt not in ("csv", "json"):  # a table or Markdown: the period where the year stood
         shown = shown.with_columns(pl.lit(str(period)).alias("year"))
-    printed = Rollup(shown, result.findings, result.structure)
+    _print_values(Rollup(shown, result.findings, result.structure), level, fmt, lang, sample)
+
+
+def _print_values(result: Rollup, level: str, fmt: str, lang: str, sample: bool) -> None:
+    """The figures of ``level``: the scopes' totals, or each group's or enterprise's."""
     if level != "scope":
         from soeplan.cli.rollup_levels import echo_level
 
-        echo_level(printed, level, fmt, lang, sample=sample)
+        echo_level(result, level, fmt, lang, sample=sample)
         return
-    echo_result(printed, fmt, lang, sample=sample)
+    echo_result(result, fmt, lang, sample=sample)
 
 
 def echo_result(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:

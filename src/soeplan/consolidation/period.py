@@ -105,22 +105,13 @@ def rollup_period(
     ``opening`` (annual figures) gives the year's opening balances for an average denominator
     where the monthly figures hold no December of the previous year.
     """
-    if period.is_annual:
-        return rollup(
-            observations,
-            structure,
-            years=[period.year],
-            indicators=indicators,
-            group_reported=group_reported,
-            include_entities=include_entities,
-            registry=registry,
-            streaming=streaming,
-        )
-    cat = indicator_catalogue(registry)
-    frame = monthly_rows(observations, period)
-    prev = _opening_balances(observations, opening, period, cat, indicators)
-    if prev is not None:
-        frame = pl.concat([normalise_observations(frame)[0], prev], how="diagonal_relaxed")
+    frame = observations
+    if not period.is_annual:
+        frame = monthly_rows(observations, period)
+        cat = indicator_catalogue(registry)
+        prev = _opening_balances(observations, opening, period, cat, indicators)
+        if prev is not None:
+            frame = pl.concat([normalise_observations(frame)[0], prev], how="diagonal_relaxed")
     result = rollup(
         frame,
         structure.as_of(period.end_date),
@@ -131,6 +122,8 @@ def rollup_period(
         registry=registry,
         streaming=streaming,
     )
+    if period.is_annual:
+        return result
     values = result.values.with_columns(pl.lit(period.month, dtype=COLUMNS["month"]).alias("month"))
     return Rollup(values.select(list(MONTHLY_VALUE_SCHEMA)), result.findings, result.structure)
 
