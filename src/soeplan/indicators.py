@@ -164,6 +164,12 @@ class Indicator:
         return self.kind is Kind.RATIO
 
     @property
+    def is_percent(self) -> bool:
+        """A ratio that is a fraction printed in percent (unit ``%``). A ratio with another unit
+        (全员劳动生产率 in 万元/人) is recomputed like any ratio but printed as a number."""
+        return self.kind is Kind.RATIO and self.unit == "%"
+
+    @property
     def unit_en(self) -> str:
         return UNIT_EN.get(self.unit, self.unit)
 
