@@ -317,6 +317,35 @@ def test_group_check_tolerance_just_inside_and_just_outside(
         assert float(row["expected"]) == pytest.approx(children_sum, abs=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("reported", "children"),
+    [
+        (1000.0, 999.999999),  # 1e-6 apart: exactly 1e-9 of the reported figure, not flagged
+        (999.999999, 1000.0),  # the same gap with the children's sum the larger: not flagged
+        (10.0, 9.99999999),  # one unit (1e-8 亿元) apart, a tolerance of exactly one unit
+    ],
+)
+def test_group_check_tolerance_is_relative_to_the_larger_figure_and_includes_its_edge(
+    reported: float, children: float
+) -> None:
+    data = obs(
+        [
+            ("g", 2020, "total_assets", reported),
+            ("x", 2020, "total_assets", 6.0),
+            ("y", 2020, "total_assets", children - 6.0),
+        ]
+    )
+    f = rollup(data, small_structure()).findings.filter(pl.col("rule") == "rollup.group_check")
+    assert f.is_empty()
+    # one more unit of difference is beyond it
+    beyond = data.with_columns(
+        pl.when(pl.col("entity") == "y").then(pl.col("value") - 2e-8).otherwise(pl.col("value"))
+    )
+    if reported > children:
+        f = rollup(beyond, small_structure()).findings
+        assert f.filter(pl.col("rule") == "rollup.group_check")["entity"].to_list() == ["g"]
+
+
 def test_group_check_tolerance_scales_with_the_figure() -> None:
     # at 1 亿元 the same 1.1e-6 gap is far beyond a relative 1e-9: flagged
     data = obs(
