@@ -211,6 +211,10 @@ def test_a_ratio_reported_alone_is_never_summed(
     assert r.value("all", "total_assets", 2020) == 150.0
     hint = r.findings.filter(pl.col("rule") == "rollup.ratio_recomputed")
     assert hint["indicator"].to_list() == ["debt_ratio"] and hint["severity"][0] == "hint"
+    assert hint.select("expected", "found").row(0) == (
+        "components of the ratio",
+        "reported ratio values",
+    )
 
 
 @pytest.mark.parametrize("include_entities", [False, True])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import polars as pl
@@ -280,6 +281,29 @@ def test_local_metrics_stay_local_and_rolls_into() -> None:
     assert val(r, "all", "rated_aa") == 2.0 and val(r, "g", "rated_aa") == 1.0
 
 
+@pytest.mark.parametrize("include_entities", [True, False])
+def test_only_ratios_are_recomputed_an_amount_carrying_a_formula_is_summed(
+    include_entities: bool,
+) -> None:
+    # the catalogue file refuses such an amount; built in code, it is still just summed
+    odd = Indicator(
+        code="odd_total", name_zh="合计", name_en="Total", category=Category.LOCAL, unit="亿元",
+        kind=Kind.AMOUNT, aggregation=Aggregation.SUM,
+        formula=soeplan.Ratio("total_profit", "total_assets"),
+    )  # fmt: skip
+    reg = SimpleNamespace(indicators={i.code: i for i in (*builtin_indicators(), odd)})
+    data = obs(
+        [
+            ("x", 2020, "odd_total", 1.0),
+            ("y", 2020, "odd_total", 2.0),
+            ("x", 2020, "total_profit", 1.0),
+            ("x", 2020, "total_assets", 4.0),
+        ]
+    )
+    r = rollup(data, small_structure(), registry=reg, include_entities=include_entities)
+    assert val(r, "g", "odd_total") == 3.0 and val(r, "all", "odd_total") == 3.0
+
+
 def test_filters_and_exclusion_of_entities() -> None:
     data = obs(
         [
@@ -420,3 +444,20 @@ def test_the_wide_path_gives_the_same_frame(monkeypatch: pytest.MonkeyPatch) -> 
         assert fast.values.equals(slow.values) and fast.findings.equals(slow.findings)
     assert len(calls) == 3
     assert val(fast, "all") == 16.75 and val(fast, "w") is None
+
+
+def test_the_catalogue_file_refuses_a_formula_on_an_amount(tmp_path: Path) -> None:
+    from soeplan.errors import DataFileError
+    from soeplan.indicators import load_indicators
+
+    cat = tmp_path / "i.toml"
+    cat.write_text(
+        '[[indicator]]\ncode = "x_total"\nname_zh = "合计"\nname_en = "Total"\nunit = "亿元"\n'
+        'kind = "amount"\nformula = { numerator = "revenue", denominator = "total_assets" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as err:
+        load_indicators(cat)
+    text = str(err.value)
+    assert "indicator[0].formula: amount x_total has a formula, which only a ratio uses" in text
+    assert 'make it kind = "ratio"' in text

@@ -321,7 +321,15 @@ def _formula(raw: Mapping[str, Any], where: str, problems: list[Problem]) -> Rat
 
 
 def _check_ratio(ind: Indicator, where: str, problems: list[Problem]) -> None:
-    """A ratio has a formula and is recomputed, never summed."""
+    """A ratio has a formula and is recomputed, never summed; only a ratio has a formula."""
+    if ind.kind is not Kind.RATIO and ind.formula is not None:
+        problems.append(
+            Problem(
+                f"{where}.formula",
+                f"{ind.kind.value} {ind.code} has a formula, which only a ratio uses",
+                'make it kind = "ratio" with aggregation = "recompute", or drop the formula',
+            )
+        )
     if ind.kind is Kind.RATIO and ind.formula is None:
         problems.append(
             Problem(
