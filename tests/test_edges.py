@@ -28,6 +28,7 @@ from soeplan import (
     rollup,
     validate,
 )
+from soeplan.consolidation.records import VALUE_SCHEMA
 from soeplan.submissions.rule_helpers import _written_half_ulp as half_ulp
 
 # The module the rollup is defined in (wherever it lives): its wide path is spied on below.
@@ -254,6 +255,34 @@ WIDE_FORMULA_DATA = [
     ("w", 2020, "total_assets", 50.0),
     ("w", 2020, "net_profit", 1.0),
 ]
+
+
+def test_the_wide_path_gives_the_cell_paths_frame_row_for_row_on_the_sample(
+    wide_calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from soeplan.sample import sample_observations
+    from soeplan.structure.city import city_structure
+
+    data, structure = sample_observations([2022, 2023]), city_structure(sample=True)
+    wide = rollup(data, structure, include_entities=False).values
+    assert wide_calls == [1]
+    monkeypatch.setattr(_ROLLUP_MODULE, "_WIDE", False)
+    cells = rollup(data, structure, include_entities=False).values
+    assert wide_calls == [1]  # the second run took the cell path
+    assert wide.equals(cells)  # same rows in the same order, not only the same set
+    assert wide["node_type"].unique().sort().to_list() == ["group", "scope", "unit"]
+    first_year = wide.filter(pl.col("year") == 2022)["node_type"].unique(maintain_order=True)
+    assert first_year.to_list() == ["scope", "unit", "group"]
+
+
+def test_the_wide_path_with_nothing_to_show_gives_an_empty_frame_of_the_values_schema(
+    wide_calls: list[int],
+) -> None:
+    # only total assets reported, only the debt ratio asked for: nothing can be shown
+    data = obs([("x", 2020, "total_assets", 1.0)])
+    r = rollup(data, small_structure(), include_entities=False, indicators=["debt_ratio"])
+    assert wide_calls == [1]
+    assert r.values.is_empty() and r.values.schema == pl.Schema(VALUE_SCHEMA)
 
 
 @pytest.mark.parametrize("include_entities", [False, True])
