@@ -67,6 +67,9 @@ class Flow(StrEnum):
 
     STOCK = "stock"  #: 时点数: a balance at year end (total assets)
     FLOW = "flow"  #: 时期数: a total over the year (revenue, profit)
+    #: 平均数: an average over the period (average headcount): in a monthly report the average
+    #: from January to the month, neither summed over months nor a balance at the month's end
+    AVERAGE = "average"
     NONE = "none"  #: 不适用: neither (ratios, counts)
 
 
