@@ -156,7 +156,7 @@ def month_on_month(
 
     A flow compares the month's own amount (:func:`monthly_amounts`) with the previous month's
     (year-to-date figures of two months always differ by a month's amount, so comparing them
-    says nothing); a stock compares its balance with the previous month-end's (较上月末); a
+    says nothing); a stock compares its balance (an average, its average) with the previous month-end's (较上月末); a
     ratio is compared in percentage points. January has no 环比 (the year-to-date restarts and
     :meth:`soeplan.Period.previous_month` is None), nor has a whole year: the result is empty.
     Columns: the key, ``year``, ``month``, ``indicator``, ``value``, ``previous``, ``change``
@@ -177,7 +177,11 @@ def month_on_month(
             *(pl.lit(None, pl.Float64).alias(c) for c in ("previous", "change", "growth"))
         )
         return empty
-    levels = f.filter(pl.col("indicator").is_in(_codes(catalogue, Flow.STOCK) + ratios))
+    levels = f.filter(
+        pl.col("indicator").is_in(
+            _codes(catalogue, Flow.STOCK) + _codes(catalogue, Flow.AVERAGE) + ratios
+        )
+    )
     both = pl.concat([levels, monthly_amounts(f, registry=registry)], how="vertical_relaxed")
     now = _at(both, period)
     on = [c for c in keys if not c.startswith("name_")] + ["year", "indicator"]
