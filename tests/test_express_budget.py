@@ -13,8 +13,9 @@ from soeplan.express.budget import (
     ExecutionThresholds,
     execution,
     execution_findings,
+    roll_budget,
 )
-from soeplan.express.sample_budget import roll_budget, sample_budget
+from soeplan.express.sample_budget import sample_budget
 from soeplan.periods import Period
 from soeplan.structure.city import city_structure
 

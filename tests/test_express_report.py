@@ -48,10 +48,14 @@ def _sum(frame: pl.DataFrame, year: int, month: int, indicator: str) -> float:
     return float(f["value"].sum())
 
 
-def test_city_figures_are_the_sums_of_the_monthly_sample(inputs: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+def test_city_figures_are_the_sums_of_the_monthly_sample(
+    inputs: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
     monthly, _ = inputs
     r = _report(inputs, 6)
-    row = r.figures.filter((pl.col("node") == "city") & (pl.col("indicator") == "revenue")).row(0, named=True)
+    row = r.figures.filter((pl.col("node") == "city") & (pl.col("indicator") == "revenue")).row(
+        0, named=True
+    )
     now, before = _sum(monthly, 2023, 6, "revenue"), _sum(monthly, 2022, 6, "revenue")
     assert row["value"] == pytest.approx(now) and row["last_year"] == pytest.approx(before)
     assert row["growth"] == pytest.approx((now - before) / before)
@@ -68,7 +72,7 @@ def test_city_figures_are_the_sums_of_the_monthly_sample(inputs: tuple[pl.DataFr
 
 
 def test_a_unit_without_figures_is_not_submitted(inputs: tuple[pl.DataFrame, pl.DataFrame]) -> None:
-    monthly, annual = inputs
+    monthly, _annual = inputs
     r = build_express(monthly.filter(pl.col("unit") != "kaihua"), city_structure(sample=True),
                       Period(2023, 6), meta=_meta())  # type: ignore[arg-type]  # fmt: skip
     assert [u for u, _ in r.not_submitted] == ["kaihua"]
@@ -77,7 +81,11 @@ def test_a_unit_without_figures_is_not_submitted(inputs: tuple[pl.DataFrame, pl.
 
 def test_december_differences_are_findings(inputs: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     monthly, annual = inputs
-    assert _report(inputs, 12).findings.filter(pl.col("rule") == "express.december_vs_annual").is_empty()
+    assert (
+        _report(inputs, 12)
+        .findings.filter(pl.col("rule") == "express.december_vs_annual")
+        .is_empty()
+    )
     changed = annual.with_columns(
         pl.when((pl.col("entity") == "kc.invest") & (pl.col("indicator") == "total_assets")
                 & (pl.col("year") == 2023)).then(pl.col("value") + 1).otherwise("value")
@@ -122,10 +130,14 @@ def attrs_evolve_name(r: ExpressReport, name: str) -> ExpressReport:
 
 def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     runner = CliRunner()
-    res = runner.invoke(cli, ["report", "--period", "2023-06", "--sample", "--out", str(tmp_path / "k")])
+    res = runner.invoke(
+        cli, ["report", "--period", "2023-06", "--sample", "--out", str(tmp_path / "k")]
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "k" / "express.html").is_file()
-    res = runner.invoke(cli, ["report", "--period", "2023", "--sample", "--out", str(tmp_path / "y")])
+    res = runner.invoke(
+        cli, ["report", "--period", "2023", "--sample", "--out", str(tmp_path / "y")]
+    )
     assert res.exit_code == 2 and "for a month" in res.output
     code = main(["report", "--period", "2021-06", "--sample", "--out", str(tmp_path / "y")])
     err = capsys.readouterr().err
@@ -154,7 +166,13 @@ def test_the_express_report_renders_in_chromium_with_no_request(
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
-    for key in ("express-figures", "express-execution", "debt-watch", "express-missing", "findings"):
+    for key in (
+        "express-figures",
+        "express-execution",
+        "debt-watch",
+        "express-missing",
+        "findings",
+    ):
         assert f'id="{key}"' in dom
     assert dom.count("<tr>") > 50 and "完成率" in dom and "合成示例数据" in dom
     assert page_requests(netlog) == []

@@ -11,7 +11,7 @@ import click
 
 from soeplan.cli._common import cli, format_option
 from soeplan.cli._render import render_rows
-from soeplan.cli.registers import RegisterProblems, _problem_rows, _unit, echo_history
+from soeplan.cli.registers import RegisterProblems, _problem_rows, _unit
 from soeplan.cli.store import _store_option
 from soeplan.safety import terminal_text
 

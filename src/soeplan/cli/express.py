@@ -41,12 +41,27 @@ def _period(ctx: click.Context, param: click.Parameter, value: str) -> Any:
               help="A budget workbook (soeplan budget template); repeat for each unit.")  # fmt: skip
 @click.option("--store", "store", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Take the year's budgets from this store (soeplan budget load).")  # fmt: skip
-@click.option("--behind", type=float, default=0.10, show_default=True,
-              help="Execution behind the time elapsed by more than this (a fraction) is behind.")
-@click.option("--far-behind", type=float, default=0.20, show_default=True,
-              help="... by more than this, far behind (a warning).")
-@click.option("--ahead", type=float, default=0.20, show_default=True,
-              help="Execution ahead of the time elapsed by more than this is ahead.")
+@click.option(
+    "--behind",
+    type=float,
+    default=0.10,
+    show_default=True,
+    help="Execution behind the time elapsed by more than this (a fraction) is behind.",
+)
+@click.option(
+    "--far-behind",
+    type=float,
+    default=0.20,
+    show_default=True,
+    help="... by more than this, far behind (a warning).",
+)
+@click.option(
+    "--ahead",
+    type=float,
+    default=0.20,
+    show_default=True,
+    help="Execution ahead of the time elapsed by more than this is ahead.",
+)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write express.xlsx, express.html and express.md into.")  # fmt: skip
 @plan_option

@@ -22,14 +22,21 @@ further from the expectation than :class:`ExecutionThresholds` allows.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import attrs
 import polars as pl
 
+from soeplan.consolidation.records import GroupReported
+from soeplan.consolidation.rollup import rollup
 from soeplan.errors import SoeplanError
-from soeplan.frames import COLUMNS
+from soeplan.frames import COLUMNS, LONG_SCHEMA
 from soeplan.periods import Period
 from soeplan.rules import findings_frame
+from soeplan.structure.dated import Structure
+
+if TYPE_CHECKING:
+    from soeplan.plugins.registry import Registry
 
 __all__ = [
     "BUDGET_INDICATORS",
@@ -39,6 +46,7 @@ __all__ = [
     "ExecutionThresholds",
     "execution",
     "execution_findings",
+    "roll_budget",
 ]
 
 #: The indicators a budget gives (营业收入, 利润总额, 净利润, 经营活动现金流量净额, 研发经费投入,
@@ -240,3 +248,19 @@ def execution_findings(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
             }
         )
     return findings_frame(rows)
+
+
+def roll_budget(
+    budget: pl.DataFrame, structure: Structure, *, registry: Registry | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A budget rolled up through ``structure`` like the flows (summed to groups, units and
+    scopes by the annual :func:`soeplan.rollup`): its values (:data:`soeplan.VALUE_SCHEMA`) and
+    findings. A group that gives its own budget beside its enterprises' is checked against their
+    sum (a difference is a finding), as a group's own reported figures are."""
+    result = rollup(
+        budget.select(list(LONG_SCHEMA)),
+        structure,
+        group_reported=GroupReported.CHECK,
+        registry=registry,
+    )
+    return result.values, result.findings

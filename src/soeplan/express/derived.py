@@ -91,7 +91,9 @@ def monthly_amounts(frame: pl.DataFrame, *, registry: Registry | None = None) ->
         "indicator",
         pl.col("value").alias("_before"),
     )
-    joined = f.join(previous, on=[*keys, "year", "month", "indicator"], how="left", nulls_equal=True)
+    joined = f.join(
+        previous, on=[*keys, "year", "month", "indicator"], how="left", nulls_equal=True
+    )
     value = (
         pl.when(pl.col("month") == 1)
         .then(pl.col("value"))

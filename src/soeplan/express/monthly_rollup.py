@@ -54,8 +54,9 @@ def rollup_by_month(
     rollup's findings: ``(values, findings)``, values in :data:`MONTHLY_VALUE_SCHEMA`."""
     values = []
     findings = [empty_findings()]
-    for (year, month), rows in sorted(
-        observations.group_by("year", "month"), key=lambda kv: (int(kv[0][0]), int(kv[0][1]))  # type: ignore[arg-type]
+    for (_year, month), rows in sorted(
+        observations.group_by("year", "month"),
+        key=lambda kv: (int(kv[0][0]), int(kv[0][1])),
     ):
         result = rollup(
             rows.drop("month"), structure, group_reported=group_reported, registry=registry
@@ -68,4 +69,6 @@ def rollup_by_month(
         findings.append(result.findings)
     if not values:
         return pl.DataFrame(schema=MONTHLY_VALUE_SCHEMA), empty_findings()
-    return pl.concat(values), pl.concat(findings, how="vertical_relaxed").unique(maintain_order=True)
+    return pl.concat(values), pl.concat(findings, how="vertical_relaxed").unique(
+        maintain_order=True
+    )

@@ -97,8 +97,10 @@ def _finding(
 ) -> dict[str, object]:
     found = f"{_shown(december)} (快报 {year}-12) / {_shown(annual)} (年报 {year})"
     if december is None or annual is None:
-        which_zh, which_en = ("12月快报", "December express report") if december is None else (
-            "年报", "annual submission"
+        which_zh, which_en = (
+            ("12月快报", "December express report")
+            if december is None
+            else ("年报", "annual submission")
         )
         zh = f"{entity} {indicator}：{year}年{which_zh}缺少该数"
         en = f"{entity} {indicator}: the {year} {which_en} has no figure"

@@ -1,4 +1,4 @@
-"""The sample's synthetic budget (示例预算（合成），非真实企业数据) and a budget's rollup.
+"""The sample's synthetic budget (示例预算（合成），非真实企业数据).
 
 **Every number :func:`sample_budget` gives is synthetic.** Each sample enterprise's budget for a
 year is its (synthetic) actual figure of that year times a factor between 0.92 and 1.12 fixed
@@ -17,26 +17,21 @@ True
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
 
 import polars as pl
 
-from soeplan.consolidation.records import GroupReported
-from soeplan.consolidation.rollup import rollup
 from soeplan.frames import LONG_SCHEMA
 from soeplan.sample import sample_observations
-from soeplan.structure.dated import Structure
 
-if TYPE_CHECKING:
-    from soeplan.plugins.registry import Registry
-
-__all__ = ["BUDGET_INDICATORS_SAMPLED", "roll_budget", "sample_budget"]
+__all__ = ["BUDGET_INDICATORS_SAMPLED", "SAMPLE_BUDGET_SOURCE", "sample_budget"]
 
 #: The budget lines the sample's budget gives.
 BUDGET_INDICATORS_SAMPLED = ("revenue", "total_profit", "net_profit", "investment")
 _FROM_ACTUALS = ("revenue", "total_profit", "net_profit")
 #: 示例预算（合成）: the ``source`` of every sample budget row
-SAMPLE_BUDGET_SOURCE = "示例预算（合成），非真实企业数据 / synthetic sample budget, not real figures"
+SAMPLE_BUDGET_SOURCE = (
+    "示例预算（合成），非真实企业数据 / synthetic sample budget, not real figures"
+)
 
 
 def _factor(entity: str, indicator: str) -> float:
@@ -51,26 +46,12 @@ def sample_budget(year: int) -> pl.DataFrame:
     rows = []
     for unit, entity, y, indicator, value in obs.iter_rows():
         if y == year and indicator in _FROM_ACTUALS:
-            rows.append((unit, entity, year, indicator, round(value * _factor(entity, indicator), 2)))
+            rows.append(
+                (unit, entity, year, indicator, round(value * _factor(entity, indicator), 2))
+            )
         elif y == year - 1 and indicator == "total_assets":
             rows.append((unit, entity, year, "investment", round(value * 0.06, 2)))
     frame = pl.DataFrame(rows, schema=LONG_SCHEMA, orient="row")
     return frame.with_columns(
         pl.lit(True).alias("synthetic"), pl.lit(SAMPLE_BUDGET_SOURCE).alias("source")
     ).sort("unit", "entity", "indicator")
-
-
-def roll_budget(
-    budget: pl.DataFrame, structure: Structure, *, registry: Registry | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """A budget rolled up through ``structure`` like the flows (summed to groups, units and
-    scopes by the annual :func:`soeplan.rollup`): its values (:data:`soeplan.VALUE_SCHEMA`) and
-    findings. A group that gives its own budget beside its enterprises' is checked against their
-    sum (a difference is a finding), as a group's own reported figures are."""
-    result = rollup(
-        budget.select(list(LONG_SCHEMA)),
-        structure,
-        group_reported=GroupReported.CHECK,
-        registry=registry,
-    )
-    return result.values, result.findings

@@ -24,11 +24,11 @@ from soeplan.express.budget import (
     ExecutionThresholds,
     execution,
     execution_findings,
+    roll_budget,
 )
 from soeplan.express.derived import month_on_month, monthly_amounts, year_on_year, ytd_ratios
 from soeplan.express.monthly_rollup import rollup_by_month
 from soeplan.express.reconcile import reconcile_december
-from soeplan.express.sample_budget import roll_budget
 from soeplan.periods import Period
 from soeplan.report.debt import debt_watch
 from soeplan.report.model import DebtLines, DebtWatchRow, InputFile, Report, ReportMeta
@@ -76,7 +76,7 @@ class ExpressReport:
     not_submitted: tuple[tuple[str, Text], ...]
     findings: pl.DataFrame = attrs.field(eq=False)
     budget_given: bool = False
-    thresholds: ExecutionThresholds = ExecutionThresholds()
+    thresholds: ExecutionThresholds = attrs.field(factory=ExecutionThresholds)
 
     @property
     def lang(self) -> str:
@@ -117,10 +117,15 @@ def _figures(values: pl.DataFrame, period: Period) -> pl.DataFrame:
     return (
         yoy.join(amounts.select(*keys, pl.col("value").alias("month_amount")), on=keys, how="left")
         .join(
-            mom.select(*keys, "previous", pl.col("growth").alias("mom_growth"),
-                       pl.col("change").alias("mom_change")),
-            on=keys, how="left",
-        )  # fmt: skip
+            mom.select(
+                *keys,
+                "previous",
+                pl.col("growth").alias("mom_growth"),
+                pl.col("change").alias("mom_change"),
+            ),
+            on=keys,
+            how="left",
+        )
         .pipe(_ordered, KEY_INDICATORS)
     )
 
@@ -195,8 +200,12 @@ def build_express(
     reported = set(now["unit"].drop_nulls().to_list()) if "unit" in now.columns else set()
     missing = tuple((u, n) for u, n in sorted(unit_names.items()) if u not in reported)
     return ExpressReport(
-        meta=attrs.evolve(meta, year=period.year, entity_names=tuple(entity_names.items()),
-                          unit_names=tuple(unit_names.items())),  # fmt: skip
+        meta=attrs.evolve(
+            meta,
+            year=period.year,
+            entity_names=tuple(entity_names.items()),
+            unit_names=tuple(unit_names.items()),
+        ),
         period=period,
         figures=_figures(values, period),
         execution=ex,

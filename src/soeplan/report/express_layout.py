@@ -6,6 +6,7 @@ from :mod:`soeplan.report.layout` itself. Every label has its Chinese and Englis
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
@@ -14,7 +15,6 @@ from soeplan.express.budget import ExecutionStatus
 from soeplan.indicators import Indicator, Kind
 from soeplan.report.express import ExpressReport
 from soeplan.report.format import cell_format, format_value
-from soeplan.report.i18n import label
 from soeplan.report.layout import Block, Out, debt_watch_block, findings_block
 from soeplan.report.model import CellFormat
 from soeplan.sections import Text
@@ -47,7 +47,9 @@ EXPRESS_LABELS: Mapping[str, Text] = {
     "unit": Text("单位", "Unit"),
     "unit_id": Text("单位编码", "Unit ID"),
     "none_missing": Text("各单位均已报送。", "Every unit has reported."),
-    "no_budget": Text("未载入预算（soeplan budget load）。", "No budget loaded (soeplan budget load)."),
+    "no_budget": Text(
+        "未载入预算（soeplan budget load）。", "No budget loaded (soeplan budget load)."
+    ),
     "figures_note": Text(
         "流量指标为本年累计数，存量指标为期末余额，比率按累计数重算；同比增长 = 增减额 / |上年同期|"
         "（亏损收窄为正增长），上年同期为零或缺失时不计算；比率的同比、环比为百分点变化。",
@@ -187,7 +189,7 @@ def express_blocks(report: ExpressReport) -> list[Block]:
     ]
 
 
-def _first(frame: pl.DataFrame, node: str, indicator: str) -> dict[str, object] | None:
+def _first(frame: pl.DataFrame, node: str, indicator: str) -> dict[str, Any] | None:
     if frame.is_empty():
         return None
     hit = frame.filter((pl.col("node") == node) & (pl.col("indicator") == indicator))
@@ -199,31 +201,24 @@ def express_summary(report: ExpressReport) -> list[str]:
     execution, the debt watch, the units not reported and the findings."""
     lang = report.lang
     out = []
-    scope, scope_name = report.meta.scopes[0] if report.meta.scopes else ("city", Text("全市", "City"))
+    scope, name = report.meta.scopes[0] if report.meta.scopes else ("city", Text("全市", "City"))
     for code in ("revenue", "total_profit"):
-        r = _first(report.figures, scope, code)
-        ind = _indicator(code)
-        if r is None or ind is None:
+        r, ind = _first(report.figures, scope, code), _indicator(code)
+        if r is None or ind is None or r["value"] is None:
             continue
-        value = format_value(float(r["value"]), cell_format(ind)) + " " + (  # type: ignore[arg-type]
-            ind.unit if lang == "zh" else ind.unit_en
-        )
-        growth = (
-            _signed(float(r["growth"]))  # type: ignore[arg-type]
-            if r["growth"] is not None
-            else express_label("no_growth", lang)
-        )
-        out.append(express_label("summary_flow", lang, scope=scope_name(lang),
-                                 indicator=ind.name(lang), value=value, growth=growth))  # fmt: skip
+        unit = ind.unit if lang == "zh" else ind.unit_en
+        value = f"{format_value(r['value'], cell_format(ind))} {unit}"
+        growth = express_label("no_growth", lang) if r["growth"] is None else _signed(r["growth"])
+        out.append(express_label("summary_flow", lang, scope=name(lang), indicator=ind.name(lang),
+                                 value=value, growth=growth))  # fmt: skip
     for code in ("revenue", "total_profit"):
-        r = _first(report.execution, scope, code)
-        ind = _indicator(code)
+        r, ind = _first(report.execution, scope, code), _indicator(code)
         if r is None or ind is None or r["rate"] is None:
             continue
-        out.append(express_label(
-            "summary_budget", lang, scope=scope_name(lang), indicator=ind.name(lang),
-            rate=format_value(float(r["rate"]), CellFormat.RATIO),  # type: ignore[arg-type]
-            expected=format_value(float(r["expected"]), CellFormat.RATIO)))  # type: ignore[arg-type]  # fmt: skip
+        out.append(express_label("summary_budget", lang, scope=name(lang),
+                                 indicator=ind.name(lang),
+                                 rate=format_value(r["rate"], CellFormat.RATIO),
+                                 expected=format_value(r["expected"], CellFormat.RATIO)))  # fmt: skip
     out.append(express_label("summary_watch", lang, n=len(report.debt_watch)))
     out.append(express_label("summary_missing", lang, n=len(report.not_submitted)))
     out.append(express_label("summary_findings", lang, n=report.findings.height))
