@@ -11,8 +11,8 @@ from soeplan.express.budget import (
     BUDGET_RULE,
     ExecutionStatus,
     ExecutionThresholds,
-    execution,
-    execution_findings,
+    budget_execution,
+    budget_findings,
     roll_budget,
 )
 from soeplan.express.sample_budget import sample_budget
@@ -50,7 +50,7 @@ def test_execution_rates_against_time_elapsed_hand_checked() -> None:
                       ("d", "revenue", 100.0), ("e", "total_profit", -5.0),
                       ("f", "investment", 10.0),  # no actual: not rated
                       ("a", "total_assets", 500.0)])  # not a budget line  # fmt: skip
-    ex = execution(actual, budget, Period(2023, 9))
+    ex = budget_execution(actual, budget, Period(2023, 9))
     got = {r["node"]: r for r in ex.iter_rows(named=True)}
     assert set(got) == set("abcdef")
     assert got["a"]["rate"] == pytest.approx(0.60) and got["a"]["expected"] == 0.75
@@ -63,7 +63,7 @@ def test_execution_rates_against_time_elapsed_hand_checked() -> None:
 
 
 def test_june_expects_half_and_thresholds_are_data() -> None:
-    ex = execution(_actual([("a", 6, "revenue", 38.0)]), _budget([("a", "revenue", 100.0)]),
+    ex = budget_execution(_actual([("a", 6, "revenue", 38.0)]), _budget([("a", "revenue", 100.0)]),
                    Period(2023, 6), thresholds=ExecutionThresholds(behind=0.05, far_behind=0.1))  # fmt: skip
     row = ex.row(0, named=True)
     assert (row["expected"], row["status"]) == (0.5, "far_behind")  # 12 points behind > 10
@@ -74,11 +74,11 @@ def test_june_expects_half_and_thresholds_are_data() -> None:
 
 
 def test_findings_name_node_indicator_rate_and_expectation() -> None:
-    ex = execution(_actual([("a", 6, "revenue", 20.0), ("b", 6, "revenue", 45.0),
+    ex = budget_execution(_actual([("a", 6, "revenue", 20.0), ("b", 6, "revenue", 45.0),
                             ("c", 6, "revenue", 80.0)]),
                    _budget([("a", "revenue", 100.0), ("b", "revenue", 100.0),
                             ("c", "revenue", 100.0)]), Period(2023, 6))  # fmt: skip
-    found = execution_findings(ex, Period(2023, 6))
+    found = budget_findings(ex, Period(2023, 6))
     rows = {r["entity"]: r for r in found.iter_rows(named=True)}
     assert set(rows) == {"a", "c"}  # b is 5 points behind: on pace
     assert rows["a"]["severity"] == "warning" and rows["c"]["severity"] == "hint"

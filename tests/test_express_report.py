@@ -15,19 +15,17 @@ from report_fixtures import CHROMIUM, CHROMIUM_FLAGS, needs_chromium
 from soeplan.cli import cli, main
 from soeplan.express.sample_budget import sample_budget
 from soeplan.periods import Period
+from soeplan.plan.load import load_plan
 from soeplan.report.express import ExpressReport, build_express, express_meta
 from soeplan.report.express_write import render_express_markdown, write_express
+from soeplan.report.model import ReportMeta
 from soeplan.sample import sample_observations
 from soeplan.sample_monthly import monthly_sample
-from soeplan.sections import Text
 from soeplan.structure.city import city_structure
 
-SCOPES = (("city", Text("全市", "City-wide")), ("urban", Text("市区", "Urban area")))
 
-
-def _meta() -> object:
-    return express_meta(plan_id="quzhou-14th", plan_title=Text("规划", "Plan"), document="doc",
-                        scopes=SCOPES, year=2023, synthetic=True)  # fmt: skip
+def _meta() -> ReportMeta:
+    return express_meta(load_plan("quzhou-14th"), Period(2023, 6), synthetic=True)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +37,7 @@ def inputs() -> tuple[pl.DataFrame, pl.DataFrame]:
 def _report(inputs: tuple[pl.DataFrame, pl.DataFrame], month: int) -> ExpressReport:
     monthly, annual = inputs
     return build_express(monthly, city_structure(sample=True), Period(2023, month),
-                         meta=_meta(), budget=sample_budget(2023), annual=annual)  # type: ignore[arg-type]  # fmt: skip
+                         meta=_meta(), budget=sample_budget(2023), annual=annual)  # fmt: skip
 
 
 def _sum(frame: pl.DataFrame, year: int, month: int, indicator: str) -> float:
@@ -74,7 +72,7 @@ def test_city_figures_are_the_sums_of_the_monthly_sample(
 def test_a_unit_without_figures_is_not_submitted(inputs: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     monthly, _annual = inputs
     r = build_express(monthly.filter(pl.col("unit") != "kaihua"), city_structure(sample=True),
-                      Period(2023, 6), meta=_meta())  # type: ignore[arg-type]  # fmt: skip
+                      Period(2023, 6), meta=_meta())  # fmt: skip
     assert [u for u, _ in r.not_submitted] == ["kaihua"]
     assert r.execution.is_empty()
 
@@ -91,7 +89,7 @@ def test_december_differences_are_findings(inputs: tuple[pl.DataFrame, pl.DataFr
                 & (pl.col("year") == 2023)).then(pl.col("value") + 1).otherwise("value")
         .alias("value"))  # fmt: skip
     r = build_express(monthly, city_structure(sample=True), Period(2023, 12), meta=_meta(),
-                      annual=changed)  # type: ignore[arg-type]  # fmt: skip
+                      annual=changed)  # fmt: skip
     f = r.findings.filter(pl.col("rule") == "express.december_vs_annual")
     assert f.select("entity", "indicator").rows() == [("kc.invest", "total_assets")]
 
@@ -176,3 +174,18 @@ def test_the_express_report_renders_in_chromium_with_no_request(
         assert f'id="{key}"' in dom
     assert dom.count("<tr>") > 50 and "完成率" in dom and "合成示例数据" in dom
     assert page_requests(netlog) == []
+
+
+def test_the_english_report_keeps_chinese_only_in_data(
+    inputs: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    import re
+
+    r = _report(inputs, 6).with_lang("en")
+    names = {w.name for w in r.debt_watch} | {r.meta.document}
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+    md = render_express_markdown(r)
+    stray = {m for line in md.splitlines() for m in cjk.findall(line)
+             if not any(m in n for n in names)}  # fmt: skip
+    assert stray == set()
+    assert all(n in md for n in names)  # the data is there, as it is

@@ -170,12 +170,6 @@ def _meta(plan: str, lang: str, period: Any, synthetic: bool, files: list[Path])
     from soeplan.plan.load import load_plan
     from soeplan.report.express import express_meta
     from soeplan.report.model import InputFile
-    from soeplan.sections import Text
 
-    p = load_plan(plan)
-    return express_meta(
-        plan_id=p.id, plan_title=Text(p.title_zh, p.title_en), document=p.document,
-        scopes=tuple((s.id, Text(s.name_zh, s.name_en)) for s in p.scopes), year=period.year,
-        lang=lang, synthetic=synthetic, inputs=tuple(InputFile.of(f) for f in files),
-        plan_years={"base": p.base_year, "target": p.target_year},
-    )  # fmt: skip
+    return express_meta(load_plan(plan), period, lang=lang, synthetic=synthetic,
+                        inputs=tuple(InputFile.of(f) for f in files))  # fmt: skip

@@ -4,9 +4,9 @@ A budget is an annual long frame like a submission's (``unit, entity, year, indi
 value``): each enterprise's (or a group's) budget for the year's flows and investment
 (:data:`BUDGET_INDICATORS`). It rolls up through the structure as the flows do (summed, with
 the annual :func:`soeplan.rollup`), so every group, unit and scope has one.
-:func:`execution` sets the year-to-date actuals of a month against it: the execution rate
+:func:`budget_execution` sets the year-to-date actuals of a month against it: the execution rate
 (完成率 = year-to-date actual / annual budget) and the time-based expectation (时序进度 =
-months elapsed / 12, 50 % at June). :func:`execution_findings` names the nodes whose rate is
+months elapsed / 12, 50 % at June). :func:`budget_findings` names the nodes whose rate is
 further from the expectation than :class:`ExecutionThresholds` allows.
 
 >>> import polars as pl
@@ -14,8 +14,9 @@ further from the expectation than :class:`ExecutionThresholds` allows.
 ...                        "indicator": ["revenue"], "value": [42.0]})
 >>> budget = pl.DataFrame({"node": ["g"], "year": [2023], "indicator": ["revenue"],
 ...                        "value": [100.0]})
->>> ex = execution(actual, budget, Period(2023, 6))
->>> ex.select("rate", "expected", "gap", "status").row(0)
+>>> ex = budget_execution(actual, budget, Period(2023, 6))
+>>> rate, expected, gap, status = ex.select("rate", "expected", "gap", "status").row(0)
+>>> rate, expected, round(gap, 4), status
 (0.42, 0.5, -0.08, 'on_pace')
 """
 
@@ -44,8 +45,8 @@ __all__ = [
     "EXECUTION_SCHEMA",
     "ExecutionStatus",
     "ExecutionThresholds",
-    "execution",
-    "execution_findings",
+    "budget_execution",
+    "budget_findings",
     "roll_budget",
 ]
 
@@ -155,7 +156,7 @@ EXECUTION_SCHEMA = {
 }
 
 
-def execution(
+def budget_execution(
     actual: pl.DataFrame,
     budget: pl.DataFrame,
     period: Period,
@@ -211,7 +212,7 @@ def execution(
 _FLAGGED = (ExecutionStatus.FAR_BEHIND, ExecutionStatus.BEHIND, ExecutionStatus.AHEAD)
 
 
-def execution_findings(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
+def budget_findings(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
     """A finding (:data:`soeplan.FINDING_SCHEMA`) for each execution row behind, far behind or
     ahead of the time-based expectation (far behind is a warning, the others hints), naming the
     node (or entity), the indicator, the rate and the expectation."""

@@ -11,25 +11,24 @@ reported, and reconciles December with the annual figures. The writers are in
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 import polars as pl
 
-from soeplan._version import __version__
+from soeplan.context import current
 from soeplan.express.budget import (
     BUDGET_INDICATORS,
     ExecutionThresholds,
-    execution,
-    execution_findings,
+    budget_execution,
+    budget_findings,
     roll_budget,
 )
 from soeplan.express.derived import month_on_month, monthly_amounts, year_on_year, ytd_ratios
 from soeplan.express.monthly_rollup import rollup_by_month
 from soeplan.express.reconcile import reconcile_december
 from soeplan.periods import Period
+from soeplan.report.build import report_meta
 from soeplan.report.debt import debt_watch
 from soeplan.report.model import DebtLines, DebtWatchRow, InputFile, Report, ReportMeta
 from soeplan.rules import empty_findings
@@ -37,9 +36,10 @@ from soeplan.sections import Text
 from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
+    from soeplan.plan.model import Plan
     from soeplan.plugins.registry import Registry
 
-__all__ = ["KEY_INDICATORS", "ExpressReport", "build_express"]
+__all__ = ["KEY_INDICATORS", "ExpressReport", "build_express", "express_meta"]
 
 #: The figures the 快报 leads with: the flows year-to-date, the stocks at the month's end and
 #: the ratios recomputed from them.
@@ -186,11 +186,11 @@ def build_express(
     if budget is not None and not budget.is_empty():
         rolled, budget_found = roll_budget(budget, structure, registry=registry)
         findings.append(budget_found)
-        ex = execution(values, rolled, period, thresholds=limits).filter(
+        ex = budget_execution(values, rolled, period, thresholds=limits).filter(
             pl.col("node_type").is_in(EXECUTION_LEVELS)
         )
         ex = _ordered(ex, BUDGET_INDICATORS)
-        findings.append(execution_findings(ex, period))
+        findings.append(budget_findings(ex, period))
     if annual is not None and period.month == 12:
         findings.append(reconcile_december(rows, annual, period.year))
     now = rows.filter((pl.col("year") == period.year) & (pl.col("month") == period.month))
@@ -218,24 +218,20 @@ def build_express(
 
 
 def express_meta(
+    plan: Plan,
+    period: Period,
     *,
-    plan_id: str,
-    plan_title: Text,
-    document: str,
-    scopes: tuple[tuple[str, Text], ...],
-    year: int,
     lang: str = "zh",
     synthetic: bool = False,
     inputs: tuple[InputFile, ...] = (),
     debt_lines: DebtLines | None = None,
-    plan_years: Mapping[str, int] | None = None,
+    registry: Registry | None = None,
 ) -> ReportMeta:
-    """The report's provenance in the yearly report's record (:class:`ReportMeta`)."""
-    years = dict(plan_years or {})
-    return ReportMeta(
-        plan_id=plan_id, plan_title=plan_title, document=document, year=year,
-        base_year=years.get("base", year), target_year=years.get("target", year), scopes=scopes,
-        lang=lang, plugins=(), inputs=inputs, synthetic=synthetic,
-        generated_at=dt.datetime.now(dt.UTC), soeplan_version=__version__,
-        debt_lines=debt_lines or DebtLines(),
+    """The report's provenance, as the yearly report states it
+    (:func:`soeplan.report.build.report_meta`: the plan, the scopes, the plugins, the inputs)."""
+    reg = registry or current()
+    return report_meta(
+        plan, period.year, lang=lang, providers=reg.host.providers.values(), inputs=inputs,
+        synthetic=synthetic, debt_lines=debt_lines or DebtLines(), unit_names={},
+        generated_at=None, explain_example=None,
     )  # fmt: skip
