@@ -189,3 +189,31 @@ def test_the_english_report_keeps_chinese_only_in_data(
              if not any(m in n for n in names)}  # fmt: skip
     assert stray == set()
     assert all(n in md for n in names)  # the data is there, as it is
+
+
+def test_report_from_files_reconciles_december_and_reads_workbook_budgets(
+    inputs: tuple[pl.DataFrame, pl.DataFrame], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    monthly, annual = inputs
+    monthly.write_csv(tmp_path / "months.csv")
+    annual.with_columns(
+        pl.when((pl.col("entity") == "kc.invest") & (pl.col("indicator") == "revenue"))
+        .then(pl.col("value") + 0.5).otherwise("value").alias("value")
+    ).write_parquet(tmp_path / "annual.parquet")  # fmt: skip
+    budget = tmp_path / "kc.xlsx"
+    runner = CliRunner()
+    r = runner.invoke(cli, ["budget", "template", "--unit", "kecheng", "--year", "2023",
+                            "--out", str(budget), "--sample"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["report", "--period", "2023-12", "--data", str(tmp_path / "months.csv"),
+                            "--annual", str(tmp_path / "annual.parquet"), "--budget", str(budget),
+                            "--out", str(tmp_path / "kb"), "--lang", "en"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(tmp_path / "kb" / "express.xlsx")
+    found = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert "express.december_vs_annual" in found  # kc.invest's revenue differs by 0.5
+    sheet = wb[next(n for n in wb.sheetnames if n.startswith("Budget"))]
+    units = {row[0].value for row in sheet.iter_rows()}
+    assert "Kecheng District" in units and "Kaihua County" not in units  # only kecheng's budget

@@ -323,7 +323,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             ),
             "soeplan.express.sample_budget": ("sample_budget",),
             "soeplan.express.monthly_rollup": ("rollup_by_month",),
-            "soeplan.express.files": ("read_monthly",),
+            "soeplan.express.files": ("read_annual", "read_monthly"),
             "soeplan.registers.budget_workbook": (
                 "check_budget",
                 "read_budget",
@@ -483,6 +483,7 @@ if TYPE_CHECKING:
     from soeplan.express.derived import (
         ytd_ratios as ytd_ratios,
     )
+    from soeplan.express.files import read_annual as read_annual
     from soeplan.express.files import read_monthly as read_monthly
     from soeplan.express.monthly_rollup import rollup_by_month as rollup_by_month
     from soeplan.express.reconcile import (

@@ -11,7 +11,7 @@ import click
 
 from soeplan.cli._common import cli, format_option
 from soeplan.cli._render import render_rows
-from soeplan.cli.registers import RegisterProblems, _problem_rows, _unit
+from soeplan.cli.registers import _unit, echo_problems
 from soeplan.cli.store import _store_option
 from soeplan.safety import terminal_text
 
@@ -89,25 +89,13 @@ def check_cmd(file: Path, store: Path | None, fmt: str) -> None:
     from soeplan.registers.budget_workbook import check_budget
 
     found = check_budget(file)
-    if fmt == "json":
-        items = [{"where": p.where, "what": p.what, "fix": p.fix} for p in found.problems]
-        click.echo(json.dumps(items, ensure_ascii=False, indent=1))
-    elif found.problems:
-        header = ["where 位置", "problem 问题", "fix 处理办法"]
-        click.echo(
-            render_rows(header, _problem_rows(found.problems), fmt, title=str(file)), nl=False
-        )
-    if found.budget is None:
-        n = len(found.problems)
-        raise RegisterProblems(
-            f"{file}: {n} problem{'s' if n != 1 else ''} (listed above) / 年度预算表有误\n"
-            "  fix: correct each one in the workbook, then check it again"
-        )
-    if store is not None and not found.budget.is_empty():
+    echo_problems(file, found.problems, fmt, found.budget is None, "年度预算表")
+    b = found.budget
+    assert b is not None  # refused above
+    if store is not None and not b.is_empty():
         from soeplan.submissions.store_budgets import check_entities
 
-        check_entities(store, found.budget, file)
-    b = found.budget
+        check_entities(store, b, file)
     click.echo(terminal_text(f"{file}: ok 通过: {found.unit} {found.year}, "
                              f"{b['entity'].n_unique()} enterprises, {b.height} figures"),
                err=True)  # fmt: skip

@@ -106,7 +106,7 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
     """The monthly figures, the annual ones (or None), the budget (or None), the structure."""
     import polars as pl
 
-    from soeplan.express.files import read_monthly
+    from soeplan.express.files import read_annual, read_monthly
     from soeplan.structure.city import city_structure
 
     yearly = None
@@ -128,7 +128,7 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
         monthly = read_monthly(data)
         budget = None
     if annual is not None:
-        yearly = read_monthly_or_annual(annual)
+        yearly = read_annual(annual)
     frames = []
     if store is not None:
         from soeplan.submissions.store_budgets import stored_budget
@@ -145,25 +145,6 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
 
         return monthly, yearly, budget, store_structure(store, sample=sample)
     return monthly, yearly, budget, city_structure(sample=True)
-
-
-def read_monthly_or_annual(path: Path) -> Any:
-    """An annual observations file (CSV or Parquet: unit, entity, year, indicator, value)."""
-    import polars as pl
-
-    from soeplan.errors import DataFileError, Problem
-    from soeplan.frames import LONG_SCHEMA
-
-    try:
-        raw = pl.read_parquet(path) if path.suffix.lower() == ".parquet" else pl.read_csv(path)
-    except Exception as exc:  # polars raises many kinds for a file it cannot read
-        raise DataFileError(path, [Problem(str(path), f"cannot read it ({type(exc).__name__})",
-                                           "save it as UTF-8 CSV or Parquet")]) from None  # fmt: skip
-    missing = [c for c in LONG_SCHEMA if c not in raw.columns]
-    if missing:
-        raise DataFileError(path, [Problem(str(path), f"no column {', '.join(missing)}",
-                                           "give unit, entity, year, indicator, value")])  # fmt: skip
-    return raw.select(pl.col(c).cast(t, strict=False) for c, t in LONG_SCHEMA.items())
 
 
 def _meta(plan: str, lang: str, period: Any, synthetic: bool, files: list[Path]) -> Any:

@@ -26,6 +26,7 @@ from soeplan.registers.budget_workbook import BUDGET_SHEET, read_budget
 from soeplan.registers.reader import RegisterError
 from soeplan.submissions.store import Store
 from soeplan.submissions.store_db import StoreError
+from soeplan.submissions.store_operations import table_rows
 from soeplan.submissions.store_registers import store_structure
 
 __all__ = ["BudgetVersion", "budget_versions", "load_budget", "stored_budget"]
@@ -134,17 +135,8 @@ def _version(row: tuple[Any, ...]) -> BudgetVersion:
 
 
 def _select(st: Store, where: str = "", args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if st._missing_db():
-        return []
-    with st._read() as con:
-        present = con.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='budget_versions'"
-        ).fetchone()
-        if present is None:
-            return []
-        sql = (f"SELECT {', '.join(_COLS)}, content FROM budget_versions {where} "
-               "ORDER BY unit, year, version")  # fmt: skip
-        return list(con.execute(sql, args))
+    return table_rows(st, "budget_versions", (*_COLS, "content"), where, args,
+                      "unit, year, version")  # fmt: skip
 
 
 def budget_versions(store: Store | Path | str, unit: str | None = None) -> list[BudgetVersion]:
