@@ -53,7 +53,7 @@ def test_execution_rates_against_time_elapsed_hand_checked() -> None:
     ex = budget_execution(actual, budget, Period(2023, 9))
     got = {r["node"]: r for r in ex.iter_rows(named=True)}
     assert set(got) == set("abcdef")
-    assert got["a"]["rate"] == pytest.approx(0.60) and got["a"]["expected"] == 0.75
+    assert got["a"]["rate"] == pytest.approx(0.60) and got["a"]["elapsed"] == 0.75
     assert got["a"]["gap"] == pytest.approx(-0.15)
     status = {n: r["status"] for n, r in got.items()}
     assert status == {"a": "behind", "b": "far_behind", "c": "ahead", "d": "on_pace",
@@ -66,7 +66,7 @@ def test_june_expects_half_and_thresholds_are_data() -> None:
     ex = budget_execution(_actual([("a", 6, "revenue", 38.0)]), _budget([("a", "revenue", 100.0)]),
                    Period(2023, 6), thresholds=ExecutionThresholds(behind=0.05, far_behind=0.1))  # fmt: skip
     row = ex.row(0, named=True)
-    assert (row["expected"], row["status"]) == (0.5, "far_behind")  # 12 points behind > 10
+    assert (row["elapsed"], row["status"]) == (0.5, "far_behind")  # 12 points behind > 10
     with pytest.raises(SoeplanError, match="not valid"):
         ExecutionThresholds(behind=0.3, far_behind=0.2)
     assert ExecutionThresholds().status(-0.10) is ExecutionStatus.ON_PACE  # at the line: on pace

@@ -64,7 +64,7 @@ def test_city_figures_are_the_sums_of_the_monthly_sample(
     ex = r.execution.filter((pl.col("node") == "city") & (pl.col("indicator") == "revenue"))
     budget = float(sample_budget(2023).filter(pl.col("indicator") == "revenue")["value"].sum())
     assert ex["budget"][0] == pytest.approx(budget)
-    assert ex["rate"][0] == pytest.approx(now / budget) and ex["expected"][0] == 0.5
+    assert ex["rate"][0] == pytest.approx(now / budget) and ex["elapsed"][0] == 0.5
     assert r.figures["node"][0] == "city"  # scopes first
     assert r.not_submitted == ()  # the sample has every unit
 

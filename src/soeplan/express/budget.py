@@ -15,7 +15,7 @@ further from the expectation than :class:`ExecutionThresholds` allows.
 >>> budget = pl.DataFrame({"node": ["g"], "year": [2023], "indicator": ["revenue"],
 ...                        "value": [100.0]})
 >>> ex = budget_execution(actual, budget, Period(2023, 6))
->>> rate, expected, gap, status = ex.select("rate", "expected", "gap", "status").row(0)
+>>> rate, expected, gap, status = ex.select("rate", "elapsed", "gap", "status").row(0)
 >>> rate, expected, round(gap, 4), status
 (0.42, 0.5, -0.08, 'on_pace')
 """
@@ -150,7 +150,7 @@ EXECUTION_SCHEMA = {
     "budget": pl.Float64,
     "actual": pl.Float64,
     "rate": pl.Float64,
-    "expected": pl.Float64,
+    "elapsed": pl.Float64,
     "gap": pl.Float64,
     "status": pl.String,
 }
@@ -169,8 +169,8 @@ def budget_execution(
     ``budget`` the annual budget frame on the same key (rolled up the same way); rows are matched
     on the key columns they share besides the names. One row per budget figure of the budget's
     indicators: ``budget``, ``actual`` (null: not reported), ``rate = actual / budget``,
-    ``expected`` (months elapsed / 12), ``gap = rate − expected`` and the
-    :class:`ExecutionStatus`. A budget of zero or less (a planned loss) has no rate: a
+    ``elapsed`` (the time-based expectation: months elapsed / 12), ``gap = rate − elapsed``
+    and the :class:`ExecutionStatus`. A budget of zero or less (a planned loss) has no rate: a
     fraction of a loss says nothing (compare the amounts instead); its status is ``not_rated``.
     """
     limits = thresholds or ExecutionThresholds()
@@ -198,8 +198,8 @@ def budget_execution(
         pl.col("year").cast(COLUMNS["year"]),
         pl.lit(month, COLUMNS["month"]).alias("month"),
         rate.alias("rate"),
-        pl.lit(expected).alias("expected"),
-    ).with_columns((pl.col("rate") - pl.col("expected")).alias("gap"))
+        pl.lit(expected).alias("elapsed"),
+    ).with_columns((pl.col("rate") - pl.col("elapsed")).alias("gap"))
     out = out.with_columns(
         pl.col("gap")
         .map_elements(lambda g: limits.status(g).value, return_dtype=pl.String)
@@ -223,7 +223,7 @@ def budget_findings(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
     ):
         status = ExecutionStatus(r["status"])
         found = f"{r['rate']:.2%}"
-        expected = f"{r['expected']:.2%}"
+        expected = f"{r['elapsed']:.2%}"
         rows.append(
             {
                 "severity": "warning" if status is ExecutionStatus.FAR_BEHIND else "hint",

@@ -41,7 +41,7 @@ EXPRESS_LABELS: Mapping[str, Text] = {
     "budget": Text("年度预算", "Annual budget"),
     "actual": Text("本年累计", "Year to date"),
     "rate": Text("完成率", "Execution rate"),
-    "expected": Text("序时进度", "Time elapsed"),
+    "elapsed": Text("序时进度", "Time elapsed"),
     "gap": Text("差距", "Gap"),
     "status": Text("状态", "Status"),
     "unit": Text("单位", "Unit"),
@@ -128,7 +128,7 @@ def figures_block(report: ExpressReport) -> Block:
 
 def execution_block(report: ExpressReport) -> Block:
     lang = report.lang
-    cols = ("node", "indicator", "budget", "actual", "rate", "expected", "gap", "status")
+    cols = ("node", "indicator", "budget", "actual", "rate", "elapsed", "gap", "status")
     rows = []
     for r in report.execution.iter_rows(named=True):
         ind = _indicator(r["indicator"])
@@ -136,7 +136,7 @@ def execution_block(report: ExpressReport) -> Block:
         rows.append((
             Out(_name(r, lang)), Out(ind.name(lang) if ind else r["indicator"]),
             Out(r["budget"], fmt), Out(r["actual"], fmt), Out(r["rate"], CellFormat.RATIO),
-            Out(r["expected"], CellFormat.RATIO), Out(r["gap"], CellFormat.POINTS),
+            Out(r["elapsed"], CellFormat.RATIO), Out(r["gap"], CellFormat.POINTS),
             Out(ExecutionStatus(r["status"]).zh if lang == "zh" else ExecutionStatus(r["status"]).en),
         ))  # fmt: skip
     t = report.thresholds
@@ -218,7 +218,7 @@ def express_summary(report: ExpressReport) -> list[str]:
         out.append(express_label("summary_budget", lang, scope=name(lang),
                                  indicator=ind.name(lang),
                                  rate=format_value(r["rate"], CellFormat.RATIO),
-                                 expected=format_value(r["expected"], CellFormat.RATIO)))  # fmt: skip
+                                 expected=format_value(r["elapsed"], CellFormat.RATIO)))  # fmt: skip
     out.append(express_label("summary_watch", lang, n=len(report.debt_watch)))
     out.append(express_label("summary_missing", lang, n=len(report.not_submitted)))
     out.append(express_label("summary_findings", lang, n=report.findings.height))
