@@ -102,6 +102,18 @@ def monthly_amounts(frame: pl.DataFrame, *, registry: Registry | None = None) ->
     return joined.with_columns(value.alias("value")).drop("_before").sort([*keys, "year", "month"])
 
 
+def _compared(frame: pl.DataFrame, base: str, ratios: list[str]) -> pl.DataFrame:
+    """``change = value − base`` and ``growth = change / |base|`` (null for ratios and for a
+    zero or missing base)."""
+    change = pl.col("value") - pl.col(base)
+    growth = (
+        pl.when(pl.col("indicator").is_in(ratios) | (pl.col(base) == 0))
+        .then(None)
+        .otherwise(change / pl.col(base).abs())
+    )
+    return frame.with_columns(change.alias("change"), growth.alias("growth"))
+
+
 def _at(frame: pl.DataFrame, period: Period) -> pl.DataFrame:
     f = frame.filter(pl.col("year") == period.year)
     if period.month is not None:
@@ -140,15 +152,7 @@ def year_on_year(
     )
     on = [c for c in keys if not c.startswith("name_")] + ["month", "indicator"]
     out = now.join(before, on=on, how="left", nulls_equal=True)
-    change = pl.col("value") - pl.col("last_year")
-    growth = (
-        pl.when(pl.col("indicator").is_in(ratios) | (pl.col("last_year") == 0))
-        .then(None)
-        .otherwise(change / pl.col("last_year").abs())
-    )
-    return out.with_columns(change.alias("change"), growth.alias("growth")).sort(
-        [*keys, "indicator"]
-    )
+    return _compared(out, "last_year", ratios).sort([*keys, "indicator"])
 
 
 def month_on_month(
@@ -189,15 +193,7 @@ def month_on_month(
     on = [c for c in keys if not c.startswith("name_")] + ["year", "indicator"]
     before = _at(both, previous_period).select(*on, pl.col("value").alias("previous"))
     out = now.join(before, on=on, how="left", nulls_equal=True)
-    change = pl.col("value") - pl.col("previous")
-    growth = (
-        pl.when(pl.col("indicator").is_in(ratios) | (pl.col("previous") == 0))
-        .then(None)
-        .otherwise(change / pl.col("previous").abs())
-    )
-    return out.with_columns(change.alias("change"), growth.alias("growth")).sort(
-        [*keys, "indicator"]
-    )
+    return _compared(out, "previous", ratios).sort([*keys, "indicator"])
 
 
 def ytd_ratios(frame: pl.DataFrame, *, registry: Registry | None = None) -> pl.DataFrame:
