@@ -46,6 +46,27 @@ def test_a_one_unit_store_is_refused_listing_the_missing_units(
     assert "kecheng: expected" in capsys.readouterr().err
 
 
+def test_a_held_submission_is_named_with_the_command_that_accepts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from soeplan.submissions.ingest import ingest_files
+
+    store = tmp_path / "store"
+    ingest_files([write_sample_xlsx(tmp_path / "qujiang-2023.xlsx")], store, hold=True)
+    assert main(["rollup", "--store", str(store), "--year", "2023", "-q"]) == 2
+    err = capsys.readouterr().err  # nothing accepted at all: the waiting file is named
+    assert "no accepted submissions yet: 1 received and waiting" in err
+    assert f"store accept --store {store} --unit qujiang --year 2023" in err
+    ingest_files([_csv(tmp_path, "kaihua")], store)  # one accepted, one waiting
+    assert main(["rollup", "--store", str(store), "--year", "2023", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "qujiang: submitted, not yet accepted" in err
+    assert "fix: review it and accept it: soeplan store accept --store STORE --unit qujiang" in err
+    assert "kecheng: expected (nothing received)" in err
+    assert "fix: ask the unit for its 2023 file, then soeplan ingest it" in err
+    assert "resubmit, this unit" not in err and "Traceback" not in err
+
+
 def test_allow_partial_marks_every_partial_figure(
     one_unit_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -28,6 +28,7 @@ from soeplan import (
     rollup,
     validate,
 )
+from soeplan.consolidation.records import VALUE_SCHEMA
 from soeplan.submissions.rule_helpers import _written_half_ulp as half_ulp
 
 # The module the rollup is defined in (wherever it lives): its wide path is spied on below.
@@ -211,6 +212,10 @@ def test_a_ratio_reported_alone_is_never_summed(
     assert r.value("all", "total_assets", 2020) == 150.0
     hint = r.findings.filter(pl.col("rule") == "rollup.ratio_recomputed")
     assert hint["indicator"].to_list() == ["debt_ratio"] and hint["severity"][0] == "hint"
+    assert hint.select("expected", "found").row(0) == (
+        "components of the ratio",
+        "reported ratio values",
+    )
 
 
 @pytest.mark.parametrize("include_entities", [False, True])
@@ -250,6 +255,34 @@ WIDE_FORMULA_DATA = [
     ("w", 2020, "total_assets", 50.0),
     ("w", 2020, "net_profit", 1.0),
 ]
+
+
+def test_the_wide_path_gives_the_cell_paths_frame_row_for_row_on_the_sample(
+    wide_calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from soeplan.sample import sample_observations
+    from soeplan.structure.city import city_structure
+
+    data, structure = sample_observations([2022, 2023]), city_structure(sample=True)
+    wide = rollup(data, structure, include_entities=False).values
+    assert wide_calls == [1]
+    monkeypatch.setattr(_ROLLUP_MODULE, "_WIDE", False)
+    cells = rollup(data, structure, include_entities=False).values
+    assert wide_calls == [1]  # the second run took the cell path
+    assert wide.equals(cells)  # same rows in the same order, not only the same set
+    assert wide["node_type"].unique().sort().to_list() == ["group", "scope", "unit"]
+    first_year = wide.filter(pl.col("year") == 2022)["node_type"].unique(maintain_order=True)
+    assert first_year.to_list() == ["scope", "unit", "group"]
+
+
+def test_the_wide_path_with_nothing_to_show_gives_an_empty_frame_of_the_values_schema(
+    wide_calls: list[int],
+) -> None:
+    # only total assets reported, only the debt ratio asked for: nothing can be shown
+    data = obs([("x", 2020, "total_assets", 1.0)])
+    r = rollup(data, small_structure(), include_entities=False, indicators=["debt_ratio"])
+    assert wide_calls == [1]
+    assert r.values.is_empty() and r.values.schema == pl.Schema(VALUE_SCHEMA)
 
 
 @pytest.mark.parametrize("include_entities", [False, True])
@@ -315,6 +348,35 @@ def test_group_check_tolerance_just_inside_and_just_outside(
         assert row["entity"] == "g" and row["indicator"] == "total_assets"
         assert row["found"] == "1000.0" and row["year"] == 2020
         assert float(row["expected"]) == pytest.approx(children_sum, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("reported", "children"),
+    [
+        (1000.0, 999.999999),  # 1e-6 apart: exactly 1e-9 of the reported figure, not flagged
+        (999.999999, 1000.0),  # the same gap with the children's sum the larger: not flagged
+        (10.0, 9.99999999),  # one unit (1e-8 亿元) apart, a tolerance of exactly one unit
+    ],
+)
+def test_group_check_tolerance_is_relative_to_the_larger_figure_and_includes_its_edge(
+    reported: float, children: float
+) -> None:
+    data = obs(
+        [
+            ("g", 2020, "total_assets", reported),
+            ("x", 2020, "total_assets", 6.0),
+            ("y", 2020, "total_assets", children - 6.0),
+        ]
+    )
+    f = rollup(data, small_structure()).findings.filter(pl.col("rule") == "rollup.group_check")
+    assert f.is_empty()
+    # one more unit of difference is beyond it
+    beyond = data.with_columns(
+        pl.when(pl.col("entity") == "y").then(pl.col("value") - 2e-8).otherwise(pl.col("value"))
+    )
+    if reported > children:
+        f = rollup(beyond, small_structure()).findings
+        assert f.filter(pl.col("rule") == "rollup.group_check")["entity"].to_list() == ["g"]
 
 
 def test_group_check_tolerance_scales_with_the_figure() -> None:

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import polars as pl
 import pytest
 
 import soeplan
-from _structures import small_structure
+from _structures import nested_structure, small_structure
 from soeplan.consolidation.records import scope_totals
 from soeplan.consolidation.rollup import rollup
 from soeplan.indicators import Aggregation, Category, Indicator, Kind, builtin_indicators
@@ -122,6 +123,10 @@ def test_group_own_figures_are_not_added_and_are_checked() -> None:
     f = r.findings.filter(pl.col("rule") == "rollup.group_check")
     assert f.height == 1 and f["entity"][0] == "g" and f["severity"][0] == "warning"
     assert f["expected"][0] == "3.0" and f["found"][0] == "2.5"
+    assert f["unit"][0] == "a" and f["year"][0] == 2020
+    # in check mode the fix points to the difference mode, not to a missing difference unit
+    assert 'roll up with group_reported="difference"' in f["fix"][0]
+    assert "type = " not in f["fix"][0]
     assert rollup(data, small_structure(), group_reported="ignore").findings.is_empty()
 
 
@@ -145,8 +150,49 @@ def test_difference_mode_without_difference_unit_is_a_finding() -> None:
     data = obs([("w", 2020, "total_assets", 1.0), ("b", 2020, "total_assets", 5.0)])
     r = rollup(data, small_structure(), group_reported="difference")
     f = r.findings.filter(pl.col("rule") == "rollup.group_check")
-    assert f["entity"].to_list() == ["b"] and "difference unit" in f["fix"][0]
+    assert f["entity"].to_list() == ["b"] and f["unit"].to_list() == ["b"]
+    assert f["fix"][0].startswith('add a difference unit (type = "difference", parent = "b")')
     assert val(r, "b") == 1.0
+
+
+def test_a_subgroup_reporting_alone_stands_in_and_its_group_is_checked_against_it() -> None:
+    # G and g1 report their own totals and nothing below g1 reports: g1 stands in for x1 and
+    # x2, and G (whose descendant reports) is checked against it, never added on top
+    data = obs([("G", 2020, "total_assets", 10.0), ("g1", 2020, "total_assets", 10.0)])
+    r = rollup(data, nested_structure())
+    assert (val(r, "g1"), val(r, "G"), val(r, "a"), val(r, "all")) == (10.0, 10.0, 10.0, 10.0)
+    assert r.findings.is_empty()
+    f = rollup(data.with_columns(pl.Series("value", [12.0, 10.0])), nested_structure()).findings
+    assert f.select("entity", "expected", "found").rows() == [("G", "10.0", "12.0")]
+
+
+def test_groups_are_checked_from_the_deepest_up_and_every_level_keeps_its_findings() -> None:
+    # g1 matches its children (a level without findings), G does not: G is still checked
+    data = obs(
+        [
+            ("x1", 2020, "total_assets", 2.0),
+            ("x2", 2020, "total_assets", 3.0),
+            ("g1", 2020, "total_assets", 5.0),
+            ("G", 2020, "total_assets", 9.0),
+        ]
+    )
+    r = rollup(data, nested_structure())
+    assert r.findings.select("entity", "expected", "found").rows() == [("G", "5.0", "9.0")]
+    assert val(r, "G") == 5.0
+    # mismatches at both levels: both reported, the deeper one first
+    both = rollup(data.with_columns(pl.Series("value", [2.0, 3.0, 6.0, 9.0])), nested_structure())
+    assert both.findings["entity"].to_list() == ["g1", "G"]
+
+
+def test_findings_of_one_level_are_ordered_by_node_indicator_and_year() -> None:
+    rows = []
+    for year in (2021, 2020):
+        for ind in ("total_assets", "revenue"):
+            rows += [("y", year, ind, 1.0), ("g2", year, ind, 2.0)]
+            rows += [("x1", year, ind, 1.0), ("g1", year, ind, 3.0)]
+    r = rollup(obs(rows), nested_structure())
+    keys = r.findings.select("entity", "indicator", "year").rows()
+    assert len(keys) == 8 and keys == sorted(keys)
 
 
 def test_group_reporting_alone_counts_as_its_own_leaf() -> None:
@@ -233,6 +279,29 @@ def test_local_metrics_stay_local_and_rolls_into() -> None:
     assert val(r, "a", "two_mountains") == 9.0  # the unit's own figure
     assert val(r, "g", "two_mountains") is None and val(r, "all", "two_mountains") is None
     assert val(r, "all", "rated_aa") == 2.0 and val(r, "g", "rated_aa") == 1.0
+
+
+@pytest.mark.parametrize("include_entities", [True, False])
+def test_only_ratios_are_recomputed_an_amount_carrying_a_formula_is_summed(
+    include_entities: bool,
+) -> None:
+    # the catalogue file refuses such an amount; built in code, it is still just summed
+    odd = Indicator(
+        code="odd_total", name_zh="合计", name_en="Total", category=Category.LOCAL, unit="亿元",
+        kind=Kind.AMOUNT, aggregation=Aggregation.SUM,
+        formula=soeplan.Ratio("total_profit", "total_assets"),
+    )  # fmt: skip
+    reg = SimpleNamespace(indicators={i.code: i for i in (*builtin_indicators(), odd)})
+    data = obs(
+        [
+            ("x", 2020, "odd_total", 1.0),
+            ("y", 2020, "odd_total", 2.0),
+            ("x", 2020, "total_profit", 1.0),
+            ("x", 2020, "total_assets", 4.0),
+        ]
+    )
+    r = rollup(data, small_structure(), registry=reg, include_entities=include_entities)
+    assert val(r, "g", "odd_total") == 3.0 and val(r, "all", "odd_total") == 3.0
 
 
 def test_filters_and_exclusion_of_entities() -> None:
@@ -375,3 +444,20 @@ def test_the_wide_path_gives_the_same_frame(monkeypatch: pytest.MonkeyPatch) -> 
         assert fast.values.equals(slow.values) and fast.findings.equals(slow.findings)
     assert len(calls) == 3
     assert val(fast, "all") == 16.75 and val(fast, "w") is None
+
+
+def test_the_catalogue_file_refuses_a_formula_on_an_amount(tmp_path: Path) -> None:
+    from soeplan.errors import DataFileError
+    from soeplan.indicators import load_indicators
+
+    cat = tmp_path / "i.toml"
+    cat.write_text(
+        '[[indicator]]\ncode = "x_total"\nname_zh = "合计"\nname_en = "Total"\nunit = "亿元"\n'
+        'kind = "amount"\nformula = { numerator = "revenue", denominator = "total_assets" }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as err:
+        load_indicators(cat)
+    text = str(err.value)
+    assert "indicator[0].formula: amount x_total has a formula, which only a ratio uses" in text
+    assert 'make it kind = "ratio"' in text

@@ -164,6 +164,12 @@ class Indicator:
         return self.kind is Kind.RATIO
 
     @property
+    def is_percent(self) -> bool:
+        """A ratio that is a fraction printed in percent (unit ``%``). A ratio with another unit
+        (全员劳动生产率 in 万元/人) is recomputed like any ratio but printed as a number."""
+        return self.kind is Kind.RATIO and self.unit == "%"
+
+    @property
     def unit_en(self) -> str:
         return UNIT_EN.get(self.unit, self.unit)
 
@@ -315,7 +321,15 @@ def _formula(raw: Mapping[str, Any], where: str, problems: list[Problem]) -> Rat
 
 
 def _check_ratio(ind: Indicator, where: str, problems: list[Problem]) -> None:
-    """A ratio has a formula and is recomputed, never summed."""
+    """A ratio has a formula and is recomputed, never summed; only a ratio has a formula."""
+    if ind.kind is not Kind.RATIO and ind.formula is not None:
+        problems.append(
+            Problem(
+                f"{where}.formula",
+                f"{ind.kind.value} {ind.code} has a formula, which only a ratio uses",
+                'make it kind = "ratio" with aggregation = "recompute", or drop the formula',
+            )
+        )
     if ind.kind is Kind.RATIO and ind.formula is None:
         problems.append(
             Problem(

@@ -167,6 +167,7 @@ def echo_scopes(result: Rollup, fmt: str, lang: str, *, sample: bool) -> None:
             rows2.append([label, r["year"], r["indicator"], "", _fmt_value(r["value"], "amount")])
             continue
         unit = ind.unit if lang == "zh" else ind.unit_en
-        rows2.append([label, r["year"], ind.name(lang), unit, _fmt_value(r["value"], ind.kind)])
+        kind = "amount" if ind.is_ratio and not ind.is_percent else str(ind.kind)  # 万元/人
+        rows2.append([label, r["year"], ind.name(lang), unit, _fmt_value(r["value"], kind)])
     title = "汇总 Consolidated totals" + (f" — {SYNTHETIC_NOTE(lang)}" if sample else "")
     click.echo(render_rows(header, rows2, fmt, title=title), nl=False)

@@ -29,6 +29,15 @@ def observations_from_store(store: Path, *, sample: bool, data: Sequence[Path]) 
         )
     frame = read_store(store)
     if frame.is_empty():
+        waiting = list(Store(store).entries())  # checked, waiting for the office
+        if waiting:
+            first = waiting[0]
+            raise SoeplanError(
+                f"the store {store} holds no accepted submissions yet: {len(waiting)} "
+                "received and waiting for the office's decision\n"
+                f"  fix: soeplan status --store {store} lists them; accept each with soeplan "
+                f"store accept --store {store} --unit {first.unit} --year {first.year}"
+            )
         raise SoeplanError(
             f"the store {store} holds no accepted submissions yet\n"
             "  fix: soeplan ingest FILE... --store " + str(store)

@@ -262,7 +262,7 @@ def render_explanation(
 
     def value(c: Contribution) -> str:
         ind = cat.get(c.indicator)
-        if ind is not None and ind.kind is Kind.RATIO:
+        if ind is not None and ind.is_percent:
             return f"{c.value * 100:.4f}%"
         return _fmt(c.value)
 

@@ -27,7 +27,6 @@ from soeplan.rules import Severity
 class _Reported:
     """The propagation after the nodes' own figures."""
 
-    leaf: pl.DataFrame  # the contributions, with own figures that stand in and booked gaps
     values: pl.DataFrame  # cell, value: every node's propagated sums
     adjusted: bool  # a gap was booked to a difference unit (it overlaps the unit's own row)
     findings: list[Mapping[str, Any]]
@@ -45,7 +44,7 @@ def _group_reported(
     leaf_sum, own_sum = contrib.leaf, contrib.own
     grid = run.grid
     if own_sum.is_empty():
-        return _Reported(leaf_sum, values, False, [])
+        return _Reported(values, False, [])
     width, size = grid.width, grid.span * grid.n_nodes
     c_ind = grid.cell_ind()
     strict = anc.filter(pl.col("pos") != pl.col("anc"))
@@ -62,7 +61,7 @@ def _group_reported(
         leaf_sum = pl.concat([leaf_sum, acting])
         values = _propagate(leaf_sum, anc, width, size, run.engine)
     if mode is GroupReported.IGNORE or checked.is_empty():
-        return _Reported(leaf_sum, values, False, [])
+        return _Reported(values, False, [])
     checked = checked.with_columns(pos=pl.col("cell") // width).join(
         nodes.select("pos", "year", "node", "depth", "diff_child", "unit"), on="pos"
     )
@@ -112,7 +111,7 @@ def _checked(
             indicator=pl.lit(pl.Series(inds.names, dtype=pl.String)).gather(c_ind),
         ).sort("node", "indicator", "year")
         findings += _mismatch_findings(level, mode)
-    return _Reported(leaf_sum, values, adjusted, findings)
+    return _Reported(values, adjusted, findings)
 
 
 def _mismatch_findings(level: pl.DataFrame, mode: GroupReported) -> list[Mapping[str, Any]]:

@@ -361,7 +361,7 @@ def _below_base(
         worse = t.value < base if ind.higher_is_better else t.value > base
         if not worse:
             continue
-        percent = ind.kind is Kind.RATIO
+        percent = ind.is_percent
         tv = format_printed(t.value, percent=percent)
         bv = (
             format_percent(base, 2, Rounding.HALF_UP)

@@ -20,7 +20,7 @@ from typing import Any
 from soeplan._toml import read_toml
 from soeplan.arithmetic.rounding import ROUNDED_COLUMNS, Rounding, TableRounding
 from soeplan.errors import DataFileError, Problem
-from soeplan.indicators import Indicator, Kind
+from soeplan.indicators import Indicator
 from soeplan.plan.model import (
     Attribute,
     Figure,
@@ -252,9 +252,7 @@ class _Reader:
         self, where: str, text: object, ind: Indicator, *, percent: bool | None = None
     ) -> Decimal | None:
         try:
-            return parse_number(
-                text, percent=ind.kind is Kind.RATIO if percent is None else percent
-            )
+            return parse_number(text, percent=ind.is_percent if percent is None else percent)
         except ValueError as exc:
             self.problems.append(Problem(where, str(exc), "write the number as printed, in quotes"))
             return None

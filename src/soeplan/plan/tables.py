@@ -220,7 +220,7 @@ def target_text(target: Target, lang: str = "zh", *, percent: bool | None = None
 
 def _is_percent(target: Target) -> bool:
     ind = current().indicators.get(target.indicator)
-    return ind is not None and ind.kind is Kind.RATIO
+    return ind is not None and ind.is_percent
 
 
 def _scope_label(plan: Plan, scope_id: str, lang: str) -> str:
@@ -435,10 +435,10 @@ class _Builder:
         if target is None:
             return TableCell(text=NO_FIGURE, kind=CellKind.EMPTY)
         return TableCell(
-            text=target_text(target, self.lang, percent=ind.kind is Kind.RATIO),
+            text=target_text(target, self.lang, percent=ind.is_percent),
             kind=CellKind.TARGET,
             value=target.value,
-            percent=ind.kind is Kind.RATIO,
+            percent=ind.is_percent,
         )
 
     def attribute_cell(self, ind: Indicator) -> TableCell:

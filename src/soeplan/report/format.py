@@ -46,8 +46,10 @@ def cell_format(ind: Indicator, values: Iterable[float | None] = ()) -> CellForm
     >>> cell_format(tonnes, [86000.0, 91500.0]), cell_format(tonnes, [86000.5])
     (<CellFormat.COUNT: 'count'>, <CellFormat.AMOUNT: 'amount'>)
     """
-    if ind.kind is Kind.RATIO:
+    if ind.is_percent:
         return CellFormat.RATIO
+    if ind.kind is Kind.RATIO:  # a ratio with its own unit (万元/人): a number to 0.01
+        return CellFormat.AMOUNT
     if ind.kind is Kind.COUNT:
         return CellFormat.COUNT
     shown = [v for v in values if v is not None and v == v]

@@ -91,14 +91,14 @@ def figure(value: float | None, indicator: Indicator, *, lang: str = "zh") -> st
     >>> figure(0.61234, debt), figure(2090.485, get_registry().indicators["total_assets"])
     ('61.23%', '2,090.49亿元')
     """
-    if indicator.kind is Kind.RATIO:
+    if indicator.is_percent:
         return percent(value, 2, lang=lang)
     if _missing(value):
         return MISSING.get(lang, MISSING["en"])
     assert value is not None
     if indicator.kind is Kind.COUNT:
         places = 0
-    elif indicator.unit.endswith("元"):
+    elif indicator.unit.endswith("元") or indicator.kind is Kind.RATIO:
         places = 2
     else:
         places = 0 if float(value).is_integer() else 2

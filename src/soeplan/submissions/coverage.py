@@ -59,6 +59,21 @@ class Missing:
             return state
         return f"{state}（{self.reason}）" if lang == "zh" else f"{state}: {self.reason}"
 
+    def fix(self, year: int) -> str:
+        """What gets this unit's ``year`` accepted, by its state.
+
+        >>> Missing("qujiang", "submitted").fix(2023)
+        'review it and accept it: soeplan store accept --store STORE --unit qujiang --year 2023 (or return it with soeplan store return)'
+        """
+        if self.state in ("submitted", "resubmitted"):
+            return (
+                f"review it and accept it: soeplan store accept --store STORE --unit {self.unit} "
+                f"--year {year} (or return it with soeplan store return)"
+            )
+        if self.state == "returned":
+            return f"the unit resubmits a corrected {year} file: soeplan ingest it, then accept it"
+        return f"ask the unit for its {year} file, then soeplan ingest it"
+
 
 @attrs.frozen
 class ScopeCoverage:
@@ -205,12 +220,9 @@ def refuse_partial(
         for c in (cov, *others)
         if not c.complete
     )
-    problems = [
-        Problem(m.unit, m.state_text("en"), "submit, or resubmit, this unit's file")
-        for m in cov.missing()
-    ]
+    problems = [Problem(m.unit, m.state_text("en"), m.fix(cov.year)) for m in cov.missing()]
     problems += [
-        Problem(f"{m.unit} ({c.year})", m.state_text("en"), f"ingest this unit's {c.year} file")
+        Problem(f"{m.unit} ({c.year})", m.state_text("en"), m.fix(c.year))
         for c in others
         for m in c.missing()
     ]

@@ -297,14 +297,16 @@ def check_binding_targets(ctx: RuleContext) -> pl.DataFrame:
             kind = str(t.kind)
             if kind == "ceiling":
                 breach = x >= limit if t.strict else x > limit
-                want = f"{'<' if t.strict else '<='} {_pct(limit) if ind.is_ratio else _fmt(limit)}"
+                want = (
+                    f"{'<' if t.strict else '<='} {_pct(limit) if ind.is_percent else _fmt(limit)}"
+                )
             elif kind == "floor":
                 breach = x < limit
-                want = f">= {_pct(limit) if ind.is_ratio else _fmt(limit)}"
+                want = f">= {_pct(limit) if ind.is_percent else _fmt(limit)}"
             else:
                 continue
             if breach:
-                shown = _pct(x) if ind.is_ratio else _fmt(x)
+                shown = _pct(x) if ind.is_percent else _fmt(x)
                 rows.append(
                     {
                         **_where(r),
