@@ -140,3 +140,10 @@ def test_the_monthly_sample_december_reconciles_with_the_annual_sample() -> None
         .then(pl.col("value") + 0.01).otherwise(pl.col("value")).alias("value"))  # fmt: skip
     found = reconcile_december(changed, annual, 2023)
     assert found.select("entity", "indicator").rows() == [("kc.invest", "revenue")]
+
+
+def test_a_ratio_in_its_own_unit_grows_like_an_amount() -> None:
+    f = _frame([("a", 2022, 6, "labour_productivity", 20.0),
+                ("a", 2023, 6, "labour_productivity", 25.0)])  # fmt: skip
+    row = year_on_year(f, Period(2023, 6)).row(0, named=True)
+    assert (row["change"], row["growth"]) == (5.0, 0.25)  # 万元/人, not percentage points

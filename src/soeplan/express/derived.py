@@ -60,6 +60,12 @@ def _codes(catalogue: Mapping[str, Indicator], flow: Flow) -> list[str]:
     return [i.code for i in catalogue.values() if i.kind is not Kind.RATIO and i.flow is flow]
 
 
+def _percentages(catalogue: Mapping[str, Indicator]) -> list[str]:
+    """The ratios printed in percent: compared in points, with no growth rate (a ratio in its
+    own unit, 全员劳动生产率 in 万元/人, grows like an amount)."""
+    return [i.code for i in catalogue.values() if i.kind is Kind.RATIO and i.unit == "%"]
+
+
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(
         pl.col("year").cast(COLUMNS["year"]),
@@ -131,8 +137,9 @@ def year_on_year(
     ``growth`` (``change / |last_year|``). Growth is divided by the *absolute* value of last
     year's figure, so that a loss that narrows grows (−10 → −4: +60 %, 减亏) and a profit that
     turns into a loss falls (10 → −5: −150 %); it is null where last year's figure is missing
-    or zero (no base: 上年同期为零或缺失). A ratio's 同比 is its change in percentage points
-    (``change``, as a fraction) and has no growth.
+    or zero (no base: 上年同期为零或缺失). A ratio in percent has its 同比 as a change in
+    percentage points (``change``, as a fraction) and no growth; a ratio in its own unit
+    (全员劳动生产率, 万元/人) grows like an amount.
 
     >>> f = pl.DataFrame({"entity": ["a", "a"], "year": [2022, 2023], "month": [6, 6],
     ...                   "indicator": ["total_profit"] * 2, "value": [-10.0, -4.0]})
@@ -140,7 +147,7 @@ def year_on_year(
     (-10.0, 6.0, 0.6)
     """
     catalogue = _catalogue(registry)
-    ratios = [i.code for i in catalogue.values() if i.kind is Kind.RATIO]
+    ratios = _percentages(catalogue)
     keys = key_columns(frame)
     f = _typed(frame)
     now = _at(f, period)
@@ -176,7 +183,7 @@ def month_on_month(
     previous_period = period.previous_month()
     keys = key_columns(frame)
     catalogue = _catalogue(registry)
-    ratios = [i.code for i in catalogue.values() if i.kind is Kind.RATIO]
+    ratios = _percentages(catalogue)
     f = _typed(frame)
     if previous_period is None:
         empty = f.clear().with_columns(

@@ -107,7 +107,7 @@ def figures_block(report: ExpressReport) -> Block:
         if ind is None:
             continue
         fmt = cell_format(ind)
-        ratio = ind.kind is Kind.RATIO
+        ratio = ind.kind is Kind.RATIO and ind.unit == "%"
         diff = CellFormat.POINTS if ratio else fmt
         rows.append((
             Out(_name(r, lang)), Out(ind.name(lang)), Out(ind.unit if lang == "zh" else ind.unit_en),
