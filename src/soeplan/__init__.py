@@ -306,6 +306,41 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
         },
     ),
     (
+        "For scripts: monthly express reports and budgets (月度快报, 全面预算)",
+        {
+            "soeplan.express.derived": (
+                "month_on_month",
+                "monthly_amounts",
+                "year_on_year",
+                "ytd_ratios",
+            ),
+            "soeplan.express.reconcile": ("DECEMBER_TOLERANCE", "reconcile_december"),
+            "soeplan.express.budget": (
+                "BUDGET_INDICATORS",
+                "ExecutionStatus",
+                "ExecutionThresholds",
+                "budget_execution",
+                "budget_findings",
+                "roll_budget",
+            ),
+            "soeplan.express.sample_budget": ("sample_budget",),
+            "soeplan.express.monthly_rollup": ("rollup_by_month",),
+            "soeplan.express.files": ("read_annual", "read_monthly"),
+            "soeplan.registers.budget_workbook": (
+                "check_budget",
+                "read_budget",
+                "write_budget_template",
+            ),
+            "soeplan.submissions.store_budgets": (
+                "budget_versions",
+                "load_budget",
+                "stored_budget",
+            ),
+            "soeplan.report.express": ("ExpressReport", "build_express", "express_meta"),
+            "soeplan.report.express_write": ("write_express",),
+        },
+    ),
+    (
         "For scripts: the yearly run, its report and the synthetic sample",
         {
             "soeplan.run": (
@@ -420,6 +455,58 @@ _context.install_default(_default_registry)
 
 # For type checkers and IDEs: the same names, imported eagerly (tests check the two lists agree).
 if TYPE_CHECKING:
+    from soeplan.express.budget import (
+        BUDGET_INDICATORS as BUDGET_INDICATORS,
+    )
+    from soeplan.express.budget import (
+        ExecutionStatus as ExecutionStatus,
+    )
+    from soeplan.express.budget import (
+        ExecutionThresholds as ExecutionThresholds,
+    )
+    from soeplan.express.budget import (
+        budget_execution as budget_execution,
+    )
+    from soeplan.express.budget import (
+        budget_findings as budget_findings,
+    )
+    from soeplan.express.budget import (
+        roll_budget as roll_budget,
+    )
+    from soeplan.express.derived import (
+        month_on_month as month_on_month,
+    )
+    from soeplan.express.derived import (
+        monthly_amounts as monthly_amounts,
+    )
+    from soeplan.express.derived import (
+        year_on_year as year_on_year,
+    )
+    from soeplan.express.derived import (
+        ytd_ratios as ytd_ratios,
+    )
+    from soeplan.express.files import read_annual as read_annual
+    from soeplan.express.files import read_monthly as read_monthly
+    from soeplan.express.monthly_rollup import rollup_by_month as rollup_by_month
+    from soeplan.express.reconcile import (
+        DECEMBER_TOLERANCE as DECEMBER_TOLERANCE,
+    )
+    from soeplan.express.reconcile import (
+        reconcile_december as reconcile_december,
+    )
+    from soeplan.express.sample_budget import sample_budget as sample_budget
+    from soeplan.registers.budget_workbook import check_budget as check_budget
+    from soeplan.registers.budget_workbook import read_budget as read_budget
+    from soeplan.registers.budget_workbook import (
+        write_budget_template as write_budget_template,
+    )
+    from soeplan.report.express import ExpressReport as ExpressReport
+    from soeplan.report.express import build_express as build_express
+    from soeplan.report.express import express_meta as express_meta
+    from soeplan.report.express_write import write_express as write_express
+    from soeplan.submissions.store_budgets import budget_versions as budget_versions
+    from soeplan.submissions.store_budgets import load_budget as load_budget
+    from soeplan.submissions.store_budgets import stored_budget as stored_budget
     from soeplan.plan.model import (
         Attribute as Attribute,
         Figure as Figure,

@@ -14,7 +14,9 @@ import click
 
 # Subcommand modules register on import. Keep this list sorted.
 from soeplan.cli import assess as _assess  # noqa: F401
+from soeplan.cli import budget as _budget  # noqa: F401
 from soeplan.cli import catalogue as _catalogue  # noqa: F401
+from soeplan.cli import express as _express  # noqa: F401
 from soeplan.cli import milestones as _milestones  # noqa: F401
 from soeplan.cli import operations as _operations  # noqa: F401
 from soeplan.cli import plancheck as _plancheck  # noqa: F401

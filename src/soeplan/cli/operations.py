@@ -3,14 +3,12 @@ pipeline and the reforms) as a workbook, checked, loaded into the store with his
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from soeplan.cli._common import cli, format_option
-from soeplan.cli._render import render_rows
-from soeplan.cli.registers import RegisterProblems, _problem_rows, _unit, echo_history
+from soeplan.cli.registers import _unit, echo_history, echo_problems
 from soeplan.cli.store import _store_option
 from soeplan.safety import terminal_text
 
@@ -69,21 +67,9 @@ def check_cmd(file: Path, fmt: str) -> None:
     from soeplan.registers.operations_workbook import check_operations
 
     found = check_operations(file)
-    if fmt == "json":
-        items = [{"where": p.where, "what": p.what, "fix": p.fix} for p in found.problems]
-        click.echo(json.dumps(items, ensure_ascii=False, indent=1))
-    elif found.problems:
-        header = ["where 位置", "problem 问题", "fix 处理办法"]
-        click.echo(
-            render_rows(header, _problem_rows(found.problems), fmt, title=str(file)), nl=False
-        )
-    if found.operations is None:
-        n = len(found.problems)
-        raise RegisterProblems(
-            f"{file}: {n} problem{'s' if n != 1 else ''} (listed above) / 资本运作台账有误\n"
-            "  fix: correct each one in the workbook, then check it again"
-        )
+    echo_problems(file, found.problems, fmt, found.operations is None, "资本运作台账")
     o = found.operations
+    assert o is not None  # refused above
     click.echo(terminal_text(f"{file}: ok 通过: {o.unit}, {len(o.listings)} pipeline rows, "
                              f"{len(o.reforms)} reforms, as of {o.as_of}"), err=True)  # fmt: skip
 

@@ -120,6 +120,23 @@ class RegisterProblems(SoeplanError):
     exit_code = 1
 
 
+def echo_problems(file: Path, problems: Any, fmt: str, refused: bool, name_zh: str) -> None:
+    """List every problem of a checked workbook (a table, CSV, Markdown or JSON); when
+    ``refused``, exit 1 saying how many (``name_zh``: what the workbook is, 企业名录)."""
+    if fmt == "json":
+        items = [{"where": p.where, "what": p.what, "fix": p.fix} for p in problems]
+        click.echo(json.dumps(items, ensure_ascii=False, indent=1))
+    elif problems:
+        header = ["where 位置", "problem 问题", "fix 处理办法"]
+        click.echo(render_rows(header, _problem_rows(problems), fmt, title=str(file)), nl=False)
+    if refused:
+        n = len(problems)
+        raise RegisterProblems(
+            f"{file}: {n} problem{'s' if n != 1 else ''} (listed above) / {name_zh}有误\n"
+            "  fix: correct each one in the workbook, then check it again"
+        )
+
+
 @register_group.command("check")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @format_option(("table", "csv", "md", "json"))
@@ -142,21 +159,9 @@ def check_cmd(file: Path, fmt: str) -> None:
 
     warn_plugin_failures()
     found = check_register(file)
-    header = ["where 位置", "problem 问题", "fix 处理办法"]
-    if fmt == "json":
-        items = [{"where": p.where, "what": p.what, "fix": p.fix} for p in found.problems]
-        click.echo(json.dumps(items, ensure_ascii=False, indent=1))
-    elif found.problems:
-        click.echo(
-            render_rows(header, _problem_rows(found.problems), fmt, title=str(file)), nl=False
-        )
-    if found.register is None:
-        n = len(found.problems)
-        raise RegisterProblems(
-            f"{file}: {n} problem{'s' if n != 1 else ''} (listed above) / 企业名录有误\n"
-            "  fix: correct each one in the workbook, then check it again"
-        )
+    echo_problems(file, found.problems, fmt, found.register is None, "企业名录")
     r = found.register
+    assert r is not None  # refused above
     for f in merge_register(r, get_registry().structures.get(r.unit))[1]:
         click.echo(terminal_text(f"finding 合并差异: {f}"), err=True)
     click.echo(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -39,6 +40,20 @@ def write_report(
     like a formula with a leading ``'``, :func:`soeplan.safety.csv_frame`). Files of an earlier
     report in ``out`` are replaced; other files there are left alone.
     """
+    writers: dict[str, Callable[[Path], object]] = {
+        "report.xlsx": lambda p: write_workbook(report, p),
+        "report.html": lambda p: write_html(report, p),
+        "summary.md": lambda p: write_markdown(report, p),
+    }
+    if observations is not None:
+        writers[OBSERVATIONS_FILE] = lambda p: csv_frame(observations).write_csv(p)
+    return write_files(out, writers)
+
+
+def write_files(out: Path | str, writers: Mapping[str, Callable[[Path], object]]) -> Path:
+    """Write each file of ``writers`` (its name to the function that writes it at a path) into
+    ``out``, all or none: into a temporary directory beside ``out``, then moved into place.
+    Files of the same names in ``out`` are replaced; other files there are left alone."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise SoeplanError(
@@ -53,17 +68,12 @@ def write_report(
             f"cannot write into {parent}: {exc.strerror}\n  fix: choose a writable --out directory"
         ) from None
     try:
-        write_workbook(report, tmp / "report.xlsx")
-        write_html(report, tmp / "report.html")
-        write_markdown(report, tmp / "summary.md")
-        names = list(REPORT_FILES)
-        if observations is not None:
-            csv_frame(observations).write_csv(tmp / OBSERVATIONS_FILE)
-            names.append(OBSERVATIONS_FILE)
+        for name, write in writers.items():
+            write(tmp / name)
         if not out.exists():
             os.replace(tmp, out)
         else:
-            for name in names:
+            for name in writers:
                 os.replace(tmp / name, out / name)
     finally:
         if tmp.exists():

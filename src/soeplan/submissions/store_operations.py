@@ -169,16 +169,30 @@ def _version(row: tuple[Any, ...]) -> OperationsVersion:
 
 
 def _select(st: Store, where: str = "", args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    return table_rows(st, "operations_versions", (*_COLS, "content"), where, args,
+                      "unit, version")  # fmt: skip
+
+
+def table_rows(
+    st: Store,
+    table: str,
+    columns: tuple[str, ...],
+    where: str = "",
+    args: tuple[Any, ...] = (),
+    order: str = "",
+) -> list[tuple[Any, ...]]:
+    """The rows of one of the store's own tables (none when the store or the table does not
+    exist yet): ``columns`` of the rows ``where`` selects, in ``order``."""
     if st._missing_db():
         return []
     with st._read() as con:
         present = con.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='operations_versions'"
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)
         ).fetchone()
         if present is None:
             return []
-        sql = f"SELECT {', '.join(_COLS)}, content FROM operations_versions {where} ORDER BY unit, version"
-        return list(con.execute(sql, args))
+        sql = f"SELECT {', '.join(columns)} FROM {table} {where}"
+        return list(con.execute(sql + (f" ORDER BY {order}" if order else ""), args))
 
 
 def operations_versions(
