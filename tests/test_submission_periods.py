@@ -242,3 +242,30 @@ def test_rollup_of_a_store_month_is_the_sample_month(
     assert city and city == [ln for ln in sample.splitlines() if ln.startswith("全市,")]
     assert main(["rollup", "--store", store, "--period", "2023-05"]) == 2
     assert "no accepted express report (快报) for 2023-05" in capsys.readouterr().err
+
+
+def test_the_express_report_reads_a_stores_month_and_names_each_units_state(
+    tmp_path: Path, months: pl.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "s")
+    files = [
+        str(write_csv(unit_month(months, unit, 6), tmp_path / f"{unit}-2023-06.csv"))
+        for unit in ("kaihua", "changshan")
+    ]
+    lenient = ["--policy", "lenient"]
+    assert main(["ingest", files[0], "--store", store, *lenient]) == 0
+    assert main(["ingest", files[1], "--store", store, "--hold", *lenient]) == 0
+    capsys.readouterr()
+    out = tmp_path / "kuaibao"
+    assert main(["report", "--period", "2023-06", "--store", store, "--out", str(out)]) == 0
+    md = (out / "express.md").read_text(encoding="utf-8")
+    missing = md.split("## 未报送单位")[1].split("\n## ")[0]
+    assert "开化县" not in missing  # accepted: reported
+    assert "常山县（已上报）" in missing  # received, waiting for the office
+    assert "江山市（待上报）" in missing  # nothing received
+    # the figures are the accepted unit's only: Kaihua's June revenue
+    kaihua = unit_month(months, "kaihua", 6).filter(indicator="revenue")["value"].sum()
+    assert f"{kaihua:,.2f}" in md
+    assert main(["report", "--period", "2023-05", "--store", store, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "no accepted express report (快报) for 2023-05" in err and "Traceback" not in err

@@ -40,7 +40,9 @@ def _period(ctx: click.Context, param: click.Parameter, value: str) -> Any:
               type=click.Path(dir_okay=False, path_type=Path),
               help="A budget workbook (soeplan budget template); repeat for each unit.")  # fmt: skip
 @click.option("--store", "store", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="Take the year's budgets from this store (soeplan budget load).")  # fmt: skip
+              help="An ingest store: the month's accepted 快报 (without --sample or --data), "
+              "the annual figures December is reconciled against, each unit's state, and the "
+              "year's budgets (soeplan budget load).")  # fmt: skip
 @click.option(
     "--behind",
     type=float,
@@ -77,6 +79,7 @@ def report_cmd(period: Any, sample: bool, data: Path | None, annual: Path | None
     \b
     Examples:
       soeplan report --period 2023-06 --sample --out kuaibao/
+      soeplan report --period 2023-06 --store store/ --out kuaibao/
       soeplan report --period 2023-06 --data months.csv --store store/ --out kuaibao/
       soeplan report --period 2023-12 --data months.csv --annual annual.csv \\
           --budget kecheng-budget.xlsx --out kuaibao/ --lang en
@@ -85,16 +88,18 @@ def report_cmd(period: Any, sample: bool, data: Path | None, annual: Path | None
     from soeplan.report.express import build_express
     from soeplan.report.express_write import write_express
 
-    if sample == (data is not None):
+    if (sample and data is not None) or not (sample or data is not None or store is not None):
         raise SoeplanError(
-            "give the monthly figures: --sample or --data FILE (one of them)\n"
+            "give the monthly figures: --sample, --data FILE or --store DIR (one of them)\n"
             "  fix: soeplan report --period 2023-06 --sample --out DIR"
         )
     thresholds = ExecutionThresholds(behind=behind, far_behind=far_behind, ahead=ahead)
     monthly, yearly, budget, structure = _inputs(period, sample, data, annual, budgets, store)
+    states = _states(store, period) if store is not None and not sample else None
     report = build_express(monthly, structure, period, meta=_meta(plan, lang, period, sample,
                            [p for p in (data, annual, *budgets) if p is not None]),
-                           budget=budget, annual=yearly, thresholds=thresholds)  # fmt: skip
+                           budget=budget, annual=yearly, thresholds=thresholds,
+                           states=states)  # fmt: skip
     write_express(report, out)
     warn_plugin_failures()
     click.echo(f"wrote {out}/express.xlsx, express.html, express.md: {period} "
@@ -123,9 +128,25 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
         yearly = sample_observations(MONTHLY_SAMPLE_YEARS)
         monthly = monthly_sample(yearly)
         budget = sample_budget(period.year)
-    else:
-        assert data is not None
+    elif data is not None:
         monthly = read_monthly(data)
+        budget = None
+    else:  # the store's accepted 快报 (and, for December, its annual figures)
+        from soeplan.submissions.store import read_store
+        from soeplan.submissions.store_months import read_store_months
+
+        assert store is not None
+        _must_be_a_store(store)
+        monthly = read_store_months(store, [period.year - 1, period.year])
+        this = monthly.filter((pl.col("year") == period.year) & (pl.col("month") == period.month))
+        if this.is_empty():
+            raise SoeplanError(
+                f"the store {store} holds no accepted express report (快报) for {period}\n"
+                f"  fix: soeplan ingest FILE... --store {store} --period {period}, then "
+                "soeplan status --period to see what waits"
+            )
+        annual_rows = read_store(store)
+        yearly = annual_rows.filter(pl.col("year") == period.year) if period.month == 12 else None
         budget = None
     if annual is not None:
         yearly = read_annual(annual)
@@ -145,6 +166,25 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
 
         return monthly, yearly, budget, store_structure(store, sample=sample)
     return monthly, yearly, budget, city_structure(sample=True)
+
+
+def _must_be_a_store(store: Path) -> None:
+    from soeplan.submissions.store import Store
+
+    if not Store(store).exists():
+        raise SoeplanError(
+            f"{store} is not an ingest store (it has no soeplan.sqlite)\n"
+            "  fix: pass the directory given to soeplan ingest --store"
+        )
+
+
+def _states(store: Path, period: Any) -> dict[str, str]:
+    """Each unit's state of its 快报 for the month in the store (``expected``: nothing)."""
+    from soeplan.submissions.store import Store
+
+    _must_be_a_store(store)
+    got = Store(store).states(period.year, month=period.month)
+    return {unit: st.state for unit, st in got.items()}
 
 
 def _meta(plan: str, lang: str, period: Any, synthetic: bool, files: list[Path]) -> Any:

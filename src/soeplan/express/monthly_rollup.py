@@ -1,11 +1,9 @@
-"""A monthly rollup made of annual rollups, one per month, until the period rollup is in.
+"""Every month of a monthly frame rolled up, each by the period rollup.
 
-:func:`rollup_by_month` is the one adapter between the monthly express report and the rollup:
-it rolls each month's rows up with the annual :func:`soeplan.rollup` (the month dropped, then
-added back after ``year``), so the report's values frame is the annual
-:data:`soeplan.VALUE_SCHEMA` with ``month`` after ``year``, as the period rollup gives it. Each
-month is placed on the structure in force at the end of its *year* (what the annual rollup
-reads); the period rollup reads it at the month's end.
+:func:`rollup_by_month` rolls each month's rows up with :func:`soeplan.rollup_period`: in the
+structure as it stands at the month's end, stocks at the month's end, flows year-to-date, ratios
+recomputed from them, an average denominator opening on the previous December. The values frame
+is :data:`soeplan.MONTHLY_VALUE_SCHEMA` (the annual values frame with ``month`` after ``year``).
 
 >>> import polars as pl
 >>> from soeplan.structure.city import city_structure
@@ -23,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from soeplan.consolidation.records import VALUE_SCHEMA, GroupReported
-from soeplan.consolidation.rollup import rollup
-from soeplan.frames import COLUMNS
+from soeplan.consolidation.period import MONTHLY_VALUE_SCHEMA, rollup_period
+from soeplan.consolidation.records import GroupReported
+from soeplan.periods import Period
 from soeplan.rules import empty_findings
 from soeplan.structure.dated import Structure
 
@@ -33,14 +31,6 @@ if TYPE_CHECKING:
     from soeplan.plugins.registry import Registry
 
 __all__ = ["MONTHLY_VALUE_SCHEMA", "rollup_by_month"]
-
-#: A monthly rollup's values: the annual values frame with ``month`` after ``year``.
-MONTHLY_VALUE_SCHEMA = {
-    **{k: v for k, v in VALUE_SCHEMA.items() if k != "indicator" and k != "value"},
-    "month": COLUMNS["month"],
-    "indicator": VALUE_SCHEMA["indicator"],
-    "value": VALUE_SCHEMA["value"],
-}
 
 
 def rollup_by_month(
@@ -51,21 +41,23 @@ def rollup_by_month(
     registry: Registry | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every node's figures of every month in ``observations`` (a monthly long frame), and the
-    rollup's findings: ``(values, findings)``, values in :data:`MONTHLY_VALUE_SCHEMA`."""
+    rollup's findings: ``(values, findings)``, values in :data:`MONTHLY_VALUE_SCHEMA`.
+
+    A month's average denominators open on the previous December's figures in ``observations``
+    (the monthly sample carries 2022 for 2023), else they have no value.
+    """
     values = []
     findings = [empty_findings()]
-    for (_year, month), rows in sorted(
-        observations.group_by("year", "month"),
-        key=lambda kv: (int(kv[0][0]), int(kv[0][1])),
-    ):
-        result = rollup(
-            rows.drop("month"), structure, group_reported=group_reported, registry=registry
+    pairs = observations.select("year", "month").unique().drop_nulls().sort("year", "month")
+    for year, month in pairs.iter_rows():
+        result = rollup_period(
+            observations,
+            structure,
+            Period(int(year), int(month)),
+            group_reported=group_reported,
+            registry=registry,
         )
-        values.append(
-            result.values.with_columns(pl.lit(month, COLUMNS["month"]).alias("month")).select(
-                list(MONTHLY_VALUE_SCHEMA)
-            )
-        )
+        values.append(result.values)
         findings.append(result.findings)
     if not values:
         return pl.DataFrame(schema=MONTHLY_VALUE_SCHEMA), empty_findings()

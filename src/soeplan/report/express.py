@@ -11,6 +11,7 @@ reported, and reconciles December with the annual figures. The writers are in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -149,6 +150,16 @@ def _ordered(frame: pl.DataFrame, indicators: tuple[str, ...]) -> pl.DataFrame:
     )
 
 
+def _with_state(name: Text, state: str | None) -> Text:
+    """A unit's name with the store's state of its 快报, where the store was read."""
+    if state is None:
+        return name
+    from soeplan.submissions.coverage import STATES
+
+    zh, en = STATES.get(state, (state, state))
+    return Text(f"{name.zh}（{zh}）", f"{name.en} ({en})")
+
+
 def build_express(
     monthly: pl.DataFrame,
     structure: Structure,
@@ -159,13 +170,16 @@ def build_express(
     annual: pl.DataFrame | None = None,
     thresholds: ExecutionThresholds | None = None,
     registry: Registry | None = None,
+    states: Mapping[str, str] | None = None,
 ) -> ExpressReport:
     """The express report of ``period`` (a month) from ``monthly`` (a monthly observations
     frame, ``unit, entity, year, month, indicator, value``) on ``structure``.
 
     ``budget`` (an annual budget frame, ``unit, entity, year, indicator, value``) gives the
     execution section; ``annual`` (annual observations) reconciles December against them. The
-    rollup is :func:`soeplan.express.monthly_rollup.rollup_by_month`.
+    rollup is :func:`soeplan.express.monthly_rollup.rollup_by_month`. ``states`` (unit → the
+    store's state of its 快报 for the month, e.g. ``submitted``) names why a unit without figures
+    has none: nothing received, or a file waiting for the office or returned.
     """
     if period.month is None:
         from soeplan.errors import SoeplanError
@@ -198,7 +212,11 @@ def build_express(
     unit_names = {u.id: Text(u.name_zh, u.name_en) for u in structure.units.values()}
     watch = debt_watch(period.year, now.drop("month"), meta.debt_lines, entity_names, unit_names)
     reported = set(now["unit"].drop_nulls().to_list()) if "unit" in now.columns else set()
-    missing = tuple((u, n) for u, n in sorted(unit_names.items()) if u not in reported)
+    missing = tuple(
+        (u, _with_state(n, None if states is None else states.get(u, "expected")))
+        for u, n in sorted(unit_names.items())
+        if u not in reported
+    )
     return ExpressReport(
         meta=attrs.evolve(
             meta,
