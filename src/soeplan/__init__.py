@@ -343,7 +343,10 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "Severity",
             ),
             "soeplan.sections": (
+                "ChartLevel",
+                "ChartSeries",
                 "ReportSection",
+                "SectionChart",
                 "SectionContent",
                 "SectionContext",
                 "SectionTable",
@@ -703,7 +706,10 @@ if TYPE_CHECKING:
     )
     from soeplan.rules import Rule as Rule, RuleContext as RuleContext, Severity as Severity
     from soeplan.sections import (
+        ChartLevel as ChartLevel,
+        ChartSeries as ChartSeries,
         ReportSection as ReportSection,
+        SectionChart as SectionChart,
         SectionContent as SectionContent,
         SectionContext as SectionContext,
         SectionTable as SectionTable,

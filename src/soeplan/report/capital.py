@@ -10,7 +10,9 @@ the rollup (which totals the derived indicators):
 - the register's AAA / AA+ / AA counts beside the submitted ones, the enterprises behind each
   count and the newly rated;
 - the listed state-controlled companies and the count against the plan's target;
-- the securitisation rate (资产证券化率) year by year.
+- the securitisation rate (资产证券化率) year by year;
+- the charts of :mod:`soeplan.report.capital_charts`: the shares against the floor, state capital
+  by sector, the rating counts, the securitisation rate and the reforms, year by year.
 
 Without registers (a run on submissions alone) the section says what to load.
 """
@@ -28,6 +30,7 @@ from soeplan.capital.ratings import COUNTED_RATINGS, listed_companies, register_
 from soeplan.capital.view import CapitalView
 from soeplan.registers.operations import ListingStage, ReformKind
 from soeplan.registers.records import StrategicSector
+from soeplan.report.capital_charts import SHARE_INDICATOR, capital_charts, share_floor
 from soeplan.report.format import format_value
 from soeplan.report.model import CellFormat
 from soeplan.report.units import Names
@@ -41,7 +44,7 @@ def _pct(v: float | None) -> str:
     return format_value(v, CellFormat.RATIO)
 
 
-_SHARE = "strategic_capital_share"
+_SHARE = SHARE_INDICATOR
 
 
 Cell = str | float | int | None
@@ -75,15 +78,6 @@ def _value(rollup: pl.DataFrame, node: str, year: int, indicator: str) -> float 
     return None if v.is_empty() or v[0] is None or v[0] != v[0] else float(v[0])
 
 
-def _floor(ctx: SectionContext, scope: str) -> tuple[float, int] | None:
-    """The plan's floor on the share for ``scope`` (or the city's, for a unit)."""
-    if ctx.plan is None:
-        return None
-    ts = [t for t in ctx.plan.targets if t.indicator == _SHARE]
-    t = next((t for t in ts if t.scope == scope), ts[0] if ts else None)
-    return (float(t.value), t.year) if t is not None else None
-
-
 _LAYOUT_LABELS = {
     "node": Text("范围/单位", "Scope / unit"),
     "capital": Text("国有资本（亿元）", "State capital (100 million yuan)"),
@@ -108,7 +102,7 @@ def _layout_rows(
         mine = by_sector.filter(pl.col("node") == node)
         shares = dict(zip(mine["sector"], mine["share"], strict=True))
         now, base = _value(rollup, node, ctx.year, _SHARE), _value(rollup, node, base_year, _SHARE)
-        floor = _floor(ctx, node)
+        floor = share_floor(ctx, node)
         status = "–"
         if floor is not None and now is not None and base is not None and ctx.year > base_year:
             a = assess_bound(base, base_year, now, ctx.year, floor[0], floor[1], "floor")
@@ -320,7 +314,7 @@ def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> l
         )
     for scope in ctx.structure.scopes:
         share = _value(rollup, scope, ctx.year, _SHARE)
-        floor = _floor(ctx, scope)
+        floor = share_floor(ctx, scope)
         if share is None or floor is None:
             continue
         n = Names(ctx).node(scope)
@@ -360,6 +354,7 @@ def render_capital(ctx: SectionContext) -> SectionContent:
     return SectionContent(
         paragraphs=tuple(_headline(ctx, view, rollup)),
         tables=(layout, ratings, rated, listed, sec, *_operations_tables(ctx, view)),
+        charts=capital_charts(ctx, view, rollup),
     )
 
 
