@@ -91,7 +91,8 @@ def test_the_securitisation_and_reform_charts(demo: tuple[RunResult, Path]) -> N
     for s in reforms.series:
         for y, v in s.points:
             per_year[y] = per_year.get(y, 0) + v
-    assert per_year == {2021: 1, 2022: 3, 2023: 1}  # the sample's five reforms
+    # the sample's synthetic reforms: corporatisations and supervisions before 2021, then five
+    assert per_year == {2017: 1, 2018: 3, 2019: 3, 2020: 1, 2021: 1, 2022: 3, 2023: 1}
     assert reforms.unit.zh == "户"
 
 

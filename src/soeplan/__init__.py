@@ -248,7 +248,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "store_inputs",
                 "with_capital",
             ),
-            "soeplan.capital.operations": ("pipeline", "reform_counts"),
+            "soeplan.capital.operations": ("pipeline", "reform_counts", "reform_tallies"),
             "soeplan.registers.operations": (
                 "ListingStage",
                 "ListingStep",
@@ -623,6 +623,7 @@ if TYPE_CHECKING:
     from soeplan.capital.operations import (
         pipeline as pipeline,
         reform_counts as reform_counts,
+        reform_tallies as reform_tallies,
     )
     from soeplan.registers.operations import (
         ListingStage as ListingStage,

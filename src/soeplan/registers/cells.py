@@ -126,6 +126,27 @@ def share(cell: Cell, problems: list[Problem]) -> float | None:
     return value
 
 
+def amount(cell: Cell, problems: list[Problem]) -> float | None:
+    """An amount (亿元) of zero or more: a number, or a text such as ``1,234.5``."""
+    if cell.formula:
+        text(cell, problems)
+        return None
+    v = cell.value
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    value: float | None = None
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        value = float(v)
+    elif isinstance(v, str):
+        value = _number(v.replace(",", "").replace("，", ""))
+    if value is None or value != value or not 0 <= value < float("inf"):
+        problems.append(cell.problem(
+            f"{str(v)[:40]!r} is not an amount of zero or more",
+            "write the amount in 亿元 (100 million yuan) as a number, e.g. 102.95"))  # fmt: skip
+        return None
+    return value
+
+
 def _number(text: str) -> float | None:
     try:
         return float(text.strip())
