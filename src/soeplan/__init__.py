@@ -342,6 +342,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "RuleContext",
                 "Severity",
             ),
+            "soeplan.registers.provided": ("CapitalRegisters",),
             "soeplan.sections": (
                 "ChartLevel",
                 "ChartSeries",
@@ -706,6 +707,7 @@ if TYPE_CHECKING:
         Ratio as Ratio,
     )
     from soeplan.rules import Rule as Rule, RuleContext as RuleContext, Severity as Severity
+    from soeplan.registers.provided import CapitalRegisters as CapitalRegisters
     from soeplan.sections import (
         ChartLevel as ChartLevel,
         ChartSeries as ChartSeries,

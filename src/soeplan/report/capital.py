@@ -381,6 +381,17 @@ def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> l
         out.append(
             Text(f"企业名录为{SYNTHETIC_NOTE.zh}。", f"The registers are {SYNTHETIC_NOTE.en}.")
         )
+    for p in view.provided:
+        who = p.provider.plugin if p.provider is not None else "?"
+        n = Names(ctx).node(p.unit)
+        made = (
+            (f"，为{SYNTHETIC_NOTE.zh}", f", {SYNTHETIC_NOTE.en.lower()}")
+            if p.synthetic
+            else ("", "")
+        )
+        out.append(Text(f"{n.zh}的资本登记表由插件 {who} 提供（库中无该单位登记表）{made[0]}。",
+                        f"{n.en}'s capital registers are provided by the plugin {who} (the store "
+                        f"has none of the unit's){made[1]}."))  # fmt: skip
     for scope in ctx.structure.scopes:
         share = _value(rollup, scope, ctx.year, _SHARE)
         floor = share_floor(ctx, scope)

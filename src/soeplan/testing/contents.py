@@ -138,6 +138,40 @@ def composition_problems(
     return out
 
 
+def capital_register_problems(record: object, registry: Registry) -> list[Problem]:
+    """A plugin's capital registers (``soeplan_capital_registers``): the record's own checks,
+    its workbooks readable, its unit one of the city's, and every enterprise it names one of the
+    unit's in the city's structure with the plugin's."""
+    from soeplan.registers.provided import CapitalRegisters
+    from soeplan.structure.city import city_structure
+
+    if not isinstance(record, CapitalRegisters):
+        return [Problem("capital registers", f"a {type(record).__name__}", "use CapitalRegisters")]
+    where = f"capital registers of {record.unit}"
+    out = [Problem(where, p.what, p.fix) for p in record_problems(record)]
+    try:
+        registers, ops = record.resolve()
+    except SoeplanError as exc:
+        return [*out, Problem(where, exc.render(), "correct the workbook the plugin ships")]
+    try:
+        structure = city_structure(sample=True, registry=registry)
+    except SoeplanError as exc:
+        return [*out, Problem(where, exc.render(), "fix the structure")]
+    if record.unit not in structure.units:
+        return [*out, Problem(where, f"{record.unit!r} is not a county-level unit of the city",
+                              "name a unit the structures register")]  # fmt: skip
+    known = {e.id for e in structure.entities.values() if e.unit == record.unit}
+    named = [(f"register as of {r.as_of}", e.id) for r in registers for e in r.entries]
+    if ops is not None:
+        named += [("operations register", x.entity) for x in ops.listings]
+        named += [("operations register", x.entity) for x in ops.reforms]
+    for what, entity in dict.fromkeys(named):
+        if entity not in known:
+            out.append(Problem(f"{where}, {what}", f"enterprise {entity!r} is not one of "
+                               f"{record.unit}'s", "use the ids of the unit's structure"))  # fmt: skip
+    return out
+
+
 def rule_problems(
     rule: Rule, registry: Registry, observations: pl.DataFrame, year: int
 ) -> list[Problem]:
