@@ -231,6 +231,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             "soeplan.capital.layout": ("capital_observations", "entity_capital", "sector_layout"),
             "soeplan.capital.ratings": (
                 "listed_companies",
+                "listed_findings",
                 "rating_counts",
                 "rating_findings",
                 "register_ratings",
@@ -604,6 +605,7 @@ if TYPE_CHECKING:
     )
     from soeplan.capital.ratings import (
         listed_companies as listed_companies,
+        listed_findings as listed_findings,
         rating_counts as rating_counts,
         rating_findings as rating_findings,
         register_ratings as register_ratings,

@@ -14,7 +14,8 @@ from soeplan.capital.attributes import store_attributes
 from soeplan.capital.definitions import DEFAULT_DEFINITION, CapitalDefinition
 from soeplan.capital.layout import capital_observations, entity_capital
 from soeplan.capital.provided import provided_capital
-from soeplan.capital.ratings import rating_findings
+from soeplan.capital.ratings import listed_findings, rating_findings
+from soeplan.capital.reform_events import reform_event_findings
 from soeplan.capital.sample_register import sample_attributes, sample_operations
 from soeplan.registers.provided import CapitalRegisters
 from soeplan.rules import empty_findings
@@ -109,7 +110,9 @@ def capital_view(
         definition=d,
         entities=entity_capital(observations, attributes, structure, d),
         derived=capital_observations(observations, attributes, structure, d),
-        findings=rating_findings(observations, attributes),
+        findings=pl.concat(
+            [rating_findings(observations, attributes), listed_findings(observations, attributes)]
+        ),
         synthetic=synthetic,
     )
 
@@ -133,8 +136,12 @@ def with_capital(
         listings=inputs.listings,
         reforms=inputs.reforms,
         provided=inputs.provided,
-        findings=pl.concat([view.findings, inputs.findings], how="vertical_relaxed"),
-    )
+        findings=pl.concat(
+            [view.findings, inputs.findings,
+             *([reform_event_findings(inputs.reforms, structure)] if structure else [])],
+            how="vertical_relaxed",
+        ),
+    )  # fmt: skip
     derived = (
         view.derived.select(observations.columns)
         if set(observations.columns) <= set(view.derived.columns)
