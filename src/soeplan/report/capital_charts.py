@@ -95,26 +95,31 @@ def _share_chart(ctx: SectionContext, rollup: pl.DataFrame) -> SectionChart:
     )  # fmt: skip
 
 
-def _sector_chart(ctx: SectionContext, view: CapitalView) -> SectionChart | None:
+def _stacks(
+    frame: pl.DataFrame, column: str, keys: list[tuple[str, Text]], value: str
+) -> tuple[ChartSeries, ...]:
+    """A series per key of ``column`` that has rows: ``value`` by year."""
+    out = []
+    for key, name in keys:
+        mine = frame.filter(pl.col(column) == key).sort("year")
+        if mine.height:
+            pts = tuple((int(y), float(v)) for y, v in mine.select("year", value).rows())
+            out.append(ChartSeries(key=key, label=name, points=pts))
+    return tuple(out)  # fmt: skip
+
+
+def _sector_chart(ctx: SectionContext, view: CapitalView, scope: str) -> SectionChart:
     assert ctx.structure is not None
-    scope = next(iter(ctx.structure.scopes), None)
-    if scope is None:
-        return None
     layout = sector_layout(view.entities, ctx.structure).filter(
         (pl.col("node") == scope) & (pl.col("year") <= ctx.year)
     )
     kinds = [(s.value, Text(s.zh, s.en)) for s in StrategicSector]
     kinds.append(("unclassified", Text("未分类", "Unclassified")))
-    series = []
-    for key, name in kinds:
-        mine = layout.filter(pl.col("sector") == key).sort("year")
-        if mine.height:
-            pts = tuple((int(y), float(v)) for y, v in mine.select("year", "state_capital").rows())
-            series.append(ChartSeries(key=key, label=name, points=pts))
     n = Names(ctx).node(scope)
     return SectionChart(
         title=Text(f"{n.zh}国有资本分领域", f"State capital by sector, {n.en}"),
-        unit=_YI, format="amount", kind="bars", series=tuple(series),
+        unit=_YI, format="amount", kind="bars",
+        series=_stacks(layout, "sector", kinds, "state_capital"),
     )  # fmt: skip
 
 
@@ -138,24 +143,16 @@ def _rating_charts(ctx: SectionContext, view: CapitalView) -> list[SectionChart]
     return out
 
 
-def _reform_chart(ctx: SectionContext, view: CapitalView) -> SectionChart | None:
+def _reform_chart(ctx: SectionContext, view: CapitalView, scope: str) -> SectionChart:
     assert ctx.structure is not None
-    scope = next(iter(ctx.structure.scopes), None)
-    if scope is None:
-        return None
     counts = reform_counts(view.reforms, ctx.structure).filter(
         (pl.col("node") == scope) & (pl.col("year") <= ctx.year)
     )
-    series = []
-    for kind in ReformKind:
-        mine = counts.filter(pl.col("kind") == kind.value).sort("year")
-        if mine.height:
-            pts = tuple((int(y), float(c)) for y, c in mine.select("year", "count").rows())
-            series.append(ChartSeries(key=kind.value, label=Text(kind.zh, kind.en), points=pts))
+    kinds = [(k.value, Text(k.zh, k.en)) for k in ReformKind]
     n = Names(ctx).node(scope)
     return SectionChart(
         title=Text(f"{n.zh}混合所有制改革与重组", f"Reforms and restructurings, {n.en}"),
-        unit=_HU, format="count", kind="bars", series=tuple(series),
+        unit=_HU, format="count", kind="bars", series=_stacks(counts, "kind", kinds, "count"),
     )  # fmt: skip
 
 
@@ -163,15 +160,17 @@ def capital_charts(
     ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame
 ) -> tuple[SectionChart, ...]:
     """The section's charts (see the module), those with something to draw."""
+    assert ctx.structure is not None
+    first = next(iter(ctx.structure.scopes), None)
     charts = [
         _share_chart(ctx, rollup),
-        _sector_chart(ctx, view),
+        _sector_chart(ctx, view, first) if first else None,
         *_rating_charts(ctx, view),
         SectionChart(
             title=Text(f"资产证券化率（{view.definition.securitisation.zh}口径）",
                        f"Securitisation rate ({view.definition.securitisation.en} basis)"),
             unit=_PCT, format="ratio", series=_scope_lines(ctx, rollup, "securitisation_rate"),
         ),
-        _reform_chart(ctx, view),
+        _reform_chart(ctx, view, first) if first else None,
     ]  # fmt: skip
     return tuple(c for c in charts if c is not None and c.series)
