@@ -98,3 +98,27 @@ def test_a_run_carries_the_findings_among_the_capital_ones() -> None:
     assert view is not None
     mine = view.findings.filter(rule="core.reform_event")
     assert mine.select("entity", "year").rows() == [("mun.lvfa.park", 2022)]
+
+
+def test_the_section_lists_each_structural_reform_with_its_event() -> None:
+    from soeplan.run import report_from_observations
+
+    inputs = sample_inputs()
+    planted = pl.concat([inputs.reforms, _reforms(
+        ("municipal", "mun.lvfa.park", D(2022, 3, 1), "integration", None))],
+        how="vertical_relaxed")  # fmt: skip
+    import attrs
+
+    run = report_from_observations(sample_observations(), "quzhou-14th", 2023, synthetic=True,
+                                   registers=attrs.evolve(inputs, reforms=planted), lang="en")  # fmt: skip
+    sec = next(s for s in run.report.sections if s.id == "core.capital")
+    table = sec.content.tables[-1]
+    assert table.title.en == "Integrations and transfers, and the structure events they are"
+    assert table.frame.select("date", "event", "event_on").rows() == [
+        ("2022-03-01", "none in the structure", ""),
+        (
+            "2022-06-30",
+            "merge: 江山市示例景区管理有限公司 → 江山市示例旅游发展有限公司",
+            "2022-06-30",
+        ),
+    ]

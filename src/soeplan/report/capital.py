@@ -19,18 +19,20 @@ Without registers (a run on submissions alone) the section says what to load.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
 from soeplan.assessment.progress import assess_bound, assess_progress
 from soeplan.capital.layout import sector_layout
-from soeplan.capital.operations import pipeline, reform_counts, reform_tallies
+from soeplan.capital.operations import pipeline, reform_counts
 from soeplan.capital.ratings import COUNTED_RATINGS, listed_companies, register_ratings
 from soeplan.capital.view import CapitalView
 from soeplan.registers.operations import ListingStage, ReformKind
 from soeplan.registers.records import StrategicSector
 from soeplan.report.capital_charts import SHARE_INDICATOR, capital_charts, share_floor
+from soeplan.report.capital_reforms import Cell, links_table, tally_line, tally_table
+from soeplan.report.capital_reforms import number_table as _table
 from soeplan.report.format import format_value
 from soeplan.report.model import CellFormat
 from soeplan.report.units import Names
@@ -45,30 +47,6 @@ def _pct(v: float | None) -> str:
 
 
 _SHARE = SHARE_INDICATOR
-
-
-Cell = str | float | int | None
-
-
-def _table(
-    title: Text,
-    rows: Mapping[str, list[Cell]],
-    labels: Mapping[str, Text],
-    formats: Mapping[str, str] | None = None,
-) -> SectionTable:
-    """A section table whose number columns (those in ``formats``) hold numbers, each printed
-    and formatted in the workbook by its format (amount, ratio, count, points)."""
-    formats = dict(formats or {})
-
-    def dtype(key: str) -> type[pl.DataType]:
-        if key not in formats:
-            return pl.String
-        values = [v for v in rows[key] if v is not None]
-        return pl.Int64 if values and all(isinstance(v, int) for v in values) else pl.Float64
-
-    schema = {k: dtype(k) for k in rows}
-    frame = pl.DataFrame(dict(rows), schema=schema)
-    return SectionTable(title=title, frame=frame, labels=labels, formats=formats)
 
 
 def _value(rollup: pl.DataFrame, node: str, year: int, indicator: str) -> float | None:
@@ -303,75 +281,6 @@ def _operations_tables(ctx: SectionContext, view: CapitalView) -> tuple[SectionT
     )  # fmt: skip
 
 
-_TALLY_LABELS = {
-    "node": Text("范围", "Scope"),
-    "period": Text("期间", "Period"),
-    "mixed": Text("完成混合所有制改革（户）", "Mixed-ownership reforms (enterprises)"),
-    "corporatised": Text("完成公司制改制（家）", "Corporatised (enterprises)"),
-    "integrated": Text("专业化整合与资产划转（项）", "Integrations and transfers (count)"),
-    "supervised": Text("体系外资产纳入国资监管（亿元）",
-                       "Outside assets brought under supervision (100 million yuan)"),
-    "change": Text("国有股权比例平均变动", "Mean change of the state share"),
-}  # fmt: skip
-
-
-def tally_periods(ctx: SectionContext) -> list[tuple[int, int]]:
-    """The periods the tallies cover: the plan period before the plan's (十三五 for the
-    十四五 plan: as long as the plan's, ending the year before it starts) and the plan's own
-    up to the report's year."""
-    if ctx.plan is None:
-        return [(ctx.year, ctx.year)]
-    p = ctx.plan
-    length = p.target_year - p.period_start + 1
-    out = [(p.period_start - length, p.period_start - 1)]
-    if ctx.year >= p.period_start:
-        out.append((p.period_start, min(ctx.year, p.target_year)))
-    return out
-
-
-def _tally_table(ctx: SectionContext, view: CapitalView) -> SectionTable:
-    """The reforms tallied per scope over each period (what the plan's §十三五 results count)."""
-    lang, names = ctx.lang, Names(ctx)
-    assert ctx.structure is not None
-    rows: dict[str, list[Cell]] = {k: [] for k in _TALLY_LABELS}
-    for first, last in tally_periods(ctx):
-        t = reform_tallies(view.reforms, ctx.structure, first, last)
-        for r in t.filter(pl.col("node_type") == "scope").iter_rows(named=True):
-            rows["node"].append(names.node(r["node"])(lang))
-            rows["period"].append(f"{first}–{last}年" if lang == "zh" else f"{first}–{last}")
-            for k in ("mixed", "corporatised", "integrated", "supervised"):
-                rows[k].append(r[k])
-            rows["change"].append(r["share_change"])
-    return _table(Text("改革成果（期间累计）", "Reforms achieved, by period"), rows, _TALLY_LABELS,
-                  {"mixed": "count", "corporatised": "count", "integrated": "count",
-                   "supervised": "amount", "change": "points"})  # fmt: skip
-
-
-def _tally_line(ctx: SectionContext, view: CapitalView) -> Text | None:
-    """The first scope's tallies over the period before the plan's, in a sentence."""
-    assert ctx.structure is not None
-    scope = next(iter(ctx.structure.scopes), None)
-    if scope is None or view.reforms.height == 0:
-        return None
-    first, last = tally_periods(ctx)[0]
-    t = (
-        reform_tallies(view.reforms, ctx.structure, first, last)
-        .filter(node=scope)
-        .row(0, named=True)
-    )
-    if not (t["mixed"] or t["corporatised"] or t["supervised"]):
-        return None
-    n = Names(ctx).node(scope)
-    amount = format_value(t["supervised"] or 0.0, CellFormat.AMOUNT)
-    return Text(
-        f"{n.zh}{first}–{last}年：完成 {t['mixed']} 户企业混合所有制改革，{t['corporatised']} 家企业"
-        f"公司制改制，{amount} 亿元体系外资产纳入国资监管（据资本运作台账）。",
-        f"{n.en}, {first}–{last}: {t['mixed']} enterprises through mixed-ownership reform, "
-        f"{t['corporatised']} corporatised, {amount} (100 million yuan) of outside assets "
-        "brought under supervision (from the capital operations registers).",
-    )
-
-
 def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> list[Text]:
     assert ctx.structure is not None
     out = [
@@ -406,7 +315,7 @@ def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> l
     listed = listed_companies(view.attributes, ctx.year).height
     out.append(Text(f"名录登记的国有控股上市公司 {listed} 家。",
                     f"{listed} state-controlled listed companies in the registers."))  # fmt: skip
-    if (tally := _tally_line(ctx, view)) is not None:
+    if (tally := tally_line(ctx, view)) is not None:
         out.append(tally)
     return out
 
@@ -442,7 +351,8 @@ def render_capital(ctx: SectionContext) -> SectionContent:
             listed,
             sec,
             *_operations_tables(ctx, view),
-            _tally_table(ctx, view),
+            tally_table(ctx, view),
+            links_table(ctx, view),
         ),
         charts=capital_charts(ctx, view, rollup),
     )
