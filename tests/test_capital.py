@@ -118,7 +118,7 @@ def test_the_demo_assesses_the_layout_floor_and_shows_the_section(tmp_path: Path
         assert a.target == pytest.approx(0.90) and a.actual is not None and a.actual > 0.9
         assert a.compliance is not None and a.compliance.value == "met"
     sec = next(s for s in run.report.sections if s.id == "core.capital")
-    layout, ratings, rated, listed, securitisation, target, pipe, reforms = sec.content.tables
+    layout, ratings, rated, listed, securitisation, target, pipe, reforms, *_ = sec.content.tables
     assert layout.frame["node"].to_list()[:2] == ["全市", "市区"]
     assert set(layout.frame["status"].to_list()) == {"符合"}
     by_grade = {(r[0], r[1]): r[2:] for r in ratings.frame.rows()}

@@ -233,6 +233,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
             "soeplan.capital.layout": ("capital_observations", "entity_capital", "sector_layout"),
             "soeplan.capital.ratings": (
                 "listed_companies",
+                "listed_findings",
                 "rating_counts",
                 "rating_findings",
                 "register_ratings",
@@ -250,7 +251,7 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "store_inputs",
                 "with_capital",
             ),
-            "soeplan.capital.operations": ("pipeline", "reform_counts"),
+            "soeplan.capital.operations": ("pipeline", "reform_counts", "reform_tallies"),
             "soeplan.registers.operations": (
                 "ListingStage",
                 "ListingStep",
@@ -379,8 +380,12 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "RuleContext",
                 "Severity",
             ),
+            "soeplan.registers.provided": ("CapitalRegisters",),
             "soeplan.sections": (
+                "ChartLevel",
+                "ChartSeries",
                 "ReportSection",
+                "SectionChart",
                 "SectionContent",
                 "SectionContext",
                 "SectionTable",
@@ -694,6 +699,7 @@ if TYPE_CHECKING:
     )
     from soeplan.capital.ratings import (
         listed_companies as listed_companies,
+        listed_findings as listed_findings,
         rating_counts as rating_counts,
         rating_findings as rating_findings,
         register_ratings as register_ratings,
@@ -714,6 +720,7 @@ if TYPE_CHECKING:
     from soeplan.capital.operations import (
         pipeline as pipeline,
         reform_counts as reform_counts,
+        reform_tallies as reform_tallies,
     )
     from soeplan.registers.operations import (
         ListingStage as ListingStage,
@@ -796,8 +803,12 @@ if TYPE_CHECKING:
         Ratio as Ratio,
     )
     from soeplan.rules import Rule as Rule, RuleContext as RuleContext, Severity as Severity
+    from soeplan.registers.provided import CapitalRegisters as CapitalRegisters
     from soeplan.sections import (
+        ChartLevel as ChartLevel,
+        ChartSeries as ChartSeries,
         ReportSection as ReportSection,
+        SectionChart as SectionChart,
         SectionContent as SectionContent,
         SectionContext as SectionContext,
         SectionTable as SectionTable,

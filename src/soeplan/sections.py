@@ -1,8 +1,11 @@
-"""Report sections: bilingual blocks of text and tables that the core and plugins contribute.
+"""Report sections: bilingual blocks of text, tables and charts that the core and plugins
+contribute.
 
 A :class:`ReportSection` renders, from a :class:`SectionContext`, a :class:`SectionContent`:
-paragraphs and tables, each with a Chinese and an English form. The report writers (Excel,
-HTML, Markdown) lay the content out; a section never formats for one medium.
+paragraphs, tables and charts (:class:`SectionChart`: values by year, as lines or stacked
+bars), each with a Chinese and an English form. The report writers (Excel, HTML, Markdown) lay
+the content out; a section never formats for one medium (the page draws a chart as inline SVG,
+the workbook writes its figures as a table).
 """
 
 from __future__ import annotations
@@ -50,10 +53,82 @@ class SectionTable:
     formats: Mapping[str, str] = attrs.field(factory=dict)
 
 
+#: The kinds of :class:`SectionChart`: a line per series, or each year's values stacked as bars.
+CHART_KINDS = ("line", "bars")
+#: How a chart's values and ticks print (the formats of :class:`SectionTable` that are numbers).
+CHART_FORMATS = ("amount", "ratio", "growth", "points", "count")
+
+
+@attrs.frozen(kw_only=True)
+class ChartSeries:
+    """One series a :class:`SectionChart` draws: its values by year, under a legend label.
+    ``key`` names it in the drawing (``data-key``) and in the workbook's figures."""
+
+    key: str
+    label: Text
+    points: tuple[tuple[int, float], ...]
+
+
+@attrs.frozen(kw_only=True)
+class ChartLevel:
+    """A level a :class:`SectionChart` draws across every year, dashed: a floor, a ceiling or a
+    target value, under a legend label."""
+
+    key: str
+    label: Text
+    value: float
+
+
+@attrs.frozen(kw_only=True)
+class SectionChart:
+    """A section's chart of values by year: a line per series (``kind="line"``), or each year's
+    values of the series stacked into one bar (``kind="bars"``, for counts of kinds), with
+    ``levels`` drawn across.
+
+    ``unit`` is the unit of measure (亿元, %, 家); the writers add it to ``title`` (``资产证券化率
+    （%）``), so every chart names its unit. ``format`` says how values and axis ticks print, as a
+    table column's would (``ratio``: fractions as percentages; ``count``: whole ticks). Every
+    series and level is in the legend.
+
+    >>> from soeplan import SectionChart, ChartSeries, ChartLevel, Text
+    >>> c = SectionChart(title=Text("三大领域国有资本占比", "Strategic-sector share"),
+    ...     unit=Text("%", "%"), format="ratio",
+    ...     series=(ChartSeries(key="city", label=Text("全市", "City"),
+    ...                         points=((2022, 0.95), (2023, 0.97))),),
+    ...     levels=(ChartLevel(key="floor", label=Text("下限 90%", "Floor 90%"), value=0.9),))
+    >>> c.full_title("zh"), c.full_title("en")
+    ('三大领域国有资本占比（%）', 'Strategic-sector share (%)')
+    >>> c.years()
+    [2022, 2023]
+    """
+
+    title: Text
+    unit: Text
+    series: tuple[ChartSeries, ...]
+    levels: tuple[ChartLevel, ...] = ()
+    kind: str = "line"
+    format: str = "amount"
+    #: the value axis starts at zero (else it spans the values and levels alone: a share that
+    #: moves between 95 % and 98 % against a 90 % floor); bars always start at zero
+    from_zero: bool = True
+
+    def full_title(self, lang: str = "zh") -> str:
+        """The title with the unit of measure: ``标题（亿元）`` / ``Title (100 million yuan)``."""
+        unit = self.unit(lang)
+        if not unit:
+            return self.title(lang)
+        return f"{self.title(lang)}（{unit}）" if lang == "zh" else f"{self.title(lang)} ({unit})"
+
+    def years(self) -> list[int]:
+        """Every year any series has a value for, in order."""
+        return sorted({y for s in self.series for y, _ in s.points})
+
+
 @attrs.frozen(kw_only=True)
 class SectionContent:
     paragraphs: tuple[Text, ...] = ()
     tables: tuple[SectionTable, ...] = ()
+    charts: tuple[SectionChart, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -179,8 +254,8 @@ def content_problems(content: object) -> list[str]:
         if not (isinstance(t, Text) and isinstance(t.zh, str) and isinstance(t.en, str)):
             out.append(f"{where} is {a_type(t)}, expected a Text(zh=..., en=...)")
 
-    for name in ("paragraphs", "tables"):
-        if not isinstance(getattr(content, name), tuple | list):
+    for name in ("paragraphs", "tables", "charts"):
+        if not isinstance(getattr(content, name, ()), tuple | list):
             out.append(f"{name} is {a_type(getattr(content, name))}, expected a tuple")
     if out:
         return out
@@ -203,4 +278,29 @@ def content_problems(content: object) -> list[str]:
             isinstance(k, str) and isinstance(v, str) for k, v in formats.items()
         ):
             out.append(f"table {i}'s formats are {a_type(formats)}, expected a dict of str")
+    for i, chart in enumerate(getattr(content, "charts", ())):
+        out += _chart_problems(i, chart, text)
+    return out
+
+
+def _chart_problems(i: int, chart: object, text: Callable[[str, object], None]) -> list[str]:
+    """Why a section's chart cannot be drawn (``text`` records a label that is no Text)."""
+    if not isinstance(chart, SectionChart):
+        return [f"chart {i} is {a_type(chart)}, expected a SectionChart"]
+    out: list[str] = []
+    text(f"chart {i}'s title", chart.title)
+    text(f"chart {i}'s unit", chart.unit)
+    if chart.kind not in CHART_KINDS:
+        out.append(f"chart {i}'s kind is {chart.kind!r}, expected one of {', '.join(CHART_KINDS)}")
+    if chart.format not in CHART_FORMATS:
+        out.append(f"chart {i}'s format is {chart.format!r}, expected one of "
+                   f"{', '.join(CHART_FORMATS)}")  # fmt: skip
+    for j, item in enumerate((*chart.series, *chart.levels)):
+        if not isinstance(item, ChartSeries | ChartLevel):
+            out.append(f"chart {i}'s item {j} is {a_type(item)}, expected a ChartSeries")
+            continue
+        text(f"chart {i}'s label of {item.key!r}", item.label)
+        values = [item.value] if isinstance(item, ChartLevel) else [v for _, v in item.points]
+        if not all(isinstance(v, int | float) and v == v for v in values):
+            out.append(f"chart {i}'s {item.key!r} has a value that is not a number")
     return out

@@ -1,6 +1,7 @@
 """Credit ratings and listings from the registers: who holds which rating since when, the counts
 of AAA / AA+ / AA enterprises per scope and year, and the findings where a submitted count
-disagrees with the register (rule ``core.rating_register``).
+disagrees with the register (rule ``core.rating_register``; for the listed count, rule
+``core.listed_register``: an entity submits 1 when it is a state-controlled listed company).
 
 A rating counts for year *Y* when the register stated for the end of *Y* carries it with a
 rating date on or before 31 December of *Y*; each enterprise counts once, at the grade it holds
@@ -19,8 +20,10 @@ from soeplan.structure.dated import Structure
 
 __all__ = [
     "COUNTED_RATINGS",
+    "LISTED_RULE",
     "RATING_RULE",
     "listed_companies",
+    "listed_findings",
     "rating_counts",
     "rating_findings",
     "register_ratings",
@@ -30,6 +33,8 @@ __all__ = [
 COUNTED_RATINGS: dict[str, str] = {"AAA": "rated_aaa", "AA+": "rated_aa_plus", "AA": "rated_aa"}
 #: The id of the findings :func:`rating_findings` makes.
 RATING_RULE = "core.rating_register"
+#: The id of the findings :func:`listed_findings` makes.
+LISTED_RULE = "core.listed_register"
 
 _RATING_COLS: dict[str, Any] = {
     "unit": pl.String,
@@ -90,15 +95,17 @@ def rating_counts(attributes: pl.DataFrame, structure: Structure) -> pl.DataFram
     )
 
 
-def _submitted(observations: pl.DataFrame) -> pl.DataFrame:
-    """Each entity's submitted count per year and core rating indicator (a county's metric that
-    rolls into one replaces it for the same entity and year)."""
+def _submitted(
+    observations: pl.DataFrame, cores: tuple[str, ...] = tuple(COUNTED_RATINGS.values())
+) -> pl.DataFrame:
+    """Each entity's submitted count per year and core indicator of ``cores`` (a county's
+    metric that rolls into one replaces it for the same entity and year)."""
     into = {
         code: ind.rolls_into
         for code, ind in current().indicators.items()
-        if ind.rolls_into in COUNTED_RATINGS.values()
+        if ind.rolls_into in cores
     }
-    codes = [*COUNTED_RATINGS.values(), *into]
+    codes = [*cores, *into]
     obs = observations.filter(pl.col("indicator").is_in(codes)).with_columns(
         pl.col("year").cast(pl.Int32),
         pl.col("indicator").replace(into).alias("core"),
@@ -165,3 +172,48 @@ def listed_companies(attributes: pl.DataFrame, year: int) -> pl.DataFrame:
         .select("unit", "entity", "name_zh", "exchange", "stock_code", "state_share", "since")
         .sort("unit", "entity")
     )
+
+
+def listed_findings(observations: pl.DataFrame, attributes: pl.DataFrame) -> pl.DataFrame:
+    """A warning for each entity and year where the submitted ``listed`` count (0 or 1)
+    disagrees with the register stated for that year's end (listed or not); only entities the
+    register lists, in years they submitted figures for (columns :data:`soeplan.FINDING_SCHEMA`).
+
+    >>> import polars as pl
+    >>> from soeplan import listed_findings, sample_attributes
+    >>> obs = pl.DataFrame({"unit": ["municipal"], "entity": ["mun.guozi.capital"],
+    ...                     "year": [2023], "indicator": ["listed"], "value": [0.0]})
+    >>> f = listed_findings(obs, sample_attributes())
+    >>> f.select("rule", "entity", "expected", "found").rows()
+    [('core.listed_register', 'mun.guozi.capital', '1', '0')]
+    """
+    obs = observations.with_columns(pl.col("year").cast(pl.Int32))
+    reported = obs.select("entity", "year").unique()
+    covered = attributes.with_columns(pl.col("year").cast(pl.Int32)).join(
+        reported, on=["entity", "year"]
+    )
+    sub = _submitted(obs, ("listed",)).rename({"value": "found", "indicator": "submitted_as"})
+    grid = (
+        covered.join(sub.drop("core"), on=["entity", "year"], how="left")
+        .with_columns(pl.col("listed").fill_null(False).cast(pl.Int64).alias("expected"),
+                      pl.col("found").fill_null(0.0))
+        .filter(pl.col("found") != pl.col("expected"))
+        .sort("year", "unit", "entity")
+    )  # fmt: skip
+    rows = []
+    for r in grid.iter_rows(named=True):
+        found, year = int(r["found"]), r["year"]
+        where = " ".join(x for x in (r["exchange"], r["stock_code"]) if x)
+        said_zh = f"已上市（{where}）" if r["expected"] else "未上市"
+        said_en = f"listed ({where})" if r["expected"] else "not listed"
+        rows.append({
+            "severity": "warning", "rule": LISTED_RULE, "unit": r["unit"], "entity": r["entity"],
+            "indicator": r["submitted_as"] or "listed", "year": year,
+            "expected": str(r["expected"]), "found": str(found),
+            "message_zh": f"{r['name_zh']} {year} 年报送国有控股上市公司 {found} 家，企业名录登记为{said_zh}",
+            "message_en": f"{r['entity']} {year}: {found} listed company submitted, the register "
+            f"says {said_en}",
+            "fix": "correct the count in the submission, or load the register that records the "
+            "listing (soeplan register load FILE --store DIR)",
+        })  # fmt: skip
+    return findings_frame(rows)

@@ -174,6 +174,29 @@ SAMPLE_REFORMS: Mapping[str, tuple[tuple[dt.date, ReformKind, float | None, floa
     "kc.recycle": ((_D(2022, 12, 1), ReformKind.EMPLOYEE_SHARES, 1.0, 0.95, ""),),
 }  # fmt: skip
 
+#: Synthetic: corporatisations (公司制改制) of the period before the plan's: entity -> date.
+SAMPLE_CORPORATISED: Mapping[str, dt.date] = {
+    "mun.jiaotou.road": _D(2017, 6, 30), "mun.chengtou.water": _D(2018, 3, 31),
+    "kc.urban": _D(2018, 11, 30), "qj.transport": _D(2019, 6, 30), "ly.urban": _D(2019, 12, 1),
+}  # fmt: skip
+#: Synthetic: outside assets brought under supervision (体系外资产纳入国资监管), 亿元:
+#: entity receiving them -> ((date, amount), ...).
+SAMPLE_SUPERVISED: Mapping[str, tuple[tuple[dt.date, float], ...]] = {
+    "mun.guozi.hq": ((_D(2018, 9, 30), 12.6), (_D(2020, 6, 30), 4.3)),
+    "kc.invest": ((_D(2019, 12, 31), 2.15),),
+}  # fmt: skip
+
+
+def _more_reforms() -> list[tuple[str, Reform]]:
+    """The corporatisations and supervisions of :data:`SAMPLE_CORPORATISED` and
+    :data:`SAMPLE_SUPERVISED`, as reforms."""
+    out = [(e, Reform(entity=e, date=when, kind=ReformKind.CORPORATISATION, note="示例（合成）"))
+           for e, when in SAMPLE_CORPORATISED.items()]  # fmt: skip
+    out += [(e, Reform(entity=e, date=when, kind=ReformKind.SUPERVISION, amount=amount,
+                       note="示例（合成）"))
+            for e, items in SAMPLE_SUPERVISED.items() for when, amount in items]  # fmt: skip
+    return out
+
 
 def sample_operations() -> list[Operations]:
     """The sample's capital operations registers (one per unit with any, as of 2023-12-31),
@@ -192,11 +215,15 @@ def sample_operations() -> list[Operations]:
         unit = structure.entities[entity].unit
         by_unit.setdefault(unit, ([], []))[1].extend(
             Reform(entity=entity, date=when, kind=kind, share_before=before, share_after=after,
-                   investors=investors, note="示例（合成）")
+                   investors=investors, note="示例（合成）",
+                   event_date=when if kind.structural else None)
             for when, kind, before, after, investors in reforms
         )  # fmt: skip
+    for entity, reform in _more_reforms():
+        by_unit.setdefault(structure.entities[entity].unit, ([], []))[1].append(reform)
     return [
-        Operations(unit=u, as_of=dt.date(2023, 12, 31), listings=tuple(ls), reforms=tuple(rs),
+        Operations(unit=u, as_of=dt.date(2023, 12, 31), listings=tuple(ls),
+                   reforms=tuple(sorted(rs, key=lambda r: (r.date, r.entity))),
                    source=SAMPLE_REGISTER_SOURCE)
         for u, (ls, rs) in sorted(by_unit.items())
     ]  # fmt: skip

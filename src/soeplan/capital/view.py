@@ -13,8 +13,12 @@ import polars as pl
 from soeplan.capital.attributes import store_attributes
 from soeplan.capital.definitions import DEFAULT_DEFINITION, CapitalDefinition
 from soeplan.capital.layout import capital_observations, entity_capital
-from soeplan.capital.ratings import rating_findings
+from soeplan.capital.provided import provided_capital
+from soeplan.capital.ratings import listed_findings, rating_findings
+from soeplan.capital.reform_events import reform_event_findings
 from soeplan.capital.sample_register import sample_attributes, sample_operations
+from soeplan.registers.provided import CapitalRegisters
+from soeplan.rules import empty_findings
 from soeplan.structure.dated import Structure
 from soeplan.submissions.store import Store
 from soeplan.submissions.store_operations import (
@@ -40,13 +44,30 @@ class CapitalInputs:
     reforms: pl.DataFrame = attrs.field(
         factory=lambda: pl.DataFrame(schema=REFORM_FRAME_SCHEMA), eq=False
     )
+    #: the plugins' registers used for units the store has none of (``soeplan_capital_registers``)
+    provided: tuple[CapitalRegisters, ...] = ()
+    #: findings of the inputs themselves (a plugin's register that cannot be read)
+    findings: pl.DataFrame = attrs.field(factory=empty_findings, eq=False)
 
 
-def store_inputs(store: Store | Path | str, years: Iterable[int]) -> CapitalInputs:
+def store_inputs(
+    store: Store | Path | str, years: Iterable[int], *, plugins: bool = True
+) -> CapitalInputs:
     """The capital inputs of a store: its registers' attributes for ``years`` and its capital
-    operations registers (each unit's latest version)."""
-    listings, reforms = operations_frames(stored_operations(store))
-    return CapitalInputs(store_attributes(store, years), listings, reforms)
+    operations registers (each unit's latest version); for a unit the store has none of, the
+    registers a county plugin provides (``soeplan_capital_registers``; not with
+    ``plugins=False``)."""
+    years = list(years)
+    attributes = store_attributes(store, years)
+    ops = stored_operations(store)
+    if not plugins:
+        return CapitalInputs(attributes, *operations_frames(ops))
+    more = provided_capital(years, have_registers=set(attributes["unit"].to_list()),
+                            have_operations={o.unit for o in ops})  # fmt: skip
+    listings, reforms = operations_frames([*ops, *more.operations])
+    return CapitalInputs(
+        pl.concat([attributes, more.attributes]), listings, reforms, more.used, more.findings
+    )
 
 
 def sample_inputs() -> CapitalInputs:
@@ -71,6 +92,7 @@ class CapitalView:
     reforms: pl.DataFrame = attrs.field(
         factory=lambda: pl.DataFrame(schema=REFORM_FRAME_SCHEMA), eq=False
     )
+    provided: tuple[CapitalRegisters, ...] = ()  #: :attr:`CapitalInputs.provided`
 
 
 def capital_view(
@@ -88,7 +110,9 @@ def capital_view(
         definition=d,
         entities=entity_capital(observations, attributes, structure, d),
         derived=capital_observations(observations, attributes, structure, d),
-        findings=rating_findings(observations, attributes),
+        findings=pl.concat(
+            [rating_findings(observations, attributes), listed_findings(observations, attributes)]
+        ),
         synthetic=synthetic,
     )
 
@@ -106,11 +130,18 @@ def with_capital(
     inputs = CapitalInputs(registers) if isinstance(registers, pl.DataFrame) else registers
     if inputs is None or inputs.attributes.height == 0 or "unit" not in observations.columns:
         return observations, None
+    view = capital_view(observations, inputs.attributes, structure, definition, synthetic=synthetic)
     view = attrs.evolve(
-        capital_view(observations, inputs.attributes, structure, definition, synthetic=synthetic),
+        view,
         listings=inputs.listings,
         reforms=inputs.reforms,
-    )
+        provided=inputs.provided,
+        findings=pl.concat(
+            [view.findings, inputs.findings,
+             *([reform_event_findings(inputs.reforms, structure)] if structure else [])],
+            how="vertical_relaxed",
+        ),
+    )  # fmt: skip
     derived = (
         view.derived.select(observations.columns)
         if set(observations.columns) <= set(view.derived.columns)

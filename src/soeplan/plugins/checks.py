@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from soeplan.errors import Problem
 from soeplan.indicators import Indicator
 from soeplan.plan.model import PlanSource, Target
+from soeplan.registers.operations import Operations
+from soeplan.registers.provided import CapitalRegisters
+from soeplan.registers.records import Register
 from soeplan.rules import Rule, Severity
 from soeplan.scoring.records import Scheme
 from soeplan.sections import ReportSection, Text
@@ -212,6 +216,37 @@ def _plan_source_problems(record: PlanSource) -> list[Problem]:
 
 
 #: The check of each kind of registered record (the first matching type is used).
+def _capital_problems(record: CapitalRegisters) -> list[Problem]:
+    """A unit's capital registers: a source, something to provide, every register and the
+    operations register of the record's own unit, files that exist."""
+    problems: list[Problem] = []
+    where = f"capital registers of {record.unit}"
+    _need(problems, where, record.source, "source (where the registers come from)")
+    if not (record.registers or record.operations or record.register_files
+            or record.operations_file):  # fmt: skip
+        problems.append(Problem(where, "provides no register", "give registers, operations or "
+                                "the paths of their workbooks"))  # fmt: skip
+    for i, r in enumerate(record.registers):
+        if not isinstance(r, Register):
+            problems.append(Problem(where, f"register {i} is a {type(r).__name__}",
+                                    "give soeplan.Register records"))  # fmt: skip
+        elif r.unit != record.unit:
+            problems.append(Problem(where, f"register {i} is {r.unit!r}'s, not {record.unit!r}'s",
+                                    "give only the unit's own registers"))  # fmt: skip
+    ops = record.operations
+    if ops is not None and not isinstance(ops, Operations):
+        problems.append(Problem(where, f"operations is a {type(ops).__name__}",
+                                "give a soeplan.Operations record"))  # fmt: skip
+    elif ops is not None and ops.unit != record.unit:
+        problems.append(Problem(where, f"the operations register is {ops.unit!r}'s",
+                                "give only the unit's own"))  # fmt: skip
+    for path in (*record.register_files, record.operations_file):
+        if path and not Path(path).is_file():
+            problems.append(Problem(where, f"the file {path} does not exist",
+                                    "ship the workbook with the plugin (package data)"))  # fmt: skip
+    return problems
+
+
 _CHECKS: tuple[tuple[type[Any], Callable[[Any], list[Problem]]], ...] = (
     (Indicator, _indicator_problems),
     (Rule, _rule_problems),
@@ -220,4 +255,5 @@ _CHECKS: tuple[tuple[type[Any], Callable[[Any], list[Problem]]], ...] = (
     (Target, _target_problems),
     (PlanSource, _plan_source_problems),
     (Scheme, _scheme_problems),
+    (CapitalRegisters, _capital_problems),
 )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from soeplan.indicators import Indicator
     from soeplan.plan.model import Plan, PlanSource, Target
+    from soeplan.registers.provided import CapitalRegisters
     from soeplan.rules import Rule
     from soeplan.scoring.records import Scheme
     from soeplan.sections import ReportSection
@@ -107,6 +108,22 @@ def soeplan_assessment_schemes() -> Iterable[Scheme]:
     The core registers its default scheme per class (:func:`soeplan.default_schemes`);
     ``soeplan score --scheme FILE`` replaces them all with the office's file. Ids are global:
     prefix them with the plugin's name (``kecheng.public``).
+    """
+
+
+@hookspec
+def soeplan_capital_registers() -> Iterable[CapitalRegisters]:
+    """Register a unit's capital registers: :class:`soeplan.CapitalRegisters` records, one per
+    county-level unit (its id is the unit's).
+
+    A record carries the unit's enterprise registers (:class:`soeplan.Register`: sector, state
+    share, listing and credit rating per enterprise, dated) and its capital operations register
+    (:class:`soeplan.Operations`: the listing pipeline and the reforms), as records or as the
+    paths of their workbooks (read and checked as a clerk's are). Two plugins' records for the
+    same unit are refused, naming both. A run uses them for the section 布局与资本运作 where the
+    store holds no register of that kind for the unit (the office's loaded registers win); a
+    file that cannot be read is a finding (rule ``core.capital_registers``) and the unit goes
+    without. Mark invented registers ``synthetic=True``: the report says so.
     """
 
 

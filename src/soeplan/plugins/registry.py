@@ -26,6 +26,7 @@ from soeplan.plan.file import load_plan_file
 from soeplan.plan.model import Plan, PlanSource, Target
 from soeplan.plugins.host import CORE, PluginHost, duplicate_error, make_host
 from soeplan.provenance import PluginFailure, Provider, a_type
+from soeplan.registers.provided import CapitalRegisters
 from soeplan.rules import Rule
 from soeplan.scoring.records import Scheme
 from soeplan.sections import ReportSection
@@ -83,6 +84,8 @@ class Registry:
     sections: Mapping[str, ReportSection] = attrs.field(factory=dict)
     #: classified-assessment schemes by id (``soeplan_assessment_schemes``)
     schemes: Mapping[str, Scheme] = attrs.field(factory=dict)
+    #: the units' capital registers by unit (``soeplan_capital_registers``)
+    capital_registers: Mapping[str, CapitalRegisters] = attrs.field(factory=dict)
 
     @classmethod
     def build(
@@ -221,6 +224,7 @@ class Registry:
             "rules": self.rules,
             "report_sections": self.sections,
             "assessment_schemes": self.schemes,
+            "capital_registers": self.capital_registers,
         }
         for kind, records in kinds.items():
             for k, rec in records.items():
@@ -280,6 +284,7 @@ def build_registry(host: PluginHost | None = None) -> Registry:
     rules = host.collect("soeplan_rules", Rule, lambda r: r.id)
     sections = host.collect("soeplan_report_sections", ReportSection, lambda s: s.id)
     schemes = host.collect("soeplan_assessment_schemes", Scheme, lambda s: s.id)
+    capital = host.collect("soeplan_capital_registers", CapitalRegisters, lambda c: c.unit)
     return Registry(
         host=host,
         indicators=indicators,
@@ -288,6 +293,7 @@ def build_registry(host: PluginHost | None = None) -> Registry:
         rules=rules,
         sections=sections,
         schemes=schemes,
+        capital_registers=capital,
     )
 
 

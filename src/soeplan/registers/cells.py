@@ -93,14 +93,20 @@ def choice(cell: Cell, choices: Mapping[str, object], labels: str, problems: lis
     return found
 
 
-def share(cell: Cell, problems: list[Problem]) -> float | None:
-    """A share as a fraction: 0.51, 51%, or 51 (above 1: percent); between 0 and 100 %."""
+def _unread(cell: Cell, problems: list[Problem]) -> bool:
+    """Nothing to read as a number: a blank cell, or a formula (refused, as text is)."""
     if cell.formula:
         text(cell, problems)
+        return True
+    v = cell.value
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def share(cell: Cell, problems: list[Problem]) -> float | None:
+    """A share as a fraction: 0.51, 51%, or 51 (above 1: percent); between 0 and 100 %."""
+    if _unread(cell, problems):
         return None
     v = cell.value
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
     value: float | None = None
     if isinstance(v, bool):
         value = None
@@ -122,6 +128,24 @@ def share(cell: Cell, problems: list[Problem]) -> float | None:
                 "write the state's share as 51% or 0.51 (a number above 1 is read as percent)",
             )
         )
+        return None
+    return value
+
+
+def amount(cell: Cell, problems: list[Problem]) -> float | None:
+    """An amount (亿元) of zero or more: a number, or a text such as ``1,234.5``."""
+    if _unread(cell, problems):
+        return None
+    v = cell.value
+    value: float | None = None
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        value = float(v)
+    elif isinstance(v, str):
+        value = _number(v.replace(",", "").replace("，", ""))
+    if value is None or value != value or not 0 <= value < float("inf"):
+        problems.append(cell.problem(
+            f"{str(v)[:40]!r} is not an amount of zero or more",
+            "write the amount in 亿元 (100 million yuan) as a number, e.g. 102.95"))  # fmt: skip
         return None
     return value
 

@@ -64,19 +64,35 @@ class ReformKind(StrEnum):
     MIXED = "mixed_ownership"  #: 混合所有制改革 (other)
     INTEGRATION = "integration"  #: 兼并重组 / 专业化整合
     CORPORATISATION = "corporatisation"  #: 公司制改制
+    TRANSFER = "transfer"  #: 资产划转 (an enterprise moved under another parent)
+    #: 体系外资产纳入国资监管 (assets outside the system brought under supervision; ``amount``)
+    SUPERVISION = "supervision"
 
     @property
     def zh(self) -> str:
         return {"strategic_investor": "引入战略投资者", "employee_shares": "员工持股",
                 "mixed_ownership": "混合所有制改革", "integration": "专业化整合",
-                "corporatisation": "公司制改制"}[self.value]  # fmt: skip
+                "corporatisation": "公司制改制", "transfer": "资产划转",
+                "supervision": "纳入国资监管"}[self.value]  # fmt: skip
 
     @property
     def en(self) -> str:
         return {"strategic_investor": "Strategic investors", "employee_shares":
                 "Employee shareholding", "mixed_ownership": "Mixed-ownership reform",
                 "integration": "Merger / specialised integration",
-                "corporatisation": "Corporatisation"}[self.value]  # fmt: skip
+                "corporatisation": "Corporatisation", "transfer": "Asset transfer",
+                "supervision": "Brought under supervision"}[self.value]  # fmt: skip
+
+    @property
+    def mixed(self) -> bool:
+        """A form of mixed-ownership reform (混改): strategic investors, employee shares, other."""
+        return self in (ReformKind.STRATEGIC_INVESTOR, ReformKind.EMPLOYEE_SHARES, ReformKind.MIXED)
+
+    @property
+    def structural(self) -> bool:
+        """It changes the structure: a merger or integration, or a transfer (a structure event
+        of the enterprise register is expected)."""
+        return self in (ReformKind.INTEGRATION, ReformKind.TRANSFER)
 
 
 @attrs.frozen(kw_only=True)
@@ -104,6 +120,10 @@ class Reform:
     share_after: float | None = None
     investors: str = ""
     note: str = ""
+    #: 亿元: the assets the reform concerns (for ``supervision``: brought under supervision)
+    amount: float | None = None
+    #: the date of the structure event (merge, transfer) the reform is, where it names one
+    event_date: dt.date | None = None
     row: int = attrs.field(default=0, eq=False)
 
     @property
@@ -144,4 +164,6 @@ REFORM_COLUMNS: tuple[Column, ...] = (
     Column("share_after", "改革后国有股权比例", "State share after", 14),
     Column("investors", "引入投资者", "Investors", 30),
     Column("note", "备注", "Note", 30),
+    Column("amount", "涉及资产（亿元）", "Assets concerned (100 million yuan)", 14),
+    Column("event_date", "关联结构变动日期", "Structure event date", 14),
 )

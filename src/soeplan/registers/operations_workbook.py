@@ -56,6 +56,8 @@ _TEXT = """\
    "{listing}": one row per enterprise and stage reached (screening, identified, tutoring, filed, listed), dated; IDs as in the enterprise register.
 2. “{reform}”：每项混合所有制改革、引入战略投资者、员工持股、专业化整合、公司制改制填一行，注明日期、改革前后国有股权比例（51% 或 0.51）和公开的投资者。
    "{reform}": one row per reform, with its date, the state's share before and after (51% or 0.51) and the investors where public.
+   “涉及资产（亿元）”：纳入国资监管的体系外资产等金额；“关联结构变动日期”：专业化整合、资产划转对应企业名录变动表中的日期。
+   "Assets concerned": e.g. the outside assets brought under supervision; "Structure event date": the date of the merger or transfer in the enterprise register's changes sheet.
 3. 请勿修改隐藏的第 1 行和隐藏工作表；只填写数值，不要使用公式。
    Do not edit the hidden row 1 or the hidden sheet; type values, not formulas.
 4. 填好后运行 soeplan operations check 文件名 自查，再由市国资委 soeplan operations load 入库。
@@ -66,7 +68,9 @@ _STAGE_CHOICES = {
 }
 _KIND_CHOICES = {k: v for r in ReformKind for k, v in ((r.zh, r), (r.value, r), (r.en.lower(), r))}
 _KIND_CHOICES |= {"混改": ReformKind.MIXED, "兼并重组": ReformKind.INTEGRATION,
-                  "战略投资者": ReformKind.STRATEGIC_INVESTOR}  # fmt: skip
+                  "战略投资者": ReformKind.STRATEGIC_INVESTOR, "划转": ReformKind.TRANSFER,
+                  "纳入监管": ReformKind.SUPERVISION,
+                  "体系外资产纳入监管": ReformKind.SUPERVISION}  # fmt: skip
 
 
 def write_operations_template(
@@ -95,7 +99,9 @@ def write_operations_template(
     for i, r in enumerate(operations.reforms if operations else (), start=FIRST_ROW):
         put_row(rs, i, REFORM_COLUMNS, {**attrs.asdict(r), "kind": r.kind.zh})
     drop_down(rs, REFORM_COLUMNS, "kind", [k.zh for k in ReformKind])
-    date_check(rs, REFORM_COLUMNS, ("date",))
+    date_check(rs, REFORM_COLUMNS, ("date", "event_date"))
+    excel_check(rs, REFORM_COLUMNS, "amount", type="decimal", operator="greaterThanOrEqual",
+                formula1="0", error="填金额（亿元），如 102.95 / an amount in 亿元")  # fmt: skip
     for code in ("share_before", "share_after"):
         excel_check(rs, REFORM_COLUMNS, code, type="decimal", operator="between", formula1="0",
                     formula2="100", error="填 0%–100%（如 51%）/ a share between 0% and 100%")  # fmt: skip
@@ -205,12 +211,14 @@ def _reforms(wb: Any, problems: list[Problem]) -> Iterator[Reform]:
         before = cells.share(c["share_before"], problems)
         after = cells.share(c["share_after"], problems)
         text = {k: cells.text(c[k], problems) for k in ("investors", "note")}
+        amount = cells.amount(c["amount"], problems)
+        event = cells.date(c["event_date"], problems)
         if _required(c, {"entity": entity, "date": when, "kind": kind}, problems) and (
             len(problems) == n
         ):
             assert when is not None
             yield Reform(entity=entity, date=when, kind=kind, share_before=before,
-                         share_after=after, row=r, **text)  # fmt: skip
+                         share_after=after, amount=amount, event_date=event, row=r, **text)  # fmt: skip
 
 
 def _check_dates(

@@ -10,14 +10,16 @@ the rollup (which totals the derived indicators):
 - the register's AAA / AA+ / AA counts beside the submitted ones, the enterprises behind each
   count and the newly rated;
 - the listed state-controlled companies and the count against the plan's target;
-- the securitisation rate (资产证券化率) year by year.
+- the securitisation rate (资产证券化率) year by year;
+- the charts of :mod:`soeplan.report.capital_charts`: the shares against the floor, state capital
+  by sector, the rating counts, the securitisation rate and the reforms, year by year.
 
 Without registers (a run on submissions alone) the section says what to load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -28,6 +30,9 @@ from soeplan.capital.ratings import COUNTED_RATINGS, listed_companies, register_
 from soeplan.capital.view import CapitalView
 from soeplan.registers.operations import ListingStage, ReformKind
 from soeplan.registers.records import StrategicSector
+from soeplan.report.capital_charts import SHARE_INDICATOR, capital_charts, share_floor
+from soeplan.report.capital_reforms import Cell, links_table, tally_line, tally_table
+from soeplan.report.capital_reforms import number_table as _table
 from soeplan.report.format import format_value
 from soeplan.report.model import CellFormat
 from soeplan.report.units import Names
@@ -41,31 +46,7 @@ def _pct(v: float | None) -> str:
     return format_value(v, CellFormat.RATIO)
 
 
-_SHARE = "strategic_capital_share"
-
-
-Cell = str | float | int | None
-
-
-def _table(
-    title: Text,
-    rows: Mapping[str, list[Cell]],
-    labels: Mapping[str, Text],
-    formats: Mapping[str, str] | None = None,
-) -> SectionTable:
-    """A section table whose number columns (those in ``formats``) hold numbers, each printed
-    and formatted in the workbook by its format (amount, ratio, count, points)."""
-    formats = dict(formats or {})
-
-    def dtype(key: str) -> type[pl.DataType]:
-        if key not in formats:
-            return pl.String
-        values = [v for v in rows[key] if v is not None]
-        return pl.Int64 if values and all(isinstance(v, int) for v in values) else pl.Float64
-
-    schema = {k: dtype(k) for k in rows}
-    frame = pl.DataFrame(dict(rows), schema=schema)
-    return SectionTable(title=title, frame=frame, labels=labels, formats=formats)
+_SHARE = SHARE_INDICATOR
 
 
 def _value(rollup: pl.DataFrame, node: str, year: int, indicator: str) -> float | None:
@@ -73,15 +54,6 @@ def _value(rollup: pl.DataFrame, node: str, year: int, indicator: str) -> float 
         (pl.col("node") == node) & (pl.col("year") == year) & (pl.col("indicator") == indicator)
     )["value"]
     return None if v.is_empty() or v[0] is None or v[0] != v[0] else float(v[0])
-
-
-def _floor(ctx: SectionContext, scope: str) -> tuple[float, int] | None:
-    """The plan's floor on the share for ``scope`` (or the city's, for a unit)."""
-    if ctx.plan is None:
-        return None
-    ts = [t for t in ctx.plan.targets if t.indicator == _SHARE]
-    t = next((t for t in ts if t.scope == scope), ts[0] if ts else None)
-    return (float(t.value), t.year) if t is not None else None
 
 
 _LAYOUT_LABELS = {
@@ -108,7 +80,7 @@ def _layout_rows(
         mine = by_sector.filter(pl.col("node") == node)
         shares = dict(zip(mine["sector"], mine["share"], strict=True))
         now, base = _value(rollup, node, ctx.year, _SHARE), _value(rollup, node, base_year, _SHARE)
-        floor = _floor(ctx, node)
+        floor = share_floor(ctx, node)
         status = "–"
         if floor is not None and now is not None and base is not None and ctx.year > base_year:
             a = assess_bound(base, base_year, now, ctx.year, floor[0], floor[1], "floor")
@@ -318,9 +290,20 @@ def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> l
         out.append(
             Text(f"企业名录为{SYNTHETIC_NOTE.zh}。", f"The registers are {SYNTHETIC_NOTE.en}.")
         )
+    for p in view.provided:
+        who = p.provider.plugin if p.provider is not None else "?"
+        n = Names(ctx).node(p.unit)
+        made = (
+            (f"，为{SYNTHETIC_NOTE.zh}", f", {SYNTHETIC_NOTE.en.lower()}")
+            if p.synthetic
+            else ("", "")
+        )
+        out.append(Text(f"{n.zh}的资本登记表由插件 {who} 提供（库中无该单位登记表）{made[0]}。",
+                        f"{n.en}'s capital registers are provided by the plugin {who} (the store "
+                        f"has none of the unit's){made[1]}."))  # fmt: skip
     for scope in ctx.structure.scopes:
         share = _value(rollup, scope, ctx.year, _SHARE)
-        floor = _floor(ctx, scope)
+        floor = share_floor(ctx, scope)
         if share is None or floor is None:
             continue
         n = Names(ctx).node(scope)
@@ -332,6 +315,8 @@ def _headline(ctx: SectionContext, view: CapitalView, rollup: pl.DataFrame) -> l
     listed = listed_companies(view.attributes, ctx.year).height
     out.append(Text(f"名录登记的国有控股上市公司 {listed} 家。",
                     f"{listed} state-controlled listed companies in the registers."))  # fmt: skip
+    if (tally := tally_line(ctx, view)) is not None:
+        out.append(tally)
     return out
 
 
@@ -359,7 +344,17 @@ def render_capital(ctx: SectionContext) -> SectionContent:
     listed, sec = _listing_tables(ctx, view, rollup)
     return SectionContent(
         paragraphs=tuple(_headline(ctx, view, rollup)),
-        tables=(layout, ratings, rated, listed, sec, *_operations_tables(ctx, view)),
+        tables=(
+            layout,
+            ratings,
+            rated,
+            listed,
+            sec,
+            *_operations_tables(ctx, view),
+            tally_table(ctx, view),
+            links_table(ctx, view),
+        ),
+        charts=capital_charts(ctx, view, rollup),
     )
 
 

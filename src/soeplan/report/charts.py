@@ -284,6 +284,7 @@ class LegendItem:
     text: str
     dash: str = ""
     ring: bool = False
+    swatch: bool = False  #: a filled square (a bar's colour) instead of a line
 
 
 def _legend_items(series: Series, lang: str) -> list[LegendItem]:
@@ -337,11 +338,13 @@ def legend_marks(rows: Sequence[Sequence[tuple[float, LegendItem]]], y0: float) 
                 f'<circle cx="{x + 9}" cy="{y - 4}" r="4" fill="none" stroke="{item.color}" '
                 f'stroke-width="2"/>'
                 if item.ring
+                else f'<rect x="{x + 3}" y="{y - 10}" width="12" height="12" fill="{item.color}"/>'
+                if item.swatch
                 else f'<line x1="{x}" x2="{x + 18}" y1="{y - 4}" y2="{y - 4}" '
                 f'stroke="{item.color}" stroke-width="2"{dash}/>'
             )
             parts.append(
-                f'<g class="legend-item" data-key="{item.key}">{mark}'
+                f'<g class="legend-item" data-key="{escape(item.key)}">{mark}'
                 f'<text x="{x + 22}" y="{y}">{escape(item.text)}</text></g>'
             )
     return parts

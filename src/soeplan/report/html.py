@@ -37,6 +37,7 @@ from soeplan.report.layout import (
 )
 from soeplan.report.markdown import summary_lines
 from soeplan.report.model import Report, Series, WatchLevel
+from soeplan.report.section_charts import section_chart_svg
 from soeplan.report.small_charts import lag_caption, lag_legend_svg, lag_svg, sparkline_svg
 
 #: The page's one script: is there a Chinese font? (see the module's docstring)
@@ -170,7 +171,12 @@ def render_html(report: Report) -> str:
                 for b in report.breakdowns
             ],
             sections=[
-                (sec, section_blocks(report, sec), section_failure(sec, lang))
+                (
+                    sec,
+                    section_blocks(report, sec),
+                    section_failure(sec, lang),
+                    [Markup(section_chart_svg(c, lang)) for c in sec.content.charts],
+                )
                 for sec in report.sections
             ],
             about=about_rows(report),

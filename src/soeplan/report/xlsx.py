@@ -37,6 +37,7 @@ from soeplan.report.layout import (
     section_failure,
 )
 from soeplan.report.model import CellFormat, RenderedSection, Report
+from soeplan.report.section_charts import chart_blocks
 from soeplan.report.sheet_names import SHEETS, sheet_title, unique_sheet_name, whole_words
 from soeplan.report.xlsx_sheet import Region, SheetLayout, finish, number_of_text
 from soeplan.safety import xlsx_cell
@@ -275,6 +276,6 @@ def _section_sheet(
         xlsx_cell(ws, r, 1, failed)
         r += 1
     r += 1
-    for block in section_blocks(report, sec):
+    for block in [*section_blocks(report, sec), *chart_blocks(sec, lang)]:
         r = _write_block(ws, block, r, None, layout)
     return layout

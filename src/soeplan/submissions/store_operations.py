@@ -103,7 +103,14 @@ def _parse(text: str, source: str) -> Operations:
             for s in raw["listings"]
         ),
         reforms=tuple(
-            Reform(**{**r, "kind": ReformKind(r["kind"]), "date": day(r["date"])})
+            Reform(
+                **{
+                    **r,
+                    "kind": ReformKind(r["kind"]),
+                    "date": day(r["date"]),
+                    "event_date": day(r["event_date"]) if r.get("event_date") else None,
+                }
+            )
             for r in raw["reforms"]
         ),
         source=source,
@@ -240,7 +247,8 @@ LISTING_FRAME_SCHEMA: dict[str, Any] = {
 REFORM_FRAME_SCHEMA: dict[str, Any] = {
     "unit": pl.String, "entity": pl.String, "date": pl.Date, "kind": pl.String,
     "share_before": pl.Float64, "share_after": pl.Float64, "investors": pl.String,
-    "note": pl.String, "as_of": pl.Date, "version": pl.Int64,
+    "note": pl.String, "as_of": pl.Date, "version": pl.Int64, "amount": pl.Float64,
+    "event_date": pl.Date,
 }  # fmt: skip
 
 
@@ -257,7 +265,8 @@ def operations_frames(
     steps = [(o.unit, s.entity, s.stage.value, s.date, s.exchange, s.stock_code, s.note, o.as_of, v)
              for o, v in pairs for s in o.listings]  # fmt: skip
     reforms = [(o.unit, r.entity, r.date, r.kind.value, r.share_before, r.share_after,
-                r.investors, r.note, o.as_of, v) for o, v in pairs for r in o.reforms]  # fmt: skip
+                r.investors, r.note, o.as_of, v, r.amount, r.event_date)
+               for o, v in pairs for r in o.reforms]  # fmt: skip
     return (
         pl.DataFrame(steps, schema=LISTING_FRAME_SCHEMA, orient="row"),
         pl.DataFrame(reforms, schema=REFORM_FRAME_SCHEMA, orient="row"),

@@ -7,7 +7,7 @@ fix); :func:`soeplan.testing.check_plugin` runs them on a plugin's records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,15 @@ from soeplan.frames import FINDING_SCHEMA
 from soeplan.plugins.checks import record_problems
 from soeplan.plugins.registry import Registry
 from soeplan.rules import Rule, RuleContext
-from soeplan.sections import ReportSection, SectionContent, SectionContext, SectionTable, Text
+from soeplan.sections import (
+    ReportSection,
+    SectionChart,
+    SectionContent,
+    SectionContext,
+    SectionTable,
+    Text,
+    content_problems,
+)
 from soeplan.structure.records import EventKind, UnitStructure
 
 if TYPE_CHECKING:
@@ -127,6 +135,40 @@ def composition_problems(
                 )
             )
     del structure
+    return out
+
+
+def capital_register_problems(record: object, registry: Registry) -> list[Problem]:
+    """A plugin's capital registers (``soeplan_capital_registers``): the record's own checks,
+    its workbooks readable, its unit one of the city's, and every enterprise it names one of the
+    unit's in the city's structure with the plugin's."""
+    from soeplan.registers.provided import CapitalRegisters
+    from soeplan.structure.city import city_structure
+
+    if not isinstance(record, CapitalRegisters):
+        return [Problem("capital registers", f"a {type(record).__name__}", "use CapitalRegisters")]
+    where = f"capital registers of {record.unit}"
+    out = [Problem(where, p.what, p.fix) for p in record_problems(record)]
+    try:
+        registers, ops = record.resolve()
+    except SoeplanError as exc:
+        return [*out, Problem(where, exc.render(), "correct the workbook the plugin ships")]
+    try:
+        structure = city_structure(sample=True, registry=registry)
+    except SoeplanError as exc:
+        return [*out, Problem(where, exc.render(), "fix the structure")]
+    if record.unit not in structure.units:
+        return [*out, Problem(where, f"{record.unit!r} is not a county-level unit of the city",
+                              "name a unit the structures register")]  # fmt: skip
+    known = {e.id for e in structure.entities.values() if e.unit == record.unit}
+    named = [(f"register as of {r.as_of}", e.id) for r in registers for e in r.entries]
+    if ops is not None:
+        named += [("operations register", x.entity) for x in ops.listings]
+        named += [("operations register", x.entity) for x in ops.reforms]
+    for what, entity in dict.fromkeys(named):
+        if entity not in known:
+            out.append(Problem(f"{where}, {what}", f"enterprise {entity!r} is not one of "
+                               f"{record.unit}'s", "use the ids of the unit's structure"))  # fmt: skip
     return out
 
 
@@ -260,7 +302,7 @@ def check_section_content(content: object, *, where: str = "section") -> list[Pr
         ):
             out.append(Problem(w, "lacks its Chinese or its English form", "give both"))
 
-    if not content.paragraphs and not content.tables:
+    if not content.paragraphs and not content.tables and not content.charts:
         out.append(Problem(where, "rendered nothing", "say at least what the section is about"))
     for i, p in enumerate(content.paragraphs):
         text(f"{where}, paragraph {i}", p)
@@ -281,4 +323,28 @@ def check_section_content(content: object, *, where: str = "section") -> list[Pr
         for col in getattr(table, "formats", {}):
             if col not in table.frame.columns:
                 out.append(Problem(w, f"formats names {col!r}, not a column", "drop it"))
+    out += _chart_problems(content, where, text)
+    return out
+
+
+def _chart_problems(
+    content: SectionContent, where: str, text: Callable[[str, object], None]
+) -> list[Problem]:
+    """A chart's title, unit and every legend label in both languages; what the report refuses
+    to draw (:func:`soeplan.sections.content_problems`), each named."""
+    out = [
+        Problem(where, p, "see SectionChart: kind line or bars, a format, numbers, Text labels")
+        for p in content_problems(SectionContent(charts=content.charts))
+        if "expected a Text" not in p  # the labels are checked below, both languages
+    ]
+    for i, chart in enumerate(content.charts):
+        if not isinstance(chart, SectionChart):
+            continue
+        w = f"{where}, chart {i}"
+        text(f"{w} title", chart.title)
+        text(f"{w} unit of measure", chart.unit)
+        for item in (*chart.series, *chart.levels):
+            text(f"{w}, legend label of {getattr(item, 'key', '?')}", getattr(item, "label", None))
+        if not chart.series:
+            out.append(Problem(w, "draws no series", "leave out a chart with nothing to draw"))
     return out

@@ -22,6 +22,7 @@ from soeplan.indicators import Indicator
 from soeplan.plugins.host import make_host
 from soeplan.plugins.registry import Registry, build_registry
 from soeplan.testing.contents import (
+    capital_register_problems,
     composition_problems,
     rule_problems,
     section_problems,
@@ -259,6 +260,9 @@ def _content_problems(
     for section in mine["sections"]:
         checked.append(f"section {section.id}")
         problems += section_problems(section, registry, obs, year)
+    for capital in mine["capital_registers"]:
+        checked.append(f"capital registers {capital.unit}")
+        problems += capital_register_problems(capital, registry)
     if mine["targets"]:
         checked.append("targets")
         for t in mine["targets"]:
@@ -310,6 +314,7 @@ def _mine(registry: Registry, name: str) -> dict[str, list[Any]]:
         "structures": own(registry.structures),
         "rules": own(registry.rules),
         "sections": own(registry.sections),
+        "capital_registers": own(registry.capital_registers),
         "targets": targets,
     }
 

@@ -1,4 +1,5 @@
-"""The hooks of the Kecheng plugin: structure, park metrics, their data and a report section."""
+"""The hooks of the Kecheng plugin: structure, park metrics, their data, a report section and
+the district's (synthetic) capital registers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from soeplan import (
+    CapitalRegisters,
     Indicator,
     ReportSection,
     SectionContent,
@@ -26,6 +28,7 @@ from soeplan.sdk import (
     quantity,
     read_observations,
 )
+from soeplan_kecheng.capital import capital_registers
 
 UNIT = "kecheng"
 #: The ``source`` that loads this plugin's bundled (synthetic) park figures.
@@ -156,3 +159,9 @@ def soeplan_report_sections() -> Iterable[ReportSection]:
             unit=UNIT,
         )
     ]
+
+
+@hookimpl
+def soeplan_capital_registers() -> Iterable[CapitalRegisters]:
+    """The district's synthetic capital registers (:mod:`soeplan_kecheng.capital`)."""
+    return [capital_registers()]
