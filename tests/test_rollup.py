@@ -302,6 +302,9 @@ def test_only_ratios_are_recomputed_an_amount_carrying_a_formula_is_summed(
     )
     r = rollup(data, small_structure(), registry=reg, include_entities=include_entities)
     assert val(r, "g", "odd_total") == 3.0 and val(r, "all", "odd_total") == 3.0
+    # one figure per node, year and indicator: no recomputed quotient beside the sum
+    assert not r.values.select("node", "year", "indicator").is_duplicated().any()
+    assert r.values.filter(indicator="odd_total")["value"].to_list().count(3.0) >= 2
 
 
 def test_filters_and_exclusion_of_entities() -> None:
