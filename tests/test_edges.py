@@ -275,6 +275,33 @@ def test_the_wide_path_gives_the_cell_paths_frame_row_for_row_on_the_sample(
     assert first_year.to_list() == ["scope", "unit", "group"]
 
 
+@pytest.mark.parametrize(
+    ("include_entities", "years"),
+    [(True, (2021, 2022, 2023)), (False, (2021, 2022, 2023)), (False, (2022, 2023))],
+)  # the last takes the wide path
+def test_the_join_to_the_units_gives_what_the_lookup_gives(
+    monkeypatch: pytest.MonkeyPatch, include_entities: bool, years: tuple[int, ...]
+) -> None:
+    # the propagation looks each node-year's unit up in an array, and falls back to a join
+    # where a node-year has more than one unit: force the join and compare
+    import importlib
+
+    from soeplan.sample import sample_observations
+    from soeplan.structure.city import city_structure
+
+    propagate = importlib.import_module("soeplan.consolidation.propagate")
+    data, structure = sample_observations(years), city_structure(sample=True)
+    looked_up = rollup(data, structure, include_entities=include_entities).values
+    levels = propagate._levels
+
+    def joined(*args: object) -> object:
+        tree, to_unit, unit_scope, _ = levels(*args)
+        return tree, to_unit, unit_scope, None
+
+    monkeypatch.setattr(propagate, "_levels", joined)
+    assert rollup(data, structure, include_entities=include_entities).values.equals(looked_up)
+
+
 def test_the_wide_path_with_nothing_to_show_gives_an_empty_frame_of_the_values_schema(
     wide_calls: list[int],
 ) -> None:

@@ -244,6 +244,37 @@ def test_figures_after_a_merger_warn_and_still_count() -> None:
     assert val(r, "a", year=2021) == 4.0
 
 
+@pytest.mark.parametrize("include_entities", [True, False])
+def test_an_entity_placed_year_by_year_never_sums_a_ratio_or_a_local_metric(
+    include_entities: bool,
+) -> None:
+    # z moves under g in 2021, so it is placed year by year; it reports a ratio alone and a
+    # metric that does not roll up: neither reaches g, the unit or the scope
+    events = (
+        StructureEvent(date=dt.date(2021, 3, 1), kind=EventKind.TRANSFER, entity="z", target="g"),
+    )
+    local = Indicator(
+        code="two_mountains", name_zh="两山", name_en="Two mountains", category=Category.LOCAL,
+        unit="个", kind=Kind.COUNT, aggregation=Aggregation.NONE,
+    )  # fmt: skip
+    reg = SimpleNamespace(indicators={i.code: i for i in (*builtin_indicators(), local)})
+    data = obs(
+        [
+            ("z", year, code, value)
+            for year in (2020, 2021)
+            for code, value in (("total_assets", 4.0), ("debt_ratio", 0.6), ("two_mountains", 3.0))
+        ]
+    )
+    r = rollup(data, small_structure(events), registry=reg, include_entities=include_entities)
+    assert val(r, "g", year=2021) == 4.0 and val(r, "a", year=2020) == 4.0
+    for node in ("g", "a", "all"):
+        for year in (2020, 2021):
+            assert val(r, node, "debt_ratio", year) is None, (node, year)
+            assert val(r, node, "two_mountains", year) is None, (node, year)
+    if include_entities:
+        assert val(r, "z", "two_mountains", 2021) == 3.0  # stays with the entity reporting it
+
+
 def test_local_metrics_stay_local_and_rolls_into() -> None:
     local = Indicator(
         code="two_mountains",
