@@ -70,9 +70,11 @@ PERIOD_ASSESSMENT_SCHEMA: dict[str, pl.DataType] = {
 
 #: The caveat a month's assessment prints with its table (zh, en).
 SEASONALITY_CAVEAT = (
-    "年度累计指标按时间进度（已过月数/12）比较，未考虑季节性，仅供参考；时点指标按年度里程碑路径内插至月末。",
+    "本年累计指标按时间进度（已过月数/12）与本年里程碑比较，未考虑季节性，仅供参考；时点指标与"
+    "月末的里程碑路径比较；流量与存量之比（如净资产收益率）按年化值列示。",
     "Year-to-date flows are compared with months/12 of the year's milestone (time-based, "
-    "without seasonality: a rough guide); stocks with the milestone path at the month's end.",
+    "without seasonality: a rough guide); stocks with the milestone path at the month's end; "
+    "a ratio of a flow to a stock (ROE) is shown annualised.",
 )
 
 
