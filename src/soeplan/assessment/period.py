@@ -123,7 +123,9 @@ def assess_period(observations: pl.DataFrame, plan: Plan, period: Period) -> pl.
         after = f"{plan.base_year + 1}-01" if not period.is_annual else str(plan.base_year + 1)
         raise AssessmentError(
             f"period {period} is not after the base year {plan.base_year} of plan {plan.id}",
-            problems=[Problem("period", "nothing to assess yet", f"pass --period {after} or later")],
+            problems=[
+                Problem("period", "nothing to assess yet", f"pass --period {after} or later")
+            ],
         )
     cat = current().indicators
     codes = sorted({t.indicator for t in plan.targets})

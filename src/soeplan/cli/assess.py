@@ -9,14 +9,12 @@ import click
 
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
 from soeplan.cli._period import chosen_period, period_option
-from soeplan.cli._render import render_rows
 from soeplan.errors import Problem, SoeplanError
 
 if TYPE_CHECKING:
     import polars as pl
 
     from soeplan.periods import Period
-    from soeplan.plan.model import Plan
 
 
 class ObservationFileError(SoeplanError):
@@ -180,14 +178,15 @@ def assess_cmd(
         )
     year = chosen.year
     warn_plugin_failures()
-    if not chosen.is_annual or sample and not (by or losses) or store is not None:
+    if not chosen.is_annual or (sample and not (by or losses)) or store is not None:
         from soeplan.cli.assess_period import assess_period_cmd
 
         if by or losses:
             raise click.UsageError(
                 "--by and --losses assess a year's entity figures: give --year, without --store"
             )
-        assess_period_cmd(plan, chosen, data, sample, store, allow_partial, fmt, lang)
+        figures = None if data is None else read_figures_file(data)
+        assess_period_cmd(plan, chosen, figures, sample, store, allow_partial, fmt, lang)
         return
     if by or losses:
         from soeplan.cli.assess_units import echo_by_member, echo_losses
@@ -210,38 +209,6 @@ def assess_cmd(
         if lang == "zh"
         else f"{p.title_en}: progress in {year} ({share} of the time elapsed)"
     )
+    from soeplan.cli.assess_period import render_assessment
+
     click.echo(render_assessment(frame, p, title, fmt, lang), nl=False)
-
-
-def render_assessment(frame: pl.DataFrame, p: Plan, title: str, fmt: str, lang: str) -> str:
-    """An assessment frame as the report's rows (the same figures, labels and rounding as the
-    report: one formatter), rendered in ``fmt``; values are rounded for printing only."""
-    from soeplan.plugins.registry import get_registry
-    from soeplan.report.assessment import assessment_rows
-    from soeplan.report.build import plan_ratio_rounding
-    from soeplan.report.i18n import label
-    from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_cells
-
-    names = _ScopeNames({s.id: s.name(lang) for s in p.scopes}, lang)
-    records = assessment_rows(frame, p, get_registry().indicators)
-    rounding = plan_ratio_rounding(p)
-    rows = [
-        [c.text() for c in assessment_cells(r, names(r.scope), lang, rounding)] for r in records
-    ]
-    header = [label(h, lang) for h in ASSESSMENT_COLUMNS]
-    return render_rows(header, rows, fmt, title=title)
-
-
-class _ScopeNames:
-    """A plan scope's name, or a county-level unit's (a plugin's own targets), looked up once."""
-
-    def __init__(self, names: dict[str, str], lang: str) -> None:
-        self.names, self.lang = names, lang
-
-    def __call__(self, scope: str) -> str:
-        if scope not in self.names:
-            from soeplan.structure.city import city_structure
-
-            units = city_structure().units
-            self.names[scope] = units[scope].name(self.lang) if scope in units else scope
-        return self.names[scope]

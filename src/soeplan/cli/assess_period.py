@@ -13,34 +13,35 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from soeplan.cli._render import render_rows
+
 if TYPE_CHECKING:
     import polars as pl
 
     from soeplan.periods import Period
+    from soeplan.plan.model import Plan
 
 
 def period_totals(
     plan: str,
     period: Period,
-    data: Path | None,
+    figures: pl.DataFrame | None,
     sample: bool,
     store: Path | None,
     allow_partial: bool,
 ) -> pl.DataFrame:
     """The scope totals of ``period`` (``scope, year, indicator, value``, and ``month`` from a
-    file that has it): read from ``data``, or rolled up from the sample or a store (whose
+    file that has it): ``figures`` read from --data, or rolled up from the sample or a store (whose
     coverage is checked as ``soeplan rollup --store`` checks it)."""
     import polars as pl
 
-    from soeplan.cli.assess import read_figures_file
-
-    if sum((data is not None, sample, store is not None)) != 1:
+    if sum((figures is not None, sample, store is not None)) != 1:
         raise click.UsageError(
             "give one source of totals: --data FILE, --sample or --store DIR\n"
             "  fix: e.g. soeplan assess --sample --period 2023-06"
         )
-    if data is not None:
-        return read_figures_file(data)
+    if figures is not None:
+        return figures
     from soeplan.cli.rollup import _inputs, refuse_implausible
     from soeplan.cli.store_inputs import store_coverage
     from soeplan.consolidation.period import rollup_period
@@ -49,7 +50,12 @@ def period_totals(
     obs, structure = _inputs(store, sample, (), (), None if period.is_annual else period)
     if store is not None:
         partial = store_coverage(
-            store, plan, structure, [period.year], allow_partial, month=period.month,
+            store,
+            plan,
+            structure,
+            [period.year],
+            allow_partial,
+            month=period.month,
             what="the assessment",
         )
         for line in partial:
@@ -84,7 +90,7 @@ def _base_totals(plan: str, sample: bool, store: Path | None, structure: Any) ->
 def assess_period_cmd(
     plan: str,
     period: Period,
-    data: Path | None,
+    figures: pl.DataFrame | None,
     sample: bool,
     store: Path | None,
     allow_partial: bool,
@@ -93,7 +99,6 @@ def assess_period_cmd(
 ) -> None:
     """Print the assessment of ``period`` (a month, or a year of the sample or a store)."""
     from soeplan.assessment.period import SEASONALITY_CAVEAT, assess_period
-    from soeplan.cli.assess import render_assessment
     from soeplan.plan.load import load_plan
     from soeplan.plugins.registry import get_registry
     from soeplan.report.format import format_value
@@ -101,7 +106,7 @@ def assess_period_cmd(
     from soeplan.sample import SYNTHETIC_NOTE
 
     p = get_registry().plan_with_targets(load_plan(plan))
-    totals = period_totals(plan, period, data, sample, store, allow_partial)
+    totals = period_totals(plan, period, figures, sample, store, allow_partial)
     frame = assess_period(totals, p, period)
     elapsed = period.year - p.base_year - (1 - period.months_elapsed / 12)
     share = format_value(elapsed / (p.target_year - p.base_year), CellFormat.GROWTH)
@@ -122,3 +127,37 @@ def assess_period_cmd(
     click.echo(text, nl=False)
     for note in notes:
         click.echo(f"\n{note}" if fmt == "md" else note)
+
+
+def render_assessment(frame: pl.DataFrame, p: Plan, title: str, fmt: str, lang: str) -> str:
+    """An assessment frame as the report's rows (the same figures, labels and rounding as the
+    report: one formatter), rendered in ``fmt``; values are rounded for printing only."""
+    from soeplan.plugins.registry import get_registry
+    from soeplan.report.assessment import assessment_rows
+    from soeplan.report.build import plan_ratio_rounding
+    from soeplan.report.i18n import label
+    from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_cells
+
+    names = _ScopeNames({s.id: s.name(lang) for s in p.scopes}, lang)
+    records = assessment_rows(frame, p, get_registry().indicators)
+    rounding = plan_ratio_rounding(p)
+    rows = [
+        [c.text() for c in assessment_cells(r, names(r.scope), lang, rounding)] for r in records
+    ]
+    header = [label(h, lang) for h in ASSESSMENT_COLUMNS]
+    return render_rows(header, rows, fmt, title=title)
+
+
+class _ScopeNames:
+    """A plan scope's name, or a county-level unit's (a plugin's own targets), looked up once."""
+
+    def __init__(self, names: dict[str, str], lang: str) -> None:
+        self.names, self.lang = names, lang
+
+    def __call__(self, scope: str) -> str:
+        if scope not in self.names:
+            from soeplan.structure.city import city_structure
+
+            units = city_structure().units
+            self.names[scope] = units[scope].name(self.lang) if scope in units else scope
+        return self.names[scope]
