@@ -201,3 +201,47 @@ def test_a_store_month_some_unit_has_not_sent_is_refused(
     res = capsys.readouterr()
     assert f"partial: city 2023-06 missing 1 unit(s): {units[0]}" in res.err
     assert "2023年6月目标进展评估" in res.out
+
+
+def test_explain_a_month_traces_the_months_rows() -> None:
+    from soeplan.consolidation.explain import explain, render_explanation
+    from soeplan.consolidation.period import rollup_period
+    from soeplan.structure.city import city_structure
+
+    months = monthly_sample(load_observations(True, []).collect())
+    structure = city_structure(sample=True)
+    tree = explain(months, structure, node="市区", indicator="revenue", period=JUNE)
+    expected = rollup_period(months, structure, JUNE).value("urban", "revenue", 2023)
+    assert tree.value == pytest.approx(expected) and tree.period == "2023-06"
+    rows = [r for c in tree.walk() for r in c.rows]
+    june = months.filter(year=2023, month=6, indicator="revenue")
+    assert {r.month for r in rows} == {6} and sum(r.value for r in rows) == pytest.approx(expected)
+    assert sum(r.value for r in rows) != pytest.approx(
+        months.filter(year=2023, month=5, indicator="revenue")["value"].sum()
+    )
+    assert len(rows) <= june.height
+    text = render_explanation(tree)
+    assert (
+        text.startswith("市区 urban · 营业收入 revenue · 2023-06 = ")
+        and " 2023-06 revenue = " in text
+    )
+    # a year still traces the year, unchanged
+    annual = explain(
+        load_observations(True, []), structure, node="市区", indicator="revenue", year=2023
+    )
+    assert annual.period == "2023" and annual.month is None
+
+
+def test_explain_period_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["explain", "--sample", "--scope", "市区", "--indicator", "revenue"]
+    assert main([*argv, "--period", "2023-06"]) == 0
+    assert "· 2023-06 = " in capsys.readouterr().out
+    assert main([*argv, "--period", "2023"]) == 0
+    by_period = capsys.readouterr().out
+    assert main([*argv, "--year", "2023"]) == 0
+    assert capsys.readouterr().out == by_period
+    assert main([*argv, "--period", "2023-06", "--year", "2023"]) == 2
+    assert main(argv) == 2 and "give --year YEAR or --period" in capsys.readouterr().err
+    assert main(["explain", "--sample", "--scope", "js.scenic", "--indicator", "total_assets",
+                 "--period", "2022-05"]) == 2  # fmt: skip
+    assert "for 2022-05 (快报)" in capsys.readouterr().err
