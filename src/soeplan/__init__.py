@@ -106,6 +106,10 @@ _API: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
                 "ASSESSMENT_SCHEMA",
                 "assess_frame",
             ),
+            "soeplan.assessment.period": (
+                "PERIOD_ASSESSMENT_SCHEMA",
+                "assess_period",
+            ),
         },
     ),
     (
@@ -575,6 +579,10 @@ if TYPE_CHECKING:
     from soeplan.assessment.frame import (
         ASSESSMENT_SCHEMA as ASSESSMENT_SCHEMA,
         assess_frame as assess_frame,
+    )
+    from soeplan.assessment.period import (
+        PERIOD_ASSESSMENT_SCHEMA as PERIOD_ASSESSMENT_SCHEMA,
+        assess_period as assess_period,
     )
     from soeplan.structure.dated import (
         EntityState as EntityState,

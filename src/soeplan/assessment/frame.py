@@ -72,7 +72,7 @@ ASSESSMENT_SCHEMA: dict[str, pl.DataType] = {
 _REQUIRED = ("scope", "year", "indicator", "value")
 
 
-def _prepare(observations: pl.DataFrame, plan: Plan) -> pl.DataFrame:
+def prepare_observations(observations: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     """Check the columns and types; map scope names to ids; keep the scopes of the plan."""
     missing = [c for c in _REQUIRED if c not in observations.columns]
     if missing:
@@ -156,8 +156,9 @@ def _prepare(observations: pl.DataFrame, plan: Plan) -> pl.DataFrame:
 # years from the base to the target, from the base to the assessed year, and left from it.
 _B, _C, _T = pl.col("base"), pl.col("current"), pl.col("target")
 _N = (pl.col("target_year") - pl.col("base_year")).cast(pl.Float64)
-_DT = (pl.col("year") - pl.col("base_year")).cast(pl.Float64)
-_LEFT = (pl.col("target_year") - pl.col("year")).cast(pl.Float64)
+#: years elapsed: whole years for a year, a fraction for a month (:mod:`.period`)
+_DT = pl.col("elapsed")
+_LEFT = _N - _DT
 #: 1 where higher is better, −1 where lower is
 _S = pl.when(pl.col("higher")).then(1.0).otherwise(-1.0)
 #: nothing is known of a row without both values
@@ -175,7 +176,7 @@ def assess_frame(observations: pl.DataFrame, plan: Plan, year: int) -> pl.DataFr
     path of the row's method); ceiling and floor rows those of :class:`~soeplan.assessment.records.BoundAssessment`
     (``compliance`` is its status). A row without an observation in ``year`` has nulls.
     """
-    obs = _prepare(observations, plan)
+    obs = prepare_observations(observations, plan)
     if year <= plan.base_year:
         raise AssessmentError(
             f"year {year} is not after the base year {plan.base_year} of plan {plan.id}",
@@ -185,7 +186,13 @@ def assess_frame(observations: pl.DataFrame, plan: Plan, year: int) -> pl.DataFr
                 )
             ],
         )
-    df = _bound_readings(_level_readings(_level_rates(_targets_with_values(obs, plan, year))))
+    return assess_rows(targets_with_values(obs, plan, year))
+
+
+def assess_rows(df: pl.DataFrame) -> pl.DataFrame:
+    """The readings of every target row of :func:`targets_with_values` (after any change to
+    its ``current`` or ``elapsed``, as a month's assessment makes), as :data:`ASSESSMENT_SCHEMA`."""
+    df = _bound_readings(_level_readings(_level_rates(df)))
     level, path = pl.col("kind") == "level", pl.col("_path")
     out = df.with_columns(
         *(
@@ -236,9 +243,9 @@ def _verdict(r: dict[str, object]) -> str | None:
     return None if v is None else v.value
 
 
-def _targets_with_values(obs: pl.DataFrame, plan: Plan, year: int) -> pl.DataFrame:
+def targets_with_values(obs: pl.DataFrame, plan: Plan, year: int) -> pl.DataFrame:
     """Every target of the plan, with its base (observed, else published), the value observed
-    in ``year`` and the indicator's direction and method."""
+    in ``year``, the years ``elapsed`` since the base and the indicator's direction and method."""
     targets = plan.targets_frame().rename(
         {"year": "target_year", "value": "target", "kind": "kind"}
     )
@@ -260,6 +267,7 @@ def _targets_with_values(obs: pl.DataFrame, plan: Plan, year: int) -> pl.DataFra
         .with_columns(
             pl.coalesce("obs_base", "pub_base").alias("base"),
             pl.lit(year, dtype=pl.Int32).alias("year"),
+            (year - pl.col("base_year")).cast(pl.Float64).alias("elapsed"),
             # a floor is to be reached from below, a ceiling from above; bounds are linear
             pl.when(pl.col("kind") == "level")
             .then(pl.col("higher").fill_null(True))
@@ -361,7 +369,7 @@ def _level_readings(df: pl.DataFrame) -> pl.DataFrame:
     category = (
         pl.when(~known)
         .then(None)
-        .when(pl.col("_achieved") & (pl.col("year") < pl.col("target_year")))
+        .when(pl.col("_achieved") & (_LEFT > 0))
         .then(pl.lit("ahead"))
         .when(pl.col("_achieved"))
         .then(pl.lit("achieved"))

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 import click
 
 from soeplan.cli._common import cli, format_option, lang_option, plan_option, warn_plugin_failures
-from soeplan.cli._render import render_rows
+from soeplan.cli._period import chosen_period, period_option
 from soeplan.errors import Problem, SoeplanError
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from soeplan.periods import Period
 
 
 class ObservationFileError(SoeplanError):
@@ -66,7 +68,8 @@ def read_figures_file(path: Path) -> pl.DataFrame:
     "Parquet file with columns scope, year, indicator, value (ratios as fractions; scopes "
     "全市/市区 or city/urban; other rows are ignored); an example is shown above.",
 )
-@click.option("--year", type=int, required=True, help="The year to assess.")
+@click.option("--year", type=int, default=None, help="The year to assess.")
+@period_option
 @click.option(
     "--by",
     type=click.Choice(["unit", "group"]),
@@ -82,7 +85,27 @@ def read_figures_file(path: Path) -> pl.DataFrame:
     help="List the loss-making enterprises and groups (total profit < 0) with their "
     "consecutive loss years (needs --sample or --observations).",
 )
-@click.option("--sample", is_flag=True, default=False, help="For --by/--losses: the sample.")
+@click.option(
+    "--sample",
+    is_flag=True,
+    default=False,
+    help="With --period: assess the synthetic (monthly) sample's totals; for --by/--losses: "
+    "the sample.",
+)
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="With --period: assess the totals of an ingest store's accepted submissions (a month: "
+    "its accepted 快报); a period some unit of a scope is missing for is refused.",
+)
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    default=False,
+    help="With --store: assess a period some units of a scope have not been accepted for.",
+)
 @click.option(
     "--observations",
     multiple=True,
@@ -95,10 +118,13 @@ def read_figures_file(path: Path) -> pl.DataFrame:
 def assess_cmd(
     plan: str,
     data: Path | None,
-    year: int,
+    year: int | None,
+    period: Period | None,
     by: str | None,
     losses: bool,
     sample: bool,
+    store: Path | None,
+    allow_partial: bool,
     observations: tuple[Path, ...],
     fmt: str,
     lang: str,
@@ -131,12 +157,37 @@ def assess_cmd(
       soeplan assess --data rollup.csv --year 2023 --format md --lang en
       soeplan assess --sample --by unit --year 2023
       soeplan assess --sample --losses --year 2023
+      soeplan assess --sample --period 2023-06       # June's 快报 against the milestones
+      soeplan assess --store store/ --period 2023-06
+
+    With --period 2023-06 the month's totals (--data: a `soeplan rollup --period 2023-06
+    --format csv` file; --sample; --store DIR: the accepted 快报) are assessed: a stock against
+    the milestone path at the month's end, a year-to-date flow against 6/12 of the year's
+    milestone (time-based, without seasonality). --period 2023 is --year 2023.
+    \f
+    Long: click passes every option as a parameter; the body picks the mode and hands on.
     """
     from soeplan.assessment.frame import assess_frame
     from soeplan.plan.load import load_plan
     from soeplan.plugins.registry import get_registry
 
+    chosen = chosen_period(period, year)
+    if chosen is None:
+        raise click.UsageError(
+            "give --year YEAR or --period PERIOD (e.g. --year 2023, --period 2023-06)"
+        )
+    year = chosen.year
     warn_plugin_failures()
+    if not chosen.is_annual or (sample and not (by or losses)) or store is not None:
+        from soeplan.cli.assess_period import assess_period_cmd
+
+        if by or losses:
+            raise click.UsageError(
+                "--by and --losses assess a year's entity figures: give --year, without --store"
+            )
+        figures = None if data is None else read_figures_file(data)
+        assess_period_cmd(plan, chosen, figures, sample, store, allow_partial, fmt, lang)
+        return
     if by or losses:
         from soeplan.cli.assess_units import echo_by_member, echo_losses
 
@@ -149,40 +200,15 @@ def assess_cmd(
         raise click.UsageError("give --data FILE (a rollup's scope totals), or --by/--losses")
     p = get_registry().plan_with_targets(load_plan(plan))
     frame = assess_frame(read_figures_file(data), p, year)
-    from soeplan.report.assessment import assessment_rows
-    from soeplan.report.build import plan_ratio_rounding
     from soeplan.report.format import format_value
-    from soeplan.report.i18n import label
-    from soeplan.report.layout import ASSESSMENT_COLUMNS, assessment_cells
     from soeplan.report.model import CellFormat
 
-    names = _ScopeNames({s.id: s.name(lang) for s in p.scopes}, lang)
-    # the report's records and cells: the same figures, labels and rounding as the report
-    records = assessment_rows(frame, p, get_registry().indicators)
-    rounding = plan_ratio_rounding(p)
-    rows = [
-        [c.text() for c in assessment_cells(r, names(r.scope), lang, rounding)] for r in records
-    ]
-    header = [label(h, lang) for h in ASSESSMENT_COLUMNS]
     share = format_value((year - p.base_year) / (p.target_year - p.base_year), CellFormat.GROWTH)
     title = (
         f"{p.title_zh}：{year}年目标进展评估（时间进度 {share}）"
         if lang == "zh"
         else f"{p.title_en}: progress in {year} ({share} of the time elapsed)"
     )
-    click.echo(render_rows(header, rows, fmt, title=title), nl=False)
+    from soeplan.cli.assess_period import render_assessment
 
-
-class _ScopeNames:
-    """A plan scope's name, or a county-level unit's (a plugin's own targets), looked up once."""
-
-    def __init__(self, names: dict[str, str], lang: str) -> None:
-        self.names, self.lang = names, lang
-
-    def __call__(self, scope: str) -> str:
-        if scope not in self.names:
-            from soeplan.structure.city import city_structure
-
-            units = city_structure().units
-            self.names[scope] = units[scope].name(self.lang) if scope in units else scope
-        return self.names[scope]
+    click.echo(render_assessment(frame, p, title, fmt, lang), nl=False)

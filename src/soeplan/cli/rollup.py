@@ -359,7 +359,8 @@ def rollup_cmd(
     help="A scope (全市, 市区, or its id city/urban), a unit id or an entity id.",
 )
 @click.option("--indicator", required=True, metavar="CODE", help="An indicator code.")
-@click.option("--year", required=True, type=int)
+@click.option("--year", type=int, default=None, help="The year of the figure.")
+@period_option
 @click.option(
     "--group-reported",
     type=click.Choice(["check", "difference", "ignore"]),
@@ -390,7 +391,8 @@ def explain_cmd(
     store: Path | None,
     node: str,
     indicator: str,
-    year: int,
+    year: int | None,
+    period: Period | None,
     group_reported: str,
     plan: str,
     allow_partial: bool,
@@ -408,17 +410,27 @@ def explain_cmd(
       soeplan explain --sample --scope mun.chengtou --indicator debt_ratio --year 2022 --lang en
       soeplan explain --store store/ --scope 市区 --indicator net_profit --year 2023
       soeplan explain --store store/ --scope 全市 --indicator total_assets --year 2023 --allow-partial
+      soeplan explain --sample --scope 市区 --indicator revenue --period 2023-06
+
+    With --period 2023-06 the month's 快报 figure is traced (a stock at the month's end, a flow
+    year-to-date), in the structure as it stands at the month's end, down to the month's rows.
     """
     from soeplan.consolidation.explain import explain, render_explanation
     from soeplan.sample import SYNTHETIC_NOTE
 
+    chosen = chosen_period(period, year)
+    if chosen is None:
+        raise click.UsageError("give --year YEAR or --period PERIOD (e.g. --period 2023-06)")
     warn_plugin_failures()
-    obs, structure = _inputs(store, sample, data, structure_files)
+    monthly = None if chosen.is_annual else chosen
+    obs, structure = _inputs(store, sample, data, structure_files, monthly)
     if store is not None:
-        for line in store_coverage(store, plan, structure, [year], allow_partial, node):
+        lines = store_coverage(store, plan, structure, [chosen.year], allow_partial, node,
+                               month=chosen.month)  # fmt: skip
+        for line in lines:
             click.echo(f"# {line}", err=True)
     tree = explain(
-        obs, structure, node=node, indicator=indicator, year=year, group_reported=group_reported
+        obs, structure, node=node, indicator=indicator, period=chosen, group_reported=group_reported
     )
     if sample:
         click.echo(SYNTHETIC_NOTE(lang))

@@ -70,6 +70,7 @@ def store_coverage(
     allow_partial: bool,
     node: str | None = None,
     month: int | None = None,
+    what: str = "the totals",
 ) -> list[str]:
     """Check, for each year of the store's figures (or each --year), that every unit of every
     scope of the plan is present; refuse otherwise (unless ``allow_partial``: then the lines that
@@ -97,9 +98,10 @@ def store_coverage(
             present_units(store, year, month),
             scopes=scopes,
             stored=stored_states(store, year, month),
+            month=month,
         )
         if not allow_partial:
-            refuse_partial(cov, what="the totals")
+            refuse_partial(cov, what=what)
         for s in cov.partial:
             units = ", ".join(m.unit for m in s.missing)
             when = year if month is None else f"{year}-{month:02d}"

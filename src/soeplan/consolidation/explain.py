@@ -5,6 +5,11 @@ its children (units of a scope, top-level entities of a unit, children of a grou
 entities, each with the observation rows its value came from. A ratio's tree has two branches,
 its numerator and its denominator. :func:`render_explanation` prints it as text.
 
+With ``period`` a month (:class:`~soeplan.periods.Period`), the tree is that month's express
+report figure (快报: a stock at the month's end, a flow year-to-date), rolled up as
+:func:`~soeplan.consolidation.period.rollup_period` rolls it, in the structure as it stands at
+the month's end, down to the month's rows.
+
 >>> from soeplan.sample import sample_observations
 >>> from soeplan.structure.city import city_structure
 >>> tree = explain(sample_observations(), city_structure(sample=True),
@@ -25,10 +30,12 @@ import attrs
 import polars as pl
 
 from soeplan.consolidation.inputs import indicator_catalogue, normalise_observations
+from soeplan.consolidation.period import monthly_rows, rollup_period
 from soeplan.consolidation.records import GroupReported
 from soeplan.consolidation.rollup import rollup
 from soeplan.errors import UnknownNameError
 from soeplan.indicators import Indicator, Kind, Ratio
+from soeplan.periods import Period
 from soeplan.structure.dated import Snapshot, Structure
 
 if TYPE_CHECKING:
@@ -46,6 +53,7 @@ class SourceRow:
     indicator: str
     value: float
     where: str = ""
+    month: int | None = None  #: the 快报's month, None for an annual row
 
 
 @attrs.frozen(kw_only=True)
@@ -63,6 +71,12 @@ class Contribution:
     rows: tuple[SourceRow, ...] = ()
     note_zh: str = ""
     note_en: str = ""
+    month: int | None = None  #: the 快报's month, None for a year
+
+    @property
+    def period(self) -> str:
+        """``2023``, or ``2023-06`` for a month's figure."""
+        return str(self.year) if self.month is None else f"{self.year}-{self.month:02d}"
 
     def walk(self) -> list[Contribution]:
         """This node and every node below it, depth first."""
@@ -90,27 +104,49 @@ def explain(
     *,
     node: str,
     indicator: str,
-    year: int,
+    year: int | None = None,
     group_reported: GroupReported | str = GroupReported.CHECK,
     registry: Registry | None = None,
+    period: Period | None = None,
 ) -> Contribution:
-    """Trace ``node``'s ``indicator`` in ``year`` (a scope by id or name, a unit or an entity)."""
+    """Trace ``node``'s ``indicator`` in ``year`` (a scope by id or name, a unit or an entity),
+    or in ``period``: a year, or a month's 快报 (monthly ``observations``, with ``month``).
+
+    >>> from soeplan.sample import sample_observations
+    >>> from soeplan.sample_monthly import monthly_sample
+    >>> from soeplan.structure.city import city_structure
+    >>> june = Period(2023, 6)
+    >>> tree = explain(monthly_sample(sample_observations()), city_structure(sample=True),
+    ...                node="kecheng", indicator="revenue", period=june)
+    >>> tree.period, tree.rows == () and {r.month for c in tree.walk() for r in c.rows}
+    ('2023-06', {6})
+    """
+    if period is None:
+        if year is None:
+            raise TypeError("explain() needs year or period")
+        period = Period(year)
+    elif year is not None and year != period.year:
+        raise TypeError(f"year {year} and period {period} disagree: give one")
     cat = indicator_catalogue(registry)
     if indicator not in cat:
         raise UnknownNameError(f"unknown indicator {indicator!r}; known: {', '.join(sorted(cat))}")
     target = _resolve(structure, node)
     ind = cat[indicator]
-    result = rollup(
-        observations,
-        structure,
-        years=[year],
+    year = period.year
+    kwargs: dict[str, Any] = dict(
         indicators=[indicator, *(ind.formula.components if ind.formula else ())],
         group_reported=group_reported,
         registry=registry,
     )
-    values = result.values
-    lf, _ = normalise_observations(observations)
-    raw = observations.lazy().filter(pl.col("year").cast(pl.Int64) == year)
+    result = (
+        rollup(observations, structure, years=[year], **kwargs)
+        if period.is_annual
+        else rollup_period(observations, structure, period, **kwargs)
+    )
+    values = result.values if period.is_annual else result.values.drop("month")
+    source = observations.lazy() if period.is_annual else monthly_rows(observations, period)
+    lf, _ = normalise_observations(source)
+    raw = source.filter(pl.col("year").cast(pl.Int64) == year)
     extra: list[str] = [
         c for c in ("file", "sheet", "row", "cell") if c in raw.collect_schema().names()
     ]
@@ -126,7 +162,25 @@ def explain(
         if extra
         else lf.filter(pl.col("year") == year).collect()
     )
-    return _explain(result.structure, values, rows, extra, target, ind, year)
+    try:
+        tree = _explain(result.structure, values, rows, extra, target, ind, year)
+    except UnknownNameError as exc:
+        if period.is_annual:
+            raise
+        raise UnknownNameError(
+            str(exc).replace(f" for {year}", f" for {period} (快报)", 1)
+        ) from None
+    return tree if period.is_annual else _in_month(tree, period.end_month)
+
+
+def _in_month(tree: Contribution, month: int) -> Contribution:
+    """The tree with every node and row marked as the month's."""
+    return attrs.evolve(
+        tree,
+        month=month,
+        children=tuple(_in_month(c, month) for c in tree.children),
+        rows=tuple(attrs.evolve(r, month=month) for r in tree.rows),
+    )
 
 
 def _explain(
@@ -268,7 +322,7 @@ def render_explanation(
 
     ind = cat.get(tree.indicator)
     ind_name = (ind.name(lang) if ind else tree.indicator) + f" {tree.indicator}"
-    lines = [f"{label(tree)} · {ind_name} · {tree.year} = {value(tree)}"]
+    lines = [f"{label(tree)} · {ind_name} · {tree.period} = {value(tree)}"]
     note = tree.note_zh if lang == "zh" else tree.note_en
     if note:
         lines.append(f"  ({note})")
@@ -280,8 +334,9 @@ def render_explanation(
             branch = "└── " if last else "├── "
             if isinstance(item, SourceRow):
                 where = f" [{item.where}]" if item.where else ""
+                when = item.year if item.month is None else f"{item.year}-{item.month:02d}"
                 lines.append(
-                    f"{prefix}{branch}row: {item.entity} {item.year} {item.indicator} = {_fmt(item.value)}{where}"
+                    f"{prefix}{branch}row: {item.entity} {when} {item.indicator} = {_fmt(item.value)}{where}"
                 )
                 continue
             head = f"{prefix}{branch}{label(item)}"

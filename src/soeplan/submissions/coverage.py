@@ -59,12 +59,30 @@ class Missing:
             return state
         return f"{state}（{self.reason}）" if lang == "zh" else f"{state}: {self.reason}"
 
-    def fix(self, year: int) -> str:
-        """What gets this unit's ``year`` accepted, by its state.
+    def fix(self, year: int, month: int | None = None) -> str:
+        """What gets this unit's ``year`` (or its ``month``'s 快报) accepted, by its state.
 
         >>> Missing("qujiang", "submitted").fix(2023)
         'review it and accept it: soeplan store accept --store STORE --unit qujiang --year 2023 (or return it with soeplan store return)'
+        >>> Missing("qujiang", "expected").fix(2023, 6)
+        'ask the unit for its 2023-06 express report (快报), then soeplan ingest FILE --period 2023-06'
         """
+        if month is not None:
+            when = _period_text(year, month)
+            if self.state in ("submitted", "resubmitted"):
+                return (
+                    "review it and accept it: soeplan store accept --store STORE --unit "
+                    f"{self.unit} --period {when} (or return it with soeplan store return)"
+                )
+            if self.state == "returned":
+                return (
+                    f"the unit resubmits a corrected {when} express report: soeplan ingest FILE "
+                    f"--period {when}, then accept it"
+                )
+            return (
+                f"ask the unit for its {when} express report (快报), then soeplan ingest FILE "
+                f"--period {when}"
+            )
         if self.state in ("submitted", "resubmitted"):
             return (
                 f"review it and accept it: soeplan store accept --store STORE --unit {self.unit} "
@@ -73,6 +91,11 @@ class Missing:
         if self.state == "returned":
             return f"the unit resubmits a corrected {year} file: soeplan ingest it, then accept it"
         return f"ask the unit for its {year} file, then soeplan ingest it"
+
+
+def _period_text(year: int, month: int | None) -> str:
+    """``2023`` or ``2023-06``, as ``--period`` takes it."""
+    return str(year) if month is None else f"{year}-{month:02d}"
 
 
 @attrs.frozen
@@ -96,10 +119,16 @@ class ScopeCoverage:
 
 @attrs.frozen
 class Coverage:
-    """Every scope's coverage for one year."""
+    """Every scope's coverage for one year, or for one month's 快报 of it (``month``)."""
 
     year: int
     scopes: tuple[ScopeCoverage, ...]
+    month: int | None = None
+
+    @property
+    def period(self) -> str:
+        """``2023``, or ``2023-06`` for a month."""
+        return _period_text(self.year, self.month)
 
     @property
     def complete(self) -> bool:
@@ -131,8 +160,10 @@ def coverage(
     scopes: Mapping[str, Iterable[str]],
     returned: Mapping[str, str] | None = None,
     stored: Mapping[str, tuple[str, str]] | None = None,
+    month: int | None = None,
 ) -> Coverage:
-    """The coverage of ``scopes`` (scope id → its units) for ``year`` given the ``present`` units.
+    """The coverage of ``scopes`` (scope id → its units) for ``year`` (or its ``month``'s
+    快报) given the ``present`` units.
 
     ``returned`` maps a unit whose file was set aside in this run to the reason; ``stored`` a
     unit the store holds in another state than accepted to (state, reason) (see
@@ -154,7 +185,7 @@ def coverage(
         req = tuple(sorted(set(units)))
         missing = tuple(missing_one(u) for u in req if u not in have)
         out.append(ScopeCoverage(sid, year, req, tuple(u for u in req if u in have), missing))
-    return Coverage(year, tuple(out))
+    return Coverage(year, tuple(out), month)
 
 
 def plan_scope_units(plan: Plan, structure: Structure) -> dict[str, tuple[str, ...]]:
@@ -213,25 +244,43 @@ def refuse_partial(
     """Raise :class:`CoverageError` listing every missing unit and its state, if any.
 
     ``also``: the coverage of other years that would be totalled too (a store's earlier years);
-    their missing units are named with the year.
+    their missing units are named with the year. A month's coverage is named by its month, and
+    each fix says that month's ingest:
+
+    >>> cov = coverage(2023, set(), scopes={"urban": ("kecheng",)}, month=6)
+    >>> refuse_partial(cov, what="the rollup")
+    Traceback (most recent call last):
+    ...
+    soeplan.submissions.coverage.CoverageError: the rollup for 2023-06 would total incomplete scopes: 2023-06: urban (missing 1)
+      fix: get the missing units' express reports for 2023-06 accepted (soeplan ingest FILE --period 2023-06), or pass --allow-partial to total what is there, marked partial
+      - kecheng: expected (nothing received)
+        fix: ask the unit for its 2023-06 express report (快报), then soeplan ingest FILE --period 2023-06
     """
     others = [c for c in also if not c.complete]
     if cov.complete and not others:
         return
     scopes = "; ".join(
-        f"{c.year}: " + ", ".join(f"{s.scope} (missing {len(s.missing)})" for s in c.partial)
+        f"{c.period}: " + ", ".join(f"{s.scope} (missing {len(s.missing)})" for s in c.partial)
         for c in (cov, *others)
         if not c.complete
     )
-    problems = [Problem(m.unit, m.state_text("en"), m.fix(cov.year)) for m in cov.missing()]
+    problems = [
+        Problem(m.unit, m.state_text("en"), m.fix(cov.year, cov.month)) for m in cov.missing()
+    ]
     problems += [
-        Problem(f"{m.unit} ({c.year})", m.state_text("en"), m.fix(c.year))
+        Problem(f"{m.unit} ({c.period})", m.state_text("en"), m.fix(c.year, c.month))
         for c in others
         for m in c.missing()
     ]
+    accepted = (
+        "submissions accepted (soeplan ingest)"
+        if cov.month is None
+        else f"express reports for {cov.period} accepted (soeplan ingest FILE --period "
+        f"{cov.period})"
+    )
     raise CoverageError(
-        f"{what} for {cov.year} would total incomplete scopes: {scopes}\n"
-        "  fix: get the missing units' submissions accepted (soeplan ingest), or pass "
+        f"{what} for {cov.period} would total incomplete scopes: {scopes}\n"
+        f"  fix: get the missing units' {accepted}, or pass "
         "--allow-partial to total what is there, marked partial",
         problems=problems,
     )
