@@ -150,6 +150,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_assessment_outputs.py",
             "tests/test_bound_edges.py",
             "tests/test_milestone_edges.py",
+            "tests/test_assess_period.py",
         ],
     ),
     (
@@ -203,6 +204,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_rollup_cli.py",
             "tests/test_rollup_properties.py",
             "tests/test_edges.py",
+            "tests/test_rollup_period.py",
         ],
     ),
     (
