@@ -233,3 +233,56 @@ def test_assessing_a_frame_equals_assessing_its_rows_one_by_one(
     out = assess_frame(obs, PLAN, year)
     assert out.height == len(KEYS)
     assert_rows_match(out)
+
+
+def _with_targets(values: dict[tuple[str, str], tuple[float, bool]]) -> soeplan.Plan:
+    """The plan with each named target's value and strictness replaced."""
+    from decimal import Decimal
+
+    import attrs
+
+    targets = tuple(
+        attrs.evolve(t, value=Decimal(repr(values[k][0])), strict=values[k][1])
+        if (k := (t.scope, t.indicator)) in values
+        else t
+        for t in PLAN.targets
+    )
+    return attrs.evolve(PLAN, targets=targets)
+
+
+_EDGE = (-2.0, -1.0, 0.0, 1.0, 2.0)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_the_frame_equals_the_rows_at_every_sign_and_at_the_bounds_exact_limit(
+    strict: bool,
+) -> None:
+    # every combination of base, current and target among -2, -1, 0, 1, 2 (signs, zeros and a
+    # current exactly at its bound) on a level target and on a bound, against the scalar
+    # functions: each call gives every target of the plan one combination
+    from itertools import product
+
+    combos = list(product(_EDGE, _EDGE, _EDGE))
+    kinds = {(t.scope, t.indicator): t.kind.value for t in PLAN.targets}
+    groups = [[k for k in KEYS if kinds[k] == "level"], [k for k in KEYS if kinds[k] != "level"]]
+    assert all(groups)
+    calls = -(-len(combos) // min(len(g) for g in groups))
+    checked = 0
+    for call in range(calls):
+        chosen = {
+            k: combos[(call * len(group) + i) % len(combos)]
+            for group in groups
+            for i, k in enumerate(group)
+        }
+        plan = _with_targets({k: (t, strict) for k, (_, _, t) in chosen.items()})
+        rows = [
+            (s, y, i, v) for (s, i), (b, c, _) in chosen.items() for y, v in ((2020, b), (2023, c))
+        ]
+        obs = pl.DataFrame(
+            rows,
+            schema={"scope": pl.String, "year": pl.Int32, "indicator": pl.String,
+                    "value": pl.Float64},
+            orient="row",
+        )  # fmt: skip
+        checked += assert_rows_match(assess_frame(obs, plan, 2023))
+    assert checked == calls * len(KEYS)
