@@ -286,3 +286,105 @@ def test_the_frame_equals_the_rows_at_every_sign_and_at_the_bounds_exact_limit(
         )  # fmt: skip
         checked += assert_rows_match(assess_frame(obs, plan, 2023))
     assert checked == calls * len(KEYS)
+
+
+@pytest.mark.parametrize("kind", ["level", "ceiling", "floor"])
+def test_the_frame_equals_the_rows_whatever_the_kind_of_each_target(kind: str) -> None:
+    # every target made a level, a ceiling or a floor (a ceiling on an amount, a level on the
+    # lower-is-better debt ratio): direction and method come from the kind, as in the scalar path
+    import attrs
+
+    from soeplan.plan.model import TargetKind
+
+    combos = [(1.0, 1.0, 1.0), (2.0, 1.0, 1.0), (1.0, 2.0, 2.0), (1.0, 1.5, 2.0), (2.0, 1.5, 1.0)]
+    for shift in range(len(combos)):
+        chosen = {k: combos[(i + shift) % len(combos)] for i, k in enumerate(KEYS)}
+        plan = attrs.evolve(
+            PLAN,
+            targets=tuple(
+                attrs.evolve(
+                    t, kind=TargetKind(kind), value=_dec(chosen[(t.scope, t.indicator)][2])
+                )
+                for t in PLAN.targets
+            ),
+        )
+        rows = [
+            (s, y, i, v) for (s, i), (b, c, _) in chosen.items() for y, v in ((2020, b), (2023, c))
+        ]
+        assert assert_rows_match(assess_frame(_obs(rows), plan, 2023)) == len(KEYS)
+
+
+def _dec(v: float) -> Any:
+    from decimal import Decimal
+
+    return Decimal(repr(v))
+
+
+def _obs(rows: list[tuple[str, int, str, float | None]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows,
+        schema={"scope": pl.String, "year": pl.Int32, "indicator": pl.String, "value": pl.Float64},
+        orient="row",
+    )
+
+
+def test_a_pace_exactly_at_the_tolerance_is_faster_than_expected() -> None:
+    # base 10, target 60 by 2025, 43 in 2023: completion 33/50 = 0.66 over time 3/5 = 0.6 is
+    # exactly 1 + 0.10: faster (快于预期), as the scalar path says
+    plan = _with_targets({("city", "total_assets"): (60.0, False)})
+    out = assess_frame(_obs([("city", 2020, "total_assets", 10.0),
+                             ("city", 2023, "total_assets", 43.0)]), plan, 2023)  # fmt: skip
+    row = out.filter(scope="city", indicator="total_assets").row(0, named=True)
+    assert row["completion_share"] / row["time_share"] == 1.1
+    assert row["category"] == "faster"
+    assert_rows_match(out.filter(scope="city", indicator="total_assets"))
+
+
+def test_a_floor_met_exactly_at_its_stretch_level_meets_the_stretch() -> None:
+    out = assess_frame(_obs([("urban", 2020, "roe", 0.02), ("urban", 2023, "roe", 0.025)]),
+                       PLAN, 2023)  # fmt: skip
+    row = out.filter(scope="urban", indicator="roe").row(0, named=True)
+    assert row["meets_stretch"] is True and row["compliance"] == "stretch_met"
+
+
+def test_rows_come_sorted_by_scope_and_indicator_whatever_the_input_order() -> None:
+    rows = [(s, y, i, 1.0 + y % 7) for s, i in reversed(KEYS) for y in (2020, 2023)]
+    out = assess_frame(_obs(rows), PLAN, 2023)
+    keys = out.select("scope", "indicator").rows()
+    assert keys == sorted(keys) and len(keys) == len(KEYS)
+
+
+def test_input_cleaning_names_the_first_bad_value_and_reads_padded_names() -> None:
+    bad = pl.DataFrame(
+        {"scope": ["city"] * 4, "year": [2023] * 4,
+         "indicator": ["revenue", "net_assets", "total_assets", "net_profit"],
+         "value": ["1", None, "n/a", "x"]},
+    )  # fmt: skip
+    with pytest.raises(AssessmentError) as err:
+        assess_frame(bad, PLAN, 2023)
+    text = str(err.value)
+    assert "2 value(s) do not" in text and "row 4 (counting the header" in text
+    assert "value is 'n/a'" in text
+    # indicator names with spaces around them are read; a unit scope that only targets name is kept
+    padded = _obs(
+        [("city", 2020, " total_assets ", 2090.49), ("city", 2023, "total_assets ", 2500.0)]
+    )
+    row = (
+        assess_frame(padded, PLAN, 2023)
+        .filter(scope="city", indicator="total_assets")
+        .row(0, named=True)
+    )
+    assert row["current"] == 2500.0 and row["base"] == 2090.49
+    import attrs
+
+    unit_target = attrs.evolve(PLAN.targets[0], scope="kecheng", indicator="total_assets")
+    plan = attrs.evolve(PLAN, targets=(*PLAN.targets, unit_target))
+    out = assess_frame(_obs([("kecheng", 2020, "total_assets", 100.0),
+                             ("kecheng", 2023, "total_assets", 120.0)]), plan, 2023)  # fmt: skip
+    assert out.filter(scope="kecheng")["current"].to_list() == [120.0]
+
+
+def test_no_scope_with_targets_names_the_scopes_it_knows() -> None:
+    with pytest.raises(AssessmentError) as err:
+        assess_frame(_obs([("kecheng", 2023, "revenue", 1.0)]), PLAN, 2023)
+    assert "city / 全市" in str(err.value) and "urban / 市区" in str(err.value)
