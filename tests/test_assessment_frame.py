@@ -311,7 +311,11 @@ def test_the_frame_equals_the_rows_whatever_the_kind_of_each_target(kind: str) -
         rows = [
             (s, y, i, v) for (s, i), (b, c, _) in chosen.items() for y, v in ((2020, b), (2023, c))
         ]
-        assert assert_rows_match(assess_frame(_obs(rows), plan, 2023)) == len(KEYS)
+        out = assess_frame(_obs(rows), plan, 2023)
+        assert assert_rows_match(out) == len(KEYS)
+        if kind != "level":  # a bound is linear, and its direction is its kind's
+            assert set(out["method"]) == {"linear"}
+            assert set(out["higher_is_better"]) == {kind == "floor"}
 
 
 def _dec(v: float) -> Any:
