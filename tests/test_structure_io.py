@@ -386,3 +386,39 @@ def test_registered_entity_with_wrong_unit() -> None:
 def test_registry_without_structures_is_accepted() -> None:
     s = city_structure(registry=SimpleNamespace(structures={}))
     assert not s.entities and s.units
+
+
+@pytest.mark.parametrize(
+    ("since", "ok"),
+    [(1900, False), (1901, True), (2199, True), (2200, False), ("true", False), ('"2021"', False)],
+)
+def test_since_as_a_year_only_between_1901_and_2199(
+    tmp_path: Path, since: object, ok: bool
+) -> None:
+    path = write(tmp_path, ent("x") + f"since = {since}\n")
+    if ok:
+        assert load_structure_file(path).unit_structures[0].entities[0].since == dt.date(
+            int(str(since)), 1, 1
+        )
+        return
+    with pytest.raises(DataFileError) as exc:
+        load_structure_file(path)
+    text = problems_of(exc)
+    assert "entity[0] (x).since: " in text and " is not a date" in text
+    assert "fix: write a TOML date such as 2022-12-01 or a year such as 2019" in text
+
+
+def test_an_event_without_entity_kind_or_date_names_each_at_its_place(tmp_path: Path) -> None:
+    path = write(tmp_path, ent("x") + '[[event]]\ntarget = "x"\n')
+    with pytest.raises(DataFileError) as exc:
+        load_structure_file(path)
+    text = problems_of(exc)
+    assert "event[0].entity: entity is missing" in text
+    assert "event[0].kind: kind is missing" in text
+    assert "event[0].date: date is missing" in text
+    # with its entity, the place names it; an event date takes no bare year
+    path = write(tmp_path, ent("x") + '[[event]]\nentity = "x"\nkind = "dissolve"\ndate = 2021\n')
+    with pytest.raises(DataFileError) as exc:
+        load_structure_file(path)
+    text = problems_of(exc)
+    assert "event[0] (x).date: 2021 is not a date" in text and "or a year" not in text
