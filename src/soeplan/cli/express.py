@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from soeplan.cli._common import cli, lang_option, plan_option, warn_plugin_failures
+from soeplan.cli.store_inputs import require_store
 from soeplan.errors import SoeplanError
 
 
@@ -136,7 +137,7 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
         from soeplan.submissions.store_months import read_store_months
 
         assert store is not None
-        _must_be_a_store(store)
+        require_store(store)
         monthly = read_store_months(store, [period.year - 1, period.year])
         this = monthly.filter((pl.col("year") == period.year) & (pl.col("month") == period.month))
         if this.is_empty():
@@ -145,8 +146,7 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
                 f"  fix: soeplan ingest FILE... --store {store} --period {period}, then "
                 "soeplan status --period to see what waits"
             )
-        annual_rows = read_store(store)
-        yearly = annual_rows.filter(pl.col("year") == period.year) if period.month == 12 else None
+        yearly = read_store(store, period.year) if period.month == 12 else None
         budget = None
     if annual is not None:
         yearly = read_annual(annual)
@@ -168,21 +168,11 @@ def _inputs(period: Any, sample: bool, data: Path | None, annual: Path | None,
     return monthly, yearly, budget, city_structure(sample=True)
 
 
-def _must_be_a_store(store: Path) -> None:
-    from soeplan.submissions.store import Store
-
-    if not Store(store).exists():
-        raise SoeplanError(
-            f"{store} is not an ingest store (it has no soeplan.sqlite)\n"
-            "  fix: pass the directory given to soeplan ingest --store"
-        )
-
-
 def _states(store: Path, period: Any) -> dict[str, str]:
     """Each unit's state of its 快报 for the month in the store (``expected``: nothing)."""
     from soeplan.submissions.store import Store
 
-    _must_be_a_store(store)
+    require_store(store)
     got = Store(store).states(period.year, month=period.month)
     return {unit: st.state for unit, st in got.items()}
 

@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     from soeplan.periods import Period
 
 
+def require_store(store: Path) -> None:
+    """Refuse a directory that is not an ingest store (it has no ``soeplan.sqlite``)."""
+    from soeplan.submissions.store import Store
+
+    if not Store(store).exists():
+        raise SoeplanError(
+            f"{store} is not an ingest store (it has no soeplan.sqlite)\n"
+            "  fix: pass the directory given to soeplan ingest --store"
+        )
+
+
 def observations_from_store(
     store: Path, *, sample: bool, data: Sequence[Path], period: Period | None = None
 ) -> pl.LazyFrame:
