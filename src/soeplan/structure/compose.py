@@ -304,7 +304,11 @@ def _check_events(
     ``events`` are ``(origin, event)`` pairs sorted by date.
     """
     ended: dict[str, StructureEvent] = {}
+    # an entity's first create event is its start, for the events before it in date order too
     created: dict[str, dt.date] = {}
+    for _, ev in events:
+        if ev.kind is EventKind.CREATE:
+            created.setdefault(ev.entity, ev.date)
     same_day: dict[tuple[str, dt.date], list[StructureEvent]] = {}
     for origin, ev in events:
         where = f"event {ev.kind.value} of {ev.entity} on {ev.date} ({origin})"
@@ -348,11 +352,11 @@ def _check_event_start(
     ev: StructureEvent,
     e: Entity,
     where: str,
-    created: dict[str, dt.date],
+    created: Mapping[str, dt.date],
     problems: list[Problem],
 ) -> None:
-    """The event is not before its entity exists (a create event is recorded in ``created``)."""
-    start = e.since
+    """The event is not before its entity exists (from its ``since``, or its first create event
+    in ``created``); a create event agrees with ``since`` and is the entity's only one."""
     if ev.kind is EventKind.CREATE:
         if e.since is not None and e.since != ev.date:
             problems.append(
@@ -362,8 +366,15 @@ def _check_event_start(
                     "keep one start date",
                 )
             )
-        created[ev.entity] = ev.date
-    start = created.get(ev.entity, start)
+        if created[ev.entity] != ev.date:
+            problems.append(
+                Problem(
+                    where,
+                    f"entity {ev.entity} is created twice: on {created[ev.entity]} and on {ev.date}",
+                    "keep one create event",
+                )
+            )
+    start = created.get(ev.entity, e.since)
     if start is not None and ev.date < start:
         problems.append(
             Problem(
