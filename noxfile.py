@@ -217,6 +217,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ],
         [
             "tests/test_structure_io.py",
+            "tests/test_structure_file_edges.py",
+            "tests/test_structure_compose_edges.py",
             "tests/test_city_structure.py",
             "tests/test_credit_code.py",
             "tests/test_dated_edges.py",
