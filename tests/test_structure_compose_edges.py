@@ -82,7 +82,8 @@ def test_the_composed_structure_carries_every_layer_and_its_origin() -> None:
             ("sample", UnitStructure(unit="a", entities=(E("z"), E("k", parent="g")))),
             ("sample b", UnitStructure(unit="b", entities=(E("w", "b"),))),
         ],
-        extra_entities=[("q", "b"), E("r", "b", name_en="R"), ("z", "a")],
+        # an extra entity another layer has is skipped, and the ones after it are still added
+        extra_entities=[("z", "a"), ("q", "b"), E("r", "b", name_en="R")],
     )
     assert list(s.units) == ["a", "b"] and s.scopes == {"all": scope}
     assert list(s.entities) == ["g", "k", "q", "r", "w", "z"]  # sorted by id
@@ -161,12 +162,12 @@ def test_two_registrations_of_an_id() -> None:
             units=UNITS,
             scopes=(),
             registered=[
-                ("p1", UnitStructure(unit="a", entities=(G("g"), E("x"), E("y")))),
-                ("p2", UnitStructure(unit="a", entities=(E("x", parent="g"), E("y", "b")))),
+                ("p1", UnitStructure(unit="a", entities=(G("g"), E("x", parent="g"), E("y")))),
+                ("p2", UnitStructure(unit="a", entities=(E("x"), E("y", "b")))),
             ],
         )
     assert [(p.where, p.what) for p in exc.value.problems] == [
-        ("entity x", "entity x has two parents at once: (none) (p1) and g (p2)"),
+        ("entity x", "entity x has two parents at once: g (p1) and (none) (p2)"),
         ("entity y (p2)", "entity y says unit b but is registered in the structure of unit a"),
         ("entity y", "entity y is in two units: a (p1) and b (p2)"),
     ]
@@ -392,6 +393,8 @@ def test_an_entitys_events_of_one_day(kinds: tuple[str, str], conflict: bool) ->
         assert len(build(ents, events).events) == 2
         return
     got = problems(ents, events)
+    # the conflict alone: an event the same day as a merger or dissolution is not also "after" it
+    assert len(got) == 1
     assert got[-1][:2] == (
         "entity x on 2020-03-01",
         "entity x has conflicting events on the same day: "
@@ -434,3 +437,25 @@ def test_after_the_transfers_no_cycle_and_no_parent_out_of_force() -> None:
     # with c moved away first, all is well
     moved = (ev(D1, "transfer", "c", target="p"), *events)
     assert len(build((*ents, G("g2")), moved).events) == 3
+
+
+def test_each_day_of_an_entitys_events_is_checked_after_a_quiet_one() -> None:
+    ents = (E("x"), G("g"), G("h"))
+    events = (
+        ev(D1, "rename", "x", name_zh="新"),
+        ev(D2, "transfer", "x", target="g"),
+        ev(D2, "transfer", "x", target="h"),
+    )
+    assert whats(ents, events) == [
+        "entity x has conflicting events on the same day: transfer→g, transfer→h"
+    ]
+
+
+def test_a_cycle_that_lasts_over_several_transfer_days_is_reported_once() -> None:
+    ents = (G("p"), G("q", parent="p"), G("r"), E("s"))
+    events = (ev(D1, "transfer", "p", target="q"), ev(D2, "transfer", "s", target="r"))
+    with pytest.raises(StructureError) as exc:
+        build(ents, events)
+    assert [p.what for p in exc.value.problems] == [
+        "parents form a cycle after the transfers of 2020-03-01: p → q → p"
+    ]

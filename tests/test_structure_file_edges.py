@@ -152,7 +152,9 @@ def test_without_units_an_entity_and_a_scope_may_name_any_unit(tmp_path: Path) -
     f = load(
         tmp_path, ENTITY.replace('"a"', '"elsewhere"') + '[[scope]]\nscope = "s"\nunits = ["q"]\n'
     )
-    assert f.entities[0].unit == "elsewhere" and f.scopes[0].units == ("q",)
+    assert f.entities[0].unit == "elsewhere"
+    # a scope's texts default to empty
+    assert f.scopes == (ScopeComposition("s", ("q",), "", "", name_zh="", name_en=""),)
 
 
 # ---------------------------------------------------------------- the head, units and scopes
@@ -178,7 +180,8 @@ def test_a_unit_needs_an_id_and_both_names_and_a_known_kind(tmp_path: Path) -> N
         '[[unit]]\nid = "a"\nname_zh = "甲"\n'
         '[[unit]]\nid = "b"\nname_zh = "乙"\nname_en = "B"\nkind = "province"\n'
         '[[unit]]\nid = "c"\nname_zh = "丙"\nname_en = "C"\nsize = 3\n'
-        '[[unit]]\nid = 7\nname_zh = " "\nname_en = "D"\n' + ENTITY.replace('"a"', '"b"')
+        '[[unit]]\nid = 7\nname_zh = " "\nname_en = "D"\n'
+        '[[unit]]\nname_zh = "戊"\nname_en = "E"\n' + ENTITY.replace('"a"', '"b"')
     )
     assert problems(tmp_path, text) == [
         ("unit[0].name_en", "name_en is missing", 'add name_en = "..."'),
@@ -186,6 +189,7 @@ def test_a_unit_needs_an_id_and_both_names_and_a_known_kind(tmp_path: Path) -> N
         ("unit[2].size", "unknown key 'size'", "remove it; known keys: id, kind, name_en, name_zh"),
         ("unit[3].id", "id must be a non-empty string, not 7", ""),
         ("unit[3].name_zh", "name_zh must be a non-empty string, not ' '", ""),
+        ("unit[4].id", "id is missing", 'add id = "..."'),
         # an unknown key is reported but the unit is read; a unit with a bad field is not
         ("entity x", "entity x names unknown unit 'b'", "use one of: c"),
     ]
@@ -418,4 +422,29 @@ def test_an_event_with_a_bad_kind_raises_no_kind_check(tmp_path: Path) -> None:
     ]
     assert problems(tmp_path, UNITS + ENTITY + event(date="2021-01-01", entity='"x"')) == [
         ("event[0] (x).kind", "kind is missing", "kind = create|rename|merge|transfer|dissolve")
+    ]
+
+
+def test_an_entity_without_id_or_unit_and_a_credit_code_of_another_type(tmp_path: Path) -> None:
+    text = UNITS + '[[entity]]\nname_zh = "无名"\nunit = "a"\ntype = "holding"\n'
+    text += '[[entity]]\nid = "x"\nname_zh = "某"\n'
+    text += '[[entity]]\nid = "y"\nname_zh = "某"\nunit = 3\ncredit_code = 9135\n'
+    types = "single, group, difference"
+    assert problems(tmp_path, text) == [
+        # without an id, the place is the entity's index alone
+        ("entity[0].id", "id is missing", 'add id = "..."'),
+        ("entity[0].type", f"'holding' is not one of: {types}", f"use one of: {types}"),
+        ("entity[1] (x).unit", "unit is missing", 'add unit = "..."'),
+        ("entity[2] (y).unit", "unit must be a non-empty string, not 3", ""),
+        ("entity[2] (y).credit_code", "credit_code must be a non-empty string, not 9135", ""),
+    ]
+
+
+def test_a_structure_file_that_is_not_utf8_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_bytes('[structure]\nname_zh = "柯城"\n'.encode("gbk"))
+    with pytest.raises(DataFileError) as exc:
+        load_structure_file(path)
+    assert [(p.where, p.what, p.fix) for p in exc.value.problems] == [
+        (str(path), "not UTF-8 text", "save the structure file as UTF-8")
     ]
