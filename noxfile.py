@@ -205,6 +205,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_rollup_properties.py",
             "tests/test_edges.py",
             "tests/test_rollup_period.py",
+            "tests/test_rollup_flat_edges.py",
         ],
     ),
     (

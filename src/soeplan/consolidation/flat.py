@@ -118,6 +118,8 @@ def _flat_findings(unit_of: Mapping[str, str], structure: Structure) -> list[Map
     findings: list[Mapping[str, Any]] = []
     for u, group in _by_unit(unit_of).items():
         registered = u in structure.registered_units
+        one = len(group) == 1
+        are, have = ("is", "has") if one else ("are", "have")
         findings.append(
             dict(
                 severity=Severity.HINT.value,
@@ -125,9 +127,9 @@ def _flat_findings(unit_of: Mapping[str, str], structure: Structure) -> list[Map
                 unit=u,
                 entity=", ".join(group),
                 expected="entities of a registered structure",
-                found=f"{len(group)} entit{'y' if len(group) == 1 else 'ies'} not in it",
+                found=f"{len(group)} entit{'y' if one else 'ies'} not in it",
                 message_zh=f"{u} 的 {len(group)} 家企业不在{'已登记的架构' if registered else '任何已登记的架构（该单位没有架构插件）'}中，按单位平铺汇总",
-                message_en=f"{len(group)} entit{'y' if len(group) == 1 else 'ies'} of {u} {'are not in its registered structure' if registered else 'have no registered structure (no plugin for this unit)'}; rolled up flat under the unit",
+                message_en=f"{len(group)} entit{'y' if one else 'ies'} of {u} {f'{are} not in its registered structure' if registered else f'{have} no registered structure (no plugin for this unit)'}; rolled up flat under the unit",
                 fix=f"install the {u} plugin or add the entities to a structure file",
             )
         )
