@@ -214,13 +214,14 @@ def check_duplicates(ctx: RuleContext) -> pl.DataFrame:
     for r in dup.iter_rows(named=True):
         groups.setdefault(tuple(r[k] for k in KEY), []).append(r)
     for items in groups.values():
-        where = ", ".join(_loc(i) or str(i.get("row")) for i in items)
+        # where each copy is (a frame passed in by a script has no sheet, cell or row)
+        where = ", ".join(loc for i in items if (loc := _loc(i)))
         for r in items:
             rows.append(
                 {
                     **_where(r),
                     "expected": "1",
-                    "found": f"{len(items)} ({where})",
+                    "found": f"{len(items)} ({where})" if where else str(len(items)),
                     "message_zh": f"{r['entity']} 的 {_label(ctx, r['indicator'])[0]} 重复填报 {len(items)} 次",
                     "message_en": f"{r['entity']} {_label(ctx, r['indicator'])[1]} is given {len(items)} times",
                     "fix": "每户每个指标只填一次，删除多余的行 / give each figure once; delete the extra rows",
