@@ -131,3 +131,17 @@ def test_the_not_in_force_warning_field_for_field() -> None:
     ]  # fmt: skip
     assert got["message_zh"][0] == "z 在 2021 年末不存续（见架构事件），其数据按单位平铺汇总"
     assert [r.value("a", "total_assets", y) for y in (2021, 2022)] == [4.0, 5.0]
+
+
+def test_a_rollup_with_no_figure_keeps_its_findings_and_structure() -> None:
+    s = small_structure()
+    only_unknown = obs([("a", "new1", 2020, "not_an_indicator", 1.0)])
+    r = rollup(only_unknown, s)
+    assert r.values.is_empty() and r.values.columns == rollup(obs([]), s).values.columns
+    assert r.findings["rule"].to_list() == ["rollup.flat_fallback"]
+    # the structure the figures were placed on: the unknown entity added, flat under its unit
+    assert set(r.structure.entities) == {*s.entities, "new1"}
+    assert r.structure.entities["new1"].unit == "a"
+    empty = rollup(obs([]), s)
+    assert empty.structure is s and empty.findings.is_empty()
+    assert empty.findings.columns == r.findings.columns
