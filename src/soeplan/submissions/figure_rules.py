@@ -295,13 +295,16 @@ def check_binding_targets(ctx: RuleContext) -> pl.DataFrame:
             x, r = got
             limit = float(t.value)
             kind = str(t.kind)
+            # a ratio computed in floats equals its limit within float noise (0.7 / 7 is
+            # 0.09999999999999999): at the limit is at it, not past it
+            at = math.isclose(x, limit, rel_tol=1e-12, abs_tol=1e-15)
             if kind == "ceiling":
-                breach = x >= limit if t.strict else x > limit
+                breach = (x >= limit or at) if t.strict else (x > limit and not at)
                 want = (
                     f"{'<' if t.strict else '<='} {_pct(limit) if ind.is_percent else _fmt(limit)}"
                 )
             elif kind == "floor":
-                breach = x < limit
+                breach = x < limit and not at
                 want = f">= {_pct(limit) if ind.is_percent else _fmt(limit)}"
             else:
                 continue
