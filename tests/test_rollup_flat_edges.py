@@ -66,6 +66,16 @@ def test_the_flat_fallback_hint_field_for_field() -> None:
         "a 的 1 家企业不在已登记的架构中，按单位平铺汇总",
     ]
     assert (r.value("a", "total_assets", 2020), r.value("b", "total_assets", 2020)) == (5.0, 5.0)
+    # several entities of a registered unit
+    more = rollup(
+        pl.concat([data, obs([("a", "n3", 2020, "total_assets", 1.0)])]), two_units_one_registered()
+    )
+    hint = more.findings.filter(
+        (pl.col("rule") == "rollup.flat_fallback") & (pl.col("unit") == "a")
+    )
+    assert hint["message_en"].to_list() == [
+        "2 entities of a are not in its registered structure; rolled up flat under the unit"
+    ]
     # one entity of an unregistered unit
     one = rollup(data.filter(pl.col("entity") != "m2"), two_units_one_registered())
     hint = one.findings.filter((pl.col("rule") == "rollup.flat_fallback") & (pl.col("unit") == "b"))
