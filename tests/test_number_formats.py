@@ -172,3 +172,58 @@ def test_the_same_refusals_in_a_csv(tmp_path: Path) -> None:
     hit = check_file(path).report.findings.filter(pl.col("rule") == "core.number")
     assert hit["entity"].to_list() == ["qj.water"] and "0.46" in hit["fix"][0]
     assert hit["cell"][0].startswith("E")  # the value column, on the row's line
+
+
+def _readings(dec: str, whole: str) -> str:
+    return f"若为小数请填 {dec}，若为整数请填 {whole} / for the decimal type {dec}, for the whole number type {whole}"
+
+
+NO_READING = "小数点用半角句点“.”，不加千位分隔符 / use the point '.' for decimals and no thousands separator"
+
+
+@pytest.mark.parametrize(
+    ("cell", "zh", "en", "fix"),
+    [
+        ("0，46", "数字中有全角逗号“，”：小数点应为半角句点",
+         "a full-width comma '，' in a number: use the point for decimals", _readings("0.46", "46")),
+        # every separator after the first is dropped: one decimal reading, one whole
+        ("1，234，567", "数字中有全角逗号“，”：小数点应为半角句点",
+         "a full-width comma '，' in a number: use the point for decimals", _readings("1.234567", "1234567")),
+        ("-1，5", "数字中有全角逗号“，”：小数点应为半角句点",
+         "a full-width comma '，' in a number: use the point for decimals", _readings("-1.5", "-15")),
+        ("0，00", "数字中有全角逗号“，”：小数点应为半角句点",
+         "a full-width comma '，' in a number: use the point for decimals", _readings("0.00", "0")),
+        # a part that is not digits: no reading to offer
+        ("1，2a", "数字中有全角逗号“，”：小数点应为半角句点",
+         "a full-width comma '，' in a number: use the point for decimals", NO_READING),
+        ("a，12", "数字中有全角逗号“，”：小数点应为半角句点",
+         "a full-width comma '，' in a number: use the point for decimals", NO_READING),
+        ("0。46", "数字中有句号“。”：小数点应为半角句点",
+         "an ideographic full stop '。' in a number: use the point for decimals", _readings("0.46", "46")),
+        ("0,46", "逗号不能用作小数点（千位分隔符须每三位一组）",
+         "a comma is not a decimal separator (a thousands separator comes every three digits)",
+         _readings("0.46", "46")),
+        # two commas out of groups of three: no decimal comma to read, a plain refusal
+        ("1,2,3", "'1,2,3' 不是数字", "'1,2,3' is not a number",
+         "只填数字，不带单位或文字（金额以亿元计）/ type the number only, without units or words "
+         "(amounts in 100 million yuan)"),
+        ("5000万元", "数字后带有单位“万元”", "a unit '万元' after the number",
+         "只填数字，金额以亿元计：填 0.5 / type the number only, in 亿元 (100 million yuan): 0.5"),
+        ("12.3亿", "数字后带有单位“亿”", "a unit '亿' after the number",
+         "只填数字，金额以亿元计：填 12.3 / type the number only, in 亿元 (100 million yuan): 12.3"),
+        ("元", "'元' 不是数字", "'元' is not a number",
+         "只填数字，不带单位或文字（金额以亿元计）/ type the number only, without units or words "
+         "(amounts in 100 million yuan)"),
+        ("inf万元", "'inf万元' 不是数字", "'inf万元' is not a number",
+         "只填数字，不带单位或文字（金额以亿元计）/ type the number only, without units or words "
+         "(amounts in 100 million yuan)"),
+    ],
+)  # fmt: skip
+def test_each_refusal_word_for_word(cell: str, zh: str, en: str, fix: str) -> None:
+    why = refusal(cell)
+    assert why is not None and (why.zh, why.en, why.fix) == (zh, en, fix)
+
+
+@pytest.mark.parametrize("cell", ["1,234", " 12 ", "0.46", "46%", "-3"])
+def test_a_number_is_not_refused(cell: str) -> None:
+    assert refusal(cell) is None

@@ -142,7 +142,7 @@ def refusal(raw: str) -> Refusal | None:
             "an ideographic full stop '。' in a number: use the point for decimals",
             _two_readings(t, "。"),
         )
-    if "," in t and _PLAIN.fullmatch(t.replace(",", "", 1)) and "," not in t.replace(",", "", 1):
+    if t.count(",") == 1 and _PLAIN.fullmatch(t.replace(",", "")):
         return Refusal(
             "逗号不能用作小数点（千位分隔符须每三位一组）",
             "a comma is not a decimal separator (a thousands separator comes every three digits)",
@@ -150,7 +150,9 @@ def refusal(raw: str) -> Refusal | None:
         )
     for suffix, power in _MONEY_SUFFIXES:
         number = t.removesuffix(suffix).strip()
-        x, _ = parse_value(number) if number != t else (None, None)
+        if number == t:
+            continue
+        x, _ = parse_value(number)
         if x is not None and math.isfinite(x):
             shown = f"{x / 10**power:.10g}"
             return Refusal(
