@@ -224,6 +224,9 @@ def test_a_figure_given_twice_is_named_at_every_place() -> None:
         row("e3", "revenue", 1.0, row=4, sheet=None, cell=None),
         row("e4", "revenue", 1.0, row=None, sheet=None, cell=None),
         row("e4", "revenue", 1.0, row=None, sheet=None, cell=None),
+        # a sheet without a cell, or a cell without a sheet: the row is the place
+        row("e5", "revenue", 1.0, row=3, cell=None),
+        row("e5", "revenue", 1.0, row=4, sheet=None, cell="D4"),
     ]
     got = check_duplicates(ctx(rows))
     ta = CAT["total_assets"]
@@ -235,6 +238,8 @@ def test_a_figure_given_twice_is_named_at_every_place() -> None:
         ("e3", None, "1", "2 (row 3, row 4)"),
         ("e4", None, "1", "2"),  # no place to name
         ("e4", None, "1", "2"),
+        ("e5", None, "1", "2 (row 3, row 4)"),
+        ("e5", "D4", "1", "2 (row 3, row 4)"),
     ]
     first = got.row(0, named=True)
     assert first["message_zh"] == f"e1 的 {ta.name_zh} 重复填报 3 次"

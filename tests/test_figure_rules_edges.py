@@ -14,6 +14,7 @@ import pytest
 from soeplan.indicators import builtin_indicators
 from soeplan.rules import RuleContext
 from soeplan.submissions.figure_rules import (
+    _ratio_bounds,
     check_binding_targets,
     check_completeness,
     check_debt_ratio_range,
@@ -357,3 +358,19 @@ def test_a_binding_floor_a_formula_and_an_amount_and_the_units_own_target_first(
         id="p",
     )
     assert check_binding_targets(ctx(figures, plan=plan))["entity"].to_list() == ["e"]
+
+
+@pytest.mark.parametrize(
+    ("d", "hd", "bounded"),
+    [(0.5, 0.5, False), (-0.5, 0.5, False), (0.0, 0.5, False), (0.5, 0.49, True), (-0.5, 0.49, True)],
+)  # fmt: skip
+def test_a_ratio_is_unbounded_when_its_denominators_band_reaches_zero(
+    d: float, hd: float, bounded: bool
+) -> None:
+    roe = CAT["roe"].formula
+    got = _ratio_bounds(roe, 1.0, 0.1, d, hd)
+    if not bounded:
+        assert got is None
+        return
+    corners = [n / dd for n in (0.9, 1.1) for dd in (d - hd, d + hd)]
+    assert got == (min(corners), max(corners))

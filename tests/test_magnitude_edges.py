@@ -240,3 +240,6 @@ def test_implausible_figures_at_the_bound_and_without_a_range() -> None:
     got = implausible_figures(frame, RNG)
     assert got["entity"].to_list() == ["b", "d", "e"]
     assert got["high"].to_list() == [1000.0, ABSURD, 1000.0]
+    # with no range at all, every indicator is bounded by ABSURD
+    none = implausible_figures(frame, {})
+    assert none["entity"].to_list() == ["d", "e"] and none["high"].to_list() == [ABSURD, ABSURD]

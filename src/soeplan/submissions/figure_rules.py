@@ -32,13 +32,11 @@ DEFAULT_JUMP_SHARE = 0.5
 
 
 def _ratio_bounds(f: Any, n: float, hn: float, d: float, hd: float) -> tuple[float, float] | None:
-    """Range of a ratio over inputs known to ± their half-ulp."""
-    vals = []
-    for nn in (n - hn, n + hn):
-        for dd in (d - hd, d + hd):
-            if dd == 0 or (d - hd) <= 0 <= (d + hd):
-                return None
-            vals.append(f.apply(nn, dd))
+    """Range of a ratio over inputs known to ± their half-ulp; ``None`` when the denominator's
+    band reaches zero (then the ratio is unbounded)."""
+    if d - hd <= 0 <= d + hd:
+        return None
+    vals = [f.apply(nn, dd) for nn in (n - hn, n + hn) for dd in (d - hd, d + hd)]
     return min(vals), max(vals)
 
 
