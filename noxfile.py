@@ -249,6 +249,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_magnitude_edges.py",
             "tests/test_cell_rules_edges.py",
             "tests/test_figure_rules_edges.py",
+            "tests/test_rule_helpers.py",
             "tests/test_number_formats.py",
             "tests/test_explanations.py",
         ],
