@@ -81,6 +81,20 @@ def test_a_missing_key_cell_is_named_once_per_row_and_column() -> None:
     ]  # fmt: skip
     assert got["file"].to_list() == ["f.xlsx"] * 4 + ["f.csv"]
     assert check_required(ctx([row("qj.water", "total_assets", None)])).is_empty()
+    # once per file, row and column: the same row of another file, another row of the same
+    # file, and another column of a row already named are each named
+    more = [
+        row(None, "total_assets", 1.0, row=7, cell="D7"),
+        row(None, None, 1.0, row=7, cell="E7"),
+        row(None, "total_assets", 1.0, row=7, cell="D7", file="g.xlsx"),
+        row(None, "total_assets", 1.0, row=12, cell="D12"),
+    ]
+    assert check_required(ctx(more)).select("file", "row", "expected").rows() == [
+        ("f.xlsx", 7, "企业编号 / entity id"),
+        ("f.xlsx", 7, "指标代码 / indicator code"),
+        ("g.xlsx", 7, "企业编号 / entity id"),
+        ("f.xlsx", 12, "企业编号 / entity id"),
+    ]
 
 
 # ---------------------------------------------------------------- core.number

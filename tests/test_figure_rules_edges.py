@@ -108,6 +108,11 @@ def test_net_profit_above_total_profit() -> None:
         ("e2", "net_profit", "<= 2（利润总额 / total profit）", "2.01")
     ]
     assert got["message_en"][0] == "net profit exceeds total profit (negative income tax?)"
+    assert got["message_zh"][0] == "净利润高于利润总额（所得税为负？）"
+    assert (
+        got["fix"][0]
+        == "核对后在“说明”列写明原因 / check it, and explain it in the Explanation column"
+    )
 
 
 # ---------------------------------------------------------------- core.debt-ratio-range
