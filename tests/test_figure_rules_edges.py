@@ -228,6 +228,13 @@ def test_every_required_entity_reports_every_required_indicator() -> None:
     c2 = RuleContext(observations=texted, year=2023, unit="qujiang", indicators=CAT,
                      options={"entities": ents, "required": ("total_assets", "revenue")})  # fmt: skip
     assert check_completeness(c2)["entity"].to_list() == ["e2"]
+    # no entity list, or no required indicators: nothing is missing
+    assert check_completeness(ctx(figures)).is_empty()
+    assert check_completeness(ctx(figures, options={"entities": ents})).is_empty()
+    assert (
+        got["fix"].to_list()
+        == ["填写该数字；确实为零请填 0 / fill in the figure; enter 0 if it is zero"] * 2
+    )
     # no required entity: nothing is missing
     assert check_completeness(
         ctx(figures, options={"entities": ents[2:], "required": ("revenue",)})

@@ -221,9 +221,27 @@ def test_an_indicator_without_a_range_is_bounded_by_absurd() -> None:
 
 
 def test_a_small_amount_exactly_at_its_low_bound_passes() -> None:
-    got = check_magnitude_small(ctx({"a": 1e-4, "b": -1e-4, "c": 0.99e-4, "d": 0.0, "e": -0.5e-4}))
+    got = check_magnitude_small(
+        ctx(
+            {
+                "a": 1e-4,
+                "b": -1e-4,
+                "c": 0.99e-4,
+                "d": 0.0,
+                "e": -0.5e-4,
+                "f": math.nan,
+                "g": math.inf,
+            }
+        )
+    )
+    # not finite: core.number says so
     assert got["entity"].to_list() == ["c", "e"]
     row = got.row(0, named=True)
+    assert (row["found"], row["indicator"], row["cell"]) == ("9.9e-05", "ta", None)
+    assert row["fix"] == (
+        "核对单位（亿元），确认无误请在“说明”列写明 / check the unit (100 million yuan); if it is "
+        "right, say so in the Explanation column"
+    )
     assert row["expected"] == "0, or |x| >= 0.0001 亿元（100 × 1e-06, 表2 (city, 2025)）"
     assert row["message_en"] == "Assets 9.9e-05 亿元 is implausibly small"
     assert row["message_zh"] == "资产 9.9e-05 亿元 小得不合常理"
