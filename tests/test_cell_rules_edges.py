@@ -181,6 +181,9 @@ def test_signs_and_whole_counts() -> None:
         ("e5", "rated_aa", "整数 / a whole number", "1.5"),
         ("d", "rated_aa", ">= 0", "-1"),
     ]  # fmt: skip
+    # without an entity list, no entity is a difference unit
+    plain = check_non_negative(ctx([row("d", "total_assets", -5.0)]))
+    assert plain.select("entity", "expected").rows() == [("d", ">= 0")]
     e1, _, e5, _ = got.iter_rows(named=True)
     ta, aa = CAT["total_assets"], CAT["rated_aa"]
     assert (e1["message_zh"], e1["message_en"], e1["fix"]) == (
