@@ -120,6 +120,7 @@ def test_net_profit_above_total_profit() -> None:
 
 def test_the_debt_ratio_from_0_to_100_percent() -> None:
     figures = {
+        "a": {"revenue": 1.0},  # no debt ratio to check, and the entities after it are
         "e0": {"total_assets": 2.0, "net_assets": 2.0},  # 0 %
         "e1": {"total_assets": 2.0, "net_assets": 0.0},  # 100 %
         "e2": {"total_assets": 2.0, "net_assets": 2.2},  # −10 %
@@ -131,13 +132,17 @@ def test_the_debt_ratio_from_0_to_100_percent() -> None:
     }
     got = check_debt_ratio_range(ctx(figures))
     assert got.select("entity", "indicator", "cell", "expected", "found").rows() == [
-        ("e2", "net_assets", "D10", "0%–100%", "-10.00%"),
-        ("e3", "net_assets", "D12", "0%–100%", "110.00%"),
-        ("e4", "debt_ratio", "D15", "0%–100%", "120.00%"),
-        ("e5", "debt_ratio", "D16", "0%–100%", "-1.00%"),
+        ("e2", "net_assets", "D11", "0%–100%", "-10.00%"),
+        ("e3", "net_assets", "D13", "0%–100%", "110.00%"),
+        ("e4", "debt_ratio", "D16", "0%–100%", "120.00%"),
+        ("e5", "debt_ratio", "D17", "0%–100%", "-1.00%"),
     ]
     assert got["message_en"][0] == (
         "the debt ratio is -10.00%, outside 0–100% (net assets and total assets disagree)"
+    )
+    assert got["fix"][0] == (
+        "核对资产总额和净资产（单位均为亿元）/ check total assets and net assets (both in 100 "
+        "million yuan)"
     )
 
 
