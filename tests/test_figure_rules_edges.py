@@ -320,7 +320,13 @@ PLAN = SimpleNamespace(targets=(), title_zh="规划", id="quzhou-14th")
 
 @pytest.mark.parametrize(
     ("net_assets", "strict", "breach"),
-    [(0.35, True, True), (0.35, False, False), (0.36, True, False), (0.34, False, True)],
+    [
+        (0.35, True, True),
+        (0.35, False, False),
+        (0.36, True, False),
+        (0.34, False, True),
+        (0.40, False, False),
+    ],
 )
 def test_a_binding_ceiling_met_exactly(net_assets: float, strict: bool, breach: bool) -> None:
     figures = {"e": {"total_assets": 1.0, "net_assets": net_assets}}
@@ -348,12 +354,12 @@ def test_a_binding_ceiling_met_exactly(net_assets: float, strict: bool, breach: 
 
 def test_a_binding_floor_a_formula_and_an_amount_and_the_units_own_target_first() -> None:
     targets = [
+        target("zz", 1.0),  # an indicator outside the catalogue, met first
+        target("net_profit", 1.0, kind="level"),  # neither a ceiling nor a floor
         target("profit_margin", 0.10, kind="floor"),
         target("revenue", 5.0, kind="floor", scope="city"),
         target("revenue", 8.0, kind="floor", scope="qujiang"),  # the unit's own: it counts
         target("labour_productivity", 20.0, kind="floor"),
-        target("net_profit", 1.0, kind="level"),  # neither a ceiling nor a floor
-        target("zz", 1.0),
     ]
     figures = {
         "e": {"revenue": 7.0, "total_profit": 0.7, "net_profit": 9.0},  # margin exactly 10 %
@@ -391,3 +397,42 @@ def test_a_ratio_is_unbounded_when_its_denominators_band_reaches_zero(
         return
     corners = [n / dd for n in (0.9, 1.1) for dd in (d - hd, d + hd)]
     assert got == (min(corners), max(corners))
+
+
+def test_a_binding_target_of_the_city_before_another_scopes_and_the_debt_ratio_from_its_figures() -> (
+    None
+):
+    targets = [
+        target("revenue", 9.0, kind="floor", scope="a_scope"),
+        target("revenue", 5.0, kind="floor"),
+    ]
+    figures = {"e": {"revenue": 7.0}}
+    assert check_binding_targets(ctx(figures, plan=PLAN, options={"targets": targets})).is_empty()
+    # total assets of zero: the debt ratio is the submitted one
+    ceiling = [target("debt_ratio", 0.65)]
+    zero = {"e": {"total_assets": 0.0, "net_assets": 1.0, "debt_ratio": 0.7}}
+    got = check_binding_targets(ctx(zero, plan=PLAN, options={"targets": ceiling}))
+    assert got.select("indicator", "cell", "found").rows() == [("debt_ratio", "D7", "70.00%")]
+    # a ratio from exactly its two components
+    margin = [target("profit_margin", 0.10, kind="floor")]
+    two = {"e": {"revenue": 8.0, "total_profit": 0.79}}
+    assert check_binding_targets(ctx(two, plan=PLAN, options={"targets": margin}))[
+        "found"
+    ].to_list() == ["9.88%"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "x", "breach"),
+    [
+        (10.0, 10.0 * (1 - 1e-13), False),  # float noise: at the floor
+        (10.0, 10.0 * (1 - 1e-10), True),  # beyond the noise: below it
+        (0.0, -1e-16, False),  # a floor of zero, within 1e-15
+        (0.0, -1e-14, True),
+    ],
+)
+def test_at_a_floor_means_within_float_noise(limit: float, x: float, breach: bool) -> None:
+    floor = [target("net_profit", limit, kind="floor")]
+    got = check_binding_targets(
+        ctx({"e": {"net_profit": x}}, plan=PLAN, options={"targets": floor})
+    )
+    assert got.height == breach
