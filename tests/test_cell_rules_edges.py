@@ -241,6 +241,11 @@ def test_a_figure_given_twice_is_named_at_every_place() -> None:
         row("e3", "revenue", 1.0, row=4, sheet=None, cell=None),
         row("e4", "revenue", 1.0, row=None, sheet=None, cell=None),
         row("e4", "revenue", 1.0, row=None, sheet=None, cell=None),
+        # no entity, or no indicator, twice: core.required says so, not core.duplicate
+        row(None, "revenue", 1.0, row=20, cell="D20"),
+        row(None, "revenue", 1.0, row=21, cell="D21"),
+        row("e6", None, 1.0, row=22, cell="D22"),
+        row("e6", None, 1.0, row=23, cell="D23"),
         # a sheet without a cell, or a cell without a sheet: the row is the place
         row("e5", "revenue", 1.0, row=3, cell=None),
         row("e5", "revenue", 1.0, row=4, sheet=None, cell="D4"),
