@@ -356,6 +356,7 @@ def test_a_binding_floor_a_formula_and_an_amount_and_the_units_own_target_first(
     targets = [
         target("zz", 1.0),  # an indicator outside the catalogue, met first
         target("net_profit", 1.0, kind="level"),  # neither a ceiling nor a floor
+        target("rd_intensity", 0.01, kind="floor"),  # no entity reports its figures
         target("profit_margin", 0.10, kind="floor"),
         target("revenue", 5.0, kind="floor", scope="city"),
         target("revenue", 8.0, kind="floor", scope="qujiang"),  # the unit's own: it counts
@@ -371,6 +372,14 @@ def test_a_binding_floor_a_formula_and_an_amount_and_the_units_own_target_first(
         ("f", "profit_margin", ">= 10.00%（表2，约束性 / binding）", "9.88%"),
         ("f", "labour_productivity", ">= 20（表2，约束性 / binding）", "19"),
     ]
+    assert (
+        got["fix"].to_list()
+        == [
+            "核对数字，并在“说明”列说明原因和降负债措施 / check the figures and explain the cause and "
+            "the deleveraging measures in the Explanation column"
+        ]
+        * 3
+    )
     # a formula's finding points at its numerator's cell
     assert got.filter(pl.col("entity") == "f")["cell"].to_list()[0] == "D9"
     # without a plan: nothing; the plan's own targets when no option gives them

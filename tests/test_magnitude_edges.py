@@ -188,6 +188,7 @@ def test_a_figure_exactly_at_its_bound_passes_and_just_beyond_is_an_error() -> N
     [
         (9.9e3, "", ""),  # beyond, by less than one order of magnitude (9.9 × the bound)
         (1e4 * 1.0001, " 1 个数量级", " by 1 order of magnitude"),
+        (1e5 * 1.0001, " 2 个数量级", " by 2 orders of magnitude"),
         (5e12 * 1.0001, " 9 个数量级", " by 9 orders of magnitude"),
     ],
 )
@@ -212,6 +213,17 @@ def test_a_unit_mistake_names_last_years_figure_when_within_the_bound() -> None:
     # beyond the bound, the bound is what was expected
     assert b["expected"] == "|x| <= 1000 亿元（10 × 100, 表2 (city, 2025)）"
     assert b["found"] == "2000000"
+
+
+def test_a_row_of_an_unknown_indicator_or_not_finite_is_passed_over() -> None:
+    c = ctx({"a": 5e12, "b": math.inf, "c": 5e12})
+    rows = c.observations.with_columns(
+        indicator=pl.when(pl.col("entity") == "a").then(pl.lit("zz")).otherwise(pl.col("indicator"))
+    )
+    got = check_magnitude(
+        RuleContext(observations=rows, year=2023, indicators=c.indicators, options=c.options)
+    )
+    assert got["entity"].to_list() == ["c"]
 
 
 def test_an_indicator_without_a_range_is_bounded_by_absurd() -> None:
