@@ -21,6 +21,7 @@ from soeplan.submissions.magnitude import (
     check_magnitude_small,
     implausible_figures,
     plausible_ranges,
+    ranges_of,
     unit_mistake,
 )
 
@@ -273,3 +274,48 @@ def test_implausible_figures_at_the_bound_and_without_a_range() -> None:
     # with no range at all, every indicator is bounded by ABSURD
     none = implausible_figures(frame, {})
     assert none["entity"].to_list() == ["d", "e"] and none["high"].to_list() == [ABSURD, ABSURD]
+
+
+def test_a_unit_mistake_of_a_figure_of_one_and_the_closer_mistake_by_powers_of_ten() -> None:
+    assert unit_mistake(1.0, "亿元", prior=1e-4) == UnitMistake("亿元", "万元", 4)
+    # 1.05e11 over a bound of 1000: divided by 10^8 it is still 1050, beyond it
+    assert unit_mistake(1.05e11, "亿元", high=1000.0) is None
+    # 10^6.1 times last year: nearer 10^8 than 10^4
+    assert unit_mistake(5e5, "亿元", high=1000.0, prior=5e5 / 10**6.1) == UnitMistake(
+        "亿元", "元", 8
+    )
+    assert unit_mistake(5e5, "亿元", high=1000.0, prior=5e5 / 10**5.9) == UnitMistake(
+        "亿元", "万元", 4
+    )
+
+
+def test_the_ranges_a_rule_uses_without_ranges_given() -> None:
+    from soeplan import load_plan
+    from soeplan.indicators import builtin_indicators
+
+    plan = load_plan("quzhou-14th")
+    cat = {i.code: i for i in builtin_indicators()}
+    base = RuleContext(observations=pl.DataFrame(), year=2023, plan=plan, indicators=cat)
+    # the plan's figures and its targets (表2: total assets of 4000 亿元 in 2025), as validation
+    # derives them
+    derived = ranges_of(base)
+    assert derived == plausible_ranges(plan, cat)
+    assert (derived["total_assets"].high, derived["total_assets"].source) == (
+        40000.0,
+        "表2 资产总额 (city, 2025)",
+    )
+
+    # the targets given as an option count too
+    class Big:
+        indicator, value, source, scope, year = "total_assets", 9000.0, "插件", "kecheng", 2025
+
+    with_targets = RuleContext(
+        observations=pl.DataFrame(), year=2023, plan=plan, indicators={"total_assets": cat["total_assets"]},
+        options={"targets": [Big()]},
+    )  # fmt: skip
+    got = ranges_of(with_targets)
+    assert set(got) == {"total_assets"}
+    assert (got["total_assets"].high, got["total_assets"].source) == (
+        90000.0,
+        "插件 (kecheng, 2025)",
+    )

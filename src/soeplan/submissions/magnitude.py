@@ -137,11 +137,12 @@ def plausible_ranges(
 
 
 def ranges_of(ctx: RuleContext) -> dict[str, PlausibleRange]:
-    """The ranges a rule uses: ``options["plausible"]`` (set by validation), else derived."""
+    """The ranges a rule uses: ``options["plausible"]`` (set by validation), else derived from
+    the plan, with ``options["targets"]`` or else the plan's and the plugins' targets."""
     given = ctx.options.get("plausible")
     if given is not None:
         return dict(given)
-    return plausible_ranges(ctx.plan, ctx.indicators, ctx.options.get("targets") or ())
+    return plausible_ranges(ctx.plan, ctx.indicators, ctx.options.get("targets"))
 
 
 def unit_mistake(
