@@ -77,6 +77,10 @@ def test_a_ratio_within_the_precision_of_its_inputs_and_just_outside() -> None:
     assert row["message_en"] == (
         f"{CAT['debt_ratio'].name_en} does not match its recomputation from the submitted components"
     )
+    assert row["fix"] == (
+        "比率由系统计算，可删除该比率；否则核对分子分母 / ratios are recomputed: leave the ratio "
+        "out, or correct its components"
+    )
     # a whole number is known to ± 0.5: with total assets of 1 (0.5…1.5), 60 % passes
     # against a recomputed 49 %; 67 % does not
     for ratio, n in ((0.6, 0), (0.67, 1)):
@@ -197,6 +201,19 @@ def test_a_jump_that_is_a_unit_mistake_or_beyond_the_range_is_left_to_core_magni
     now = {"e": {"total_assets": 10.0 * 1e4, "revenue": 30.0}, "f": {"total_assets": 1001.0}}
     got = check_prior_jump(ctx(now, prior=prior, options={"plausible": ranges}))
     assert got.select("entity", "indicator").rows() == [("e", "revenue")]
+    # a figure exactly at its bound is compared; a unit mistake within the bound is not, and
+    # the entity's other figures still are
+    at = {"e": {"total_assets": 1000.0}, "f": {"total_assets": 100.0, "revenue": 30.0}}
+    prior2 = {"e": {"total_assets": 10.0}, "f": {"total_assets": 0.01, "revenue": 10.0}}
+    got = check_prior_jump(ctx(at, prior=prior2, options={"plausible": ranges}))
+    assert got.select("entity", "indicator", "found").rows() == [
+        ("e", "total_assets", "1000 (+9900%)"),
+        ("f", "revenue", "30 (+200%)"),
+    ]
+    assert got["fix"][0] == (
+        "核对后在“说明”列写明原因（如兼并重组、资产划转）/ check it and explain it in the "
+        "Explanation column (e.g. a merger or an asset transfer)"
+    )
     # no prior, or an empty one: nothing to compare
     assert check_prior_jump(ctx(now)).is_empty()
     assert check_prior_jump(ctx(now, prior={})).is_empty()

@@ -137,7 +137,8 @@ def test_a_catalogue_magnitude_replaces_the_plans_scale_only_when_larger() -> No
             self.indicator, self.value, self.source = indicator, value, source
             self.scope, self.year = "city", 2020
 
-    plan = type("P", (), {"figures": (Fig("ta", -80.0, "表1"), Fig("ta", 50.0), Fig("n", 0.5))})()
+    figs = (Fig("ta", -80.0, "表1"), Fig("ta", 50.0), Fig("ta", 80.0, "later"), Fig("n", 0.5))
+    plan = type("P", (), {"figures": figs})()
     targets = [Fig("ta", 70.0, "表2")]
     cat = {
         "ta": TA,
@@ -159,6 +160,11 @@ def test_a_catalogue_magnitude_replaces_the_plans_scale_only_when_larger() -> No
     )
     equal = {"ta": ind("ta", "资产", "A", "亿元", Kind.AMOUNT, magnitude=80)}
     assert plausible_ranges(plan, equal, targets)["ta"].source == "表1 (city, 2020)"
+    # a count whose largest figure is 1 keeps its source; 1.5 is its scale
+    ones = type("P", (), {"figures": (Fig("n", 1.0, "表1"),)})()
+    assert plausible_ranges(ones, {"n": CNT}, [])["n"].source == "表1 (city, 2020)"
+    halves = type("P", (), {"figures": (Fig("n", 1.5, "表1"),)})()
+    assert plausible_ranges(halves, {"n": CNT}, [])["n"].scale == 1.5
     count_only = {"k": ind("k", "户", "K", "户", Kind.COUNT)}
     assert plausible_ranges(plan, count_only, [])["k"].source == "a count (k)"  # fmt: skip
 
@@ -319,3 +325,25 @@ def test_the_ranges_a_rule_uses_without_ranges_given() -> None:
         90000.0,
         "插件 (kecheng, 2025)",
     )
+
+
+def test_the_defaults_of_plausible_ranges() -> None:
+    from soeplan import get_registry, load_plan
+
+    plan = load_plan("quzhou-14th")
+    reg = get_registry()
+    every = plausible_ranges(plan)
+    # the registry's catalogue and the plan's targets (with the plugins')
+    assert every == plausible_ranges(plan, reg.indicators, reg.targets(plan).values())
+    assert every["total_assets"].scale == 4000.0
+    # given indicators are kept, and the targets still come from the registry
+    given = plausible_ranges(plan, {"total_assets": reg.indicators["total_assets"]})
+    assert set(given) == {"total_assets"} and given["total_assets"].scale == 4000.0
+    # given targets (none): the plan's figures alone
+    figures_only = plausible_ranges(plan, {"total_assets": reg.indicators["total_assets"]}, [])
+    assert figures_only["total_assets"].scale == max(
+        abs(float(f.value)) for f in plan.figures if f.indicator == "total_assets"
+    )
+    # no plan: the catalogue's magnitudes and the counts' floor only
+    none = plausible_ranges(None, {"n": CNT, "ta": TA})
+    assert set(none) == {"n"} and none["n"].scale == 1.0

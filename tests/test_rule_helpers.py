@@ -16,6 +16,7 @@ from soeplan.submissions.rule_helpers import (
     _label,
     _loc,
     _pct,
+    _where,
     _wide,
     _written_half_ulp,
     prior_values,
@@ -118,3 +119,14 @@ def test_the_figures_by_entity_keep_the_first_of_a_duplicate_and_only_finite_one
         ("f", "revenue"): 3.0,
     }
     assert prior_values(_ctx([])) == {}
+
+
+def test_a_findings_where_takes_every_place_field_and_nothing_else() -> None:
+    r = {"file": "f", "sheet": "s", "cell": "c", "row": 1, "unit": "u", "entity": "e",
+         "indicator": "i", "year": 2023, "value": 5.0, "raw": "5"}  # fmt: skip
+    assert _where(r) == {
+        k: r[k] for k in ("file", "sheet", "cell", "row", "unit", "entity", "indicator", "year")
+    }
+    assert _where({}) == dict.fromkeys(
+        ("file", "sheet", "cell", "row", "unit", "entity", "indicator", "year")
+    )
