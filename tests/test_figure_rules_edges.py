@@ -462,3 +462,15 @@ def test_at_a_floor_means_within_float_noise(limit: float, x: float, breach: boo
         ctx({"e": {"net_profit": x}}, plan=PLAN, options={"targets": floor})
     )
     assert got.height == breach
+
+
+def test_a_ratio_that_cannot_be_checked_does_not_stop_the_next() -> None:
+    figures = {
+        "e": {"roe": 0.5, "total_assets": 1.27, "net_assets": 0.51, "debt_ratio": 0.9},  # roe lacks net profit
+        "f": {"revenue": 0.0, "total_profit": 1.0, "profit_margin": 0.2, "total_assets": 1.27,
+              "net_assets": 0.51, "debt_ratio": 0.9},  # a margin over no revenue
+    }  # fmt: skip
+    assert check_ratio_identities(ctx(figures)).select("entity", "indicator").rows() == [
+        ("e", "debt_ratio"),
+        ("f", "debt_ratio"),
+    ]

@@ -347,3 +347,12 @@ def test_the_defaults_of_plausible_ranges() -> None:
     # no plan: the catalogue's magnitudes and the counts' floor only
     none = plausible_ranges(None, {"n": CNT, "ta": TA})
     assert set(none) == {"n"} and none["n"].scale == 1.0
+    # nothing given: the registry's catalogue; given no targets, the plan's figures alone
+    assert set(plausible_ranges(None)) == {
+        c
+        for c, r in reg.indicators.items()
+        if r.kind is not Kind.RATIO and (r.kind is Kind.COUNT or r.magnitude)
+    }
+    assert (
+        plausible_ranges(plan, None, [])["total_assets"].scale == figures_only["total_assets"].scale
+    )

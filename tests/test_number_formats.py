@@ -227,3 +227,21 @@ def test_each_refusal_word_for_word(cell: str, zh: str, en: str, fix: str) -> No
 @pytest.mark.parametrize("cell", ["1,234", " 12 ", "0.46", "46%", "-3"])
 def test_a_number_is_not_refused(cell: str) -> None:
     assert refusal(cell) is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        (True, (None, "True")),  # a checkbox is no number
+        ("46％", (0.46, "46％")),  # a full-width percent sign
+        ("12X", (None, "12X")),
+        ("1,234 567", (None, "1,234 567")),  # two kinds of separator: neither is read
+    ],
+)
+def test_cells_at_the_edges_of_reading(cell: object, read: tuple[float | None, str | None]) -> None:
+    assert parse_value(cell) == read
+
+
+def test_a_letter_before_the_digits_has_no_reading() -> None:
+    why = refusal("X1，5")
+    assert why is not None and why.fix == NO_READING
