@@ -73,3 +73,11 @@ def store_view(root: Path) -> tuple[object, ...]:
     from soeplan.submissions.store import Store, read_store
 
     return (Store(root).entries(), read_store(root).rows())
+
+
+#: The columns a rule sees, as validation gives them (the rule tests build their frames with it).
+RULE_FRAME_SCHEMA = {
+    "unit": pl.String, "entity": pl.String, "year": pl.Int64, "indicator": pl.String,
+    "value": pl.Float64, "raw": pl.String, "file": pl.String, "sheet": pl.String,
+    "row": pl.Int64, "cell": pl.String,
+}  # fmt: skip

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from _submission_helpers import RULE_FRAME_SCHEMA
 from soeplan.indicators import builtin_indicators
 from soeplan.rules import RuleContext
 from soeplan.submissions.cell_rules import (
@@ -21,11 +22,7 @@ from soeplan.submissions.cell_rules import (
 )
 
 CAT = {i.code: i for i in builtin_indicators()}
-SCHEMA = {
-    "unit": pl.String, "entity": pl.String, "year": pl.Int64, "indicator": pl.String,
-    "value": pl.Float64, "raw": pl.String, "file": pl.String, "sheet": pl.String,
-    "row": pl.Int64, "cell": pl.String,
-}  # fmt: skip
+SCHEMA = RULE_FRAME_SCHEMA
 SHEET = "数据填报 Data"
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from _submission_helpers import RULE_FRAME_SCHEMA
 from soeplan.indicators import builtin_indicators
 from soeplan.rules import RuleContext
 from soeplan.submissions.figure_rules import (
@@ -25,11 +26,7 @@ from soeplan.submissions.figure_rules import (
 )
 
 CAT = {i.code: i for i in builtin_indicators()}
-SCHEMA = {
-    "unit": pl.String, "entity": pl.String, "year": pl.Int64, "indicator": pl.String,
-    "value": pl.Float64, "raw": pl.String, "file": pl.String, "sheet": pl.String,
-    "row": pl.Int64, "cell": pl.String,
-}  # fmt: skip
+SCHEMA = RULE_FRAME_SCHEMA
 
 
 def frame(figures: dict[str, dict[str, float | None]]) -> pl.DataFrame:
