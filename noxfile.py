@@ -206,6 +206,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_edges.py",
             "tests/test_rollup_period.py",
             "tests/test_rollup_flat_edges.py",
+            "tests/test_rollup_output_edges.py",
         ],
     ),
     (
