@@ -253,6 +253,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_rule_helpers.py",
             "tests/test_number_formats.py",
             "tests/test_explanations.py",
+            "tests/test_validate_edges.py",
         ],
     ),
     (

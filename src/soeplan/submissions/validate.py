@@ -373,7 +373,8 @@ def _judge(findings: pl.DataFrame, obs: pl.DataFrame, policy: Policy) -> pl.Data
     too little (:func:`says_something`), has its ``fix`` say so."""
     explained_rows: dict[tuple[str | None, int | None], bool] = {}
     explained_keys: dict[tuple[str | None, str | None], bool] = {}
-    texts: dict[tuple[str | None, int | None], str] = {}
+    texts: dict[tuple[str | None, int | None], str] = {}  # the first explanation of a row
+    key_texts: dict[tuple[str | None, str | None], str] = {}  # … and of a figure
     if "explanation" in obs.columns:
         ex = obs.filter(
             pl.col("explanation").is_not_null() & (pl.col("explanation").str.strip_chars() != "")
@@ -385,6 +386,7 @@ def _judge(findings: pl.DataFrame, obs: pl.DataFrame, policy: Policy) -> pl.Data
             key = (r.get("entity"), r.get("indicator"))
             explained_keys[key] = explained_keys.get(key, False) or ok
             texts.setdefault(where, r["explanation"])
+            key_texts.setdefault(key, r["explanation"])
     explained, blocks, fixes = [], [], []
     for r in findings.iter_rows(named=True):
         where, key = (r["file"], r["row"]), (r["entity"], r["indicator"])
@@ -399,7 +401,9 @@ def _judge(findings: pl.DataFrame, obs: pl.DataFrame, policy: Policy) -> pl.Data
         blocks.append(policy.blocks(severity, e))
         fix = r["fix"]
         if given and not e and severity in policy.explain:
-            fix = f"{fix or ''}{'; ' if fix else ''}{_too_short(texts.get(where), policy)}"
+            by_row = r["row"] is not None and where in texts
+            text = texts[where] if by_row else key_texts.get(key)
+            fix = f"{fix or ''}{'; ' if fix else ''}{_too_short(text, policy)}"
         fixes.append(fix)
     out = findings.with_columns(
         pl.Series("explained", explained, dtype=pl.Boolean),
