@@ -155,3 +155,25 @@ def test_a_rollup_with_no_figure_keeps_its_findings_and_structure() -> None:
     empty = rollup(obs([]), s)
     assert empty.structure is s and empty.findings.is_empty()
     assert empty.findings.columns == r.findings.columns
+
+
+def test_what_only_the_known_entities_report_stays_beside_the_unknown_ones() -> None:
+    # the known entity alone reports 2020 and a ratio; the unknown one only total_assets of 2021
+    data = obs(
+        [
+            ("a", "x", 2020, "total_assets", 4.0),
+            ("a", "x", 2020, "net_assets", 1.0),
+            ("a", "x", 2020, "debt_ratio", 0.75),
+            ("a", "new1", 2021, "total_assets", 2.0),
+        ]
+    )
+    r = rollup(data, small_structure())
+    assert r.values.filter(pl.col("node") == "a").select("year", "indicator", "value").rows() == [
+        (2020, "debt_ratio", 0.75),
+        (2020, "net_assets", 1.0),
+        (2020, "total_assets", 4.0),
+        (2021, "total_assets", 2.0),
+    ]
+    recomputed = r.findings.filter(pl.col("rule") == "rollup.ratio_recomputed")
+    assert recomputed["indicator"].to_list() == ["debt_ratio"]
+    assert set(r.findings["rule"]) == {"rollup.ratio_recomputed", "rollup.flat_fallback"}

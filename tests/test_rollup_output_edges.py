@@ -196,3 +196,21 @@ def test_every_ratio_asked_for_shows_no_component() -> None:
     values = rollup(data, small_structure(), indicators=ratios).values
     assert set(values["indicator"]) == {"debt_ratio"}
     assert values.filter(pl.col("node") == "x")["value"].to_list() == [0.75]
+
+
+@pytest.mark.parametrize("path", ["wide", "cell"])
+def test_a_year_rolled_up_on_another_years_structure(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rollup_module, "_WIDE", path == "wide")
+    # z moves under g in mid-2021; x is renamed then
+    s = small_structure(RENAME_AND_TRANSFER)
+    data = obs([("x", 2020, "total_assets", 1.0), ("z", 2020, "total_assets", 4.0)])
+    own = rollup(data, s)
+    assert own.value("g", "total_assets", 2020) == 1.0
+    on_2021 = rollup(data, s, structure_years={2020: 2021})
+    assert on_2021.value("g", "total_assets", 2020) == 5.0
+    assert on_2021.value("a", "total_assets", 2020) == 5.0
+    if path == "cell":
+        x = on_2021.values.filter(pl.col("node") == "x")
+        assert x.select("year", "name_zh").rows() == [(2020, "新甲")]
