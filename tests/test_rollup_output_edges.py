@@ -202,15 +202,33 @@ def test_every_ratio_asked_for_shows_no_component() -> None:
 def test_a_year_rolled_up_on_another_years_structure(
     path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # (the wide path is taken only without the entity level)
     monkeypatch.setattr(rollup_module, "_WIDE", path == "wide")
+    entities = path == "cell"
     # z moves under g in mid-2021; x is renamed then
     s = small_structure(RENAME_AND_TRANSFER)
     data = obs([("x", 2020, "total_assets", 1.0), ("z", 2020, "total_assets", 4.0)])
-    own = rollup(data, s)
+    own = rollup(data, s, include_entities=entities)
     assert own.value("g", "total_assets", 2020) == 1.0
-    on_2021 = rollup(data, s, structure_years={2020: 2021})
+    on_2021 = rollup(data, s, structure_years={2020: 2021}, include_entities=entities)
     assert on_2021.value("g", "total_assets", 2020) == 5.0
     assert on_2021.value("a", "total_assets", 2020) == 5.0
     if path == "cell":
         x = on_2021.values.filter(pl.col("node") == "x")
         assert x.select("year", "name_zh").rows() == [(2020, "新甲")]
+
+
+@pytest.mark.parametrize("path", ["wide", "cell"])
+def test_every_rollup_carries_the_structure_its_figures_were_placed_on(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rollup_module, "_WIDE", path == "wide")
+    entities = path == "cell"
+    s = small_structure()
+    data = obs([("z", 2020, "total_assets", 1.0), ("w", 2020, "total_assets", 2.0)])
+    full = rollup(data, s, include_entities=entities)
+    assert full.structure is s and full.value("all", "total_assets", 2020) == 3.0
+    # no figure in the years asked for
+    none = rollup(data, s, years=[2019], include_entities=entities)
+    assert none.structure is s and none.values.is_empty() and none.findings.is_empty()
+    assert none.values.schema == full.values.schema
