@@ -7,16 +7,22 @@ row or by figure, the fix for a too short explanation, the order)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import polars as pl
 import pytest
+from soeplan_kecheng import plugin as kecheng
 
-from soeplan import Registry
+from _structures import small_structure
+from soeplan import Registry, hookimpl
+from soeplan.errors import YearOutsidePlanError
 from soeplan.frames import FINDING_SCHEMA, OBSERVATION_SCHEMA
+from soeplan.indicators import Aggregation, Category, Indicator, Kind
 from soeplan.provenance import UNREGISTERED, HookTiming, PluginFailure
 from soeplan.rules import Rule, RuleContext, Severity, empty_findings, findings_frame
 from soeplan.submissions.core_rules import SCHEMA_RULE_ID
+from soeplan.submissions.template import unit_context
 from soeplan.submissions.validate import (
     REPORT_COLUMNS,
     Policy,
@@ -225,8 +231,6 @@ CAT = {"revenue": "amount", "debt_ratio": "ratio"}
 def test_a_percentage_is_a_number_only_in_a_ratio(
     indicator: str, raw: str | None, kept: bool
 ) -> None:
-    from soeplan.indicators import Kind
-
     inds = {
         c: type("I", (), {"kind": Kind.RATIO if k == "ratio" else Kind.AMOUNT})
         for c, k in CAT.items()
@@ -480,3 +484,97 @@ def test_validate_takes_the_unit_from_a_frame_of_one_unit_only() -> None:
     two = pl.DataFrame({**{k: v * 2 for k, v in base.items()}, "unit": ["qujiang", "kecheng"]})
     validate(two, year=2023, rules=[probe], plan=None)
     assert seen[-1] is None
+
+
+# ---------------------------------------------------------------- what the rules are given
+
+
+def probe() -> tuple[Rule, list[RuleContext]]:
+    seen: list[RuleContext] = []
+
+    def look(ctx: RuleContext) -> pl.DataFrame:
+        seen.append(ctx)
+        return empty_findings()
+
+    return Rule(
+        id="p.look", severity=HINT, description_zh="看", description_en="look", check=look
+    ), seen
+
+
+ONE_FIGURE = pl.DataFrame(
+    {"unit": ["kecheng"], "entity": ["x"], "year": [2023], "indicator": ["revenue"], "value": [1.0]}
+)
+
+
+def test_a_year_outside_the_plan_is_refused_as_the_submissions_year() -> None:
+    with pytest.raises(YearOutsidePlanError) as exc:
+        validate(ONE_FIGURE.with_columns(year=pl.lit(2031)), year=2031)
+    assert "the submission's year" in str(exc.value) and "2031" in str(exc.value)
+
+
+def test_without_a_unit_the_rules_get_no_entities_and_nothing_required() -> None:
+    rule_, seen = probe()
+    validate(ONE_FIGURE.drop("unit"), year=2023, rules=[rule_], plan=None)
+    [ctx] = seen
+    assert ctx.unit is None and ctx.structure is None
+    assert ctx.options["entities"] == () and ctx.options["required"] == []
+
+
+def test_the_rules_get_the_units_entities_and_structure_from_the_registry_given() -> None:
+    bare = Registry.build(entry_points=False, strict=False)  # no county plugin
+    rule_, seen = probe()
+    validate(ONE_FIGURE, year=2023, rules=[rule_], plan=None, registry=bare)
+    structure, entities = unit_context("kecheng", 2023, bare)
+    assert seen[0].options["entities"] == entities
+    assert seen[0].structure is not None
+    assert set(seen[0].structure.entities) == set(structure.entities)
+    # the installed plugins' structure of the unit is another one
+    assert entities != unit_context("kecheng", 2023)[1]
+
+
+def test_a_structure_given_gives_the_units_entities_in_it() -> None:
+    s = small_structure()
+    rule_, seen = probe()
+    frame = ONE_FIGURE.with_columns(unit=pl.lit("a"))
+    validate(frame, year=2023, rules=[rule_], plan=None, structure=s)
+    assert seen[0].structure is s
+    assert [e.id for e in seen[0].options["entities"]] == [
+        "g",
+        "d",
+        "x",
+        "y",
+        "z",
+    ]  # parents first, then by id
+    # a structure without a unit: no entities expected
+    validate(frame.drop("unit"), year=2023, rules=[rule_], plan=None, structure=s)
+    assert seen[1].structure is s and seen[1].options["entities"] == ()
+
+
+def test_the_required_indicators_are_those_of_the_units_plugin_in_the_registry_given() -> None:
+    output = Indicator(
+        code="kx_output", name_zh="产值", name_en="Output", category=Category.SCALE,
+        unit="万元", kind=Kind.AMOUNT, aggregation=Aggregation.SUM,
+    )  # fmt: skip
+    ns = SimpleNamespace(
+        soeplan_structures=hookimpl(lambda: kecheng.soeplan_structures()),
+        soeplan_indicators=hookimpl(lambda: [output]),
+    )
+    reg = Registry.build(("kx", ns), entry_points=False, strict=False)
+    rule_, seen = probe()
+    validate(ONE_FIGURE, year=2023, rules=[rule_], plan=None, registry=reg)
+    assert "kx_output" in seen[0].options["required"]
+    assert "total_assets" in seen[0].options["required"]
+
+
+def test_the_registered_rules_run_a_plugins_rule_too() -> None:
+
+    rule_, seen = probe()
+    reg = Registry.build(
+        ("p", SimpleNamespace(soeplan_rules=hookimpl(lambda: [rule_]))),
+        entry_points=False,
+        strict=False,
+    )
+    report = validate(ONE_FIGURE, year=2023, plan=None, registry=reg)
+    assert len(seen) == 1
+    ran = {t.record for t in report.timings}
+    assert "p.look" in ran and "core.schema" in ran and "core.completeness" in ran
