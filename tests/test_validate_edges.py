@@ -16,12 +16,16 @@ from soeplan_kecheng import plugin as kecheng
 
 from _structures import small_structure
 from soeplan import Registry, hookimpl
+from soeplan.context import current
 from soeplan.errors import YearOutsidePlanError
 from soeplan.frames import FINDING_SCHEMA, OBSERVATION_SCHEMA
 from soeplan.indicators import Aggregation, Category, Indicator, Kind
+from soeplan.plan.load import load_plan
 from soeplan.provenance import UNREGISTERED, HookTiming, PluginFailure
 from soeplan.rules import Rule, RuleContext, Severity, empty_findings, findings_frame
 from soeplan.submissions.core_rules import SCHEMA_RULE_ID
+from soeplan.submissions.figure_rules import DEFAULT_JUMP_SHARE
+from soeplan.submissions.magnitude import plausible_ranges
 from soeplan.submissions.template import unit_context
 from soeplan.submissions.validate import (
     REPORT_COLUMNS,
@@ -578,3 +582,22 @@ def test_the_registered_rules_run_a_plugins_rule_too() -> None:
     assert len(seen) == 1
     ran = {t.record for t in report.timings}
     assert "p.look" in ran and "core.schema" in ran and "core.completeness" in ran
+
+
+def test_the_rules_options_hold_the_plans_targets_ranges_and_the_jump_share() -> None:
+    rule_, seen = probe()
+    validate(ONE_FIGURE, year=2023, rules=[rule_])
+    plan = load_plan("quzhou-14th")
+    reg = current()
+    targets = list(reg.targets(plan).values())
+    opts = seen[0].options
+    assert targets and opts["targets"] == targets
+    assert opts["plausible"] == plausible_ranges(plan, reg.indicators, targets)
+    assert opts["jump_share"] == DEFAULT_JUMP_SHARE
+    assert seen[0].plan == plan
+    # without a plan: no targets, the ranges from the catalogue alone; options given win
+    validate(ONE_FIGURE, year=2023, rules=[rule_], plan=None, options={"jump_share": 0.9})
+    opts = seen[1].options
+    assert opts["targets"] == [] and seen[1].plan is None
+    assert opts["plausible"] == plausible_ranges(None, reg.indicators, [])
+    assert opts["jump_share"] == 0.9
