@@ -7,6 +7,7 @@ row or by figure, the fix for a too short explanation, the order)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from soeplan_kecheng import plugin as kecheng
 
 from _structures import small_structure
-from soeplan import Registry, hookimpl
+from soeplan import Registry, Target, TargetKind, hookimpl
 from soeplan.context import current
 from soeplan.errors import YearOutsidePlanError
 from soeplan.frames import FINDING_SCHEMA, OBSERVATION_SCHEMA
@@ -443,9 +444,16 @@ def test_a_too_short_explanation_adds_to_the_fix_of_what_it_could_clear() -> Non
     assert strict == [("w", False, True, "check the figure")]
 
 
-def test_one_good_explanation_among_copies_of_a_row_clears_it() -> None:
-    obs = observations(file=["f", "f"], row=[3, 3], explanation=["ok", "资产划转入账"])
+@pytest.mark.parametrize("texts", [["ok", "资产划转入账"], ["资产划转入账", "ok"]])
+def test_one_good_explanation_among_copies_clears_it_whichever_comes_first(
+    texts: list[str],
+) -> None:
+    obs = observations(
+        file=["f", "f"], row=[3, 3], entity=["x", "x"], indicator=["revenue"] * 2, explanation=texts
+    )
     assert judged([finding(severity="warning", file="f", row=3)], obs) == [("r", True, False, None)]
+    by_figure = finding(severity="warning", entity="x", indicator="revenue")
+    assert judged([by_figure], obs) == [("r", True, False, None)]
 
 
 def test_the_policys_minimum_is_the_one_used() -> None:
@@ -601,3 +609,39 @@ def test_the_rules_options_hold_the_plans_targets_ranges_and_the_jump_share() ->
     assert opts["targets"] == [] and seen[1].plan is None
     assert opts["plausible"] == plausible_ranges(None, reg.indicators, [])
     assert opts["jump_share"] == 0.9
+
+
+def test_a_plugins_target_widens_the_plausible_range_the_rules_get() -> None:
+    big = Target(
+        scope="qujiang", indicator="total_assets", year=2025, kind=TargetKind.LEVEL,
+        value=Decimal(10**8),
+    )  # fmt: skip
+    ns = SimpleNamespace(soeplan_targets=hookimpl(lambda plan: [big]))
+    reg = Registry.build(("q", ns), entry_points=False, strict=False)
+    rule_, seen = probe()
+    validate(ONE_FIGURE, year=2023, rules=[rule_], registry=reg)
+    got = seen[0].options["plausible"]["total_assets"]
+    assert (got.scale, got.source) == (1e8, "total_assets (qujiang, 2025)")
+
+
+def test_a_months_report_gives_the_rules_its_month_and_the_month_before() -> None:
+    rule_, seen = probe()
+    month = ONE_FIGURE.with_columns(month=pl.lit(6, dtype=pl.Int8))
+    before = month.with_columns(month=pl.lit(5, dtype=pl.Int8), value=pl.lit(1))  # integer values
+    last_year = month.with_columns(year=pl.lit(2022))
+    validate(month, year=2023, month=6, previous=before, prior=last_year, rules=[rule_])
+    ctx = seen[0]
+    assert ctx.month == 6
+    assert ctx.previous is not None and ctx.previous.schema["value"] == pl.Float64
+    assert ctx.previous["month"].to_list() == [5] and ctx.previous["value"].to_list() == [1.0]
+    assert "explanation" in ctx.previous.columns  # normalised like the observations
+    assert ctx.prior is not None and ctx.prior["year"].to_list() == [2022]
+    validate(ONE_FIGURE, year=2023, rules=[rule_])
+    assert seen[1].month is None and seen[1].previous is None and seen[1].prior is None
+
+
+def test_the_report_keeps_the_policy_it_was_judged_by() -> None:
+    rule_, _ = probe()
+    strict = Policy.named("strict")
+    assert validate(ONE_FIGURE, year=2023, rules=[rule_], policy=strict).policy == strict
+    assert validate(ONE_FIGURE, year=2023, rules=[rule_]).policy == Policy()
