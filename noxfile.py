@@ -254,6 +254,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_number_formats.py",
             "tests/test_explanations.py",
             "tests/test_validate_edges.py",
+            "tests/test_validate_context.py",
         ],
     ),
     (
@@ -271,6 +272,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_store_states.py",
             "tests/test_store_api.py",
             "tests/test_store_causes.py",
+            "tests/test_store_periods.py",
         ],
     ),
 ]
