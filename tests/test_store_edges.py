@@ -139,3 +139,38 @@ def test_read_store_narrows_by_year_and_unit(tmp_path: Path) -> None:
     assert read_store(root, 2023)["unit"].to_list() == ["a", "a", "b", "b"]
     assert read_store(root).height == 6
     assert read_store(root, units=[]).height == 0
+
+
+# ---------------------------------------------------------------- the fault-injection hook
+
+
+def test_without_a_fault_set_a_write_says_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for value in (None, "", "   "):
+        if value is None:
+            monkeypatch.delenv(FAULT, raising=False)
+        else:
+            monkeypatch.setenv(FAULT, value)
+        Store(tmp_path / f"s{len(value or 'x')}").put(frame("a", 2023, 1.0), unit="a", year=2023)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_raising_fault_says_so_on_stderr_and_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(FAULT, " raise ")
+    with pytest.raises(SoeplanError, match=f"fault injected by {FAULT}"):
+        Store(tmp_path / "s").put(frame("a", 2023, 1.0), unit="a", year=2023)
+    assert capsys.readouterr() == ("", "soeplan: store fault point reached\n")
+
+
+def test_a_sleeping_fault_sleeps_as_long_as_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)  # the store's time module is this one
+    monkeypatch.setenv(FAULT, "sleep:0.25")
+    entry = Store(tmp_path / "s").put(frame("a", 2023, 1.0), unit="a", year=2023)
+    assert slept == [0.25] and entry.version == 1  # then the write goes on
+    assert capsys.readouterr().err == "soeplan: store fault point reached\n"
