@@ -174,3 +174,19 @@ def test_a_sleeping_fault_sleeps_as_long_as_it_says(
     entry = Store(tmp_path / "s").put(frame("a", 2023, 1.0), unit="a", year=2023)
     assert slept == [0.25] and entry.version == 1  # then the write goes on
     assert capsys.readouterr().err == "soeplan: store fault point reached\n"
+
+
+def test_nobody_named_records_an_empty_who(tmp_path: Path) -> None:
+    st = Store(tmp_path / "s")
+    st.put(frame("a", 2023, 1.0), unit="a", year=2023)
+    st.set_state("a", 2023, "returned", reason="check the figures")
+    assert [r["received_by"] for r in st.received()] == [""]
+    assert [(h["to"], h["by"]) for h in st.history("a", 2023)] == [
+        ("accepted", ""),
+        ("returned", ""),
+    ]
+    named = Store(tmp_path / "t")
+    named.put(frame("a", 2023, 1.0), unit="a", year=2023, received_by="张三")
+    named.set_state("a", 2023, "returned", reason="check the figures", by="李四")
+    assert [r["received_by"] for r in named.received()] == ["张三"]
+    assert [h["by"] for h in named.history("a", 2023)] == ["张三", "李四"]
