@@ -155,3 +155,21 @@ def test_a_store_error_names_a_future_version(tmp_path: Path) -> None:
     raw.close()
     with pytest.raises(StoreError, match="store schema version 3 is not 2"):
         connect(path, create=False)
+
+
+def test_a_months_states_and_entries_say_their_month(tmp_path: Path) -> None:
+    st = Store(tmp_path / "s")
+    st.put(frame("a", 2023, 12.0), unit="a", year=2023)
+    st.put(frame("a", 2022, 5.0), unit="a", year=2022, month=5)
+    st.put(frame("a", 2023, 6.0), unit="a", year=2023, month=6)
+    st.put(frame("a", 2023, 6.5), unit="a", year=2023, month=6, hold=True)
+    june = st.states(2023, ["a", "b"], month=6)
+    assert [(s.unit, s.month, s.state, s.version) for s in june.values()] == [
+        ("a", 6, "submitted", 2),
+        ("b", 6, "expected", None),
+    ]
+    assert st.states(2023)["a"].month is None
+    moved = st.set_state("a", 2023, "accepted", reason="", month=6)
+    assert (moved.unit, moved.month, moved.state, moved.version) == ("a", 6, "accepted", 2)
+    assert [(e.year, e.month, e.version) for e in st.current_months(2023)] == [(2023, 6, 2)]
+    assert [(e.year, e.month) for e in st.current_months()] == [(2022, 5), (2023, 6)]
