@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from soeplan.rules import findings_frame
 from soeplan.submissions import store_db
 from soeplan.submissions.store import Store, read_store
 from soeplan.submissions.store_db import DB_NAME, SCHEMA, StoreError, connect
@@ -173,3 +174,17 @@ def test_a_months_states_and_entries_say_their_month(tmp_path: Path) -> None:
     assert (moved.unit, moved.month, moved.state, moved.version) == ("a", 6, "accepted", 2)
     assert [(e.year, e.month, e.version) for e in st.current_months(2023)] == [(2023, 6, 2)]
     assert [(e.year, e.month) for e in st.current_months()] == [(2022, 5), (2023, 6)]
+
+
+def test_a_versions_findings_are_read_back_for_its_own_period(tmp_path: Path) -> None:
+    def found(rule: str) -> pl.DataFrame:
+        return findings_frame(
+            [{"severity": "hint", "rule": rule, "message_zh": "提示", "message_en": "hint"}]
+        )
+
+    st = Store(tmp_path / "s")
+    st.put(frame("a", 2023, 12.0), unit="a", year=2023, findings=found("annual.rule"))
+    st.put(frame("a", 2023, 6.0), unit="a", year=2023, month=6, findings=found("june.rule"))
+    assert st.findings("a", 2023, 1)["rule"].to_list() == ["annual.rule"]
+    assert st.findings("a", 2023, 1, month=6)["rule"].to_list() == ["june.rule"]
+    assert st.findings("a", 2023, 1, month=5).is_empty()
