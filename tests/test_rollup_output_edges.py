@@ -198,13 +198,15 @@ def test_every_ratio_asked_for_shows_no_component() -> None:
     assert values.filter(pl.col("node") == "x")["value"].to_list() == [0.75]
 
 
-@pytest.mark.parametrize("path", ["wide", "cell"])
-def test_a_year_rolled_up_on_another_years_structure(
-    path: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # (the wide path is taken only without the entity level)
-    monkeypatch.setattr(rollup_module, "_WIDE", path == "wide")
-    entities = path == "cell"
+@pytest.fixture(params=["wide", "cell"])
+def entities(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Each path in turn; the ``include_entities`` that takes it (the wide path is taken only
+    without the entity level)."""
+    monkeypatch.setattr(rollup_module, "_WIDE", request.param == "wide")
+    return bool(request.param == "cell")
+
+
+def test_a_year_rolled_up_on_another_years_structure(entities: bool) -> None:
     # z moves under g in mid-2021; x is renamed then
     s = small_structure(RENAME_AND_TRANSFER)
     data = obs([("x", 2020, "total_assets", 1.0), ("z", 2020, "total_assets", 4.0)])
@@ -213,17 +215,12 @@ def test_a_year_rolled_up_on_another_years_structure(
     on_2021 = rollup(data, s, structure_years={2020: 2021}, include_entities=entities)
     assert on_2021.value("g", "total_assets", 2020) == 5.0
     assert on_2021.value("a", "total_assets", 2020) == 5.0
-    if path == "cell":
+    if entities:
         x = on_2021.values.filter(pl.col("node") == "x")
         assert x.select("year", "name_zh").rows() == [(2020, "新甲")]
 
 
-@pytest.mark.parametrize("path", ["wide", "cell"])
-def test_every_rollup_carries_the_structure_its_figures_were_placed_on(
-    path: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(rollup_module, "_WIDE", path == "wide")
-    entities = path == "cell"
+def test_every_rollup_carries_the_structure_its_figures_were_placed_on(entities: bool) -> None:
     s = small_structure()
     data = obs([("z", 2020, "total_assets", 1.0), ("w", 2020, "total_assets", 2.0)])
     full = rollup(data, s, include_entities=entities)
