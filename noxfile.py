@@ -207,6 +207,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_rollup_period.py",
             "tests/test_rollup_flat_edges.py",
             "tests/test_rollup_output_edges.py",
+            "tests/test_rollup_cache.py",
         ],
     ),
     (
