@@ -208,6 +208,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_rollup_flat_edges.py",
             "tests/test_rollup_output_edges.py",
             "tests/test_rollup_cache.py",
+            "tests/test_rollup_inputs.py",
         ],
     ),
     (
