@@ -371,39 +371,33 @@ def _judge(findings: pl.DataFrame, obs: pl.DataFrame, policy: Policy) -> pl.Data
     """Add ``explained`` (the row carries an explanation that says something) and ``blocks`` (per
     the policy). A finding the policy lets an explanation clear, on a row whose explanation says
     too little (:func:`says_something`), has its ``fix`` say so."""
-    explained_rows: dict[tuple[str | None, int | None], bool] = {}
-    explained_keys: dict[tuple[str | None, str | None], bool] = {}
-    texts: dict[tuple[str | None, int | None], str] = {}  # the first explanation of a row
-    key_texts: dict[tuple[str | None, str | None], str] = {}  # … and of a figure
+    # a row's and a figure's explanations: whether one says something, and the first one's text
+    by_row: dict[tuple[str | None, int | None], tuple[bool, str]] = {}
+    by_key: dict[tuple[str | None, str | None], tuple[bool, str]] = {}
     if "explanation" in obs.columns:
         ex = obs.filter(
             pl.col("explanation").is_not_null() & (pl.col("explanation").str.strip_chars() != "")
         )
         for r in ex.iter_rows(named=True):
-            ok = says_something(r["explanation"], policy.min_explanation)
-            where = (r.get("file"), r.get("row"))
-            explained_rows[where] = explained_rows.get(where, False) or ok
-            key = (r.get("entity"), r.get("indicator"))
-            explained_keys[key] = explained_keys.get(key, False) or ok
-            texts.setdefault(where, r["explanation"])
-            key_texts.setdefault(key, r["explanation"])
+            ok, text = says_something(r["explanation"], policy.min_explanation), r["explanation"]
+            for seen, at in (
+                (by_row, (r.get("file"), r.get("row"))),
+                (by_key, (r.get("entity"), r.get("indicator"))),
+            ):
+                was = seen.get(at)
+                seen[at] = (ok, text) if was is None else (was[0] or ok, was[1])
     explained, blocks, fixes = [], [], []
     for r in findings.iter_rows(named=True):
-        where, key = (r["file"], r["row"]), (r["entity"], r["indicator"])
-        given = (r["row"] is not None and where in explained_rows) or (
-            r["entity"] is not None and key in explained_keys
-        )
-        e = (r["row"] is not None and explained_rows.get(where, False)) or (
-            r["entity"] is not None and explained_keys.get(key, False)
-        )
+        row = by_row.get((r["file"], r["row"])) if r["row"] is not None else None
+        key = by_key.get((r["entity"], r["indicator"])) if r["entity"] is not None else None
+        e = bool(row and row[0]) or bool(key and key[0])
         severity = Severity(r["severity"])
         explained.append(e)
         blocks.append(policy.blocks(severity, e))
         fix = r["fix"]
+        given = row or key
         if given and not e and severity in policy.explain:
-            by_row = r["row"] is not None and where in texts
-            text = texts[where] if by_row else key_texts.get(key)
-            fix = f"{fix or ''}{'; ' if fix else ''}{_too_short(text, policy)}"
+            fix = f"{fix or ''}{'; ' if fix else ''}{_too_short(given[1], policy)}"
         fixes.append(fix)
     out = findings.with_columns(
         pl.Series("explained", explained, dtype=pl.Boolean),
