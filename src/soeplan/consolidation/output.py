@@ -19,7 +19,7 @@ from soeplan.consolidation.encoding import _Codes, _Run
 from soeplan.consolidation.inputs import _SCALE
 from soeplan.consolidation.ratios import _ratio_findings, _ratios
 from soeplan.consolidation.records import _TYPE_ORDER, VALUE_SCHEMA, Rollup
-from soeplan.rules import empty_findings, findings_frame
+from soeplan.rules import findings_frame
 from soeplan.structure.dated import Structure
 
 
@@ -79,8 +79,7 @@ def _finished(
     structure: Structure,
 ) -> Rollup:
     findings = [*findings, *_ratio_findings(dropped)]
-    frame = findings_frame(findings) if findings else empty_findings()
-    return Rollup(values, frame, structure)
+    return Rollup(values, findings_frame(findings), structure)
 
 
 def _sorted_by_cell(
@@ -127,7 +126,7 @@ def _ordered_output(
     node = pos % n_nodes
     c_ind = pl.col("cell") % width
     # per node-year (pos): its place among the node types (1…; 0: no info for that year)
-    place = nodes["node_type"].replace_strict(_TYPE_ORDER, default=4, return_dtype=pl.UInt8) + 1
+    place = nodes["node_type"].replace_strict(_TYPE_ORDER, return_dtype=pl.UInt8) + 1
     kind = pl.zeros(span * n_nodes, pl.UInt8, eager=True).scatter(nodes["pos"], place)
     by_cell = False
     if codes.in_order:  # sorting by cell is enough if each node's type is its codes' class

@@ -72,7 +72,7 @@ from soeplan.consolidation.scan import _Scan, _scan
 from soeplan.consolidation.tables import _positioned, _tables_for
 from soeplan.consolidation.wide import _wide_rollup
 from soeplan.indicators import Ratio
-from soeplan.rules import empty_findings, findings_frame
+from soeplan.rules import findings_frame
 from soeplan.structure.dated import Structure
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def rollup(
 
 def _empty(structure: Structure, findings: list[Mapping[str, Any]]) -> Rollup:
     empty = pl.DataFrame(schema=VALUE_SCHEMA)
-    return Rollup(empty, findings_frame(findings) if findings else empty_findings(), structure)
+    return Rollup(empty, findings_frame(findings), structure)
 
 
 def _propagated(

@@ -269,7 +269,7 @@ def _check_version(path: Path, con: sqlite3.Connection, tables: set[str]) -> Non
         )
     row = con.execute("SELECT version FROM schema_version").fetchone()
     if row is not None and row[0] in MIGRATIONS:
-        _migrate(con, row[0])
+        _migrate(con)
         row = con.execute("SELECT version FROM schema_version").fetchone()
     if row is None or row[0] != SCHEMA_VERSION:
         raise StoreError(
@@ -306,8 +306,8 @@ def _to_v2(con: sqlite3.Connection) -> None:
 MIGRATIONS = {1: _to_v2}
 
 
-def _migrate(con: sqlite3.Connection, version: int) -> None:
-    """Bring the store from ``version`` to :data:`SCHEMA_VERSION` in one transaction (the
+def _migrate(con: sqlite3.Connection) -> None:
+    """Bring the store from its version to :data:`SCHEMA_VERSION` in one transaction (the
     tables are rebuilt with foreign keys off, as SQLite's ALTER TABLE procedure says, and the
     foreign keys checked before the commit): a failed migration leaves the store as it was."""
     con.execute("PRAGMA foreign_keys=OFF")
