@@ -124,9 +124,7 @@ def _levels(
     empty = anc.clear().drop("level")
     tree = levels.get(("tree",), empty)
     to_unit = levels.get(("unit",), empty)
-    unit_scope = levels.get(("scope",), empty).join(
-        to_unit.filter(pl.col("pos") == pl.col("anc")).select("pos"), on="pos", how="semi"
-    )
+    unit_scope = levels.get(("scope",), empty)  # only units lead to scopes
     unit_of = None
     if not to_unit["pos"].is_duplicated().any():
         unit_of = pl.Series([None], dtype=pl.UInt64).extend_constant(None, size - 1)

@@ -2,8 +2,9 @@
 
 For each data year, the structure in force (or the year's comparable structure) gives one row
 per node (type, names, unit, depth in the tree, its difference unit, whether it has children)
-and one row per node and every node it counts toward, itself included, by level (``tree``,
-``unit``, ``scope``). The tables of a year are made once per structure and set of flat entries
+and the steps a contribution is added along, by level: an entity to itself and every group
+above it (``tree``) and to its unit (``unit``); a unit to itself (``unit``) and to each scope it
+is in (``scope``). A scope's total is its units' totals, so no entity row leads to a scope. The tables of a year are made once per structure and set of flat entries
 (see :mod:`soeplan.consolidation.cache`), then stamped with the year.
 """
 
@@ -23,7 +24,7 @@ from soeplan.structure.records import NodeType
 
 @attrs.frozen
 class _Tables:
-    """Per year: node info, and for each node every node it counts toward (itself included)."""
+    """Per year: node info, and the steps each node's contributions are added along."""
 
     nodes: (
         pl.DataFrame
@@ -41,24 +42,20 @@ def _snapshot_rows(
 ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, str]]]:
     """Node info and ancestor rows of one snapshot, nodes by their codes.
 
-    Ancestor rows are made only for the nodes contributions can land on: scopes, units, groups,
-    difference units, and the ``needed`` entities (placed year by year); node info for those,
-    or for every entity with ``all_nodes``.
+    Ancestor rows are made only for the nodes contributions can land on: units, groups,
+    difference units, and the ``needed`` entities (placed year by year); node info for those
+    and the scopes, or for every entity with ``all_nodes``.
     """
     nodes: list[tuple[Any, ...]] = []
     anc: list[tuple[int, int, str]] = []
-    scopes_of: dict[str, list[int]] = {}
-    for s in structure.scopes.values():
-        for uid in s.units:
-            scopes_of.setdefault(uid, []).append(code[s.scope])
     for s in structure.scopes.values():
         c = code[s.scope]
         nodes.append((c, "scope", s.name_zh or s.scope, s.name_en or s.scope, None, -2, None, True))
-        anc.append((c, c, "scope"))
     for u in structure.units.values():
         c = code[u.id]
         nodes.append((c, "unit", u.name_zh, u.name_en, u.id, -1, None, True))
-        anc += [(c, c, "unit")] + [(c, s, "scope") for s in scopes_of.get(u.id, ())]
+        anc += [(c, c, "unit")]
+        anc += [(c, code[s.scope], "scope") for s in structure.scopes.values() if u.id in s.units]
     states = dict(snap.entities)
     children = snap.children_map
     for eid, st in states.items():
@@ -74,15 +71,12 @@ def _snapshot_rows(
         nodes.append((c, kind, st.name_zh, name_en, st.unit, len(ups), diff, bool(kids)))
         if placed:
             uc = code[st.unit]
-            anc += [(c, c, "tree")] + [(c, code[a], "tree") for a in ups]
-            anc += [(c, uc, "unit")] + [(c, s, "scope") for s in scopes_of.get(st.unit, ())]
-    for eid, unit in extra.items():
-        e = structure.entities.get(eid)
-        name = e.name_zh if e else eid
+            anc += [(c, c, "tree")] + [(c, code[a], "tree") for a in ups] + [(c, uc, "unit")]
+    for eid, unit in extra.items():  # each a known entity out of force, or one added by its id
+        e = structure.entities[eid]
         c = code[eid]
-        nodes.append((c, "entity", name, (e.name_en if e else "") or name, unit, 0, None, False))
+        nodes.append((c, "entity", e.name_zh, e.name_en or e.name_zh, unit, 0, None, False))
         anc += [(c, c, "tree"), (c, code[unit], "unit")]
-        anc += [(c, s, "scope") for s in scopes_of.get(unit, ())]
     return nodes, anc
 
 

@@ -1,0 +1,142 @@
+"""The rollup's per-year tables (:mod:`soeplan.consolidation.tables`): what each node is and the
+steps its figures are added along.
+
+- A unit in no scope has its total, and no scope counts it.
+- A unit's own figure is checked after its groups' gaps are booked to their difference units
+  (units come after every group in the deepest-first order).
+- An entity out of force in a year rolls up flat under its unit with the names the structure
+  gives it; an entity the structure does not know is named by its id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+import soeplan
+from _structures import small_structure
+from soeplan import (
+    CountyUnit,
+    Entity,
+    EventKind,
+    NodeType,
+    ScopeComposition,
+    StructureEvent,
+    UnitStructure,
+    compose_structure,
+)
+from soeplan.consolidation.rollup import rollup
+
+
+def obs(rows: list[tuple[str, str, int, float]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(u, e, y, "total_assets", v) for u, e, y, v in rows],
+        schema=["unit", "entity", "year", "indicator", "value"],
+        orient="row",
+    )
+
+
+def one_scope_for_a() -> soeplan.Structure:
+    """Unit a (group p with child k) in scope all; unit c in no scope."""
+    return compose_structure(
+        units=[CountyUnit("a", "甲县", "A"), CountyUnit("c", "丙县", "C")],
+        scopes=[ScopeComposition("all", ("a",), name_zh="全部", name_en="All")],
+        registered=[
+            (
+                "test",
+                UnitStructure(
+                    unit="a",
+                    entities=(
+                        Entity(id="p", name_zh="母", unit="a", node_type=NodeType.GROUP),
+                        Entity(id="k", name_zh="子", unit="a", parent="p"),
+                    ),
+                ),
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize("include_entities", [False, True])
+def test_a_unit_in_no_scope_has_its_total_and_no_scope_counts_it(include_entities: bool) -> None:
+    data = obs([("a", "k", 2020, 2.0), ("c", "q", 2020, 5.0)])
+    r = rollup(data, one_scope_for_a(), include_entities=include_entities)
+    got = {n: r.value(n, "total_assets", 2020) for n in ("all", "a", "p", "c")}
+    assert got == {"all": 2.0, "a": 2.0, "p": 2.0, "c": 5.0}
+    assert set(r.values["node"]) == {"all", "a", "p", "c"} | (
+        {"k", "q"} if include_entities else set()
+    )
+
+
+def test_a_unit_in_no_scope_is_checked_against_its_own_figure() -> None:
+    data = obs([("c", "q", 2020, 5.0), ("c", "c", 2020, 6.0)])
+    r = rollup(data, one_scope_for_a())
+    assert (
+        r.value("c", "total_assets", 2020) == 5.0 and r.value("all", "total_assets", 2020) is None
+    )
+    check = r.findings.filter(pl.col("rule") == "rollup.group_check")
+    assert check.select("entity", "expected", "found").rows() == [("c", "5.0", "6.0")]
+
+
+@pytest.mark.parametrize(("unit_total", "mismatch"), [(3.5, False), (4.0, True)])
+def test_a_unit_is_checked_after_its_groups_gaps_are_booked(
+    unit_total: float, mismatch: bool
+) -> None:
+    # g reports 2.5 against its children's 3.0: the gap goes to d, and a's total is 2.5 + z's 1.0
+    data = obs(
+        [
+            ("a", "x", 2020, 1.0),
+            ("a", "y", 2020, 2.0),
+            ("a", "g", 2020, 2.5),
+            ("a", "z", 2020, 1.0),
+            ("a", "a", 2020, unit_total),
+        ]
+    )
+    r = rollup(data, small_structure(), group_reported="difference")
+    assert r.value("d", "total_assets", 2020) == pytest.approx(-0.5)
+    assert r.value("a", "total_assets", 2020) == pytest.approx(3.5)
+    check = r.findings.filter(pl.col("rule") == "rollup.group_check")
+    rows = check.select("entity", "expected", "found").rows()
+    assert rows == ([("a", "3.5", "4.0")] if mismatch else [])
+
+
+def out_of_force_after_2020() -> soeplan.Structure:
+    """Unit a: x, and z (named in both languages) merged into x on 1 June 2020."""
+    return compose_structure(
+        units=[CountyUnit("a", "甲县", "A")],
+        scopes=[ScopeComposition("all", ("a",))],
+        registered=[
+            (
+                "test",
+                UnitStructure(
+                    unit="a",
+                    entities=(
+                        Entity(id="x", name_zh="甲", unit="a"),
+                        Entity(id="z", name_zh="丙", name_en="Bing", unit="a"),
+                    ),
+                    events=(
+                        StructureEvent(
+                            date=dt.date(2020, 6, 1), kind=EventKind.MERGE, entity="z", target="x"
+                        ),
+                    ),
+                ),
+            )
+        ],
+    )
+
+
+def test_an_entity_out_of_force_rolls_up_flat_with_its_names_from_the_structure() -> None:
+    data = obs([("a", "x", 2021, 1.0), ("a", "z", 2021, 4.0), ("a", "new1", 2021, 2.0)])
+    r = rollup(data, out_of_force_after_2020(), include_entities=True)
+    rows = r.values.filter(pl.col("year") == 2021).select(
+        "node", "node_type", "name_zh", "name_en", "unit", "value"
+    )
+    assert rows.rows() == [
+        ("all", "scope", "all", "all", None, 7.0),
+        ("a", "unit", "甲县", "A", "a", 7.0),
+        ("new1", "entity", "new1", "new1", "a", 2.0),
+        ("x", "entity", "甲", "甲", "a", 1.0),
+        ("z", "entity", "丙", "Bing", "a", 4.0),
+    ]
+    assert set(r.findings["rule"]) == {"rollup.not_in_force", "rollup.flat_fallback"}
