@@ -209,6 +209,8 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_rollup_output_edges.py",
             "tests/test_rollup_cache.py",
             "tests/test_rollup_inputs.py",
+            "tests/test_rollup_tables.py",
+            "tests/test_rollup_scan.py",
         ],
     ),
     (

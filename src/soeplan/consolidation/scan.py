@@ -42,8 +42,8 @@ def _packed(
 ) -> pl.Expr:
     """(first * width + indicator) * span + year, from two small lookups: few passes."""
     n_ind, width, span = inds.n_ind, grid.width, grid.span
-    top = (n_firsts + 1) * width * span
-    dtype = pl.UInt32 if top < 2**32 else pl.UInt64
+    top = (n_firsts + 1) * width * span  # every key is below it
+    dtype = pl.UInt32 if top <= 2**32 else pl.UInt64
     by_first = firsts.cast(dtype) * (width * span)
     by_ind = pl.Series([i * span for i in range(n_ind)], dtype=dtype)
     ind = pl.col("indicator").cast(pl.Enum(inds.names), strict=False).to_physical()
@@ -76,7 +76,7 @@ def _scan(
     if include_entities:
         n_ent = len(keymap.static)
         is_static = pl.lit(keymap.static).gather(keymap.entity_code()).fill_null(False)
-        own_key = pl.int_range(n_ent, eager=True, dtype=pl.UInt32)
+        own_key = pl.int_range(n_ent, eager=True)
         queries.append(
             _summed(
                 lf.filter(is_static).select(
