@@ -441,6 +441,36 @@ def test_streaming_gives_the_same_frame_in_one_pass_or_several(
     assert rollup(data.lazy(), s, streaming=True).values.equals(eager)
 
 
+def test_streaming_splits_the_big_pass_only_past_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shares are a memory bound: the result is the same for any number of them (above), so
+    count them. The sample's cells (keys × years × indicators read) fit the default bound in one
+    pass; at a bound of 500 cells they take several; the default engine never splits."""
+    import soeplan.consolidation.scan as scan
+
+    sums: list[int] = []
+    summed = scan._summed
+
+    def counted(frame: pl.LazyFrame) -> pl.LazyFrame:
+        sums.append(1)
+        return summed(frame)
+
+    monkeypatch.setattr(scan, "_summed", counted)
+    data, s = sample_observations().lazy(), city_structure(sample=True)
+
+    def passes(**kwargs: bool) -> int:
+        sums.clear()
+        rollup(data, s, **kwargs)
+        return len(sums)
+
+    one = passes(streaming=True)  # the big pass (and the entity level's own sums)
+    assert one == 2
+    monkeypatch.setattr(scan, "_CELLS_PER_PASS", 500)
+    assert passes(streaming=True) >= one + 2  # a share or more after the first
+    assert passes() == one
+    monkeypatch.setattr(scan, "_CELLS_PER_PASS", 10**9)
+    assert passes(streaming=True) == one
+
+
 def test_the_wide_path_gives_the_same_frame(monkeypatch: pytest.MonkeyPatch) -> None:
     # the usual case (leaves under their first node, no entity level) runs in wide form; with
     # the wide path off, the cell-by-cell path must give the same frame, bit for bit
