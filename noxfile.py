@@ -279,6 +279,35 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
             "tests/test_store_periods.py",
         ],
     ),
+    (
+        [
+            "src/soeplan/submissions/store_months.py",
+            "src/soeplan/submissions/store_migrate.py",
+            "src/soeplan/submissions/store_legacy.py",
+            "src/soeplan/submissions/store_registers.py",
+            "src/soeplan/submissions/store_operations.py",
+            "src/soeplan/submissions/store_budgets.py",
+        ],
+        [
+            "tests/test_store_periods.py",
+            "tests/test_store_states.py",
+            "tests/test_store_api.py",
+            "tests/test_register_store.py",
+            "tests/test_register_year.py",
+            "tests/test_listed_register.py",
+            "tests/test_operations_register.py",
+            "tests/test_reform_events.py",
+            "tests/test_capital.py",
+            "tests/test_capital_plugin_registers.py",
+            "tests/test_capital_tallies.py",
+            "tests/test_budget_workbook.py",
+            "tests/test_express_budget.py",
+            "tests/test_express_report.py",
+            "tests/test_express_derived.py",
+            "tests/test_sample_monthly.py",
+            "tests/test_rollup_period.py",
+        ],
+    ),
 ]
 MUTATE_TESTS = {module: tests for modules, tests in _MUTATE_GROUPS for module in modules}
 
