@@ -290,6 +290,7 @@ _MUTATE_GROUPS: list[tuple[list[str], list[str]]] = [
         ],
         [
             "tests/test_store_periods.py",
+            "tests/test_store_export.py",
             "tests/test_store_states.py",
             "tests/test_store_api.py",
             "tests/test_register_store.py",
