@@ -13,7 +13,6 @@ import attrs
 import polars as pl
 
 from soeplan.consolidation.encoding import (
-    _DIRECT,
     _NO_KEY,
     _Engine,
     _Grid,
@@ -30,7 +29,7 @@ class _Scan:
     """What the big pass gives: the sums by key, and what occurs in them."""
 
     grouped: pl.DataFrame  # key, value: the sums by packed key
-    entity_rows: pl.DataFrame | None  # kind, node, yo, ind, value: static leaves' own sums
+    entity_rows: pl.DataFrame | None  # node, yo, ind, value: static leaves' own sums
     kinds: frozenset[int]  # the kinds of key that occur (_NO_KEY aside)
     no_key: bool  # rows of entities the structure does not know occur
     present: frozenset[int]  # the indicator codes that occur (n_ind: outside the catalogue)
@@ -124,7 +123,6 @@ def _decoded(
     entity_rows = None
     if own is not None:
         entity_rows = own.select(
-            kind=pl.lit(_DIRECT, pl.UInt8),
             node=pl.lit(keymap.entity_node).gather(k),
             yo=(key % span).cast(pl.UInt64),
             ind=(key // span % width).cast(pl.UInt64),
