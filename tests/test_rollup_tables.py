@@ -6,6 +6,7 @@ steps its figures are added along.
   (units come after every group in the deepest-first order).
 - An entity out of force in a year rolls up flat under its unit with the names the structure
   gives it; an entity the structure does not know is named by its id.
+- A child whose group is not yet in force counts toward its unit that year, not toward the group.
 """
 
 from __future__ import annotations
@@ -140,3 +141,41 @@ def test_an_entity_out_of_force_rolls_up_flat_with_its_names_from_the_structure(
         ("z", "entity", "丙", "Bing", "a", 4.0),
     ]
     assert set(r.findings["rule"]) == {"rollup.not_in_force", "rollup.flat_fallback"}
+
+
+def group_from_2022() -> soeplan.Structure:
+    """Unit a: group g in force from 2022, its child k (a root of the unit until then)."""
+    return compose_structure(
+        units=[CountyUnit("a", "甲县", "A")],
+        scopes=[ScopeComposition("all", ("a",))],
+        registered=[
+            (
+                "test",
+                UnitStructure(
+                    unit="a",
+                    entities=(
+                        Entity(
+                            id="g",
+                            name_zh="集团",
+                            unit="a",
+                            node_type=NodeType.GROUP,
+                            since=dt.date(2022, 1, 1),
+                        ),
+                        Entity(id="k", name_zh="子", unit="a", parent="g"),
+                    ),
+                ),
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize("years", [(2021,), (2021, 2022)])
+def test_a_child_whose_group_is_not_yet_in_force_counts_toward_its_unit(
+    years: tuple[int, ...],
+) -> None:
+    data = obs([("a", "k", y, float(y - 2020)) for y in years])
+    r = rollup(data, group_from_2022())
+    assert r.value("a", "total_assets", 2021) == 1.0 and r.value("all", "total_assets", 2021) == 1.0
+    assert r.value("g", "total_assets", 2021) is None
+    if 2022 in years:
+        assert [r.value(n, "total_assets", 2022) for n in ("g", "a", "all")] == [2.0, 2.0, 2.0]
