@@ -147,6 +147,46 @@ def test_a_failed_migration_leaves_the_store_as_it_was(
     assert Store(tmp_path).accepted(2023)["a"].version == 1
 
 
+def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / DB_NAME
+    st = Store(tmp_path)
+    st.put(frame("a", 2023, 1.0), unit="a", year=2023)
+    _as_version_1(path)
+
+    def orphans(con: sqlite3.Connection) -> None:
+        store_db._to_v2(con)
+        for year in (2019, 2020, 2021, 2022):  # states of a unit that is not in the store
+            con.execute(
+                "INSERT INTO states (unit, year, month, state, received_id, changed_at) "
+                "VALUES (?, ?, 0, 'accepted', 1, '')",
+                ("nobody", year),
+            )
+
+    monkeypatch.setitem(store_db.MIGRATIONS, 1, orphans)
+    with pytest.raises(sqlite3.DatabaseError) as exc:
+        connect(path, create=False).close()
+    message = str(exc.value)
+    assert message.startswith("foreign keys broken by the migration: [('states', ")
+    assert message.count("('states',") == 3  # the first three of the four named
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT version FROM schema_version").fetchone() == (1,)
+    assert "month" not in [r[1] for r in raw.execute("PRAGMA table_info(states)")]
+    raw.close()
+
+
+def test_a_store_without_a_schema_version_row_is_named(tmp_path: Path) -> None:
+    path = tmp_path / DB_NAME
+    connect(path, create=True).close()
+    raw = sqlite3.connect(path)
+    raw.execute("DELETE FROM schema_version")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError, match="store schema version None is not 2"):
+        connect(path, create=False)
+
+
 def test_a_store_error_names_a_future_version(tmp_path: Path) -> None:
     path = tmp_path / DB_NAME
     connect(path, create=True).close()
