@@ -110,3 +110,43 @@ def test_budget_commands(tmp_path: Path) -> None:
     r = runner.invoke(cli, ["budget", "check", str(out)])
     assert r.exit_code == 1 and "formula" in r.output and "Traceback" not in r.output
     assert runner.invoke(cli, ["budget", "--help"]).output.count("Example") == 1
+
+
+QJ = CountyUnit("qujiang", "衢江区", "Qujiang District", "district")
+
+
+def test_a_years_budget_is_each_units_latest_version_in_order(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+
+    def load(unit: CountyUnit, year: int, rows: list[tuple[str, str, float]]) -> None:
+        path = write_budget_template(
+            tmp_path / f"{unit.id}-{year}.xlsx",
+            unit=unit,
+            year=year,
+            entities=[(e, "") for e in sorted({r[0] for r in rows})],
+            budget=pl.DataFrame(rows, schema=["entity", "indicator", "value"], orient="row"),
+        )
+        load_budget(store, path)
+
+    load(QJ, 2023, [("qj.culture", "revenue", 1.0)])
+    load(KC, 2023, [("kc.invest", "revenue", 2.0), ("kc.capital", "total_profit", 3.0)])
+    load(QJ, 2023, [("qj.housing", "revenue", 4.0), ("qj.culture", "revenue", 5.0)])
+    load(KC, 2024, [("kc.invest", "revenue", 9.0)])
+    got = stored_budget(store, 2023)
+    assert got.select("unit", "entity", "year", "indicator", "value").rows() == [
+        ("kecheng", "kc.capital", 2023, "total_profit", 3.0),
+        ("kecheng", "kc.invest", 2023, "revenue", 2.0),
+        ("qujiang", "qj.culture", 2023, "revenue", 5.0),  # version 2 replaces version 1
+        ("qujiang", "qj.housing", 2023, "revenue", 4.0),
+    ]
+    assert [(v.unit, v.year, v.version) for v in budget_versions(store)] == [
+        ("kecheng", 2023, 1),
+        ("kecheng", 2024, 1),
+        ("qujiang", 2023, 1),
+        ("qujiang", 2023, 2),
+    ]
+    assert [(v.year, v.version) for v in budget_versions(store, "qujiang")] == [
+        (2023, 1),
+        (2023, 2),
+    ]
+    assert budget_versions(tmp_path / "empty") == []
