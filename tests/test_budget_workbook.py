@@ -150,3 +150,39 @@ def test_a_years_budget_is_each_units_latest_version_in_order(tmp_path: Path) ->
         (2023, 2),
     ]
     assert budget_versions(tmp_path / "empty") == []
+
+
+def test_a_loaded_version_records_its_file_its_time_and_its_content(tmp_path: Path) -> None:
+    import datetime as dt
+    import hashlib
+    import json
+    import sqlite3
+
+    store = tmp_path / "store"
+    path = _template(tmp_path, pl.DataFrame({"entity": ["kc.invest", "kc.capital"],
+                                             "indicator": ["revenue", "investment"],
+                                             "value": [10.0, 2.5]}))  # fmt: skip
+    before = dt.datetime.now(dt.UTC)
+    v = load_budget(store, path, by="clerk")
+    raw = path.read_bytes()
+    loaded = dt.datetime.strptime(v.loaded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    assert before <= loaded <= dt.datetime.now(dt.UTC)
+    assert (v.unit, v.year, v.version, v.source, v.size, v.figures, v.loaded_by) == (
+        "kecheng",
+        2023,
+        1,
+        "b.xlsx",
+        len(raw),
+        2,
+        "clerk",
+    )
+    assert v.sha256 == hashlib.sha256(raw).hexdigest()
+    assert budget_versions(store) == [v]
+    con = sqlite3.connect(store / "soeplan.sqlite")
+    (content,) = con.execute("SELECT content FROM budget_versions").fetchone()
+    con.close()
+    assert json.loads(content) == [
+        ["kc.capital", "investment", 2.5],
+        ["kc.invest", "revenue", 10.0],
+    ]
+    assert v.content_sha256 == hashlib.sha256(content.encode()).hexdigest()
