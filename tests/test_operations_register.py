@@ -204,3 +204,45 @@ def test_the_sample_operations_are_synthetic_and_name_sample_enterprises() -> No
     listings, reforms = operations_frames(sample_operations())
     assert set(listings["note"]) == {"示例（合成）"} and set(reforms["note"]) == {"示例（合成）"}
     assert listings.filter(stage="listed")["entity"].to_list() == ["mun.guozi.capital"]
+
+
+def test_a_stored_version_reads_back_as_loaded_field_for_field(store: Path, tmp_path: Path) -> None:
+    dated = Operations(
+        unit="changshan",
+        as_of=dt.date(2023, 12, 31),
+        listings=OPS.listings,
+        reforms=(
+            *OPS.reforms,
+            Reform(entity="cs.water", date=dt.date(2023, 8, 1), kind=ReformKind.MIXED,
+                   event_date=dt.date(2023, 9, 30), note="改制（示例）"),
+        ),
+    )  # fmt: skip
+    path = _write(tmp_path / "dated.xlsx", dated)
+    before = dt.datetime.now(dt.UTC)
+    v = load_operations(store, path, by="Li")
+    raw = path.read_bytes()
+    loaded = dt.datetime.strptime(v.loaded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    assert before <= loaded <= dt.datetime.now(dt.UTC)
+    assert (v.unit, v.version, v.as_of, v.source, v.size, v.listings, v.reforms) == (
+        "changshan",
+        1,
+        dt.date(2023, 12, 31),
+        "dated.xlsx",
+        len(raw),
+        2,
+        2,
+    )
+    assert v.sha256 == hashlib.sha256(raw).hexdigest()
+    assert operations_versions(store) == [v] == operations_versions(store, "changshan")
+    assert operations_versions(store, "kaihua") == []
+    (back,) = stored_operations(store)
+    assert (back.unit, back.as_of, back.listings, back.reforms) == (
+        dated.unit,
+        dated.as_of,
+        dated.listings,
+        dated.reforms,
+    )
+    assert (
+        back.reforms[1].event_date == dt.date(2023, 9, 30)
+        and back.source == "operations changshan v1 (dated.xlsx)"
+    )
