@@ -13,6 +13,7 @@ import pytest
 from _submission_helpers import edit, write_sample_xlsx
 from soeplan.cli import main
 from soeplan.submissions.store import Store, read_store
+from soeplan.submissions.store_db import StoreError, connect
 
 
 def _status(store: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
@@ -204,3 +205,28 @@ def test_migrate_refuses_a_bad_manifest(tmp_path: Path, change: dict[str, object
     (old / "manifest.json").write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(LegacyStoreError):
         legacy_entries(old)
+
+
+def test_migrate_into_an_empty_store_records_where_each_version_came_from(tmp_path: Path) -> None:
+    from soeplan.submissions.store_migrate import export, migrate
+
+    old = tmp_path / "old"
+    _old_store(old, [("qujiang", 2023, _frame("qujiang", 1.0))])
+    st = Store(tmp_path / "new")
+    st.root.mkdir()
+    connect(st.db_path, create=True).close()  # a store that exists and holds nothing yet
+    assert st.exists() and st.received() == []
+    assert migrate(old, st) == 1
+    (change,) = st.history("qujiang", 2023)
+    assert change["reason"] == (
+        f"migrated from {old} (version 1, accepted 2024-01-01T00:00:00.000000Z)"
+    )
+    with pytest.raises(StoreError, match="already holds submissions"):
+        migrate(old, st)
+    nested = tmp_path / "out" / "parquet"  # written into a new directory, parents and all
+    assert [p.name for p in export(st, nested)] == [
+        "figures.parquet",
+        "received.parquet",
+        "history.parquet",
+    ]
+    assert len(export(st, nested)) == 3  # and again over it
