@@ -320,3 +320,22 @@ def test_the_registers_attributes_by_date_and_in_the_parquet_export(
     exported = pl.read_parquet(tmp_path / "pq" / "registers.parquet")
     assert exported.group_by("version").len().sort("version").rows() == [(1, 3), (2, 3)]
     assert exported.schema["rating_date"] == pl.Date
+
+
+def test_a_units_register_is_its_own_whichever_unit_loaded_last(
+    store: Path, tmp_path: Path
+) -> None:
+    kaihua = [{"id": "kh.water", "name_zh": "开化县水务有限公司", "node_type": "单户",
+               "functional_class": "公益类", "industry": "D46", "sector": "基础设施与民生保障",
+               "state_share": 1}]  # fmt: skip
+    load_register(store, register_workbook(tmp_path / "kh.xlsx", "kaihua", kaihua, []))
+    changshan = stored_register(store, "changshan")
+    assert changshan is not None and changshan.unit == "changshan"
+    assert [e.id for e in changshan.entries] == ["cs.group", "cs.water", "cs.tour"]
+    with pytest.raises(StoreError) as exc:
+        stored_register(store, "changshan", version=2)
+    assert "changshan's register has no version 2 (versions: 1)" in str(exc.value)
+    with pytest.raises(StoreError) as none:
+        stored_register(store, "longyou", version=1)
+    assert "longyou's register has no version 1 (versions: none)" in str(none.value)
+    assert stored_register(store, "longyou") is None
