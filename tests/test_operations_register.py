@@ -246,3 +246,34 @@ def test_a_stored_version_reads_back_as_loaded_field_for_field(store: Path, tmp_
         back.reforms[1].event_date == dt.date(2023, 9, 30)
         and back.source == "operations changshan v1 (dated.xlsx)"
     )
+
+
+def test_the_version_stated_for_a_date_for_each_unit(store: Path, tmp_path: Path) -> None:
+    from soeplan.submissions.store_registers import load_register
+
+    kaihua = [{"id": "kh.water", "name_zh": "开化县水务有限公司", "node_type": "单户",
+               "functional_class": "公益类", "industry": "D46", "sector": "基础设施与民生保障",
+               "state_share": 1}]  # fmt: skip
+    load_register(store, register_workbook(tmp_path / "kh.xlsx", "kaihua", kaihua, []))
+    step = OPS.listings[0]
+    for name, as_of in (("v1", dt.date(2023, 12, 31)), ("v2", dt.date(2024, 6, 30)),
+                        ("v3", dt.date(2023, 12, 31))):  # fmt: skip
+        ops = Operations(unit="changshan", as_of=as_of, listings=(step,))
+        load_operations(store, _write(tmp_path / f"{name}.xlsx", ops))
+    kh = Operations(unit="kaihua", as_of=dt.date(2023, 12, 31), reforms=(
+        Reform(entity="kh.water", date=dt.date(2023, 3, 1), kind=ReformKind.MIXED),))  # fmt: skip
+    write_operations_template(tmp_path / "kh-ops.xlsx", unit=unit("kaihua"), operations=kh)
+    load_operations(store, tmp_path / "kh-ops.xlsx")
+
+    def picked(at: dt.date | None) -> list[tuple[str, str]]:
+        return [(o.unit, o.source) for o in stored_operations(store, at)]
+
+    def cs(v: str) -> tuple[str, str]:
+        return ("changshan", f"operations changshan {v} ({v}.xlsx)")
+
+    kh_v1 = ("kaihua", "operations kaihua v1 (kh-ops.xlsx)")
+    assert picked(None) == [cs("v2"), kh_v1]  # the latest as-of date
+    assert picked(dt.date(2024, 6, 30)) == [cs("v2"), kh_v1]
+    assert picked(dt.date(2023, 12, 31)) == [cs("v3"), kh_v1]  # on the date: the later load
+    assert picked(dt.date(2024, 1, 1)) == [cs("v3"), kh_v1]
+    assert picked(dt.date(2023, 6, 30)) == [cs("v1"), kh_v1]  # before every as-of: the earliest
