@@ -339,3 +339,26 @@ def test_a_units_register_is_its_own_whichever_unit_loaded_last(
         stored_register(store, "longyou", version=1)
     assert "longyou's register has no version 1 (versions: none)" in str(none.value)
     assert stored_register(store, "longyou") is None
+
+
+def test_the_register_version_in_force_at_a_date() -> None:
+    from soeplan.submissions.store_registers import RegisterVersion, in_force
+
+    def v(version: int, as_of: dt.date) -> RegisterVersion:
+        return RegisterVersion(unit="changshan", version=version, as_of=as_of, source="r.xlsx",
+                               sha256="", size=0, loaded_at="", loaded_by="", entries=0,
+                               changes=0, content_sha256="")  # fmt: skip
+
+    def version(versions: list[RegisterVersion], at: dt.date | None) -> int:
+        chosen = in_force(versions, at)
+        assert chosen is not None
+        return chosen.version
+
+    end_2023, mid_2024 = dt.date(2023, 12, 31), dt.date(2024, 6, 30)
+    loaded = [v(1, end_2023), v(2, mid_2024), v(3, end_2023)]  # as loaded, oldest first
+    assert in_force([], None) is None and in_force([], end_2023) is None
+    assert version(loaded, None) == 3  # the last loaded
+    dates = (end_2023, dt.date(2024, 1, 1), mid_2024, dt.date(2030, 1, 1), dt.date(2023, 1, 1))
+    assert [version(loaded, at) for at in dates] == [3, 3, 2, 2, 1]
+    # before every as-of date: the earliest as-of, and of those the first loaded
+    assert version([v(1, mid_2024), v(2, end_2023), v(3, end_2023)], dt.date(2020, 1, 1)) == 2
