@@ -362,3 +362,25 @@ def test_the_register_version_in_force_at_a_date() -> None:
     assert [version(loaded, at) for at in dates] == [3, 3, 2, 2, 1]
     # before every as-of date: the earliest as-of, and of those the first loaded
     assert version([v(1, mid_2024), v(2, end_2023), v(3, end_2023)], dt.date(2020, 1, 1)) == 2
+
+
+def test_a_registers_digest_is_the_one_earlier_loads_recorded(tmp_path: Path) -> None:
+    """The digest of a register's canonical rows is recorded at load and checked on every read:
+    a change to how it is computed would refuse every register stored before it. The value
+    pinned here is the Changshan test register's digest as this version records it; change it
+    only together with a migration of the stored digests."""
+    from soeplan.submissions.store_registers import content_digest
+
+    register = read_register(register_workbook(tmp_path / "cs.xlsx"))
+    assert content_digest(register) == (
+        "7b913e3a7c92c3025dbb200ae1b114e8cee5cd763244f838f9868020a18380b8"
+    )
+
+
+def test_whether_a_store_holds_a_units_register(store: Path, tmp_path: Path) -> None:
+    from soeplan.submissions.store_registers import has_register
+
+    assert has_register(store, "changshan") and has_register(str(store), "changshan")
+    assert not has_register(store, "kaihua")
+    assert not has_register(None, "changshan")
+    assert not has_register(tmp_path / "no-store", "changshan")
