@@ -277,3 +277,13 @@ def test_the_version_stated_for_a_date_for_each_unit(store: Path, tmp_path: Path
     assert picked(dt.date(2023, 12, 31)) == [cs("v3"), kh_v1]  # on the date: the later load
     assert picked(dt.date(2024, 1, 1)) == [cs("v3"), kh_v1]
     assert picked(dt.date(2023, 6, 30)) == [cs("v1"), kh_v1]  # before every as-of: the earliest
+
+
+def test_a_versions_content_digest_is_the_one_this_version_records(
+    store: Path, tmp_path: Path
+) -> None:
+    """Each read checks the stored content against the digest recorded at load: a change to
+    the canonical content (its keys' order, its escaping) would refuse every stored version.
+    Change the value pinned here only together with a migration of the stored digests."""
+    v = load_operations(store, _write(tmp_path / "a.xlsx"))
+    assert v.content_sha256 == "5d379740eafd1b4c94959da2af0247ca832e2447b87f39dd3840a62bd75b5023"
