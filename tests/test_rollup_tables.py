@@ -102,28 +102,22 @@ def test_a_unit_is_checked_after_its_groups_gaps_are_booked(
     assert rows == ([("a", "3.5", "4.0")] if mismatch else [])
 
 
-def out_of_force_after_2020() -> soeplan.Structure:
-    """Unit a: x, and z (named in both languages) merged into x on 1 June 2020."""
+def unit_a(*entities: Entity, events: tuple[StructureEvent, ...] = ()) -> soeplan.Structure:
+    """Unit a alone, in scope all, with ``entities`` and ``events``."""
     return compose_structure(
         units=[CountyUnit("a", "甲县", "A")],
         scopes=[ScopeComposition("all", ("a",))],
-        registered=[
-            (
-                "test",
-                UnitStructure(
-                    unit="a",
-                    entities=(
-                        Entity(id="x", name_zh="甲", unit="a"),
-                        Entity(id="z", name_zh="丙", name_en="Bing", unit="a"),
-                    ),
-                    events=(
-                        StructureEvent(
-                            date=dt.date(2020, 6, 1), kind=EventKind.MERGE, entity="z", target="x"
-                        ),
-                    ),
-                ),
-            )
-        ],
+        registered=[("test", UnitStructure(unit="a", entities=entities, events=events))],
+    )
+
+
+def out_of_force_after_2020() -> soeplan.Structure:
+    """Unit a: x, and z (named in both languages) merged into x on 1 June 2020."""
+    merge = StructureEvent(date=dt.date(2020, 6, 1), kind=EventKind.MERGE, entity="z", target="x")
+    return unit_a(
+        Entity(id="x", name_zh="甲", unit="a"),
+        Entity(id="z", name_zh="丙", name_en="Bing", unit="a"),
+        events=(merge,),
     )
 
 
@@ -145,27 +139,10 @@ def test_an_entity_out_of_force_rolls_up_flat_with_its_names_from_the_structure(
 
 def group_from_2022() -> soeplan.Structure:
     """Unit a: group g in force from 2022, its child k (a root of the unit until then)."""
-    return compose_structure(
-        units=[CountyUnit("a", "甲县", "A")],
-        scopes=[ScopeComposition("all", ("a",))],
-        registered=[
-            (
-                "test",
-                UnitStructure(
-                    unit="a",
-                    entities=(
-                        Entity(
-                            id="g",
-                            name_zh="集团",
-                            unit="a",
-                            node_type=NodeType.GROUP,
-                            since=dt.date(2022, 1, 1),
-                        ),
-                        Entity(id="k", name_zh="子", unit="a", parent="g"),
-                    ),
-                ),
-            )
-        ],
+    since = dt.date(2022, 1, 1)
+    return unit_a(
+        Entity(id="g", name_zh="集团", unit="a", node_type=NodeType.GROUP, since=since),
+        Entity(id="k", name_zh="子", unit="a", parent="g"),
     )
 
 

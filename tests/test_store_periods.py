@@ -124,13 +124,17 @@ def test_a_version_1_store_is_migrated_when_opened_and_keeps_everything(tmp_path
     assert st.accepted(2023, 6)["a"].version == 1 and st.accepted(2023)["a"].version == 1
 
 
+def _one_submission_in_version_1(root: Path) -> Path:
+    """A store at ``root`` holding a's 2023 submission, rewritten in schema version 1."""
+    Store(root).put(frame("a", 2023, 1.0), unit="a", year=2023)
+    _as_version_1(root / DB_NAME)
+    return root / DB_NAME
+
+
 def test_a_failed_migration_leaves_the_store_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / DB_NAME
-    st = Store(tmp_path)
-    st.put(frame("a", 2023, 1.0), unit="a", year=2023)
-    _as_version_1(path)
+    path = _one_submission_in_version_1(tmp_path)
 
     def broken(con: sqlite3.Connection) -> None:
         con.execute("DROP TABLE states")
@@ -150,10 +154,7 @@ def test_a_failed_migration_leaves_the_store_as_it_was(
 def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / DB_NAME
-    st = Store(tmp_path)
-    st.put(frame("a", 2023, 1.0), unit="a", year=2023)
-    _as_version_1(path)
+    path = _one_submission_in_version_1(tmp_path)
 
     def orphans(con: sqlite3.Connection) -> None:
         store_db._to_v2(con)
