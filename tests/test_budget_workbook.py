@@ -20,6 +20,7 @@ from soeplan.registers.budget_workbook import (
 )
 from soeplan.registers.reader import RegisterError, RegisterReadError
 from soeplan.structure.records import CountyUnit
+from soeplan.submissions.store import Store
 from soeplan.submissions.store_budgets import budget_versions, load_budget, stored_budget
 
 KC = CountyUnit("kecheng", "柯城区", "Kecheng District", "district")
@@ -83,8 +84,8 @@ def test_load_keeps_versions_and_a_refused_load_changes_nothing(tmp_path: Path) 
     v1 = load_budget(store, path, by="clerk")
     path2 = _template(tmp_path, pl.DataFrame({"entity": ["kc.invest"], "indicator": ["revenue"],
                                               "value": [11.0]}))  # fmt: skip
-    v2 = load_budget(store, path2)
-    assert (v1.version, v2.version, v1.loaded_by) == (1, 2, "clerk")
+    v2 = load_budget(Store(store), path2)  # an open store, and no sender named
+    assert (v1.version, v2.version, v1.loaded_by, v2.loaded_by) == (1, 2, "clerk", "")
     assert stored_budget(store, 2023)["value"].to_list() == [11.0]  # the latest version
     wrong = _template(tmp_path, pl.DataFrame({"entity": ["nobody.here"], "indicator": ["revenue"],
                                               "value": [1.0]}))  # fmt: skip

@@ -22,6 +22,7 @@ from soeplan import (
     Operations,
     Reform,
     ReformKind,
+    Store,
     check_operations,
     load_operations,
     operations_frames,
@@ -143,7 +144,7 @@ def test_loads_are_versions_a_refused_load_writes_nothing_and_tampering_is_found
 ) -> None:
     v1 = load_operations(store, _write(tmp_path / "a.xlsx"), by="Li")
     later = Operations(unit="changshan", as_of=dt.date(2024, 6, 30), listings=OPS.listings)
-    v2 = load_operations(store, _write(tmp_path / "b.xlsx", later))
+    v2 = load_operations(Store(store), _write(tmp_path / "b.xlsx", later))  # an open store
     assert [(v.version, v.listings, v.reforms, v.loaded_by) for v in operations_versions(store)] == [
         (1, 2, 1, "Li"), (2, 2, 0, ""),
     ]  # fmt: skip

@@ -18,7 +18,7 @@ from soeplan.registers.reader import RegisterError, read_register
 from soeplan.registers.records import Register, RegisterEntry
 from soeplan.structure.records import Entity, NodeType, UnitStructure
 from soeplan.submissions import store_db
-from soeplan.submissions.store import StoreBusyError, StoreError
+from soeplan.submissions.store import Store, StoreBusyError, StoreError
 from soeplan.submissions.store_registers import (
     load_register,
     register_versions,
@@ -75,6 +75,15 @@ def test_each_load_is_a_version_with_its_file_time_and_sender(store: Path, tmp_p
     assert len(stored_register(store, "changshan", version=1).entries) == 3  # type: ignore[union-attr]
     with pytest.raises(StoreError, match="no version 9"):
         stored_register(store, "changshan", version=9)
+
+
+def test_a_load_into_an_open_store_with_no_sender_named(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    load_register(Store(root), register_workbook(tmp_path / "cs.xlsx"))
+    assert [(v.version, v.loaded_by) for v in register_versions(root)] == [(1, "")]
+    # the bundled sample's enterprises fill in a structure only when asked for
+    plain, with_sample = store_structure(root), store_structure(root, sample=True)
+    assert set(plain.entities) < set(with_sample.entities)
 
 
 def test_a_refused_load_leaves_the_store_unchanged(store: Path, tmp_path: Path) -> None:
