@@ -1,7 +1,8 @@
 """The rollup's per-year tables (:mod:`soeplan.consolidation.tables`): what each node is and the
 steps its figures are added along.
 
-- A unit in no scope has its total, and no scope counts it.
+- A unit in no scope has its total, and no scope counts it; a structure with no scope at all
+  rolls up to its units.
 - A unit's own figure is checked after its groups' gaps are booked to their difference units
   (units come after every group in the deepest-first order).
 - An entity out of force in a year rolls up flat under its unit with the names the structure
@@ -68,6 +69,25 @@ def test_a_unit_in_no_scope_has_its_total_and_no_scope_counts_it(include_entitie
     assert set(r.values["node"]) == {"all", "a", "p", "c"} | (
         {"k", "q"} if include_entities else set()
     )
+
+
+@pytest.mark.parametrize("include_entities", [False, True])
+def test_a_structure_with_no_scope_rolls_up_to_its_units(include_entities: bool) -> None:
+    no_scope = compose_structure(
+        units=[CountyUnit("a", "甲县", "A")],
+        scopes=[],
+        registered=[
+            ("test", UnitStructure(unit="a", entities=(Entity(id="k", name_zh="子", unit="a"),)))
+        ],
+    )
+    data = obs([("a", "k", 2020, 2.0), ("a", "k", 2021, 3.0)])
+    r = rollup(data, no_scope, include_entities=include_entities)
+    got = r.values.select("node", "node_type", "year", "value").rows()
+    if include_entities:  # year by year, each unit before its entities
+        assert got == [("a", "unit", 2020, 2.0), ("k", "entity", 2020, 2.0),
+                       ("a", "unit", 2021, 3.0), ("k", "entity", 2021, 3.0)]  # fmt: skip
+    else:
+        assert got == [("a", "unit", 2020, 2.0), ("a", "unit", 2021, 3.0)]
 
 
 def test_a_unit_in_no_scope_is_checked_against_its_own_figure() -> None:
