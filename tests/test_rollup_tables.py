@@ -6,13 +6,15 @@ steps its figures are added along.
 - A unit's own figure is checked after its groups' gaps are booked to their difference units
   (units come after every group in the deepest-first order).
 - An entity out of force in a year rolls up flat under its unit with the names the structure
-  gives it; an entity the structure does not know is named by its id.
+  gives it, warned by entity, then year; an entity the structure does not know is named by its
+  id.
 - A child whose group is not yet in force counts toward its unit that year, not toward the group.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import polars as pl
 import pytest
@@ -155,6 +157,28 @@ def test_an_entity_out_of_force_rolls_up_flat_with_its_names_from_the_structure(
         ("z", "entity", "丙", "Bing", "a", 4.0),
     ]
     assert set(r.findings["rule"]) == {"rollup.not_in_force", "rollup.flat_fallback"}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_out_of_force_warnings_come_by_entity_then_year_whatever_the_input_order(
+    seed: int,
+) -> None:
+    merged = tuple(
+        StructureEvent(date=dt.date(2020, 6, 1), kind=EventKind.MERGE, entity=e, target="x")
+        for e in ("z", "w")
+    )
+    structure = unit_a(
+        Entity(id="x", name_zh="甲", unit="a"),
+        Entity(id="z", name_zh="丙", unit="a"),
+        Entity(id="w", name_zh="丁", unit="a"),
+        events=merged,
+    )
+    rows = [("a", e, y, 1.0) for e in ("z", "w") for y in (2022, 2021)] + [("a", "x", 2021, 1.0)]
+    random.Random(seed).shuffle(rows)
+    found = rollup(obs(rows), structure).findings.filter(pl.col("rule") == "rollup.not_in_force")
+    assert found.select("entity", "year").rows() == [
+        ("w", 2021), ("w", 2022), ("z", 2021), ("z", 2022),
+    ]  # fmt: skip
 
 
 def group_from_2022() -> soeplan.Structure:
