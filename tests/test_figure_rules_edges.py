@@ -378,8 +378,9 @@ def test_a_binding_floor_a_formula_and_an_amount_and_the_units_own_target_first(
     ]
     figures = {
         "e": {"revenue": 7.0, "total_profit": 0.7, "net_profit": 9.0},  # margin exactly 10 %
-        "f": {"revenue": 8.0, "total_profit": 0.79, "labour_output": 190.0, "avg_employees": 10.0},
-    }
+        "f": {"revenue": 8.0, "total_profit": 0.79, "labour_output": 190.0, "avg_employees": 10.0,
+              "net_profit": 0.6},  # the level target is met before f's two findings
+    }  # fmt: skip
     got = check_binding_targets(ctx(figures, plan=PLAN, options={"targets": targets}))
     assert got.select("entity", "indicator", "expected", "found").rows() == [
         ("e", "revenue", ">= 8（表2，约束性 / binding）", "7"),
