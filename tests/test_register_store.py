@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from _registers import CHANGSHAN, register_workbook
+from _registers import CHANGSHAN, CHANGSHAN_CHANGES, register_workbook
 from soeplan.cli import main
 from soeplan.registers.merge import merge_register
 from soeplan.registers.reader import RegisterError, read_register
@@ -68,6 +69,14 @@ def test_each_load_is_a_version_with_its_file_time_and_sender(store: Path, tmp_p
     assert (v1.version, v1.loaded_by, v1.source, v1.entries) == (1, "Li", "cs.xlsx", 3)
     assert (v2.version, v2.loaded_by, v2.as_of, v2.entries) == (2, "Wang", dt.date(2024, 12, 31), 4)
     assert v1.sha256 == hashlib.sha256((tmp_path / "cs.xlsx").read_bytes()).hexdigest()
+    # every field of a version reads back: its file's size, the load's time, the changes it lists
+    assert (v1.size, v2.size) == ((tmp_path / "cs.xlsx").stat().st_size, later.stat().st_size)
+    assert v1.loaded_at <= v2.loaded_at and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+Z", v1.loaded_at)
+    assert (v1.changes, v2.changes) == (len(CHANGSHAN_CHANGES), len(CHANGSHAN_CHANGES))
+    # a stored register names the version and the file it was read from
+    assert (
+        stored_register(store, "changshan", version=1).source == "register changshan v1 (cs.xlsx)"
+    )  # type: ignore[union-attr]
     # the register stated for a date: the latest as-of on or before it (else the earliest)
     days = (dt.date(2020, 1, 1), dt.date(2024, 6, 30), dt.date(2025, 1, 1))
     at = {d: stored_register(store, "changshan", at=d) for d in days}
