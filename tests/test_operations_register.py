@@ -153,10 +153,16 @@ def test_loads_are_versions_a_refused_load_writes_nothing_and_tampering_is_found
     assert stored_operations(store)[0].reforms == ()
     before = _digest(store)
     stranger = Operations(unit="changshan", as_of=dt.date(2023, 12, 31), reforms=(
-        Reform(entity="kh.water", date=dt.date(2023, 1, 1), kind=ReformKind.MIXED),))  # fmt: skip
+        Reform(entity="kh.water", date=dt.date(2023, 1, 1), kind=ReformKind.MIXED),), listings=(
+        ListingStep(entity="kh.tour", stage=ListingStage.SCREENING, date=dt.date(2022, 3, 1)),))  # fmt: skip
     with pytest.raises(RegisterError) as exc:
         load_operations(store, _write(tmp_path / "c.xlsx", stranger))
     assert "enterprise 'kh.water' is not one of changshan's" in str(exc.value.render())
+    # each problem names its sheet and row
+    assert [(p.where, p.what) for p in exc.value.problems] == [
+        ("上市梯队 Listing pipeline row 4", "enterprise 'kh.tour' is not one of changshan's"),
+        ("改革记录 Reforms row 4", "enterprise 'kh.water' is not one of changshan's"),
+    ]
     assert _digest(store) == before
     con = sqlite3.connect(store / "soeplan.sqlite")
     con.execute("UPDATE operations_versions SET content = replace(content, '0.51', '0.50')")
