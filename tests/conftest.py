@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -36,6 +37,23 @@ def _fresh_registry() -> Iterator[None]:
     set_registry(None)
     yield
     set_registry(None)
+
+
+@pytest.fixture
+def clock_at_utc_plus_8() -> Iterator[None]:
+    """The process's local time eight hours ahead of UTC (as in Quzhou): a time stamp meant to
+    be UTC that is local shows here."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "CST-8"  # a POSIX rule: needs no time zone database
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -153,6 +153,7 @@ def test_a_years_budget_is_each_units_latest_version_in_order(tmp_path: Path) ->
     assert budget_versions(tmp_path / "empty") == []
 
 
+@pytest.mark.usefixtures("clock_at_utc_plus_8")  # the load time is UTC, not the local time
 def test_a_loaded_version_records_its_file_its_time_and_its_content(tmp_path: Path) -> None:
     import datetime as dt
     import hashlib

@@ -207,12 +207,31 @@ def test_the_commands_check_load_and_show_history(store: Path, tmp_path: Path) -
     assert read_operations(filled).reforms[0].kind is ReformKind.INTEGRATION
 
 
+def test_the_frames_of_registers_given_or_of_every_version_in_a_store(
+    store: Path, tmp_path: Path
+) -> None:
+    listings, reforms = operations_frames([OPS])  # registers given: version 0
+    assert (listings["version"].to_list(), reforms["version"].to_list()) == ([0, 0], [0])
+    load_operations(store, _write(tmp_path / "a.xlsx"))
+    for where in (store, str(store), Store(store)):
+        listings, reforms = operations_frames(where)
+        assert (listings["version"].to_list(), reforms["version"].to_list()) == ([1, 1], [1])
+        assert listings["entity"].to_list() == ["cs.tour", "cs.tour"]
+    con = sqlite3.connect(store / "soeplan.sqlite")
+    con.execute("UPDATE operations_versions SET content = replace(content, '0.51', '0.50')")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match=r"soeplan\.sqlite: the capital operations register"):
+        operations_frames(store)
+
+
 def test_the_sample_operations_are_synthetic_and_name_sample_enterprises() -> None:
     listings, reforms = operations_frames(sample_operations())
     assert set(listings["note"]) == {"示例（合成）"} and set(reforms["note"]) == {"示例（合成）"}
     assert listings.filter(stage="listed")["entity"].to_list() == ["mun.guozi.capital"]
 
 
+@pytest.mark.usefixtures("clock_at_utc_plus_8")  # the load time is UTC, not the local time
 def test_a_stored_version_reads_back_as_loaded_field_for_field(store: Path, tmp_path: Path) -> None:
     dated = Operations(
         unit="changshan",

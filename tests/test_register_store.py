@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import sqlite3
 from pathlib import Path
 
@@ -55,6 +54,7 @@ def store(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.usefixtures("clock_at_utc_plus_8")  # the load time is UTC, not the local time
 def test_each_load_is_a_version_with_its_file_time_and_sender(store: Path, tmp_path: Path) -> None:
     later = register_workbook(
         tmp_path / "cs-2024.xlsx",
@@ -64,6 +64,7 @@ def test_each_load_is_a_version_with_its_file_time_and_sender(store: Path, tmp_p
             {"id": "cs.new", "name_zh": "新公司", "parent": "cs.group", "since": 2024},
         ],
     )
+    before = dt.datetime.now(dt.UTC)
     load_register(store, later, by="Wang")
     v1, v2 = register_versions(store, "changshan")
     assert (v1.version, v1.loaded_by, v1.source, v1.entries) == (1, "Li", "cs.xlsx", 3)
@@ -71,7 +72,8 @@ def test_each_load_is_a_version_with_its_file_time_and_sender(store: Path, tmp_p
     assert v1.sha256 == hashlib.sha256((tmp_path / "cs.xlsx").read_bytes()).hexdigest()
     # every field of a version reads back: its file's size, the load's time, the changes it lists
     assert (v1.size, v2.size) == ((tmp_path / "cs.xlsx").stat().st_size, later.stat().st_size)
-    assert v1.loaded_at <= v2.loaded_at and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+Z", v1.loaded_at)
+    loaded = dt.datetime.strptime(v2.loaded_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    assert v1.loaded_at <= v2.loaded_at and before <= loaded <= dt.datetime.now(dt.UTC)
     assert (v1.changes, v2.changes) == (len(CHANGSHAN_CHANGES), len(CHANGSHAN_CHANGES))
     # a stored register names the version and the file it was read from
     assert (
