@@ -126,7 +126,8 @@ def _old_store(root: Path, frames: list[tuple[str, int, pl.DataFrame]]) -> None:
         subs.append({"unit": unit, "year": year, "version": version, "path": rel,
                      "sha256": digest, "rows": frame.height,
                      "ingested_at": f"2024-01-0{version}T00:00:00.000000Z", "source": f"{unit}.xlsx",
-                     "source_sha256": "ab" * 32, "synthetic": True, "warnings_explained": 0})  # fmt: skip
+                     "source_sha256": "ab" * 32, "synthetic": True,
+                     "warnings_explained": version - 1})  # fmt: skip
     (root / "manifest.json").write_text(
         json.dumps({"format": 1, "kind": "soeplan-store", "submissions": subs}), encoding="utf-8"
     )
@@ -161,6 +162,9 @@ def test_migrate_brings_an_old_store_in_without_loss(
     assert st.read("qujiang", 2023, 1).equals(_frame("qujiang", 1.0))
     assert st.read("qujiang", 2023).equals(_frame("qujiang", 2.0))  # the last one is accepted
     assert all(e.synthetic and e.source_sha256 == "ab" * 32 for e in st.entries())
+    assert [(e.source, e.warnings_explained) for e in st.entries()] == [
+        ("kaihua.xlsx", 0), ("qujiang.xlsx", 0), ("qujiang.xlsx", 1),
+    ]  # fmt: skip
     assert (old / "manifest.json").exists()  # the old directory is left as it was
     out = tmp_path / "parquet"
     assert main(["store", "export", "--store", str(new), "--out", str(out)]) == 0
