@@ -188,3 +188,24 @@ def test_a_loaded_version_records_its_file_its_time_and_its_content(tmp_path: Pa
         ["kc.invest", "revenue", 10.0],
     ]
     assert v.content_sha256 == hashlib.sha256(content.encode()).hexdigest()
+
+
+def test_a_budget_may_name_an_enterprise_only_the_stored_register_lists(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from _registers import CHANGSHAN, register_workbook, unit
+    from soeplan.submissions.store_registers import load_register
+
+    store = tmp_path / "store"
+    budget = pl.DataFrame({"entity": ["cs.new"], "indicator": ["revenue"], "value": [3.0]})
+    path = write_budget_template(tmp_path / "cs-budget.xlsx", unit=unit("changshan"), year=2024,
+                                 entities=[("cs.new", "新公司")], budget=budget)  # fmt: skip
+    with pytest.raises(RegisterError, match=r"cs\.new"):  # no register lists it yet
+        load_budget(store, path)
+    new = {"id": "cs.new", "name_zh": "新公司", "parent": "cs.group", "since": 2024}
+    register = register_workbook(
+        tmp_path / "cs.xlsx", entities=[*CHANGSHAN, new], as_of=dt.date(2024, 12, 31)
+    )
+    load_register(store, register)
+    assert load_budget(store, path).figures == 1
+    assert stored_budget(store, 2024)["entity"].to_list() == ["cs.new"]
