@@ -104,12 +104,11 @@ def load_budget(store: Store | Path | str, path: Path | str, *, by: str = "") ->
     return _version(values)
 
 
-def check_entities(
-    store: Store | Path | str | None, budget: pl.DataFrame, path: Path, *, sample: bool = False
-) -> None:
+def check_entities(store: Store | Path | str | None, budget: pl.DataFrame, path: Path) -> None:
     """The budget's unit is the city's, and each enterprise (or group) it names is one of the
-    unit's; raises with every one that is not. ``sample``: the sample's structure."""
-    structure = store_structure(store, sample=sample)
+    unit's (in the city's structure with the store's registers); raises with every one that is
+    not."""
+    structure = store_structure(store)
     unit = str(budget["unit"][0])
     if unit not in structure.units:
         raise RegisterError(path, [Problem("_soeplan!B3", f"unknown unit {unit!r}",
