@@ -97,6 +97,25 @@ def test_a_load_into_an_open_store_with_no_sender_named(tmp_path: Path) -> None:
     assert set(plain.entities) < set(with_sample.entities)
 
 
+def test_a_load_and_the_stores_structure_use_the_registry_given(tmp_path: Path) -> None:
+    from soeplan.plugins.host import make_host
+    from soeplan.plugins.registry import build_registry
+
+    bare = build_registry(make_host(load_entry_points=False))  # the core alone: no county plugin
+    root = tmp_path / "store"
+    load_register(root, register_workbook(tmp_path / "cs.xlsx"))
+    assert "qj.water" in store_structure(root).entities  # the qujiang plugin's enterprise
+    without = store_structure(root, registry=bare)
+    assert "qj.water" not in without.entities and "cs.water" in without.entities
+    # an id the qujiang plugin has already: refused with the plugins, loaded without them
+    clash = register_workbook(
+        tmp_path / "clash.xlsx", entities=[{"id": "qj.water", "name_zh": "重名"}], changes=[]
+    )
+    with pytest.raises(RegisterError, match=r"qj\.water is in two units"):
+        load_register(root, clash)
+    assert load_register(root, clash, registry=bare).version.version == 2
+
+
 def test_a_refused_load_leaves_the_store_unchanged(store: Path, tmp_path: Path) -> None:
     before, rows = _digest(store), _dump(store)
     bad = register_workbook(
