@@ -91,7 +91,7 @@ def test_load_keeps_versions_and_a_refused_load_changes_nothing(tmp_path: Path) 
                                               "value": [1.0]}))  # fmt: skip
     with pytest.raises(RegisterError) as err:
         load_budget(store, wrong)
-    assert "nobody.here" in str(err.value.problems)
+    assert "nobody.here" in str(err.value.problems) and err.value.path == wrong  # names the file
     assert [v.version for v in budget_versions(store, "kecheng")] == [1, 2]
     assert stored_budget(store, 2022).is_empty()
 

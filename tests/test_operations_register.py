@@ -158,7 +158,8 @@ def test_loads_are_versions_a_refused_load_writes_nothing_and_tampering_is_found
     with pytest.raises(RegisterError) as exc:
         load_operations(store, _write(tmp_path / "c.xlsx", stranger))
     assert "enterprise 'kh.water' is not one of changshan's" in str(exc.value.render())
-    # each problem names its sheet and row
+    # the refusal names the file, and each problem its sheet and row
+    assert exc.value.path == tmp_path / "c.xlsx"
     assert [(p.where, p.what) for p in exc.value.problems] == [
         ("上市梯队 Listing pipeline row 4", "enterprise 'kh.tour' is not one of changshan's"),
         ("改革记录 Reforms row 4", "enterprise 'kh.water' is not one of changshan's"),

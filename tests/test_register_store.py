@@ -116,6 +116,31 @@ def test_a_load_and_the_stores_structure_use_the_registry_given(tmp_path: Path) 
     assert load_register(root, clash, registry=bare).version.version == 2
 
 
+def test_a_register_must_fit_the_other_units_stored_registers(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    load_register(root, register_workbook(tmp_path / "cs.xlsx"))
+    # cs.water is only in changshan's stored register: kaihua's register cannot name it too
+    kaihua = register_workbook(tmp_path / "kh.xlsx", unit_id="kaihua", changes=[],
+                               entities=[{"id": "cs.water", "name_zh": "重名"}])  # fmt: skip
+    with pytest.raises(RegisterError, match=r"cs\.water is in two units") as exc:
+        load_register(root, kaihua)
+    assert exc.value.path == kaihua  # the refusal names the workbook
+    assert [v.unit for v in register_versions(root)] == ["changshan"]
+
+
+def test_the_stores_structure_takes_fallback_files(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    load_register(root, register_workbook(tmp_path / "cs.xlsx"))
+    extra = tmp_path / "kaihua.toml"
+    extra.write_text(
+        'format = 1\n[[entity]]\nid = "kh.one"\nname_zh = "开化一号"\nunit = "kaihua"\n',
+        encoding="utf-8",
+    )
+    assert "kh.one" not in store_structure(root).entities
+    with_file = store_structure(root, fallback_files=[extra])
+    assert with_file.entities["kh.one"].unit == "kaihua" and "cs.water" in with_file.entities
+
+
 def test_a_refused_load_leaves_the_store_unchanged(store: Path, tmp_path: Path) -> None:
     before, rows = _digest(store), _dump(store)
     bad = register_workbook(
