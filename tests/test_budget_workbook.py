@@ -94,6 +94,9 @@ def test_load_keeps_versions_and_a_refused_load_changes_nothing(tmp_path: Path) 
     assert "nobody.here" in str(err.value.problems) and err.value.path == wrong  # names the file
     assert [v.version for v in budget_versions(store, "kecheng")] == [1, 2]
     assert stored_budget(store, 2022).is_empty()
+    # an open store reads the same
+    assert budget_versions(Store(store), "kecheng") == budget_versions(store, "kecheng")
+    assert stored_budget(Store(store), 2023).equals(stored_budget(store, 2023))
 
 
 def test_budget_commands(tmp_path: Path) -> None:

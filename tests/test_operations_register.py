@@ -149,6 +149,7 @@ def test_loads_are_versions_a_refused_load_writes_nothing_and_tampering_is_found
         (1, 2, 1, "Li"), (2, 2, 0, ""),
     ]  # fmt: skip
     assert (v1.version, v2.version) == (1, 2)
+    assert operations_versions(Store(store)) == operations_versions(store)  # an open store
     assert stored_operations(store, dt.date(2023, 12, 31))[0].reforms == OPS.reforms
     assert stored_operations(store)[0].reforms == ()
     before = _digest(store)
