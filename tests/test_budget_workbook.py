@@ -3,6 +3,7 @@ the command line."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from _registers import CHANGSHAN, register_workbook, unit
 from soeplan.cli import cli
 from soeplan.registers.budget_workbook import (
     BUDGET_SHEET,
@@ -22,6 +24,7 @@ from soeplan.registers.reader import RegisterError, RegisterReadError
 from soeplan.structure.records import CountyUnit
 from soeplan.submissions.store import Store
 from soeplan.submissions.store_budgets import budget_versions, load_budget, stored_budget
+from soeplan.submissions.store_registers import load_register
 
 KC = CountyUnit("kecheng", "柯城区", "Kecheng District", "district")
 
@@ -158,7 +161,6 @@ def test_a_years_budget_is_each_units_latest_version_in_order(tmp_path: Path) ->
 
 @pytest.mark.usefixtures("clock_at_utc_plus_8")  # the load time is UTC, not the local time
 def test_a_loaded_version_records_its_file_its_time_and_its_content(tmp_path: Path) -> None:
-    import datetime as dt
     import hashlib
     import json
     import sqlite3
@@ -194,11 +196,6 @@ def test_a_loaded_version_records_its_file_its_time_and_its_content(tmp_path: Pa
 
 
 def test_a_budget_may_name_an_enterprise_only_the_stored_register_lists(tmp_path: Path) -> None:
-    import datetime as dt
-
-    from _registers import CHANGSHAN, register_workbook, unit
-    from soeplan.submissions.store_registers import load_register
-
     store = tmp_path / "store"
     budget = pl.DataFrame({"entity": ["cs.new"], "indicator": ["revenue"], "value": [3.0]})
     path = write_budget_template(tmp_path / "cs-budget.xlsx", unit=unit("changshan"), year=2024,

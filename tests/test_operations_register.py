@@ -139,6 +139,14 @@ def _digest(store: Path) -> str:
     return hashlib.sha256((store / "soeplan.sqlite").read_bytes()).hexdigest()
 
 
+def _change_a_stored_share(store: Path) -> None:
+    """Edit a stored version's content behind the store's back (0.51 → 0.50)."""
+    con = sqlite3.connect(store / "soeplan.sqlite")
+    con.execute("UPDATE operations_versions SET content = replace(content, '0.51', '0.50')")
+    con.commit()
+    con.close()
+
+
 def test_loads_are_versions_a_refused_load_writes_nothing_and_tampering_is_found(
     store: Path, tmp_path: Path
 ) -> None:
@@ -166,10 +174,7 @@ def test_loads_are_versions_a_refused_load_writes_nothing_and_tampering_is_found
         ("改革记录 Reforms row 4", "enterprise 'kh.water' is not one of changshan's"),
     ]
     assert _digest(store) == before
-    con = sqlite3.connect(store / "soeplan.sqlite")
-    con.execute("UPDATE operations_versions SET content = replace(content, '0.51', '0.50')")
-    con.commit()
-    con.close()
+    _change_a_stored_share(store)
     with pytest.raises(StoreError, match="changed after it was loaded"):
         stored_operations(store, dt.date(2023, 12, 31))
 
@@ -219,10 +224,7 @@ def test_the_frames_of_registers_given_or_of_every_version_in_a_store(
         listings, reforms = operations_frames(where)
         assert (listings["version"].to_list(), reforms["version"].to_list()) == ([1, 1], [1])
         assert listings["entity"].to_list() == ["cs.tour", "cs.tour"]
-    con = sqlite3.connect(store / "soeplan.sqlite")
-    con.execute("UPDATE operations_versions SET content = replace(content, '0.51', '0.50')")
-    con.commit()
-    con.close()
+    _change_a_stored_share(store)
     with pytest.raises(StoreError, match=r"soeplan\.sqlite: the capital operations register"):
         operations_frames(store)
 

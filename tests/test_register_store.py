@@ -97,47 +97,43 @@ def test_a_load_into_an_open_store_with_no_sender_named(tmp_path: Path) -> None:
     assert set(plain.entities) < set(with_sample.entities)
 
 
-def test_a_load_and_the_stores_structure_use_the_registry_given(tmp_path: Path) -> None:
+def test_a_load_and_the_stores_structure_use_the_registry_given(
+    store: Path, tmp_path: Path
+) -> None:
     from soeplan.plugins.host import make_host
     from soeplan.plugins.registry import build_registry
 
     bare = build_registry(make_host(load_entry_points=False))  # the core alone: no county plugin
-    root = tmp_path / "store"
-    load_register(root, register_workbook(tmp_path / "cs.xlsx"))
-    assert "qj.water" in store_structure(root).entities  # the qujiang plugin's enterprise
-    without = store_structure(root, registry=bare)
+    assert "qj.water" in store_structure(store).entities  # the qujiang plugin's enterprise
+    without = store_structure(store, registry=bare)
     assert "qj.water" not in without.entities and "cs.water" in without.entities
     # an id the qujiang plugin has already: refused with the plugins, loaded without them
     clash = register_workbook(
         tmp_path / "clash.xlsx", entities=[{"id": "qj.water", "name_zh": "重名"}], changes=[]
     )
     with pytest.raises(RegisterError, match=r"qj\.water is in two units"):
-        load_register(root, clash)
-    assert load_register(root, clash, registry=bare).version.version == 2
+        load_register(store, clash)
+    assert load_register(store, clash, registry=bare).version.version == 2
 
 
-def test_a_register_must_fit_the_other_units_stored_registers(tmp_path: Path) -> None:
-    root = tmp_path / "store"
-    load_register(root, register_workbook(tmp_path / "cs.xlsx"))
+def test_a_register_must_fit_the_other_units_stored_registers(store: Path, tmp_path: Path) -> None:
     # cs.water is only in changshan's stored register: kaihua's register cannot name it too
     kaihua = register_workbook(tmp_path / "kh.xlsx", unit_id="kaihua", changes=[],
                                entities=[{"id": "cs.water", "name_zh": "重名"}])  # fmt: skip
     with pytest.raises(RegisterError, match=r"cs\.water is in two units") as exc:
-        load_register(root, kaihua)
+        load_register(store, kaihua)
     assert exc.value.path == kaihua  # the refusal names the workbook
-    assert [v.unit for v in register_versions(root)] == ["changshan"]
+    assert [v.unit for v in register_versions(store)] == ["changshan"]
 
 
-def test_the_stores_structure_takes_fallback_files(tmp_path: Path) -> None:
-    root = tmp_path / "store"
-    load_register(root, register_workbook(tmp_path / "cs.xlsx"))
+def test_the_stores_structure_takes_fallback_files(store: Path, tmp_path: Path) -> None:
     extra = tmp_path / "kaihua.toml"
     extra.write_text(
         'format = 1\n[[entity]]\nid = "kh.one"\nname_zh = "开化一号"\nunit = "kaihua"\n',
         encoding="utf-8",
     )
-    assert "kh.one" not in store_structure(root).entities
-    with_file = store_structure(root, fallback_files=[extra])
+    assert "kh.one" not in store_structure(store).entities
+    with_file = store_structure(store, fallback_files=[extra])
     assert with_file.entities["kh.one"].unit == "kaihua" and "cs.water" in with_file.entities
 
 
